@@ -1,0 +1,38 @@
+# Set-up for a fresh Debian machine: `make demo` runs the main job, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the product or its tests need; installed with apt-get when absent.
+DEB_PACKAGES := python3-venv fonts-dejavu-core
+
+.PHONY: install demo test lint bench clean system-deps
+
+install: $(BIN)/cchc
+
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/cchc: pyproject.toml requirements.lock | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+demo: install
+	$(BIN)/cchc demo
+
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/parse_corpus.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

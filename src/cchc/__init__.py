@@ -1,0 +1,36 @@
+"""cchc: read, understand and track Vietnamese administrative documents.
+
+`cchc.parse_file(path)` runs the front of the flow: read → parse → Document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc.document import Document, Quality
+from cchc.errors import CchcError
+from cchc.parse import marked_share, parse_text
+from cchc.readers import read_file
+
+__all__ = ["CchcError", "Document", "parse_file", "parse_text"]
+
+GARBLED_BELOW = 0.3
+
+
+def parse_file(path: str | Path) -> Document:
+    """Read any supported file and parse it; raises a `CchcError` naming the file when it cannot."""
+    source = read_file(path)
+    doc = parse_text(source.text, file=str(path))
+    share = marked_share(doc.text)
+    confidence = round(min(1.0, share / 0.45), 2)
+    doc.quality = Quality(
+        source="pdf-text" if source.kind == "pdf-text" else "text",
+        confidence=confidence,
+        reader=source.kind,
+        encoding=source.encoding,
+        pages=source.pages,
+    )
+    doc.warnings[:0] = source.warnings
+    if share < GARBLED_BELOW:
+        doc.warnings.append("văn bản có vẻ là kết quả OCR mất dấu (garbled OCR text)")
+    return doc

@@ -1,0 +1,75 @@
+"""The `Document` dataclass: what `cchc.parse_file` returns and `cchc parse --json` prints
+(the contract in spec/document-json.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Reference:
+    """A document cited in the text: `Quyết định số 834/QĐ-UBND ngày 30/3/2021 của UBND tỉnh`."""
+
+    type: str | None
+    number: str | None
+    date: str | None
+    issuer: str | None
+    text: str
+
+
+@dataclass
+class Basis:
+    """One `Căn cứ …` clause and the documents it cites."""
+
+    text: str
+    references: list[Reference] = field(default_factory=list)
+
+
+@dataclass
+class Signer:
+    name: str | None
+    title: str | None
+    authority: str | None
+
+
+@dataclass
+class Section:
+    number: str
+    heading: str
+    text: str
+
+
+@dataclass
+class Quality:
+    source: str  # "text" | "pdf-text" | "ocr" | "repaired"
+    confidence: float
+    reader: str
+    encoding: str | None = None
+    pages: int | None = None
+
+
+@dataclass
+class Document:
+    file: str
+    type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    place: str | None = None
+    date: str | None = None
+    subject: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    bases: list[Basis] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    signer: Signer | None = None
+    distribution: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    text: str = ""
+    quality: Quality | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

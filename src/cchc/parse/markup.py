@@ -1,0 +1,89 @@
+"""Turn crawled Markdown, Word tables and PDF text into plain lines.
+
+The corpus is Markdown with header tables written as `|` lines, `**bold**`/`*italics*` spans and
+hard line wraps. Lines wrapped inside one emphasis span are one logical line (`**ỦY BAN NHÂN\\nDÂN**`,
+`*Hà Nội, ngày 20\\ntháng 11 năm 2025*`), so they are joined; a lone `|` is a cell boundary and
+becomes an empty line; rules (`-----`) go.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GLUED_SPANS = re.compile(r"\*\*\*\*(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+# Runs of rule characters inside a line separate header parts (`CHÍNH PHỦ_____ Số: 170/…`).
+_RULE_RUN = re.compile(r"[_\-–=]{4,}")
+_RULE = re.compile(r"^\s*[-_=*]{3,}\s*$")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_CELL_SPLIT = re.compile(r"\s*\|\s*")
+# How many wrapped lines one emphasis span may join.
+_MAX_WRAPS = 6
+
+
+def join_emphasis_wraps(lines: list[str]) -> list[str]:
+    """Join a line that opens a `**…**` or `*…*` span with the lines up to the one closing it.
+
+    Counting per line keeps one stray `*` from shifting every later pair in the document."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        j = i
+        while _open_span(line) and j + 1 < len(lines) and j - i < _MAX_WRAPS:
+            nxt = lines[j + 1]
+            if not nxt.strip() or nxt.strip() == "|":
+                break
+            line = line.rstrip() + " " + nxt.lstrip()
+            j += 1
+        if _open_span(line):
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(line)
+        i = j + 1
+    return out
+
+
+def _open_span(line: str) -> bool:
+    bold = line.count("**")
+    single = line.count("*") - 2 * bold
+    return bool(bold % 2 or single % 2)
+
+
+def to_lines(text: str) -> list[str]:
+    """Plain logical lines, without Markdown marks; cell boundaries are empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = text.replace("\u200b", "").replace("\ufeff", "")
+    # `**NGHỊ QUYẾT****Về việc …**`: two spans glued; `**BỘ Y T****Ế**`: one word cut in two.
+    text = _GLUED_SPANS.sub("**\n**", text).replace("****", "")
+    text = _RULE_RUN.sub("\n", text).replace("__", "")
+    lines: list[str] = []
+    for raw in join_emphasis_wraps(text.split("\n")):
+        line = _ESCAPE.sub(r"\1", raw).replace("**", "").replace("*", "")
+        if _RULE.match(line):
+            lines.append("")
+            continue
+        if "|" in line:
+            cells = [c.strip() for c in _CELL_SPLIT.split(line)]
+            if not any(cells):
+                lines.append("")
+                continue
+            for cell in cells:
+                lines.append(cell)
+                lines.append("")
+            continue
+        lines.append(line.rstrip())
+    return _collapse_blanks(lines)
+
+
+def _collapse_blanks(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return out

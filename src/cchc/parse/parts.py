@@ -1,0 +1,239 @@
+"""The parts around the body: `Kính gửi`, `Nơi nhận`, the signer block, `Căn cứ` clauses and the
+numbered sections of the body."""
+
+from __future__ import annotations
+
+import re
+
+from cchc.document import Section, Signer
+from cchc.knowledge import signer_words
+from cchc.text import fold, is_upper_line, squash
+
+_RECIPIENTS = re.compile(r"^\s*(?:k\w{1,2}nh\s*g\w{1,2}i|.{0,40}\bdien)\s*:\s*")
+_DISTRIBUTION = re.compile(r"^\s*n\w{1,2}i\s*nh\w{1,2}n\s*:?\s*")
+_AUTHORITY = re.compile(r"^\s*(?:t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\s*\.)\s*\S")
+_BULLET = re.compile(r"^\s*[-+•–·]\s*")
+_SIGNED = re.compile(r"^\s*[(\[]?\s*(?:da ky|đa ky|ky ten|ky|da ky va dong dau)\s*[)\]]?\s*$")
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+_SECTION_ROMAN = re.compile(r"^\s*(?P<n>[IVX]{1,5})\s*[.\-–:]\s+(?P<h>\S.*)$")
+_SECTION_ARTICLE = re.compile(r"^\s*(?P<n>Điều\s+\d+[a-z]?)\s*[.:]?\s*(?P<h>.*)$")
+_SECTION_ARABIC = re.compile(r"^\s*(?P<n>\d{1,2})\s*[.,)]\s+(?P<h>\S.*)$")
+_BASIS = re.compile(r"^\s*(?:[-+•]\s*)?(C[aă]n c[uứ]\b|Căn cứ)", re.I)
+_LEGAL_WORDS = re.compile(
+    r"\b(luat|hien phap|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi|ke hoach|cong van|"
+    r"phap lenh|dieu le|quy dinh|quy che|thong bao|ket luan|huong dan|van ban|to trinh|so \d)"
+)
+
+
+def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[str], int]:
+    """Items of a `- a;` list that starts after line `start`; returns (items, last line used)."""
+    items: list[str] = []
+    inline = first_inline.strip()
+    last = start
+    if inline and not is_upper_line(inline):
+        items.append(inline)
+    i = start + 1
+    blanks = 0
+    while i < len(lines) and len(items) < 60:
+        line = lines[i].strip()
+        if not line:
+            blanks += 1
+            if blanks > 1:
+                break
+            i += 1
+            continue
+        blanks = 0
+        if _BULLET.match(line):
+            item = _BULLET.sub("", line, count=1).strip()
+            if item:
+                items.append(item)
+            last = i
+        elif items and not items[-1].endswith((";", ".")) and not is_upper_line(line) \
+                and not _looks_like_name(line) and not _RECIPIENTS.match(fold(line)):
+            items[-1] += " " + line
+            last = i
+        else:
+            break
+        i += 1
+    return [_clean_item(it) for it in items if _clean_item(it)], last
+
+
+def _clean_item(item: str) -> str:
+    return squash(item).rstrip(" ;,.").rstrip("./").strip()
+
+
+def find_recipients(lines: list[str], folded: list[str]) -> tuple[list[str], int | None]:
+    for i, f in enumerate(folded):
+        m = _RECIPIENTS.match(f)
+        if m and ("gui" in f[: m.end()] or "dien" in f[: m.end()]):
+            if "dien" in f[: m.end()] and "gui" not in f[: m.end()] and not is_upper_line(lines[i][: m.start() + 30]):
+                continue
+            items, _ = _list_after(lines, i, lines[i][m.end():])
+            return items, i
+    return [], None
+
+
+def find_distribution(lines: list[str], folded: list[str]) -> tuple[list[str], int | None, int | None, str | None]:
+    """(items, line of `Nơi nhận`, last line of the list, a title printed on the same line)."""
+    for i, f in enumerate(folded):
+        m = _DISTRIBUTION.match(f)
+        if not m:
+            continue
+        inline = lines[i][m.end():].strip()
+        side_title = inline if inline and is_upper_line(inline) else None
+        items, last = _list_after(lines, i, "" if side_title else inline)
+        return items, i, last, side_title
+    return [], None, None, None
+
+
+# -- signer ----------------------------------------------------------------------------------
+
+
+def strip_rank(line: str) -> str:
+    """`Thượng tướng Vũ Hải Sản` → `Vũ Hải Sản`: military ranks and academic titles go."""
+    line_f = fold(line)
+    for prefix in signer_words()["name_prefixes"]:
+        if line_f.startswith(prefix + " "):
+            return line[len(prefix) + 1:].strip()
+    return line
+
+
+def _looks_like_name(line: str) -> bool:
+    words = strip_rank(line.strip()).rstrip(".").split()
+    if not 2 <= len(words) <= 5:
+        return False
+    return all(_NAME_WORD.match(w) for w in words)
+
+
+def _authority_prefix(line_f: str) -> bool:
+    """`TM.`, `KT.`, `TL.`, `TUQ.`, `Q.`, `T/M` at the start of a folded line."""
+    return bool(_AUTHORITY.match(line_f))
+
+
+def _title_line(line: str, line_f: str) -> bool:
+    if not is_upper_line(line) or len(line) > 80:
+        return False
+    return any(line_f.startswith(t) for t in signer_words()["titles"]) or _authority_prefix(line_f)
+
+
+def _signer_in(lines: list[str], folded: list[str], start: int, end: int, side_title: str | None) -> Signer | None:
+    authority: list[str] = []
+    titles: list[str] = []
+    for i in range(max(0, start), min(end, len(lines))):
+        line = squash(lines[i])
+        if not line or _SIGNED.match(folded[i]):
+            continue
+        line_f = fold(line)
+        if _title_line(line, line_f):
+            if _authority_prefix(line_f):
+                authority.append(line)
+            else:
+                titles.append(line)
+            continue
+        if _looks_like_name(line) and (authority or titles or side_title):
+            title = titles[-1] if titles else None
+            if title is None and side_title:
+                title = side_title
+            return Signer(name=strip_rank(line).rstrip("."), title=title, authority=" / ".join(authority) or None)
+        if authority or titles:
+            # Something else between the title and the name: a stamp note, a wrapped title.
+            if is_upper_line(line) and len(line) < 60:
+                # The rest of a wrapped authority line, or a title not in the list.
+                if authority and not titles and not authority[-1].endswith(("CHỦ TỊCH", "TRƯỞNG")):
+                    authority[-1] += " " + line
+                else:
+                    titles.append(line)
+            continue
+    if side_title:
+        for i in range(max(0, start), min(end, len(lines))):
+            if _looks_like_name(squash(lines[i])):
+                return Signer(name=strip_rank(squash(lines[i])).rstrip("."), title=side_title, authority=None)
+    return None
+
+
+def find_signer(lines: list[str], folded: list[str], dist_line: int | None, dist_end: int | None,
+                side_title: str | None, body_end: int) -> Signer | None:
+    """The signer block: next to `Nơi nhận` when there is one, else after the end of the body."""
+    if dist_line is not None:
+        after = _signer_in(lines, folded, (dist_end or dist_line) + 1, (dist_end or dist_line) + 25, side_title)
+        if after:
+            return after
+        before = _signer_in(lines, folded, dist_line - 15, dist_line, side_title)
+        if before:
+            return before
+    found = _signer_in(lines, folded, body_end, body_end + 30, side_title)
+    if found:
+        return found
+    # A bare name at the very end (a scan whose title line was lost).
+    if dist_end is not None:
+        for i in range(dist_end + 1, min(dist_end + 8, len(lines))):
+            if _looks_like_name(squash(lines[i])):
+                return Signer(name=strip_rank(squash(lines[i])).rstrip("."), title=None, authority=None)
+    return None
+
+
+def body_end_line(lines: list[str], folded: list[str], start: int) -> int:
+    """The line after the body: the `./.` closing mark or the first signer line."""
+    for i in range(start, len(lines)):
+        if lines[i].rstrip().endswith(("/.", "./.")):
+            return i + 1
+    for i in range(start, len(lines)):
+        if _authority_prefix(folded[i].strip()) and is_upper_line(lines[i]):
+            return i
+    return len(lines)
+
+
+# -- bases and sections ----------------------------------------------------------------------
+
+
+def find_bases(lines: list[str], folded: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
+    """`Căn cứ …` clauses as (text, first line, last line), joined across wrapped lines."""
+    bases: list[tuple[str, int, int]] = []
+    i = start
+    while i < end:
+        if not _BASIS.match(lines[i]) or not lines[i].lstrip("-+• ").startswith(("C", "c")):
+            i += 1
+            continue
+        if not lines[i].lstrip("-+• ")[0].isupper():
+            i += 1
+            continue
+        parts = [lines[i].strip()]
+        j = i + 1
+        while j < end and not parts[-1].rstrip().endswith((";", ".", ":")):
+            nxt = lines[j].strip()
+            if not nxt or _BASIS.match(nxt) or is_upper_line(nxt) or _BULLET.match(nxt):
+                break
+            parts.append(nxt)
+            j += 1
+        text = squash(" ".join(parts))
+        text = re.sub(r"^[-+•]\s*", "", text).rstrip(" ;,.")
+        if _LEGAL_WORDS.search(fold(text[:200])):
+            bases.append((text, i, j - 1))
+        i = j
+    return bases
+
+
+def find_sections(lines: list[str], start: int, end: int) -> list[Section]:
+    """The body's top-level numbered parts: Roman numerals, else `Điều N`, else `1.`, `2.`."""
+    for pattern in (_SECTION_ROMAN, _SECTION_ARTICLE, _SECTION_ARABIC):
+        heads = [(i, m) for i in range(start, end) if (m := pattern.match(lines[i]))]
+        if pattern is _SECTION_ARTICLE:
+            heads = [(i, m) for i, m in heads if lines[i].lstrip().startswith("Điều")]
+        if len(heads) >= 2 or (heads and pattern is not _SECTION_ARABIC):
+            sections = []
+            for k, (i, m) in enumerate(heads):
+                stop = heads[k + 1][0] if k + 1 < len(heads) else end
+                body = squash(" ".join(line.strip() for line in lines[i:stop] if line.strip()))
+                sections.append(Section(number=squash(m.group("n")), heading=_heading(m.group("h")), text=body))
+            return sections
+    return []
+
+
+def _heading(text: str) -> str:
+    text = squash(text)
+    m = re.match(r"^(.{3,150}?)[:.](?:\s|$)", text)
+    if m:
+        return m.group(1).strip()
+    if len(text) <= 150:
+        return text
+    return text[:150].rsplit(" ", 1)[0] + "…"

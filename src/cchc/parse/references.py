@@ -1,0 +1,112 @@
+"""Documents cited in the text: `Quyết định số 834/QĐ-UBND ngày 30/3/2021 của UBND tỉnh`,
+`Luật Doanh nghiệp số 59/2020/QH14`, `Công văn số 364/SNV-CCHC ngày 03/3/2023 của Sở Nội vụ`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+from cchc.document import Reference
+from cchc.knowledge import doc_types
+from cchc.parse.header import type_from_symbol
+from cchc.text import fold, squash
+
+# A number with a symbol: 834/QĐ-UBND, 52/2025/QĐ-CTUBND, 383-QĐ/TW, 59/2020/QH14.
+_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,6}[a-z]?(?:/\d{4})?/[A-ZĐ][\w&.]*(?:-[\w&.]+)*|\d{1,6}-[A-ZĐ]+/[A-ZĐ]+)(?![\w])"
+)
+_DATE_AFTER = re.compile(
+    r"^[\s,]*(?:ngày|ngay)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
+    r"|(\d{1,2})\s+(?:tháng|thang)\s+(\d{1,2})\s+(?:năm|nam)\s+(\d{4}))"
+)
+_OF = re.compile(r"^[\s,]*(?:của|cua)\s+")
+_ISSUER_STOP = re.compile(
+    r"\s(?:về|quy định|phê duyệt|ban hành|hướng dẫn|sửa đổi|và|đã|được|tại|có|trong|thì|là|"
+    r"nay|theo|để|với|như|ve|quy dinh)\s|[;,.:()\[\]“”\"]"
+)
+
+
+@cache
+def _type_words() -> list[tuple[str, str]]:
+    """(folded printed name, type name), longest first, for the word before `số`."""
+    names = {fold(t.name): t.name for t in doc_types()}
+    names[fold("Hiến pháp")] = "Hiến pháp"
+    names[fold("Văn bản")] = "Công văn"
+    return sorted(names.items(), key=lambda kv: -len(kv[0]))
+
+
+def _type_before(prefix_f: str) -> tuple[str | None, int]:
+    """The type named in the words just before a number (`… Quyết định số `) and where it starts."""
+    window = prefix_f[-90:]
+    best: tuple[int, str] | None = None
+    for word, name in _type_words():
+        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", window):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), name)
+    if best is None:
+        return None, len(prefix_f)
+    gap = window[best[0]:]
+    # The type must be close: `Quyết định số`, `Luật Doanh nghiệp số`, not three clauses back.
+    if len(gap) > 70 or re.search(r"[;.]", gap):
+        return None, len(prefix_f)
+    return best[1], len(prefix_f) - len(window) + best[0]
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_references(text: str, own_number: str | None = None) -> list[Reference]:
+    """Every cited document with a number, in order of first mention, each number once."""
+    flat = squash(text)
+    flat_f = fold(flat)
+    found: dict[str, Reference] = {}
+    for m in _NUMBER.finditer(flat):
+        number = m.group(1).rstrip(".")
+        if own_number and number == own_number:
+            continue
+        doc_type, start = _type_before(flat_f[: m.start()])
+        if doc_type is None:
+            doc_type = type_from_symbol(_symbol_of(number))
+            start = m.start()
+            if re.search(r"(?:số|so)\s*:?\s*$", flat[max(0, m.start() - 6): m.start()]):
+                start = flat.rfind("s", 0, m.start())
+        end = m.end()
+        ref_date = None
+        d = _DATE_AFTER.match(flat[end:])
+        if d:
+            g = d.groups()
+            ref_date = _iso(*g[:3]) if g[0] else _iso(*g[3:])
+            end += d.end()
+        issuer = None
+        of = _OF.match(flat[end:])
+        if of:
+            tail = flat[end + of.end(): end + of.end() + 80]
+            stop = _ISSUER_STOP.search(tail)
+            issuer = tail[: stop.start()] if stop else " ".join(tail.split()[:6])
+            issuer = issuer.strip() or None
+            if issuer:
+                end += of.end() + len(issuer)
+        reference = Reference(
+            type=doc_type, number=number, date=ref_date, issuer=issuer, text=flat[start:end].strip(" ,;")
+        )
+        if number not in found:
+            found[number] = reference
+        else:
+            known = found[number]
+            known.date = known.date or reference.date
+            known.issuer = known.issuer or reference.issuer
+            known.type = known.type or reference.type
+    return list(found.values())
+
+
+def _symbol_of(number: str) -> str | None:
+    parts = re.split(r"/", number)
+    rest = [p for p in parts[1:] if not re.fullmatch(r"\d{4}", p)]
+    if "-" in parts[0]:
+        return "/".join([parts[0].split("-", 1)[1], *rest])
+    return "/".join(rest) if rest else None

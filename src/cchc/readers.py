@@ -1,0 +1,223 @@
+"""Readers: bytes on disk → plain NFC text. The reader is chosen by content first, extension second.
+
+Each reader returns a `Source`; every failure is a typed `CchcError` naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cchc import errors
+from cchc.text import nfc
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_BINARY_BYTES = 200 * 1024 * 1024
+# Fewer letters than this per page means the PDF page is an image (a scan).
+MIN_CHARS_PER_PDF_PAGE = 40
+
+IMAGE_MAGIC = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"GIF8": "GIF",
+    b"BM": "BMP",
+}
+
+
+@dataclass
+class Source:
+    """Text as read from a file, before any parsing."""
+
+    text: str
+    kind: str  # "text", "pdf-text", "docx"
+    encoding: str | None = None
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_file(path: str | Path) -> Source:
+    path = Path(path)
+    if not path.exists():
+        raise errors.FileNotFound(str(path))
+    if path.is_dir():
+        raise errors.NotAFile(str(path))
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise errors.EmptyFile(str(path))
+        if size > MAX_BINARY_BYTES:
+            raise errors.FileTooLarge(str(path), _too_large(size, MAX_BINARY_BYTES))
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError as exc:
+        raise errors.CchcError(str(path), f"không có quyền đọc tệp (permission denied): {exc}") from exc
+    if head.startswith(b"%PDF"):
+        return read_pdf(path)
+    if head.startswith(b"PK\x03\x04"):
+        return read_docx(path)
+    for magic, name in IMAGE_MAGIC.items():
+        if head.startswith(magic):
+            raise errors.NeedsOcr(str(path), f"ảnh {name} không có lớp chữ: {errors.NeedsOcr.problem}")
+    if size > MAX_TEXT_BYTES:
+        raise errors.FileTooLarge(str(path), _too_large(size, MAX_TEXT_BYTES))
+    return read_text(path)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"tệp quá lớn ({size / 1e6:.1f} MB, giới hạn {limit / 1e6:.0f} MB) (file too large); "
+        "một văn bản hành chính thường dưới 1 MB — hãy kiểm tra lại tệp"
+    )
+
+
+# -- plain text and Markdown ---------------------------------------------------------------
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """Decode bytes of a text file; returns (text, encoding, warnings)."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", warnings
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+        warnings.append("tệp mã hóa UTF-16, đã chuyển sang UTF-8")
+        return text, "utf-16", warnings
+    if b"\x00" in data[:4096]:
+        zeros_even = data[:4096:2].count(0)
+        zeros_odd = data[1:4096:2].count(0)
+        sample = len(data[:4096]) // 2 or 1
+        if zeros_odd / sample > 0.3 and zeros_even / sample < 0.05:
+            warnings.append("tệp mã hóa UTF-16 (không có BOM), đã chuyển sang UTF-8")
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le", warnings
+        if zeros_even / sample > 0.3 and zeros_odd / sample < 0.05:
+            warnings.append("tệp mã hóa UTF-16 (không có BOM), đã chuyển sang UTF-8")
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be", warnings
+        raise errors.UnsupportedFile(name)
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError as exc:
+        raise errors.BadEncoding(name) from exc
+    text = nfc(text)
+    if not _looks_like_text(text):
+        raise errors.BadEncoding(name)
+    warnings.append("tệp không phải UTF-8: đã đọc theo bảng mã Windows-1258")
+    return text, "cp1258", warnings
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    # Control characters, unassigned code points and U+FFFD mark bytes that are not text.
+    odd = sum(
+        1
+        for c in sample
+        if c not in "\r\n\t\f" and (unicodedata.category(c) in ("Cc", "Cn", "Co") or c == "\ufffd")
+    )
+    letters = sum(1 for c in sample if c.isalpha())
+    return odd / len(sample) < 0.01 and letters / len(sample) > 0.3
+
+
+def read_text(path: Path) -> Source:
+    data = path.read_bytes()
+    text, encoding, warnings = decode_text(data, str(path))
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not _looks_like_text(text):
+        raise errors.UnsupportedFile(str(path))
+    if not text.strip():
+        raise errors.EmptyFile(str(path), "tệp chỉ có khoảng trắng, không có nội dung (empty file)")
+    return Source(text=text, kind="text", encoding=encoding, warnings=warnings)
+
+
+# -- Word ------------------------------------------------------------------------------------
+
+
+def read_docx(path: Path) -> Source:
+    """Body paragraphs and table cells in document order; a table row's cells become a `|` row,
+    the same shape the crawled Markdown uses, so one header parser serves both."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "word/document.xml" not in zf.namelist():
+                raise errors.UnsupportedFile(
+                    str(path), "tệp ZIP nhưng không phải văn bản Word .docx (unsupported)"
+                )
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise errors.DamagedFile(str(path), f"tệp .docx bị hỏng, không mở được (damaged): {exc}") from exc
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            lines.extend(_docx_table_lines(block))
+    text = nfc("\n".join(lines))
+    if not text.strip():
+        raise errors.EmptyFile(str(path), "tệp .docx không có chữ (empty document)")
+    return Source(text=text, kind="docx", encoding=None)
+
+
+def _docx_table_lines(table) -> list[str]:
+    lines: list[str] = []
+    for row in table.iterchildren():
+        if not row.tag.endswith("}tr"):
+            continue
+        lines.append("|")
+        for cell in row.iterchildren():
+            if not cell.tag.endswith("}tc"):
+                continue
+            for para in cell.iterchildren():
+                if para.tag.endswith("}p"):
+                    lines.append("".join(t.text or "" for t in para.iter() if t.tag.endswith("}t")))
+                elif para.tag.endswith("}tbl"):
+                    lines.extend(_docx_table_lines(para))
+            lines.append("|")
+    return lines
+
+
+# -- PDF -------------------------------------------------------------------------------------
+
+
+def read_pdf(path: Path) -> Source:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message or "security" in message:
+            raise errors.EncryptedPdf(str(path)) from exc
+        raise errors.DamagedFile(
+            str(path), f"PDF bị hỏng hoặc bị cắt cụt, không mở được (damaged PDF): {exc}"
+        ) from exc
+    try:
+        pages: list[str] = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    except pdfium.PdfiumError as exc:
+        raise errors.DamagedFile(str(path), f"PDF bị hỏng, không đọc được trang: {exc}") from exc
+    finally:
+        pdf.close()
+    if not pages:
+        raise errors.EmptyFile(str(path), "PDF không có trang nào (empty PDF)")
+    letters = sum(sum(1 for c in p if c.isalpha()) for p in pages)
+    if letters < MIN_CHARS_PER_PDF_PAGE * len(pages) / 2:
+        raise errors.NeedsOcr(str(path))
+    text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))
+    return Source(text=text, kind="pdf-text", pages=len(pages))
+

@@ -1,0 +1,103 @@
+"""Text rules shared by every stage: NFC, one tone-mark placement, and a folded form for matching.
+
+`fold` maps each NFC character to exactly one character, so offsets found in the folded text are
+valid in the original: a search on `fold(text)` can highlight the same span of `text`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Combining marks that carry a Vietnamese tone (huyền, sắc, hỏi, ngã, nặng).
+TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+# Combining marks that change the vowel itself (ơ/ư horn, â/ê/ô circumflex, ă breve).
+VOWEL_MARKS = "\u031b\u0302\u0306"
+_VOWELS = set("aeiouyAEIOUY")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    folded = base.casefold()
+    return folded if len(folded) == 1 else base.lower()
+
+
+def fold(text: str) -> str:
+    """Remove diacritics, map đ→d and case-fold; one output character per input character."""
+    text = nfc(text)
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _place_tone(syllable: str) -> str:
+    """Move the tone mark of one syllable to its traditional place (hòa, ủy, thúy, quý, già)."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in TONE_MARKS]
+    if len(tones) != 1:
+        return syllable
+    bare = [c for c in decomposed if c not in TONE_MARKS]
+    # Group each base letter with the combining marks that follow it.
+    letters: list[list[str]] = []
+    for c in bare:
+        if unicodedata.combining(c) and letters:
+            letters[-1].append(c)
+        else:
+            letters.append([c])
+    vowel_idx = [i for i, g in enumerate(letters) if g[0] in _VOWELS]
+    if not vowel_idx:
+        return syllable
+    # "qu" and "gi" + vowel: the u / i belongs to the consonant.
+    head = "".join(g[0] for g in letters[:2]).lower()
+    if head in ("qu", "gi") and len(vowel_idx) > 1 and vowel_idx[0] == 1:
+        vowel_idx = vowel_idx[1:]
+    marked = [i for i in vowel_idx if any(m in VOWEL_MARKS for m in letters[i][1:])]
+    has_final = vowel_idx[-1] < len(letters) - 1
+    if marked:
+        target = marked[-1]
+    elif len(vowel_idx) == 1:
+        target = vowel_idx[0]
+    elif has_final:
+        target = vowel_idx[-1]
+    elif len(vowel_idx) >= 3:
+        target = vowel_idx[1]
+    else:
+        target = vowel_idx[0]
+    letters[target].insert(1, tones[0])
+    return nfc("".join("".join(g) for g in letters))
+
+
+def canonical(text: str) -> str:
+    """NFC with every tone mark in its traditional place, so `hoà` and `hòa` compare equal."""
+    text = nfc(text)
+    if text.isascii():
+        return text
+    return _WORD.sub(lambda m: _place_tone(m.group(0)), text)
+
+
+def same(a: str, b: str) -> bool:
+    """True when two strings are the same Vietnamese text, whatever the tone-mark placement."""
+    return canonical(a) == canonical(b)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+def is_upper_line(line: str) -> bool:
+    """True when the letters of a line are (almost all) capitals, as in headers and titles."""
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) >= 0.85
