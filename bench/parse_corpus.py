@@ -62,7 +62,9 @@ def matches(field: str, want: str, have: str | None) -> bool:
         return False
     if field == "issuer":
         # Every word of the publisher's place/authority is in the printed issuer lines.
-        return set(fold(want).replace(",", " ").split()) <= set(fold(have).replace(",", " ").split())
+        return set(fold(want).replace(",", " ").split()) <= set(
+            fold(have).replace(",", " ").split()
+        )
     if field == "number":
         return canonical(want).upper() == canonical(have).upper()
     return canonical(want).casefold() == canonical(have).casefold()
@@ -107,13 +109,18 @@ def main() -> int:
             if not ok:
                 if lost:
                     guesses[field] += 1
-                misses.append(f"{row['filename']}  {field:7} want {want[field]!r:40} got {have[field]!r}")
+                misses.append(
+                    f"{row['filename']}  {field:7} want {want[field]!r:40} got {have[field]!r}"
+                )
 
     n = len(rows)
     print(f"corpus: {n} documents, {lost_count} with the header table lost in the crawl")
     print(f"speed: {n / elapsed:.0f} docs/s on one core ({elapsed:.2f} s)")
     print()
-    print(f"{'field':8} {'accuracy':>9} {'right/scored':>13} {'target':>7}   header-lost docs (right/scored)")
+    print(
+        f"{'field':8} {'accuracy':>9} {'right/scored':>13} {'target':>7}"
+        "   header-lost docs (right/scored)"
+    )
     for field in FIELDS:
         right, total = score["full"][field]
         lright, ltotal = score["lost"][field]

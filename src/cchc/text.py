@@ -22,13 +22,24 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in "đĐ":
         return "d"
     base = unicodedata.normalize("NFD", ch)[0]
     folded = base.casefold()
-    return folded if len(folded) == 1 else base.lower()
+    return folded if len(folded) == 1 else base
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """One translation table for the first 12,288 code points; built once (~30 ms)."""
+    table = {}
+    for code in range(0x41, 0x3000):
+        ch = chr(code)
+        folded = _fold_char(ch)
+        if folded != ch:
+            table[code] = folded
+    return table
 
 
 def fold(text: str) -> str:
@@ -36,7 +47,7 @@ def fold(text: str) -> str:
     text = nfc(text)
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_fold_table())
 
 
 def _place_tone(syllable: str) -> str:

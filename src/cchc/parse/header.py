@@ -57,13 +57,15 @@ class Header:
 # -- number and symbol -----------------------------------------------------------------------
 
 
-def find_number(lines: list[str], folded: list[str], limit: int = 80) -> tuple[str | None, str | None, int | None]:
-    """(number, symbol, line index). A blank number (a draft: `Số:    /UBND-NC`) gives number None."""
+def find_number(
+    lines: list[str], folded: list[str], limit: int = 80
+) -> tuple[str | None, str | None, int | None]:
+    """(number, symbol, line index); a blank number (a draft, `Số:    /UBND-NC`) gives None."""
     for i, f in enumerate(folded[:limit]):
         m = _NUMBER_LINE.search(f)
         if not m or not _capital_s(lines[i], m):
             continue
-        rest = lines[i][m.end():]
+        rest = lines[i][m.end() :]
         if not rest.strip() and i + 1 < len(lines):
             rest = lines[i + 1]
         elif rest.rstrip().endswith(("-", "/")) and i + 1 < len(lines) and lines[i + 1].strip():
@@ -85,8 +87,8 @@ def find_number(lines: list[str], folded: list[str], limit: int = 80) -> tuple[s
 
 def _capital_s(line: str, m: re.Match) -> bool:
     """Body text wraps lines before a lowercase `số`; the header's `Số`/`SỐ`/`S6` is a capital."""
-    j = m.start() + len(line[m.start():]) - len(line[m.start():].lstrip())
-    word = line[j:m.end()].strip()
+    j = m.start() + len(line[m.start() :]) - len(line[m.start() :].lstrip())
+    word = line[j : m.end()].strip()
     return word[:1].isupper()
 
 
@@ -132,7 +134,9 @@ def find_date(lines: list[str], folded: list[str], limit: int = 80):
             prefix = joined_f[: m.start()].rstrip()
         if not prefix.endswith(","):
             # `Hà Nội ngày 01 tháng 12 năm 2025`: a comma left out, but the line is a date line.
-            if i >= 40 or not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_.]+){0,4}", squash(lines[i][: len(prefix)])):
+            if i >= 40 or not re.fullmatch(
+                r"[^\W\d_]+(?: [^\W\d_.]+){0,4}", squash(lines[i][: len(prefix)])
+            ):
                 continue
             prefix += ","
         place = _place_before(joined[: len(prefix) - 1], joined_f[: len(prefix) - 1])
@@ -140,7 +144,9 @@ def find_date(lines: list[str], folded: list[str], limit: int = 80):
         if not day or not month:
             return place, None, i, True
         try:
-            iso = date(int(year), int(month.translate(_OCR_DIGITS)), int(day.translate(_OCR_DIGITS)))
+            iso = date(
+                int(year), int(month.translate(_OCR_DIGITS)), int(day.translate(_OCR_DIGITS))
+            )
         except ValueError:
             return place, None, i, False
         return place, iso.isoformat(), i, False
@@ -154,9 +160,14 @@ def _place_before(text: str, text_f: str) -> str | None:
         cut = max(cut, m.end())
     num = _NUMBER_LINE.search(text_f)
     if num:
-        token = _NUMBER_TOKEN.match(text[num.end():].lstrip())
+        token = _NUMBER_TOKEN.match(text[num.end() :].lstrip())
         if token:
-            cut = max(cut, num.end() + (len(text[num.end():]) - len(text[num.end():].lstrip())) + token.end())
+            cut = max(
+                cut,
+                num.end()
+                + (len(text[num.end() :]) - len(text[num.end() :].lstrip()))
+                + token.end(),
+            )
     big_gap = [m.end() for m in re.finditer(r"\s{3,}", text)]
     if big_gap:
         cut = max(cut, big_gap[-1])
@@ -196,12 +207,14 @@ def _starts_with(line_f: str, words: tuple[str, ...]) -> bool:
     return any(line_f == w or line_f.startswith(w + " ") for w in words)
 
 
-def find_issuer(lines: list[str], folded: list[str], stop: int) -> tuple[str | None, str | None, bool]:
+def find_issuer(
+    lines: list[str], folded: list[str], stop: int
+) -> tuple[str | None, str | None, bool]:
     """(issuer, parent issuer, motto seen) from the capital lines above line `stop`."""
     shapes = issuer_shapes()
     candidates: list[str] = []
     motto = False
-    for i in range(min(stop, len(lines))):
+    for i in range(min(stop, len(lines), 60)):
         rest, had_motto = strip_motto(lines[i], folded[i])
         motto = motto or had_motto
         rest = squash(re.sub(r"[-–_=]{2,}", " ", rest)).strip(" -–,.:")
@@ -216,9 +229,10 @@ def find_issuer(lines: list[str], folded: list[str], stop: int) -> tuple[str | N
     bodies: list[str] = []
     for line in candidates:
         line_f = fold(line)
-        if bodies and not _starts_with(line_f, shapes["heads"]):
-            bodies[-1] += " " + line
-        elif bodies and _starts_with(line_f, shapes["places"]):
+        continues = not _starts_with(line_f, shapes["heads"]) or _starts_with(
+            line_f, shapes["places"]
+        )
+        if bodies and continues:
             bodies[-1] += " " + line
         else:
             bodies.append(line)
@@ -230,7 +244,9 @@ def find_issuer(lines: list[str], folded: list[str], stop: int) -> tuple[str | N
 # -- type and subject ------------------------------------------------------------------------
 
 
-def find_type_line(lines: list[str], folded: list[str], start: int, limit: int = 80) -> tuple[str | None, int | None]:
+def find_type_line(
+    lines: list[str], folded: list[str], start: int, limit: int = 80
+) -> tuple[str | None, int | None]:
     """The title line that names the type (`QUYẾT ĐỊNH`, `BAO CAO`, `KẾ HOẠCH`)."""
     titles = type_by_title()
     for i in range(start, min(limit, len(lines))):
@@ -243,7 +259,9 @@ def find_type_line(lines: list[str], folded: list[str], start: int, limit: int =
     return None, None
 
 
-def find_subject(lines: list[str], folded: list[str], type_line: int | None, issuer: str | None, limit: int = 80):
+def find_subject(
+    lines: list[str], folded: list[str], type_line: int | None, issuer: str | None, limit: int = 80
+):
     """(subject, (first, last) line): the `V/v …` line or the title lines under the type name."""
     start = (type_line + 1) if type_line is not None else 0
     for i in range(start, min(limit, len(lines))):
@@ -286,7 +304,11 @@ def _collect_subject(lines, folded, first, vv, issuer=None):
         line = lines[i].strip()
         if not line:
             # PDF text puts blank lines between wrapped lines; look past one.
-            if i + 1 < len(lines) and lines[i + 1].strip() and _continues(lines[i + 1].strip(), upper):
+            if (
+                i + 1 < len(lines)
+                and lines[i + 1].strip()
+                and _continues(lines[i + 1].strip(), upper)
+            ):
                 i += 1
                 continue
             break
@@ -297,7 +319,11 @@ def _collect_subject(lines, folded, first, vv, issuer=None):
         i += 1
     subject = squash(" ".join(parts))
     if vv:
-        subject = re.sub(r"^\s*\S+", "V/v", subject, count=1) if not subject.startswith("V/v") else subject
+        subject = (
+            re.sub(r"^\s*\S+", "V/v", subject, count=1)
+            if not subject.startswith("V/v")
+            else subject
+        )
     return subject.rstrip(" ;"), (first, last)
 
 

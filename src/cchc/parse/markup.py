@@ -1,7 +1,8 @@
 """Turn crawled Markdown, Word tables and PDF text into plain lines.
 
 The corpus is Markdown with header tables written as `|` lines, `**bold**`/`*italics*` spans and
-hard line wraps. Lines wrapped inside one emphasis span are one logical line (`**ỦY BAN NHÂN\\nDÂN**`,
+hard line wraps. Lines wrapped inside one emphasis span are one logical line
+(`**ỦY BAN NHÂN\\nDÂN**`,
 `*Hà Nội, ngày 20\\ntháng 11 năm 2025*`), so they are joined; a lone `|` is a cell boundary and
 becomes an empty line; rules (`-----`) go.
 """
@@ -13,7 +14,7 @@ import re
 _GLUED_SPANS = re.compile(r"\*\*\*\*(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
 # Runs of rule characters inside a line separate header parts (`CHÍNH PHỦ_____ Số: 170/…`).
 _RULE_RUN = re.compile(r"[_\-–=]{4,}")
-_RULE = re.compile(r"^\s*[-_=*]{3,}\s*$")
+_RULE = re.compile(r"^[ \t]*[-_=*]{3,}[ \t]*$", re.M)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _CELL_SPLIT = re.compile(r"\s*\|\s*")
 # How many wrapped lines one emphasis span may join.
@@ -28,6 +29,10 @@ def join_emphasis_wraps(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        if "*" not in line:
+            out.append(line)
+            i += 1
+            continue
         j = i
         while _open_span(line) and j + 1 < len(lines) and j - i < _MAX_WRAPS:
             nxt = lines[j + 1]
@@ -57,19 +62,13 @@ def to_lines(text: str) -> list[str]:
     # `**NGHỊ QUYẾT****Về việc …**`: two spans glued; `**BỘ Y T****Ế**`: one word cut in two.
     text = _GLUED_SPANS.sub("**\n**", text).replace("****", "")
     text = _RULE_RUN.sub("\n", text).replace("__", "")
+    text = _ESCAPE.sub(r"\1", "\n".join(join_emphasis_wraps(text.split("\n"))))
+    text = _RULE.sub("", text.replace("**", "").replace("*", ""))
     lines: list[str] = []
-    for raw in join_emphasis_wraps(text.split("\n")):
-        line = _ESCAPE.sub(r"\1", raw).replace("**", "").replace("*", "")
-        if _RULE.match(line):
-            lines.append("")
-            continue
+    for line in text.split("\n"):
         if "|" in line:
-            cells = [c.strip() for c in _CELL_SPLIT.split(line)]
-            if not any(cells):
-                lines.append("")
-                continue
-            for cell in cells:
-                lines.append(cell)
+            for cell in _CELL_SPLIT.split(line):
+                lines.append(cell.strip())
                 lines.append("")
             continue
         lines.append(line.rstrip())

@@ -48,8 +48,13 @@ def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[s
             if item:
                 items.append(item)
             last = i
-        elif items and not items[-1].endswith((";", ".")) and not is_upper_line(line) \
-                and not _looks_like_name(line) and not _RECIPIENTS.match(fold(line)):
+        elif (
+            items
+            and not items[-1].endswith((";", "."))
+            and not is_upper_line(line)
+            and not _looks_like_name(line)
+            and not _RECIPIENTS.match(fold(line))
+        ):
             items[-1] += " " + line
             last = i
         else:
@@ -66,20 +71,26 @@ def find_recipients(lines: list[str], folded: list[str]) -> tuple[list[str], int
     for i, f in enumerate(folded):
         m = _RECIPIENTS.match(f)
         if m and ("gui" in f[: m.end()] or "dien" in f[: m.end()]):
-            if "dien" in f[: m.end()] and "gui" not in f[: m.end()] and not is_upper_line(lines[i][: m.start() + 30]):
+            if (
+                "dien" in f[: m.end()]
+                and "gui" not in f[: m.end()]
+                and not is_upper_line(lines[i][: m.start() + 30])
+            ):
                 continue
-            items, _ = _list_after(lines, i, lines[i][m.end():])
+            items, _ = _list_after(lines, i, lines[i][m.end() :])
             return items, i
     return [], None
 
 
-def find_distribution(lines: list[str], folded: list[str]) -> tuple[list[str], int | None, int | None, str | None]:
+def find_distribution(
+    lines: list[str], folded: list[str]
+) -> tuple[list[str], int | None, int | None, str | None]:
     """(items, line of `Nơi nhận`, last line of the list, a title printed on the same line)."""
     for i, f in enumerate(folded):
         m = _DISTRIBUTION.match(f)
         if not m:
             continue
-        inline = lines[i][m.end():].strip()
+        inline = lines[i][m.end() :].strip()
         side_title = inline if inline and is_upper_line(inline) else None
         items, last = _list_after(lines, i, "" if side_title else inline)
         return items, i, last, side_title
@@ -94,7 +105,7 @@ def strip_rank(line: str) -> str:
     line_f = fold(line)
     for prefix in signer_words()["name_prefixes"]:
         if line_f.startswith(prefix + " "):
-            return line[len(prefix) + 1:].strip()
+            return line[len(prefix) + 1 :].strip()
     return line
 
 
@@ -116,7 +127,9 @@ def _title_line(line: str, line_f: str) -> bool:
     return any(line_f.startswith(t) for t in signer_words()["titles"]) or _authority_prefix(line_f)
 
 
-def _signer_in(lines: list[str], folded: list[str], start: int, end: int, side_title: str | None) -> Signer | None:
+def _signer_in(
+    lines: list[str], folded: list[str], start: int, end: int, side_title: str | None
+) -> Signer | None:
     authority: list[str] = []
     titles: list[str] = []
     for i in range(max(0, start), min(end, len(lines))):
@@ -134,7 +147,11 @@ def _signer_in(lines: list[str], folded: list[str], start: int, end: int, side_t
             title = titles[-1] if titles else None
             if title is None and side_title:
                 title = side_title
-            return Signer(name=strip_rank(line).rstrip("."), title=title, authority=" / ".join(authority) or None)
+            return Signer(
+                name=strip_rank(line).rstrip("."),
+                title=title,
+                authority=" / ".join(authority) or None,
+            )
         if authority or titles:
             # Something else between the title and the name: a stamp note, a wrapped title.
             if is_upper_line(line) and len(line) < 60:
@@ -147,15 +164,25 @@ def _signer_in(lines: list[str], folded: list[str], start: int, end: int, side_t
     if side_title:
         for i in range(max(0, start), min(end, len(lines))):
             if _looks_like_name(squash(lines[i])):
-                return Signer(name=strip_rank(squash(lines[i])).rstrip("."), title=side_title, authority=None)
+                return Signer(
+                    name=strip_rank(squash(lines[i])).rstrip("."), title=side_title, authority=None
+                )
     return None
 
 
-def find_signer(lines: list[str], folded: list[str], dist_line: int | None, dist_end: int | None,
-                side_title: str | None, body_end: int) -> Signer | None:
+def find_signer(
+    lines: list[str],
+    folded: list[str],
+    dist_line: int | None,
+    dist_end: int | None,
+    side_title: str | None,
+    body_end: int,
+) -> Signer | None:
     """The signer block: next to `Nơi nhận` when there is one, else after the end of the body."""
     if dist_line is not None:
-        after = _signer_in(lines, folded, (dist_end or dist_line) + 1, (dist_end or dist_line) + 25, side_title)
+        after = _signer_in(
+            lines, folded, (dist_end or dist_line) + 1, (dist_end or dist_line) + 25, side_title
+        )
         if after:
             return after
         before = _signer_in(lines, folded, dist_line - 15, dist_line, side_title)
@@ -168,7 +195,9 @@ def find_signer(lines: list[str], folded: list[str], dist_line: int | None, dist
     if dist_end is not None:
         for i in range(dist_end + 1, min(dist_end + 8, len(lines))):
             if _looks_like_name(squash(lines[i])):
-                return Signer(name=strip_rank(squash(lines[i])).rstrip("."), title=None, authority=None)
+                return Signer(
+                    name=strip_rank(squash(lines[i])).rstrip("."), title=None, authority=None
+                )
     return None
 
 
@@ -186,7 +215,9 @@ def body_end_line(lines: list[str], folded: list[str], start: int) -> int:
 # -- bases and sections ----------------------------------------------------------------------
 
 
-def find_bases(lines: list[str], folded: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
+def find_bases(
+    lines: list[str], folded: list[str], start: int, end: int
+) -> list[tuple[str, int, int]]:
     """`Căn cứ …` clauses as (text, first line, last line), joined across wrapped lines."""
     bases: list[tuple[str, int, int]] = []
     i = start
@@ -224,7 +255,9 @@ def find_sections(lines: list[str], start: int, end: int) -> list[Section]:
             for k, (i, m) in enumerate(heads):
                 stop = heads[k + 1][0] if k + 1 < len(heads) else end
                 body = squash(" ".join(line.strip() for line in lines[i:stop] if line.strip()))
-                sections.append(Section(number=squash(m.group("n")), heading=_heading(m.group("h")), text=body))
+                sections.append(
+                    Section(number=squash(m.group("n")), heading=_heading(m.group("h")), text=body)
+                )
             return sections
     return []
 

@@ -28,29 +28,29 @@ _ISSUER_STOP = re.compile(
 
 
 @cache
-def _type_words() -> list[tuple[str, str]]:
-    """(folded printed name, type name), longest first, for the word before `số`."""
+def _type_words() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern for any type name (folded, longest first) and the name each folded form means."""
     names = {fold(t.name): t.name for t in doc_types()}
     names[fold("Hiến pháp")] = "Hiến pháp"
     names[fold("Văn bản")] = "Công văn"
-    return sorted(names.items(), key=lambda kv: -len(kv[0]))
+    alternation = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![a-z])(?:" + alternation + r")(?![a-z])"), names
 
 
 def _type_before(prefix_f: str) -> tuple[str | None, int]:
     """The type named in the words just before a number (`… Quyết định số `) and where it starts."""
     window = prefix_f[-90:]
-    best: tuple[int, str] | None = None
-    for word, name in _type_words():
-        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", window):
-            if best is None or m.start() > best[0]:
-                best = (m.start(), name)
-    if best is None:
+    pattern, names = _type_words()
+    last = None
+    for last in pattern.finditer(window):  # noqa: B007 - the last match is the nearest one
+        pass
+    if last is None:
         return None, len(prefix_f)
-    gap = window[best[0]:]
+    gap = window[last.start() :]
     # The type must be close: `Quyết định số`, `Luật Doanh nghiệp số`, not three clauses back.
     if len(gap) > 70 or re.search(r"[;.]", gap):
         return None, len(prefix_f)
-    return best[1], len(prefix_f) - len(window) + best[0]
+    return names[last.group(0)], len(prefix_f) - len(window) + last.start()
 
 
 def _iso(d: str, m: str, y: str) -> str | None:
@@ -60,10 +60,14 @@ def _iso(d: str, m: str, y: str) -> str | None:
         return None
 
 
-def find_references(text: str, own_number: str | None = None) -> list[Reference]:
-    """Every cited document with a number, in order of first mention, each number once."""
+def find_references(
+    text: str, own_number: str | None = None, folded: str | None = None
+) -> list[Reference]:
+    """Every cited document with a number, in order of first mention, each number once.
+
+    `folded` is `fold(text)` when the caller has it already (folding keeps every offset)."""
     flat = squash(text)
-    flat_f = fold(flat)
+    flat_f = squash(folded) if folded is not None else fold(flat)
     found: dict[str, Reference] = {}
     for m in _NUMBER.finditer(flat):
         number = m.group(1).rstrip(".")
@@ -73,7 +77,7 @@ def find_references(text: str, own_number: str | None = None) -> list[Reference]
         if doc_type is None:
             doc_type = type_from_symbol(_symbol_of(number))
             start = m.start()
-            if re.search(r"(?:số|so)\s*:?\s*$", flat[max(0, m.start() - 6): m.start()]):
+            if re.search(r"(?:số|so)\s*:?\s*$", flat[max(0, m.start() - 6) : m.start()]):
                 start = flat.rfind("s", 0, m.start())
         end = m.end()
         ref_date = None
@@ -85,14 +89,18 @@ def find_references(text: str, own_number: str | None = None) -> list[Reference]
         issuer = None
         of = _OF.match(flat[end:])
         if of:
-            tail = flat[end + of.end(): end + of.end() + 80]
+            tail = flat[end + of.end() : end + of.end() + 80]
             stop = _ISSUER_STOP.search(tail)
             issuer = tail[: stop.start()] if stop else " ".join(tail.split()[:6])
             issuer = issuer.strip() or None
             if issuer:
                 end += of.end() + len(issuer)
         reference = Reference(
-            type=doc_type, number=number, date=ref_date, issuer=issuer, text=flat[start:end].strip(" ,;")
+            type=doc_type,
+            number=number,
+            date=ref_date,
+            issuer=issuer,
+            text=flat[start:end].strip(" ,;"),
         )
         if number not in found:
             found[number] = reference

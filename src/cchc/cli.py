@@ -1,0 +1,137 @@
+"""The `cchc` command: thin wrappers over library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from cchc import parse_file
+from cchc.document import Document
+from cchc.errors import CchcError
+
+
+def _iso_to_vn(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def summary(doc: Document) -> str:
+    """A readable block of the main fields of one document, in Vietnamese."""
+    signer = "—"
+    if doc.signer:
+        signer = " ".join(x for x in (doc.signer.authority, doc.signer.title, doc.signer.name) if x)
+    issuer = " / ".join(x for x in (doc.parent_issuer, doc.issuer) if x) or "—"
+    rows = [
+        ("Tệp", doc.file),
+        ("Loại", doc.type or "—"),
+        ("Số, ký hiệu", doc.number or (f"(để trống)/{doc.symbol}" if doc.symbol else "—")),
+        ("Cơ quan ban hành", issuer),
+        ("Nơi, ngày ban hành", f"{doc.place or '—'}, {_iso_to_vn(doc.date)}"),
+        ("Trích yếu", doc.subject or "—"),
+        ("Kính gửi", "; ".join(doc.recipients) or "—"),
+        ("Căn cứ", f"{len(doc.bases)} căn cứ"),
+        ("Văn bản được dẫn", ", ".join(r.number for r in doc.references[:8] if r.number) or "—"),
+        ("Người ký", signer),
+        ("Nơi nhận", "; ".join(doc.distribution) or "—"),
+        ("Các phần", ", ".join(s.number for s in doc.sections) or "—"),
+    ]
+    if doc.warnings:
+        rows.append(("Cảnh báo", "; ".join(doc.warnings)))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
+def parse_paths(paths: tuple[str, ...]) -> tuple[list[Document], list[CchcError]]:
+    """Parse each path; one bad file never stops the others."""
+    docs: list[Document] = []
+    failures: list[CchcError] = []
+    for path in paths:
+        try:
+            docs.append(parse_file(path))
+        except CchcError as exc:
+            failures.append(exc)
+        except RecursionError as exc:  # pathological input must not kill the batch
+            failures.append(CchcError(path, f"văn bản quá phức tạp, không phân tích được: {exc}"))
+    return docs, failures
+
+
+@click.group()
+@click.version_option(package_name="cchc")
+def main() -> None:
+    """cchc — đọc, hiểu và theo dõi văn bản cải cách hành chính."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="In JSON theo spec/document-json.md.")
+def parse(files: tuple[str, ...], as_json: bool) -> None:
+    """Phân tích văn bản: số, ký hiệu, loại, ngày, trích yếu, người ký, nơi nhận…"""
+    docs, failures = parse_paths(files)
+    for doc in docs:
+        if doc.quality and doc.quality.encoding not in (None, "utf-8", "utf-8-sig"):
+            click.echo(
+                f"cảnh báo: {doc.file}: không phải UTF-8, "
+                f"đã đọc theo bảng mã {doc.quality.encoding}",
+                err=True,
+            )
+    if as_json:
+        payload = [d.to_dict() for d in docs]
+        out = payload[0] if len(files) == 1 and payload else payload
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(summary(d) for d in docs))
+    for failure in failures:
+        click.echo(f"lỗi: {failure}", err=True)
+    if failures:
+        sys.exit(int(failures[0].exit_code))
+
+
+@main.command()
+def demo() -> None:
+    """Phân tích các văn bản mẫu đi kèm và in bảng tóm tắt."""
+    samples = resources.files("cchc") / "samples"
+    paths = sorted(
+        str(p) for p in samples.iterdir() if p.name != "README.md" and not p.name.startswith(".")
+    )
+    docs, failures = parse_paths(tuple(paths))
+    click.echo(demo_table(docs))
+    for failure in failures:
+        click.echo(f"lỗi: {failure}", err=True)
+    click.echo()
+    click.echo(f"{len(docs)} văn bản mẫu đã phân tích. Xem chi tiết: cchc parse <tệp> [--json]")
+    if failures:
+        sys.exit(int(failures[0].exit_code))
+
+
+def demo_table(docs: list[Document]) -> str:
+    """One row per document: file, type, number, date, signer, subject (cut to fit)."""
+    header = ("Tệp", "Loại", "Số, ký hiệu", "Ngày", "Người ký", "Trích yếu")
+    rows = [
+        (
+            Path(d.file).name,
+            d.type or "—",
+            d.number or "—",
+            _iso_to_vn(d.date),
+            d.signer.name if d.signer and d.signer.name else "—",
+            _cut(d.subject or "—", 60),
+        )
+        for d in docs
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header), line, *(fmt.format(*r) for r in rows)])
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
