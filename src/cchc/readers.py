@@ -133,10 +133,10 @@ def read_text(path: Path) -> Source:
     data = path.read_bytes()
     text, encoding, warnings = decode_text(data, str(path))
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
-    if not _looks_like_text(text):
-        raise errors.UnsupportedFile(str(path))
     if not text.strip():
         raise errors.EmptyFile(str(path), "tệp chỉ có khoảng trắng, không có nội dung (empty file)")
+    if not _looks_like_text(text):
+        raise errors.UnsupportedFile(str(path))
     return Source(text=text, kind="text", encoding=encoding, warnings=warnings)
 
 
@@ -164,13 +164,27 @@ def read_docx(path: Path) -> Source:
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+            lines.append(_paragraph_text(block))
         elif tag == "tbl":
             lines.extend(_docx_table_lines(block))
     text = nfc("\n".join(lines))
     if not text.strip():
         raise errors.EmptyFile(str(path), "tệp .docx không có chữ (empty document)")
     return Source(text=text, kind="docx", encoding=None)
+
+
+def _paragraph_text(paragraph) -> str:
+    """Text of a `w:p`, with its soft line breaks (`w:br`, Shift+Enter) and tabs kept."""
+    parts: list[str] = []
+    for node in paragraph.iter():
+        tag = node.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            parts.append(node.text or "")
+        elif tag in ("br", "cr"):
+            parts.append("\n")
+        elif tag == "tab":
+            parts.append("\t")
+    return "".join(parts)
 
 
 def _docx_table_lines(table) -> list[str]:
@@ -184,7 +198,7 @@ def _docx_table_lines(table) -> list[str]:
                 continue
             for para in cell.iterchildren():
                 if para.tag.endswith("}p"):
-                    lines.append("".join(t.text or "" for t in para.iter() if t.tag.endswith("}t")))
+                    lines.append(_paragraph_text(para))
                 elif para.tag.endswith("}tbl"):
                     lines.extend(_docx_table_lines(para))
             lines.append("|")

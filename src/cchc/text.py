@@ -83,7 +83,7 @@ def _place_tone(syllable: str) -> str:
         target = vowel_idx[1]
     else:
         target = vowel_idx[0]
-    letters[target].insert(1, tones[0])
+    letters[target].append(tones[0])
     return nfc("".join("".join(g) for g in letters))
 
 
