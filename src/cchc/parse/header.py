@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from cchc.knowledge import issuer_shapes, type_by_code, type_by_title
+from cchc.knowledge import issuer_shapes, signer_words, type_by_code, type_by_title
 from cchc.text import fold, is_upper_line, squash
 
 # Letters of the mottos, folded, for spotting their fragments on split lines.
@@ -291,6 +291,9 @@ def _ends_title(line_f: str, issuer: str | None) -> bool:
     if line_f.rstrip().endswith(":"):
         return True
     if issuer and squash(line_f) == squash(fold(issuer)):
+        return True
+    # The enacting authority under the title: `BỘ TRƯỞNG BỘ CÔNG THƯƠNG`, `CHỦ TỊCH ỦY BAN …`.
+    if any(line_f.startswith(t + " ") for t in signer_words()["titles"]):
         return True
     return bool(re.search(r",\s*ngay\s*\d", line_f))
 

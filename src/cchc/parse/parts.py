@@ -34,6 +34,7 @@ def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[s
         items.append(inline)
     i = start + 1
     blanks = 0
+    pending = False
     while i < len(lines) and len(items) < 60:
         line = lines[i].strip()
         if not line:
@@ -43,8 +44,10 @@ def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[s
             i += 1
             continue
         blanks = 0
-        if _BULLET.match(line):
+        if _BULLET.match(line) or pending:
             item = _BULLET.sub("", line, count=1).strip()
+            # A crawl sometimes leaves the dash alone on its line, the item on the next.
+            pending = not item
             if item:
                 items.append(item)
             last = i
