@@ -63,7 +63,7 @@ def parse_text(text: str, file: str = "") -> Document:
     doc.place, doc.date, doc.subject = place, iso_date, subject
 
     doc.recipients, _ = parts.find_recipients(lines, folded)
-    distribution, dist_line, dist_end, side_title = parts.find_distribution(lines, folded)
+    distribution, dist_line, dist_end, side = parts.find_distribution(lines, folded)
     doc.distribution = distribution
     body_start = max(
         header_end, (subject_lines[1] + 1) if subject_lines else 0, (type_line or 0) + 1
@@ -71,7 +71,7 @@ def parse_text(text: str, file: str = "") -> Document:
     body_end = parts.body_end_line(lines, folded, body_start)
     if dist_line is not None:
         body_end = min(body_end, dist_line) if dist_line > body_start else body_end
-    doc.signer = parts.find_signer(lines, folded, dist_line, dist_end, side_title, body_end)
+    doc.signer = parts.find_signer(lines, dist_line, dist_end, side, body_end)
     if doc.signer is None:
         warnings.append("không tìm thấy người ký")
 

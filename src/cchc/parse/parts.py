@@ -12,6 +12,7 @@ from cchc.text import fold, is_upper_line, squash
 _RECIPIENTS = re.compile(r"^\s*(?:k\w{1,2}nh\s*g\w{1,2}i|.{0,40}\bdien)\s*:\s*")
 _DISTRIBUTION = re.compile(r"^\s*n\w{1,2}i\s*nh\w{1,2}n\s*:?\s*")
 _AUTHORITY = re.compile(r"^\s*(?:t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\s*\.)\s*\S")
+_COLUMN_GAP = re.compile(r"(?<=\S)\s{4,}(?=\S)")
 _BULLET = re.compile(r"^\s*[-+•–·]\s*")
 _SIGNED = re.compile(r"^\s*[(\[]?\s*(?:da ky|đa ky|ky ten|ky|da ky va dong dau)\s*[)\]]?\s*$")
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
@@ -25,18 +26,28 @@ _LEGAL_WORDS = re.compile(
 )
 
 
-def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[str], int]:
-    """Items of a `- a;` list that starts after line `start`; returns (items, last line used)."""
+def _list_after(
+    lines: list[str], start: int, first_inline: str
+) -> tuple[list[str], int, list[str]]:
+    """Items of a `- a;` list that starts after line `start`.
+
+    Returns (items, last line used, side column): text laid out to the right of the list, as
+    `pdftotext -layout` puts the signer block beside `Nơi nhận`, is kept apart for the signer."""
     items: list[str] = []
-    inline = first_inline.strip()
-    last = start
-    if inline and not is_upper_line(inline):
+    side: list[str] = []
+    inline, right = _split_columns(first_inline.strip())
+    if right:
+        side.append(right)
+    if inline and is_upper_line(inline):
+        side.insert(0, inline)
+    elif inline:
         items.append(inline)
+    last = start
     i = start + 1
     blanks = 0
     pending = False
     while i < len(lines) and len(items) < 60:
-        line = lines[i].strip()
+        line, right = _split_columns(lines[i].strip())
         if not line:
             blanks += 1
             if blanks > 1:
@@ -50,7 +61,6 @@ def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[s
             pending = not item
             if item:
                 items.append(item)
-            last = i
         elif (
             items
             and not items[-1].endswith((";", "."))
@@ -59,11 +69,24 @@ def _list_after(lines: list[str], start: int, first_inline: str) -> tuple[list[s
             and not _RECIPIENTS.match(fold(line))
         ):
             items[-1] += " " + line
-            last = i
         else:
             break
+        if right:
+            side.append(right)
+        last = i
         i += 1
-    return [_clean_item(it) for it in items if _clean_item(it)], last
+    return [c for it in items if (c := _clean_item(it))], last, side
+
+
+def _split_columns(line: str) -> tuple[str, str | None]:
+    """`- Như trên;          KT. CHỦ TỊCH` → (`- Như trên;`, `KT. CHỦ TỊCH`)."""
+    m = _COLUMN_GAP.search(line)
+    if not m:
+        return line, None
+    right = line[m.end() :].strip()
+    if is_upper_line(right) or _looks_like_name(right):
+        return line[: m.start()].rstrip(), right
+    return line, None
 
 
 def _clean_item(item: str) -> str:
@@ -80,24 +103,22 @@ def find_recipients(lines: list[str], folded: list[str]) -> tuple[list[str], int
                 and not is_upper_line(lines[i][: m.start() + 30])
             ):
                 continue
-            items, _ = _list_after(lines, i, lines[i][m.end() :])
+            items, _, _ = _list_after(lines, i, lines[i][m.end() :])
             return items, i
     return [], None
 
 
 def find_distribution(
     lines: list[str], folded: list[str]
-) -> tuple[list[str], int | None, int | None, str | None]:
-    """(items, line of `Nơi nhận`, last line of the list, a title printed on the same line)."""
+) -> tuple[list[str], int | None, int | None, list[str]]:
+    """(items, line of `Nơi nhận`, last line of the list, the column printed beside the list)."""
     for i, f in enumerate(folded):
         m = _DISTRIBUTION.match(f)
         if not m:
             continue
-        inline = lines[i][m.end() :].strip()
-        side_title = inline if inline and is_upper_line(inline) else None
-        items, last = _list_after(lines, i, "" if side_title else inline)
-        return items, i, last, side_title
-    return [], None, None, None
+        items, last, side = _list_after(lines, i, lines[i][m.end() :])
+        return items, i, last, side
+    return [], None, None, []
 
 
 # -- signer ----------------------------------------------------------------------------------
@@ -130,77 +151,56 @@ def _title_line(line: str, line_f: str) -> bool:
     return any(line_f.startswith(t) for t in signer_words()["titles"]) or _authority_prefix(line_f)
 
 
-def _signer_in(
-    lines: list[str], folded: list[str], start: int, end: int, side_title: str | None
-) -> Signer | None:
+def _signer_in(block: list[str]) -> Signer | None:
+    """Authority lines (TM./KT./…), the title, then the name, in one block of lines."""
     authority: list[str] = []
     titles: list[str] = []
-    for i in range(max(0, start), min(end, len(lines))):
-        line = squash(lines[i])
-        if not line or _SIGNED.match(folded[i]):
-            continue
+    for raw in block:
+        line = squash(raw)
         line_f = fold(line)
-        if _title_line(line, line_f):
-            if _authority_prefix(line_f):
-                authority.append(line)
-            else:
-                titles.append(line)
+        if not line or _SIGNED.match(line_f):
             continue
-        if _looks_like_name(line) and (authority or titles or side_title):
-            title = titles[-1] if titles else None
-            if title is None and side_title:
-                title = side_title
+        if _title_line(line, line_f):
+            (authority if _authority_prefix(line_f) else titles).append(line)
+            continue
+        if _looks_like_name(line) and (authority or titles):
             return Signer(
                 name=strip_rank(line).rstrip("."),
-                title=title,
+                title=titles[-1] if titles else None,
                 authority=" / ".join(authority) or None,
             )
-        if authority or titles:
-            # Something else between the title and the name: a stamp note, a wrapped title.
-            if is_upper_line(line) and len(line) < 60:
-                # The rest of a wrapped authority line, or a title not in the list.
-                if authority and not titles and not authority[-1].endswith(("CHỦ TỊCH", "TRƯỞNG")):
-                    authority[-1] += " " + line
-                else:
-                    titles.append(line)
-            continue
-    if side_title:
-        for i in range(max(0, start), min(end, len(lines))):
-            if _looks_like_name(squash(lines[i])):
-                return Signer(
-                    name=strip_rank(squash(lines[i])).rstrip("."), title=side_title, authority=None
-                )
+        if (authority or titles) and is_upper_line(line) and len(line) < 60:
+            # The rest of a wrapped authority line, or a title not in the list.
+            if authority and not titles and not authority[-1].endswith(("CHỦ TỊCH", "TRƯỞNG")):
+                authority[-1] += " " + line
+            else:
+                titles.append(line)
     return None
 
 
 def find_signer(
     lines: list[str],
-    folded: list[str],
     dist_line: int | None,
     dist_end: int | None,
-    side_title: str | None,
+    side: list[str],
     body_end: int,
 ) -> Signer | None:
-    """The signer block: next to `Nơi nhận` when there is one, else after the end of the body."""
+    """The signer block: beside or after `Nơi nhận` when there is one, else after the body."""
+    blocks: list[list[str]] = []
     if dist_line is not None:
-        after = _signer_in(
-            lines, folded, (dist_end or dist_line) + 1, (dist_end or dist_line) + 25, side_title
-        )
-        if after:
-            return after
-        before = _signer_in(lines, folded, dist_line - 15, dist_line, side_title)
-        if before:
-            return before
-    found = _signer_in(lines, folded, body_end, body_end + 30, side_title)
-    if found:
-        return found
+        end = dist_end if dist_end is not None else dist_line
+        blocks.append(side + lines[end + 1 : end + 25])
+        blocks.append(lines[max(0, dist_line - 15) : dist_line])
+    blocks.append(lines[body_end : body_end + 30])
+    for block in blocks:
+        signer = _signer_in(block)
+        if signer:
+            return signer
     # A bare name at the very end (a scan whose title line was lost).
     if dist_end is not None:
-        for i in range(dist_end + 1, min(dist_end + 8, len(lines))):
-            if _looks_like_name(squash(lines[i])):
-                return Signer(
-                    name=strip_rank(squash(lines[i])).rstrip("."), title=None, authority=None
-                )
+        for raw in lines[dist_end + 1 : dist_end + 8]:
+            if _looks_like_name(squash(raw)):
+                return Signer(name=strip_rank(squash(raw)).rstrip("."), title=None, authority=None)
     return None
 
 
@@ -258,8 +258,18 @@ def find_sections(lines: list[str], start: int, end: int) -> list[Section]:
             for k, (i, m) in enumerate(heads):
                 stop = heads[k + 1][0] if k + 1 < len(heads) else end
                 body = squash(" ".join(line.strip() for line in lines[i:stop] if line.strip()))
+                heading = m.group("h")
+                # A heading wrapped onto the next line continues in lowercase.
+                for nxt in lines[i + 1 : min(stop, i + 3)]:
+                    if (
+                        not nxt.strip()
+                        or not nxt.strip()[0].islower()
+                        or heading.endswith((".", ":"))
+                    ):
+                        break
+                    heading += " " + nxt.strip()
                 sections.append(
-                    Section(number=squash(m.group("n")), heading=_heading(m.group("h")), text=body)
+                    Section(number=squash(m.group("n")), heading=_heading(heading), text=body)
                 )
             return sections
     return []

@@ -23,7 +23,8 @@ _DATE_AFTER = re.compile(
 _OF = re.compile(r"^[\s,]*(?:của|cua)\s+")
 _ISSUER_STOP = re.compile(
     r"\s(?:về|quy định|phê duyệt|ban hành|hướng dẫn|sửa đổi|và|đã|được|tại|có|trong|thì|là|"
-    r"nay|theo|để|với|như|ve|quy dinh)\s|[;,.:()\[\]“”\"]"
+    r"nay|theo|để|với|như|thực hiện|triển khai|kèm theo|giao|đến|cho|nhằm|trên|gửi|"
+    r"ve|quy dinh|thuc hien)(?=\s|$)|[;,.:()\[\]“”\"]"
 )
 
 
