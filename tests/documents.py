@@ -84,3 +84,42 @@ def write_pdf(path: Path, scanned_pages: int = 0) -> Path:
 
 def plain_text() -> str:
     return "\n".join([*LEFT, *RIGHT, *BODY, *TAIL_LEFT, *TAIL_RIGHT]) + "\n"
+
+
+def render_page(lines: list[str], dpi: int = 300, degrade: bool = False):
+    """An A4 page image of `lines` in DejaVu Sans 13 pt, as a scanner would give it;
+    `degrade` adds a slight rotation, blur and speckle noise."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    width, height = int(8.27 * dpi), int(11.69 * dpi)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT), int(13 / 72 * dpi))
+    y = int(0.8 * dpi)
+    for line in lines:
+        draw.text((int(0.9 * dpi), y), line, fill=0, font=font)
+        y += int(13 / 72 * dpi * 1.5)
+    if degrade:
+        rng = random.Random(7)
+        page = page.rotate(0.6, fillcolor=255, resample=Image.BICUBIC)
+        page = page.filter(ImageFilter.GaussianBlur(0.8))
+        pixels = page.load()
+        for _ in range(width * height // 400):
+            pixels[rng.randrange(width), rng.randrange(height)] = rng.choice((0, 255))
+    return page
+
+
+def page_lines() -> list[str]:
+    """The công văn as one column of lines, header first."""
+    return [
+        *ISSUER,
+        "Số: 412/UBND-NV",
+        *MOTTO,
+        "An Phú, ngày 14 tháng 3 năm 2026",
+        *LEFT[3:],
+        *BODY,
+        *TAIL_LEFT,
+        *TAIL_RIGHT,
+    ]

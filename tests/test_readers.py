@@ -47,7 +47,7 @@ def test_docx_extension_is_not_trusted(tmp_path):
     assert parse_file(renamed).number == "412/UBND-NV"
 
 
-def test_pdf_without_text_needs_ocr(tmp_path):
+def test_pdf_without_text_needs_ocr_when_ocr_is_off(tmp_path):
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -56,13 +56,13 @@ def test_pdf_without_text_needs_ocr(tmp_path):
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
     with pytest.raises(errors.NeedsOcr, match=r"scan\.pdf"):
-        parse_file(path)
+        parse_file(path, ocr=False)
 
 
-def test_image_needs_ocr(tmp_path):
+def test_image_needs_ocr_when_ocr_is_off(tmp_path):
     from PIL import Image
 
     path = tmp_path / "scan.png"
     Image.new("L", (200, 100), 255).save(path)
     with pytest.raises(errors.NeedsOcr, match="PNG"):
-        parse_file(path)
+        parse_file(path, ocr=False)

@@ -17,14 +17,18 @@ __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
 GARBLED_BELOW = 0.3
 
 
-def parse_file(path: str | Path) -> Document:
-    """Read any supported file and parse it; raises a `CchcError` naming the file when it cannot."""
-    source = read_file(path)
+def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
+    """Read any supported file (scans through OCR unless `ocr` is False) and parse it.
+
+    Raises a `CchcError` naming the file when it cannot."""
+    source = read_file(path, ocr=ocr, progress=progress)
     doc = parse_text(source.text, file=str(path))
     share = marked_share(doc.text)
     confidence = round(min(1.0, share / 0.45), 2)
+    if source.confidence is not None:
+        confidence = round(min(confidence, source.confidence), 2)
     doc.quality = Quality(
-        source="pdf-text" if source.kind == "pdf-text" else "text",
+        source={"pdf-text": "pdf-text", "ocr": "ocr"}.get(source.kind, "text"),
         confidence=confidence,
         reader=source.kind,
         encoding=source.encoding,

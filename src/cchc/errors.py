@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     damaged = 9
     encrypted = 10
     needs_ocr = 11
+    missing_dependency = 12
     other = 15
 
 
@@ -77,6 +78,6 @@ class EncryptedPdf(CchcError):
 class NeedsOcr(CchcError):
     exit_code = ExitCode.needs_ocr
     problem = (
-        "tệp là ảnh quét, không có lớp chữ (needs OCR); chức năng nhận dạng chữ (OCR) "
-        "chưa có trong phiên bản này"
+        "tệp là ảnh quét, không có lớp chữ (needs OCR); hãy chạy lại với nhận dạng chữ "
+        "(bỏ --no-ocr)"
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc import errors
+from cchc.ocr import OcrResult, Progress, ocr_image, ocr_pdf
 from cchc.text import nfc
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -39,10 +40,12 @@ class Source:
     kind: str  # "text", "pdf-text", "docx"
     encoding: str | None = None
     pages: int | None = None
+    confidence: float | None = None  # OCR's mean word confidence, for scans
     warnings: list[str] = field(default_factory=list)
 
 
-def read_file(path: str | Path) -> Source:
+def read_file(path: str | Path, ocr: bool = True, progress: Progress | None = None) -> Source:
+    """Read any supported file; scans go through OCR unless `ocr` is False."""
     path = Path(path)
     if not path.exists():
         raise errors.FileNotFound(str(path))
@@ -61,17 +64,30 @@ def read_file(path: str | Path) -> Source:
             str(path), f"không có quyền đọc tệp (permission denied): {exc}"
         ) from exc
     if head.startswith(b"%PDF"):
-        return read_pdf(path)
+        return read_pdf(path, ocr, progress)
     if head.startswith(b"PK\x03\x04"):
         return read_docx(path)
     for magic, name in IMAGE_MAGIC.items():
         if head.startswith(magic):
-            raise errors.NeedsOcr(
-                str(path), f"ảnh {name} không có lớp chữ: {errors.NeedsOcr.problem}"
-            )
+            if not ocr:
+                raise errors.NeedsOcr(
+                    str(path), f"ảnh {name} không có lớp chữ: {errors.NeedsOcr.problem}"
+                )
+            return _ocr_source(ocr_image(path, progress), path)
     if size > MAX_TEXT_BYTES:
         raise errors.FileTooLarge(str(path), _too_large(size, MAX_TEXT_BYTES))
     return read_text(path)
+
+
+def _ocr_source(result: OcrResult, path: Path) -> Source:
+    if sum(1 for c in result.text if c.isalpha()) < 3:
+        raise errors.EmptyFile(str(path), "không nhận ra chữ nào trên bản quét (no text found)")
+    return Source(
+        text=nfc(result.text),
+        kind="ocr" if result.ocr_pages else "pdf-text",
+        pages=result.pages,
+        confidence=result.confidence if result.ocr_pages else None,
+    )
 
 
 def _too_large(size: int, limit: int) -> str:
@@ -208,7 +224,7 @@ def _docx_table_lines(table) -> list[str]:
 # -- PDF -------------------------------------------------------------------------------------
 
 
-def read_pdf(path: Path) -> Source:
+def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> Source:
     import pypdfium2 as pdfium
 
     try:
@@ -233,8 +249,11 @@ def read_pdf(path: Path) -> Source:
         pdf.close()
     if not pages:
         raise errors.EmptyFile(str(path), "PDF không có trang nào (empty PDF)")
-    letters = sum(sum(1 for c in p if c.isalpha()) for p in pages)
-    if letters < MIN_CHARS_PER_PDF_PAGE * len(pages) / 2:
-        raise errors.NeedsOcr(str(path))
+    if any(sum(1 for c in p if c.isalpha()) < MIN_CHARS_PER_PDF_PAGE for p in pages):
+        if ocr:
+            # Scanned or mixed: OCR the pages without a text layer, keep the others.
+            return _ocr_source(ocr_pdf(path, progress), path)
+        if sum(sum(1 for c in p if c.isalpha()) for p in pages) < MIN_CHARS_PER_PDF_PAGE:
+            raise errors.NeedsOcr(str(path))
     text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))
     return Source(text=text, kind="pdf-text", pages=len(pages))

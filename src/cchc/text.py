@@ -100,6 +100,15 @@ def same(a: str, b: str) -> bool:
     return canonical(a) == canonical(b)
 
 
+def strip_marks(text: str) -> str:
+    """Remove every Vietnamese mark but keep the case: `Cải Cách` → `Cai Cach`."""
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        if not unicodedata.combining(c)
+    )
+
+
 def squash(text: str) -> str:
     """Collapse runs of white space to one space and strip the ends."""
     return " ".join(text.split())

@@ -1,0 +1,130 @@
+"""The one place where cchc runs other programs (Tesseract, Poppler's pdfimages/pdftoppm).
+
+Each failure becomes a typed error whose message says what to install or do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from cchc import errors
+
+# Tesseract's own threads are slower than one page per core (measured in the OCR issue).
+_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+INSTALL_HINT = "cài bằng: sudo apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
+
+
+class MissingProgram(errors.CchcError):
+    exit_code = errors.ExitCode.missing_dependency
+
+
+def _require(program: str, path: str) -> str:
+    found = shutil.which(program)
+    if not found:
+        raise MissingProgram(
+            path, f"cần chương trình `{program}` để nhận dạng chữ (OCR); {INSTALL_HINT}"
+        )
+    return found
+
+
+def _run(args: list[str], path: str, timeout: float) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(args, capture_output=True, env=_ENV, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired as exc:
+        raise errors.CchcError(path, f"`{args[0]}` chạy quá {timeout:.0f} s, đã dừng") from exc
+    except subprocess.CalledProcessError as exc:
+        detail = exc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise errors.DamagedFile(
+            path, f"`{Path(args[0]).name}` không xử lý được tệp: {detail[-1] if detail else exc}"
+        ) from exc
+
+
+def tesseract_languages(path: str = "tesseract") -> set[str]:
+    exe = _require("tesseract", path)
+    out = _run([exe, "--list-langs"], path, 30).stdout.decode()
+    return {line.strip() for line in out.splitlines()[1:] if line.strip()}
+
+
+def tesseract(
+    image: Path, lang: str = "vie", dpi: int | None = None, timeout: float = 180
+) -> tuple[str, float]:
+    """(text, mean word confidence 0–1) of one page image, from one run of Tesseract (TSV)."""
+    exe = _require("tesseract", str(image))
+    if lang not in tesseract_languages(str(image)):
+        raise MissingProgram(
+            str(image), f"Tesseract chưa có mô hình ngôn ngữ `{lang}`; {INSTALL_HINT}"
+        )
+    args = [exe, str(image), "stdout", "-l", lang, "--psm", "3"]
+    if dpi:
+        args += ["--dpi", str(dpi)]
+    tsv = _run([*args, "tsv"], str(image), timeout).stdout.decode("utf-8", "replace")
+    return _tsv_text(tsv)
+
+
+def _tsv_text(tsv: str) -> tuple[str, float]:
+    """Lines of words from Tesseract's TSV (level 5 rows), a blank line between paragraphs."""
+    lines: list[str] = []
+    confidences: list[float] = []
+    current: tuple[str, ...] | None = None
+    paragraph: tuple[str, ...] | None = None
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) != 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        par, line = tuple(cells[2:4]), tuple(cells[2:5])
+        if line != current:
+            if paragraph is not None and par != paragraph:
+                lines.append("")
+            lines.append(cells[11])
+            current, paragraph = line, par
+        else:
+            lines[-1] += " " + cells[11]
+        with contextlib.suppress(ValueError):
+            confidences.append(max(float(cells[10]), 0.0))
+    confidence = sum(confidences) / len(confidences) / 100 if confidences else 0.0
+    return "\n".join(lines) + "\n", confidence
+
+
+def pdf_image_dpi(pdf: Path) -> dict[int, int]:
+    """Page number → resolution of the largest image on it, from `pdfimages -list`."""
+    exe = _require("pdfimages", str(pdf))
+    out = _run([exe, "-list", str(pdf)], str(pdf), 60).stdout.decode()
+    dpi: dict[int, tuple[int, int]] = {}
+    for line in out.splitlines()[2:]:
+        cells = line.split()
+        if len(cells) < 14 or not cells[0].isdigit():
+            continue
+        page, width, x_ppi = int(cells[0]), int(cells[3]), cells[12]
+        if re.fullmatch(r"\d+", x_ppi) and width > dpi.get(page, (0, 0))[0]:
+            dpi[page] = (width, int(x_ppi))
+    return {page: value for page, (_w, value) in dpi.items()}
+
+
+def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
+    """One page of a PDF as a grey PNG at `dpi`."""
+    exe = _require("pdftoppm", str(pdf))
+    prefix = out_dir / f"page-{page}"
+    _run(
+        [
+            exe,
+            "-r",
+            str(dpi),
+            "-gray",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(prefix),
+        ],
+        str(pdf),
+        120,
+    )
+    return prefix.with_suffix(".png")

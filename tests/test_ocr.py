@@ -1,0 +1,92 @@
+"""Scans through Tesseract's Vietnamese model: images, multi-page TIFF, scanned and mixed PDFs."""
+
+import pytest
+
+from cchc import errors, parse_file
+from cchc.ocr import ocr_image
+from tests.documents import EXPECTED, page_lines, render_page, write_pdf
+
+
+def _scan_pdf(path, pages):
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=300)
+    return path
+
+
+def test_scanned_png_parses_like_the_typed_document(tmp_path):
+    path = tmp_path / "cong-van.png"
+    render_page(page_lines()).save(path, dpi=(300, 300))
+    doc = parse_file(path)
+    assert doc.quality.source == "ocr"
+    assert 0.5 < doc.quality.confidence <= 1
+    assert (doc.number, doc.date, doc.type) == (EXPECTED["number"], EXPECTED["date"], "Công văn")
+    assert doc.issuer == EXPECTED["issuer"]
+
+
+def test_degraded_scan_still_gives_number_and_date(tmp_path):
+    path = tmp_path / "degraded.png"
+    render_page(page_lines(), degrade=True).save(path, dpi=(300, 300))
+    doc = parse_file(path)
+    assert (doc.number, doc.date) == (EXPECTED["number"], EXPECTED["date"])
+
+
+def test_every_page_of_a_multipage_tiff_is_read(tmp_path):
+    path = tmp_path / "two-pages.tiff"
+    first = render_page(page_lines()[:8], dpi=200)
+    second = render_page(["Trang hai: Phòng Nội vụ báo cáo trước ngày 31/3/2026."], dpi=200)
+    first.save(path, save_all=True, append_images=[second], dpi=(200, 200))
+    result = ocr_image(path)
+    assert result.pages == 2
+    assert "412/UBND-NV" in result.text
+    assert "Trang hai" in result.text
+
+
+def test_scanned_pdf_is_read_at_its_image_resolution(tmp_path):
+    path = _scan_pdf(tmp_path / "scan.pdf", [render_page(page_lines())])
+    doc = parse_file(path)
+    assert doc.quality.source == "ocr"
+    assert (doc.number, doc.date) == (EXPECTED["number"], EXPECTED["date"])
+
+
+def test_mixed_pdf_keeps_text_pages_and_ocrs_scanned_ones(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    typed = write_pdf(tmp_path / "typed.pdf")
+    scanned = _scan_pdf(
+        tmp_path / "scanned.pdf",
+        [render_page(["Phụ lục: danh sách đơn vị được kiểm tra năm 2026."])],
+    )
+    writer = PdfWriter()
+    for source in (typed, scanned):
+        for page in PdfReader(source).pages:
+            writer.add_page(page)
+    path = tmp_path / "mixed.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    doc = parse_file(path)
+    assert doc.quality.source == "ocr"
+    assert doc.number == EXPECTED["number"]
+    assert "danh sách đơn vị" in doc.text
+
+
+def test_blank_scan_is_an_empty_document_not_a_crash(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "blank.png"
+    Image.new("L", (1654, 2339), 255).save(path, dpi=(200, 200))
+    with pytest.raises(errors.EmptyFile, match=r"blank\.png"):
+        parse_file(path)
+
+
+def test_corrupt_image_is_reported(tmp_path):
+    path = tmp_path / "broken.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    with pytest.raises(errors.DamagedFile, match=r"broken\.png"):
+        parse_file(path)
+
+
+def test_missing_tesseract_says_what_to_install(tmp_path, monkeypatch):
+    path = tmp_path / "scan.png"
+    render_page(["Số: 1/UBND"], dpi=100).save(path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(errors.CchcError, match="tesseract-ocr-vie"):
+        parse_file(path)

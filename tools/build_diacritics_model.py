@@ -1,0 +1,107 @@
+"""Rebuild the diacritic-restoration model shipped in `src/cchc/data/diacritics.bin`.
+
+    .venv/bin/python tools/build_diacritics_model.py [--corpus ../shared/corpus] [--order 4]
+
+Data: the Markdown documents of `../shared/corpus/docs` (456 Vietnamese legal and administrative
+documents of 2025) and the sample documents in `src/cchc/samples`. (Adding underthesea's
+Viet74K word list, VLSP 2013 text and place names was tried: no gain on the held-out split, and
+slower decoding, so the model is built from the corpus alone.) Documents whose held-out key
+(`held_out(name)`) is true are left out, so `bench/repair.py` measures on text the model never saw.
+The model is: for each folded syllable, the marked forms seen with their counts; n-gram counts up
+to `--order` over lower-cased syllables, n-grams seen once pruned above the bigrams.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import marshal
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from cchc.parse.markup import to_lines  # noqa: E402
+from cchc.repair.tokens import training_sequences  # noqa: E402
+from cchc.text import canonical, fold, nfc  # noqa: E402
+
+OUT = ROOT / "src" / "cchc" / "data" / "diacritics.bin"
+
+
+def held_out(name: str) -> bool:
+    """One document in ten, chosen by a hash of its file name, is kept for the benchmark."""
+    return hashlib.sha1(name.encode()).digest()[0] % 10 == 0
+
+
+def corpus_texts(corpus: Path, split: str):
+    for path in sorted((corpus / "docs").glob("*.md")):
+        if held_out(path.name) == (split == "test"):
+            yield path.name, "\n".join(to_lines(nfc(path.read_text(encoding="utf-8"))))
+
+
+def build(texts, order: int, min_count: int = 2) -> dict:
+    forms: dict[str, Counter] = {}
+    grams = [Counter() for _ in range(order)]
+    vocab: dict[str, int] = {"<s>": 0}
+    for text in texts:
+        for seq in training_sequences(text):
+            ids = [0] * (order - 1)
+            for syl in seq:
+                syl = canonical(syl)
+                forms.setdefault(fold(syl), Counter())[syl] += 1
+                ids.append(vocab.setdefault(syl, len(vocab)))
+            for n in range(1, order + 1):
+                counter = grams[n - 1]
+                # n-grams start in the <s> padding, so the first syllables have a context and
+                # every context has a count.
+                for i in range(len(ids) - n + 1):
+                    counter[tuple(ids[i : i + n])] += 1
+    size = len(vocab)
+    packed = []
+    for n, counter in enumerate(grams, start=1):
+        table = {}
+        for gram, count in counter.items():
+            if n > 2 and count < min_count:
+                continue
+            key = 0
+            for token in gram:
+                key = key * size + token
+            table[key] = count
+        packed.append(table)
+    words = [w for w, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
+    candidates = {key: [w for w, _ in c.most_common()] for key, c in forms.items()}
+    return {
+        "order": order,
+        "words": words,
+        "candidates": candidates,
+        "grams": packed,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--order", type=int, default=4)
+    parser.add_argument("--min-count", type=int, default=1, help="drop rarer 3+-grams")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    samples = ROOT / "src" / "cchc" / "samples"
+    texts = [t for _, t in corpus_texts(args.corpus, "train")]
+    texts += [
+        p.read_text(encoding="utf-8")
+        for p in sorted(samples.glob("*.*"))
+        if p.suffix != ".md" or p.name != "README.md"
+    ]
+    model = build(texts, args.order, args.min_count)
+    data = zlib.compress(marshal.dumps(model), 6)
+    args.out.write_bytes(data)
+    sizes = ", ".join(f"{n + 1}-grams {len(t)}" for n, t in enumerate(model["grams"]))
+    print(f"wrote {args.out} ({len(data) / 1e6:.1f} MB): {len(model['words'])} syllables, {sizes}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
