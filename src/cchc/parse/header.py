@@ -281,12 +281,12 @@ def find_subject(
 
 _TITLE_STOP = re.compile(
     r"^\s*(?:can cu|kinh gui|theo de nghi|xet de nghi|dieu \d|chuong [ivx\d]|phan [ivx\d]|"
-    r"[ivx]+[.-]\s|\d+[.)]\s|[-+•]\s|noi nhan|thuc hien|ngay \d)"
+    r"[ivx]+[.-]\s|\d+[.)]\s|[-+•]\s|noi nhan|ngay \d)"
 )
 
 
 def _ends_title(line_f: str, issuer: str | None) -> bool:
-    if _TITLE_STOP.match(line_f) or _MOTTO_RE.search(line_f) or _NUMBER_LINE.search(line_f):
+    if _TITLE_STOP.match(line_f) or is_motto_fragment(line_f) or _NUMBER_LINE.search(line_f):
         return True
     if line_f.rstrip().endswith(":"):
         return True

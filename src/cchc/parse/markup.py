@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+_LONE_WORD = re.compile(r"^\s*[A-ZĐÀ-Ỹ][^\W\d_]{0,6}\s*$")
 _GLUED_SPANS = re.compile(r"\*\*\*\*(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
 # Runs of rule characters inside a line separate header parts (`CHÍNH PHỦ_____ Số: 170/…`).
 _RULE_RUN = re.compile(r"[_\-–=]{4,}")
@@ -72,7 +73,18 @@ def to_lines(text: str) -> list[str]:
                 lines.append("")
             continue
         lines.append(line.rstrip())
-    return _collapse_blanks(lines)
+    return _collapse_blanks(_join_lone_words(lines))
+
+
+def _join_lone_words(lines: list[str]) -> list[str]:
+    """`Căn` alone on a line before `cứ Luật …`: a wrap right after the first word."""
+    out: list[str] = []
+    for line in lines:
+        if out and _LONE_WORD.match(out[-1]) and line[:1].islower():
+            out[-1] = out[-1].strip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return out
 
 
 def _collapse_blanks(lines: list[str]) -> list[str]:

@@ -97,12 +97,9 @@ def find_recipients(lines: list[str], folded: list[str]) -> tuple[list[str], int
     for i, f in enumerate(folded):
         m = _RECIPIENTS.match(f)
         if m and ("gui" in f[: m.end()] or "dien" in f[: m.end()]):
-            if (
-                "dien" in f[: m.end()]
-                and "gui" not in f[: m.end()]
-                and not is_upper_line(lines[i][: m.start() + 30])
-            ):
-                continue
+            head = f[: m.end()]
+            if "gui" not in head and not is_upper_line(lines[i][: head.rfind("dien")]):
+                continue  # `… điện:` opens the list only after the sender in capitals
             items, _, _ = _list_after(lines, i, lines[i][m.end() :])
             return items, i
     return [], None

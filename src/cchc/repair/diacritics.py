@@ -86,32 +86,35 @@ class DiacriticModel:
             penalty += BACKOFF
         return penalty + self._log_unigram.get(word, self._floor)
 
-    def _options(self, word: str) -> list[tuple[str, int]]:
+    def _options(self, word: str) -> list[tuple[str, int, float]]:
+        """(marked form, id, channel log-probability) for one syllable of unmarked text."""
         lower = word.lower()
         key = fold(lower)
-        if key != lower:  # already marked: keep it, use it as context
-            return [(lower, self.ids.get(lower, _UNKNOWN))]
         forms = self.candidates.get(key)
-        if not forms:
-            return [(lower, self.ids.get(lower, _UNKNOWN))]
-        return [(f, self.ids[f]) for f in forms[:8]]
+        if key != lower or not forms:  # already marked, or unknown: keep it, use it as context
+            return [(lower, self.ids.get(lower, _UNKNOWN), 0.0)]
+        return [(f, self.ids[f], 0.0) for f in forms[:8]]
 
-    def decode(self, words: list[str]) -> list[str]:
-        """The most likely marked form of each syllable of one phrase."""
+    def decode_options(self, options: list[list[tuple[str, int, float]]]) -> list[str]:
+        """The best form at each position: n-gram score plus channel score, by beam search."""
         start = (0,) * (self.order - 1)
         beam: list[tuple[float, tuple[int, ...], tuple[str, ...]]] = [(0.0, start, ())]
-        for word in words:
-            options = self._options(word)
+        for choices in options:
             best: dict[tuple[int, ...], tuple[float, tuple[int, ...], tuple[str, ...]]] = {}
             for score, history, out in beam:
-                for form, wid in options:
-                    new_score = score + self._score(history, wid)
+                for form, wid, channel in choices:
+                    new_score = score + channel + self._score(history, wid)
                     new_history = (*history[1:], wid)
                     known = best.get(new_history)
                     if known is None or known[0] < new_score:
                         best[new_history] = (new_score, new_history, (*out, form))
             beam = sorted(best.values(), key=lambda s: s[0], reverse=True)[:BEAM]
-        return [_apply_case(w, f) for w, f in zip(words, beam[0][2], strict=True)]
+        return list(beam[0][2])
+
+    def decode(self, words: list[str]) -> list[str]:
+        """The most likely marked form of each syllable of one phrase."""
+        forms = self.decode_options([self._options(w) for w in words])
+        return [_apply_case(w, f) for w, f in zip(words, forms, strict=True)]
 
     def restore(self, text: str) -> str:
         """`text` with the marks of every unmarked syllable restored; everything else as it was."""
