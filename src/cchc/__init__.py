@@ -9,12 +9,11 @@ from pathlib import Path
 
 from cchc.document import Document, Quality
 from cchc.errors import CchcError
-from cchc.parse import marked_share, parse_text
+from cchc.parse import parse_text
 from cchc.readers import read_file
+from cchc.repair import GARBLED_BELOW, marked_share, needs_repair, repair
 
 __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
-
-GARBLED_BELOW = 0.3
 
 
 def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
@@ -22,19 +21,25 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
 
     Raises a `CchcError` naming the file when it cannot."""
     source = read_file(path, ocr=ocr, progress=progress)
-    doc = parse_text(source.text, file=str(path))
+    repaired = needs_repair(source.text)
+    text = repair(source.text) if repaired else source.text
+    doc = parse_text(text, file=str(path))
     share = marked_share(doc.text)
     confidence = round(min(1.0, share / 0.45), 2)
     if source.confidence is not None:
         confidence = round(min(confidence, source.confidence), 2)
     doc.quality = Quality(
-        source={"pdf-text": "pdf-text", "ocr": "ocr"}.get(source.kind, "text"),
+        source="repaired"
+        if repaired
+        else {"pdf-text": "pdf-text", "ocr": "ocr"}.get(source.kind, "text"),
         confidence=confidence,
         reader=source.kind,
         encoding=source.encoding,
         pages=source.pages,
     )
     doc.warnings[:0] = source.warnings
-    if share < GARBLED_BELOW:
+    if repaired:
+        doc.warnings.append("văn bản OCR mất dấu: đã khôi phục dấu tiếng Việt, cần rà soát lại")
+    elif share < GARBLED_BELOW:
         doc.warnings.append("văn bản có vẻ là kết quả OCR mất dấu (garbled OCR text)")
     return doc

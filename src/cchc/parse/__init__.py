@@ -86,13 +86,3 @@ def parse_text(text: str, file: str = "") -> Document:
 def doc_recipients_line(folded: list[str]) -> bool:
     """A `Kính gửi` line: a document without a type title that has one is a công văn."""
     return any(f.lstrip().startswith("kinh gui") for f in folded)
-
-
-def marked_share(text: str) -> float:
-    """Share of words that carry a Vietnamese mark; typed Vietnamese is ~0.5–0.7, OCR without the
-    Vietnamese model far less."""
-    sample = text[:4000]
-    words = len(_WORD.findall(sample))
-    if not words:
-        return 0.0
-    return len(_MARKED_WORD.findall(sample)) / words

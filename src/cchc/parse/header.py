@@ -19,7 +19,8 @@ _MOTTO_LETTERS = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc", "dangcong
 # The mottos as OCR may garble them ("CONG HOA XA HQI", "Péoc 1ap - Tu do - Hanh phic").
 _MOTTO_RE = re.compile(
     r"c\w{0,2}ng\s*h\w{1,2}\s*x\w\s*h\w{1,2}\s*ch\w\s*ngh\w{1,2}\s*vi\w{0,2}t\s*nam"
-    r"|\w{0,4}\s?[l1i]\w?p\s*[-–]\s*t\w{0,2}\s*do\s*[-–]\s*h\w{1,3}\s*ph\w{1,3}"
+    r"|\b\w{0,4}\s?[l1i]\w?p\s*[-–]\s*t\w{0,2}\s*do\s*[-–]\s*h\w{1,3}\s*ph\w{1,3}"
+    r"|\b\w+\s*[-–]\s*t\w{0,2}\s*do\s*[-–]\s*h\w{1,3}\s*ph\w{0,3}"
     r"|đ?\w{0,2}ng\s*c\w{1,2}ng\s*s\w{1,2}n\s*vi\w{0,2}t\s*nam",
 )
 # `Số:`, `S6:` (OCR), `Luật số:`, `Số 383-QĐ/TW` at the start of a line or after a cell break.
@@ -218,6 +219,11 @@ def find_issuer(
         rest, had_motto = strip_motto(lines[i], folded[i])
         motto = motto or had_motto
         rest = squash(re.sub(r"[-–_=]{2,}", " ", rest)).strip(" -–,.:")
+        # The issuer column is in capitals: drop what another column left after it.
+        words = rest.split()
+        while words and not is_upper_line(words[-1]) and any(c.isalpha() for c in words[-1]):
+            words.pop()
+        rest = " ".join(words)
         if not rest or not is_upper_line(rest) or len(rest) > 90:
             continue
         rest_f = fold(rest)

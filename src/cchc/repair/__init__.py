@@ -1,5 +1,36 @@
-"""Repair of text that lost its Vietnamese marks, with a syllable n-gram model."""
+"""Repair of text that lost its Vietnamese marks, with a syllable n-gram model: diacritic
+restoration for unmarked text, a noisy-channel decoder for garbled OCR."""
+
+from __future__ import annotations
+
+import re
 
 from cchc.repair.diacritics import DiacriticModel, restore_diacritics
+from cchc.repair.ocr_errors import repair_garbled
 
-__all__ = ["DiacriticModel", "restore_diacritics"]
+__all__ = ["DiacriticModel", "marked_share", "needs_repair", "repair", "restore_diacritics"]
+
+# Typed Vietnamese has marks on ~50–70% of its words; OCR without the Vietnamese model far fewer.
+GARBLED_BELOW = 0.3
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MARKED_WORD = re.compile(r"[^\W\d_]*[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ][^\W\d_]*", re.I)
+
+
+def marked_share(text: str) -> float:
+    """Share of words that carry a Vietnamese mark (first 4,000 characters)."""
+    sample = text[:4000]
+    words = len(_WORD.findall(sample))
+    if not words:
+        return 0.0
+    return len(_MARKED_WORD.findall(sample)) / words
+
+
+def needs_repair(text: str) -> bool:
+    return marked_share(text) < GARBLED_BELOW and len(_WORD.findall(text[:4000])) >= 20
+
+
+def repair(text: str) -> str:
+    """Garbled OCR or unmarked text → Vietnamese with its marks; other text is returned as is."""
+    if not needs_repair(text):
+        return text
+    return repair_garbled(text)

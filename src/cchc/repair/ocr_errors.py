@@ -8,9 +8,11 @@ Marks printed by such OCR are noise (`é` stands for ê, ã, ă …), so they ar
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from functools import lru_cache
+from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -18,20 +20,34 @@ from rapidfuzz.distance import Levenshtein
 from cchc.repair.diacritics import _UNKNOWN, DiacriticModel, _apply_case, default_model
 from cchc.text import fold, nfc
 
+CHANNEL_FILE = "ocr_channel.json"
 # Characters OCR puts for letters inside words: `S6` = Số, `x4` = xã, `c40` = cao, `n01` = nội.
 _DIGIT_LETTERS = str.maketrans(
     {"6": "o", "4": "a", "3": "a", "0": "o", "1": "l", "5": "s", "¢": "o", "€": "e", "&": "a"}
 )
-TOKEN = re.compile(r"[^\W_]*[^\W\d_][^\W_]*|[^\W\d_]*[&¢€][^\W\d_]*", re.UNICODE)
+TOKEN = re.compile(r"(?:[^\W_]|[&¢€])*[^\W\d_](?:[^\W_]|[&¢€])*")
 PHRASE = re.compile(r"(?:[^\W_]|[&¢€])+(?:[ \t]+(?:[^\W_]|[&¢€])+)*")
-EDIT = math.log(0.02)
+# Garbles of fixed marks of the layout: `V/v` read as `VIV`.
+_KNOWN_GARBLES = {"viv": "V/v"}
+# An edit the channel model never saw in training costs this much.
+UNSEEN_EDIT = math.log(0.002)
 MAX_OPTIONS = 24
 
 
 class OcrRepairer:
-    def __init__(self, model: DiacriticModel):
+    def __init__(self, model: DiacriticModel, channel: dict[str, float]):
         self.model = model
         self.keys = list(model.candidates)
+        self.channel = channel
+
+    def _channel(self, intended: str, seen: str) -> float:
+        """log P(OCR printed `seen` | the folded syllable was `intended`): a sum over edits."""
+        cost = 0.0
+        for op, i, j in Levenshtein.editops(intended, seen):
+            a = intended[i] if op != "insert" else ""
+            b = seen[j] if op != "delete" else ""
+            cost += self.channel.get(f"{a}>{b}", UNSEEN_EDIT)
+        return cost
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - one repairer lives for the process
     def _near(self, key: str) -> tuple[tuple[str, int], ...]:
@@ -43,13 +59,23 @@ class OcrRepairer:
         return tuple((k, int(d)) for k, d, _ in found)
 
     def options(self, token: str) -> list[tuple[str, int, float]]:
-        key = fold(token).translate(_DIGIT_LETTERS)
-        if token.isdigit() or not key.isalpha():
+        seen = fold(token)
+        if seen in _KNOWN_GARBLES:
+            return [(_KNOWN_GARBLES[seen], _UNKNOWN, 0.0)]
+        key = seen.translate(_DIGIT_LETTERS)
+        if (
+            not key.isalpha()
+            or len(key) < 2
+            or token[0].isdigit()
+            or ("&" in token and len(token) > 3)
+        ):
+            # Numbers, single letters (`V/v`), abbreviations such as `LĐTB&XH` stay as printed.
             return [(token, _UNKNOWN, 0.0)]
         options: list[tuple[str, int, float]] = []
-        for near, distance in self._near(key):
+        for near, _distance in self._near(key):
+            cost = self._channel(near, seen)
             for rank, form in enumerate(self.model.candidates[near][:6]):
-                options.append((form, self.model.ids[form], distance * EDIT - 0.01 * rank))
+                options.append((form, self.model.ids[form], cost - 0.01 * rank))
         if not options:
             return [(token.lower(), self.model.ids.get(token.lower(), _UNKNOWN), 0.0)]
         options.sort(key=lambda o: o[2], reverse=True)
@@ -60,19 +86,34 @@ class OcrRepairer:
         out: list[str] = []
         last = 0
         for phrase in PHRASE.finditer(text):
-            spans = [
-                (m.start(), m.end()) for m in TOKEN.finditer(text, phrase.start(), phrase.end())
-            ]
+            spans = _split_glued(text, phrase.start(), phrase.end())
             tokens = [text[a:b] for a, b in spans]
             if not tokens:
                 continue
             forms = self.model.decode_options([self.options(t) for t in tokens])
             for (a, b), token, form in zip(spans, tokens, forms, strict=True):
                 out.append(text[last:a])
-                out.append(token if form == token else _apply_case(_case_source(token), form))
+                keep = form == token or form in _KNOWN_GARBLES.values()
+                out.append(form if keep else _apply_case(_case_source(token), form))
                 last = b
         out.append(text[last:])
         return "".join(out)
+
+
+_GLUED = re.compile(r"^(\d+)([^\W\d_]{3,})$|^([^\W\d_]{3,})(\d\w*)$")
+
+
+def _split_glued(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Token spans; a word glued to a number (`21thang`, `thang0s`) is two tokens."""
+    spans = []
+    for m in TOKEN.finditer(text, start, end):
+        glued = _GLUED.match(m.group(0))
+        if glued:
+            cut = m.start() + len(glued.group(1) or glued.group(3))
+            spans += [(m.start(), cut), (cut, m.end())]
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
 
 
 def _case_source(token: str) -> str:
@@ -83,7 +124,8 @@ def _case_source(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def default_repairer() -> OcrRepairer:
-    return OcrRepairer(default_model())
+    channel = json.loads(resources.files("cchc.data").joinpath(CHANNEL_FILE).read_text("utf-8"))
+    return OcrRepairer(default_model(), channel)
 
 
 def repair_garbled(text: str) -> str:
