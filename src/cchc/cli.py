@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from importlib import resources
@@ -12,6 +13,9 @@ import click
 from cchc import parse_file
 from cchc.document import Document
 from cchc.errors import CchcError
+from cchc.readers import read_file
+from cchc.repair import needs_repair
+from cchc.repair.ocr_errors import repair_garbled
 
 
 def _iso_to_vn(iso: str | None) -> str:
@@ -47,13 +51,27 @@ def summary(doc: Document) -> str:
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
 
 
-def parse_paths(paths: tuple[str, ...]) -> tuple[list[Document], list[CchcError]]:
+def _progress(label: str):
+    """A page counter on stderr when it is a terminal, for multi-page OCR."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        if total > 1:
+            end = "\n" if done == total else ""
+            click.echo(f"\r{label}: OCR trang {done}/{total}", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
+    return report
+
+
+def parse_paths(paths: tuple[str, ...], ocr: bool = True) -> tuple[list[Document], list[CchcError]]:
     """Parse each path; one bad file never stops the others."""
     docs: list[Document] = []
     failures: list[CchcError] = []
     for path in paths:
         try:
-            docs.append(parse_file(path))
+            docs.append(parse_file(path, ocr=ocr, progress=_progress(path)))
         except CchcError as exc:
             failures.append(exc)
         except RecursionError as exc:  # pathological input must not kill the batch
@@ -70,9 +88,10 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="In JSON theo spec/document-json.md.")
-def parse(files: tuple[str, ...], as_json: bool) -> None:
+@click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ trên bản quét.")
+def parse(files: tuple[str, ...], as_json: bool, no_ocr: bool) -> None:
     """Phân tích văn bản: số, ký hiệu, loại, ngày, trích yếu, người ký, nơi nhận…"""
-    docs, failures = parse_paths(files)
+    docs, failures = parse_paths(files, ocr=not no_ocr)
     for doc in docs:
         if doc.quality and doc.quality.encoding not in (None, "utf-8", "utf-8-sig"):
             click.echo(
@@ -90,6 +109,37 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"lỗi: {failure}", err=True)
     if failures:
         sys.exit(int(failures[0].exit_code))
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+def ocr(file: str) -> None:
+    """Nhận dạng chữ (OCR tiếng Việt) trên ảnh hoặc PDF quét và in văn bản."""
+    try:
+        source = read_file(file, ocr=True, progress=_progress(file))
+    except CchcError as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    click.echo(source.text)
+
+
+@main.command("repair")
+@click.argument("file", type=click.Path())
+@click.option("--diff", "show_diff", is_flag=True, help="Chỉ in những dòng đã sửa.")
+def repair_command(file: str, show_diff: bool) -> None:
+    """Khôi phục dấu tiếng Việt cho văn bản OCR mất dấu (`Kinh gui` → `Kính gửi`)."""
+    try:
+        source = read_file(file)
+    except CchcError as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    fixed = repair_garbled(source.text) if needs_repair(source.text) else source.text
+    if not show_diff:
+        click.echo(fixed)
+        return
+    before, after = source.text.splitlines(), fixed.splitlines()
+    for line in difflib.unified_diff(before, after, "trước", "sau", lineterm="", n=0):
+        click.echo(line)
 
 
 @main.command()

@@ -49,32 +49,15 @@ def _run_pages(jobs: list[Callable[[], tuple[str, float]]], progress: Progress |
     return results
 
 
-def ocr_pdf(path: Path, progress: Progress | None = None) -> OcrResult:
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise errors.DamagedFile(
-            str(path), f"PDF bị hỏng, không mở được (damaged PDF): {exc}"
-        ) from exc
-    try:
-        count = len(pdf)
-        if count > MAX_PAGES:
-            raise errors.FileTooLarge(
-                str(path), f"PDF có {count} trang, quá giới hạn {MAX_PAGES} trang"
-            )
-        layers = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            layers.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    scanned = [i for i, t in enumerate(layers) if _letters(t) < MIN_TEXT_LETTERS]
-    if not scanned:
-        return OcrResult("\n".join(layers), 1.0, count, 0)
+def ocr_pdf(
+    path: Path, layers: list[str], scanned: list[int], progress: Progress | None = None
+) -> OcrResult:
+    """OCR the pages listed in `scanned` (0-based); the other pages keep their text `layers`."""
+    count = len(layers)
+    if len(scanned) > MAX_PAGES:
+        raise errors.FileTooLarge(
+            str(path), f"PDF có {len(scanned)} trang quét, quá giới hạn {MAX_PAGES} trang"
+        )
     dpi = external.pdf_image_dpi(path)
     with tempfile.TemporaryDirectory(prefix="cchc-ocr-") as tmp:
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cchc import errors
 from cchc.ocr import OcrResult, Progress, ocr_image, ocr_pdf
+from cchc.repair import needs_repair
 from cchc.text import nfc
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -249,11 +250,16 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
         pdf.close()
     if not pages:
         raise errors.EmptyFile(str(path), "PDF không có trang nào (empty PDF)")
-    if any(sum(1 for c in p if c.isalpha()) < MIN_CHARS_PER_PDF_PAGE for p in pages):
-        if ocr:
-            # Scanned or mixed: OCR the pages without a text layer, keep the others.
-            return _ocr_source(ocr_pdf(path, progress), path)
-        if sum(sum(1 for c in p if c.isalpha()) for p in pages) < MIN_CHARS_PER_PDF_PAGE:
-            raise errors.NeedsOcr(str(path))
+    # Scanned pages: no text layer, or a layer left by OCR without the Vietnamese model.
+    scanned = [
+        i
+        for i, p in enumerate(pages)
+        if sum(1 for c in p if c.isalpha()) < MIN_CHARS_PER_PDF_PAGE or needs_repair(p)
+    ]
+    if scanned and ocr:
+        # Mixed PDFs are read page by page: only the scanned pages go through OCR.
+        return _ocr_source(ocr_pdf(path, pages, scanned, progress), path)
+    if sum(sum(1 for c in p if c.isalpha()) for p in pages) < MIN_CHARS_PER_PDF_PAGE:
+        raise errors.NeedsOcr(str(path))
     text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))
     return Source(text=text, kind="pdf-text", pages=len(pages))

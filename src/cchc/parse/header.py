@@ -24,7 +24,10 @@ _MOTTO_RE = re.compile(
     r"|đ?\w{0,2}ng\s*c\w{1,2}ng\s*s\w{1,2}n\s*vi\w{0,2}t\s*nam",
 )
 # `Số:`, `S6:` (OCR), `Luật số:`, `Số 383-QĐ/TW` at the start of a line or after a cell break.
-_NUMBER_LINE = re.compile(r"(?:^|\s{2,})(?:(?:luat|lenh|phap lenh)\s+)?s[o6]\s*[:.]?\s*(?=[\d/]|$)")
+_NUMBER_LINE = re.compile(
+    r"(?:^|\s{2,}|^\W{0,2}\w?\W{1,3})"  # line start, a column gap, or a little scan noise
+    r"(?P<word>(?:(?:luat|lenh|phap lenh)\s+)?s[o6])\s*[:.]?\s*(?=[\d/]|$)"
+)
 _NUMBER_TOKEN = re.compile(r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/\s*[\w.&-]+)*|\s*/\s*[\w.&-]+")
 _DIGITISH = "0123456789oOsSlIiBb"
 _DATE_RE = re.compile(
@@ -88,9 +91,7 @@ def find_number(
 
 def _capital_s(line: str, m: re.Match) -> bool:
     """Body text wraps lines before a lowercase `số`; the header's `Số`/`SỐ`/`S6` is a capital."""
-    j = m.start() + len(line[m.start() :]) - len(line[m.start() :].lstrip())
-    word = line[j : m.end()].strip()
-    return word[:1].isupper()
+    return line[m.start("word") : m.start("word") + 1].isupper()
 
 
 def split_symbol(number: str) -> str | None:
