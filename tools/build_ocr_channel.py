@@ -35,7 +35,7 @@ OUT = ROOT / "src" / "cchc" / "data" / "ocr_channel.json"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def render(text: str, out: Path, dpi: int = 300, max_lines: int = 55) -> list[str]:
+def render(text: str, out: Path, dpi: int = 300, max_lines: int = 40) -> list[str]:
     """Draw the first lines of `text`, wrapped at ~75 characters, on one A4 page."""
     from PIL import Image, ImageDraw, ImageFont
 

@@ -25,8 +25,8 @@ CHANNEL_FILE = "ocr_channel.json"
 _DIGIT_LETTERS = str.maketrans(
     {"6": "o", "4": "a", "3": "a", "0": "o", "1": "l", "5": "s", "¢": "o", "€": "e", "&": "a"}
 )
-TOKEN = re.compile(r"(?:[^\W_]|[&¢€])*[^\W\d_](?:[^\W_]|[&¢€])*")
-PHRASE = re.compile(r"(?:[^\W_]|[&¢€])+(?:[ \t]+(?:[^\W_]|[&¢€])+)*")
+TOKEN = re.compile(r"(?:[^\W_]|[&¢€])*[^\W\d_](?:[^\W_]|[&¢€])*|,")
+PHRASE = re.compile(r"(?:[^\W_]|[&¢€])+(?:(?:[ \t]*,[ \t]*|[ \t]+)(?:[^\W_]|[&¢€])+)*")
 # Garbles of fixed marks of the layout: `V/v` read as `VIV`.
 _KNOWN_GARBLES = {"viv": "V/v"}
 # An edit the channel model never saw in training costs this much.
@@ -69,8 +69,8 @@ class OcrRepairer:
             or token[0].isdigit()
             or ("&" in token and len(token) > 3)
         ):
-            # Numbers, single letters (`V/v`), abbreviations such as `LĐTB&XH` stay as printed.
-            return [(token, _UNKNOWN, 0.0)]
+            # Numbers, commas, single letters (`V/v`), abbreviations (`LĐTB&XH`) stay as printed.
+            return [(token, self.model.ids.get(token, _UNKNOWN), 0.0)]
         options: list[tuple[str, int, float]] = []
         for near, _distance in self._near(key):
             cost = self._channel(near, seen)
@@ -90,7 +90,13 @@ class OcrRepairer:
             tokens = [text[a:b] for a, b in spans]
             if not tokens:
                 continue
-            forms = self.model.decode_options([self.options(t) for t in tokens])
+            options = [
+                [(t, self.model.ids.get(t.lower(), _UNKNOWN), 0.0)]
+                if _in_symbol(text, a, b)
+                else self.options(t)
+                for (a, b), t in zip(spans, tokens, strict=True)
+            ]
+            forms = self.model.decode_options(options)
             for (a, b), token, form in zip(spans, tokens, forms, strict=True):
                 out.append(text[last:a])
                 keep = form == token or form in _KNOWN_GARBLES.values()
@@ -114,6 +120,12 @@ def _split_glued(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             spans.append((m.start(), m.end()))
     return spans
+
+
+def _in_symbol(text: str, start: int, end: int) -> bool:
+    """A capital code glued to `/` or `-` is part of a number/symbol (`595 /UBND-NC`): keep it."""
+    glued = text[start - 1 : start] in ("/", "-") or text[end : end + 1] in ("/", "-")
+    return glued and text[start:end].isupper()
 
 
 def _case_source(token: str) -> str:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
-# A syllable: letters only. Anything else (digits, punctuation, line breaks) ends a phrase,
-# except plain spaces between syllables.
+# A syllable: letters only. A phrase is a run of syllables separated by spaces or commas (a comma
+# is a token of the model: `các xã, phường`); anything else ends it.
 SYLLABLE = re.compile(r"[^\W\d_]+")
-PHRASE = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*")
+ITEM = re.compile(r"[^\W\d_]+|,")
+PHRASE = re.compile(r"[^\W\d_]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[^\W\d_]+)*")
 
 
 def phrases(text: str):
-    """Yield (start, end, [syllable spans]) for each run of syllables separated by spaces."""
+    """Yield (start, end, [item spans]) for each run of syllables (and commas)."""
     for m in PHRASE.finditer(text):
-        spans = [(s.start(), s.end()) for s in SYLLABLE.finditer(text, m.start(), m.end())]
+        spans = [(s.start(), s.end()) for s in ITEM.finditer(text, m.start(), m.end())]
         yield m.start(), m.end(), spans
 
 

@@ -1,0 +1,122 @@
+"""OCR and repair on rendered held-out corpus pages, clean and degraded.
+
+    .venv/bin/python bench/ocr.py [--docs 8]
+
+For each held-out document (never seen by the models) the first page is drawn at 300 dpi
+(`tools/build_ocr_channel.render`), once clean and once degraded (rotation, blur, speckles), then:
+- `tesseract -l eng` + `cchc` repair: the garbled-OCR route of seeds 000/003/004;
+- `tesseract -l vie` through `cchc.ocr` + repair when the output needs it: the scan route.
+Prints syllables right (aligned, case-insensitive, either tone placement) and wall time per page
+with the pages OCR'd two at a time. Also prints seed 000 repaired against its clean text, seed 001.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_diacritics_model import corpus_texts  # noqa: E402
+from build_ocr_channel import render  # noqa: E402
+
+from cchc import external  # noqa: E402
+from cchc.repair import repair  # noqa: E402
+from cchc.repair.ocr_errors import repair_garbled  # noqa: E402
+from cchc.repair.tokens import SYLLABLE  # noqa: E402
+from cchc.text import canonical  # noqa: E402
+
+
+def syllables(text: str) -> list[str]:
+    return [canonical(m.group(0).lower()) for m in SYLLABLE.finditer(text)]
+
+
+def accuracy(got: str, want: str) -> tuple[int, int]:
+    """(syllables of `want` matched in order by `got`, syllables of `want`)."""
+    w, g = syllables(want), syllables(got)
+    matcher = difflib.SequenceMatcher(None, g, w, autojunk=False)
+    return sum(b.size for b in matcher.get_matching_blocks()), len(w)
+
+
+def degrade(path: Path) -> None:
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(path.name)
+    page = Image.open(path).convert("L")
+    page = page.rotate(0.7, fillcolor=255, resample=Image.BICUBIC).filter(
+        ImageFilter.GaussianBlur(1)
+    )
+    pixels = page.load()
+    for _ in range(page.width * page.height // 300):
+        pixels[rng.randrange(page.width), rng.randrange(page.height)] = rng.choice((0, 255))
+    page.save(path, dpi=(300, 300))
+
+
+def ocr_eng(page) -> str:
+    return subprocess.run(
+        ["tesseract", str(page[1]), "stdout", "-l", "eng", "--psm", "6"],
+        capture_output=True,
+        check=True,
+        env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
+    ).stdout.decode("utf-8", "replace")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--docs", type=int, default=8)
+    args = parser.parse_args()
+    if not (args.corpus / "docs").is_dir():
+        print(f"no corpus at {args.corpus}", file=sys.stderr)
+        return 1
+    docs = [t for _, t in corpus_texts(args.corpus, "test")][: args.docs]
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = []
+        for i, text in enumerate(docs):
+            for kind in ("clean", "degraded"):
+                image = Path(tmp) / f"{i}-{kind}.png"
+                lines = render(text, image)
+                if kind == "degraded":
+                    degrade(image)
+                pages.append((kind, image, "\n".join(lines)))
+
+        def vie(page):
+            text, _conf = external.tesseract(page[1], dpi=300)
+            return text
+
+        for route, run, fix in (
+            ("eng OCR + repair", ocr_eng, repair_garbled),
+            ("vie OCR + repair", vie, repair),
+        ):
+            started = time.perf_counter()
+            with ThreadPoolExecutor(2) as pool:
+                outputs = list(pool.map(run, pages))
+            per_page = (time.perf_counter() - started) / len(pages)
+            for kind in ("clean", "degraded"):
+                right = total = 0
+                for (k, _image, want), got in zip(pages, outputs, strict=True):
+                    if k == kind:
+                        r, t = accuracy(fix(got), want)
+                        right, total = right + r, total + t
+                print(
+                    f"{route:18} {kind:8} {right / total:7.2%} syllables right ({total} syllables)"
+                )
+            print(f"{route:18} {per_page:.2f} s/page wall time, 2 pages at a time, 300 dpi")
+    seeds = ROOT.parent / "shared" / "seeds"
+    s000, s001 = sorted(seeds.glob("000_*.txt")), sorted(seeds.glob("001_*.txt"))
+    if s000 and s001:
+        right, total = accuracy(repair_garbled(s000[0].read_text()), s001[0].read_text())
+        print(f"seed 000 repaired vs seed 001: {right / total:.2%} syllables right (target ≥ 95%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
