@@ -21,10 +21,12 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
 
     Raises a `CchcError` naming the file when it cannot."""
     source = read_file(path, ocr=ocr, progress=progress)
-    repaired = needs_repair(source.text)
+    share = marked_share(source.text)
+    repaired = needs_repair(source.text, share)
     text = repair(source.text) if repaired else source.text
     doc = parse_text(text, file=str(path))
-    share = marked_share(doc.text)
+    if repaired:
+        share = marked_share(doc.text)
     confidence = round(min(1.0, share / 0.45), 2)
     if source.confidence is not None:
         confidence = round(min(confidence, source.confidence), 2)

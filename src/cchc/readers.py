@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc import errors
+from cchc import errors, legacy
 from cchc.ocr import OcrResult, Progress, ocr_image, ocr_pdf
 from cchc.repair import needs_repair
 from cchc.text import nfc
@@ -80,6 +80,21 @@ def read_file(path: str | Path, ocr: bool = True, progress: Progress | None = No
     return read_text(path)
 
 
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, .VnTime)", "vni": "VNI-Windows", "viqr": "VIQR"}
+
+
+def _with_legacy_fixed(source: Source) -> Source:
+    """Text typed with a pre-Unicode font comes out as mojibake: convert it to Unicode."""
+    text, found = legacy.fix_legacy(source.text)
+    if found:
+        source.text = text
+        source.encoding = found
+        source.warnings.append(
+            f"văn bản dùng bảng mã cũ {LEGACY_NAMES[found]}, đã chuyển sang Unicode"
+        )
+    return source
+
+
 def _ocr_source(result: OcrResult, path: Path) -> Source:
     if sum(1 for c in result.text if c.isalpha()) < 3:
         raise errors.EmptyFile(str(path), "không nhận ra chữ nào trên bản quét (no text found)")
@@ -125,6 +140,10 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError:
         pass
+    # A TCVN3 or VNI file: its bytes are the Latin-1 glyph codes of the font.
+    latin = data.decode("latin-1")
+    if legacy.detect(latin) in ("tcvn3", "vni"):
+        return latin, "latin-1", warnings
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError as exc:
@@ -154,7 +173,7 @@ def read_text(path: Path) -> Source:
         raise errors.EmptyFile(str(path), "tệp chỉ có khoảng trắng, không có nội dung (empty file)")
     if not _looks_like_text(text):
         raise errors.UnsupportedFile(str(path))
-    return Source(text=text, kind="text", encoding=encoding, warnings=warnings)
+    return _with_legacy_fixed(Source(text=text, kind="text", encoding=encoding, warnings=warnings))
 
 
 # -- Word ------------------------------------------------------------------------------------
@@ -187,7 +206,7 @@ def read_docx(path: Path) -> Source:
     text = nfc("\n".join(lines))
     if not text.strip():
         raise errors.EmptyFile(str(path), "tệp .docx không có chữ (empty document)")
-    return Source(text=text, kind="docx", encoding=None)
+    return _with_legacy_fixed(Source(text=text, kind="docx", encoding=None))
 
 
 def _paragraph_text(paragraph) -> str:
@@ -262,4 +281,4 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
     if sum(sum(1 for c in p if c.isalpha()) for p in pages) < MIN_CHARS_PER_PDF_PAGE:
         raise errors.NeedsOcr(str(path))
     text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))
-    return Source(text=text, kind="pdf-text", pages=len(pages))
+    return _with_legacy_fixed(Source(text=text, kind="pdf-text", pages=len(pages)))

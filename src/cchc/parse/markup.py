@@ -80,7 +80,7 @@ def _join_lone_words(lines: list[str]) -> list[str]:
     """`Căn` alone on a line before `cứ Luật …`: a wrap right after the first word."""
     out: list[str] = []
     for line in lines:
-        if out and _LONE_WORD.match(out[-1]) and line[:1].islower():
+        if out and len(out[-1]) < 12 and line[:1].islower() and _LONE_WORD.match(out[-1]):
             out[-1] = out[-1].strip() + " " + line.lstrip()
         else:
             out.append(line)

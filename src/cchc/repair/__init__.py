@@ -25,8 +25,11 @@ def marked_share(text: str) -> float:
     return len(_MARKED_WORD.findall(sample)) / words
 
 
-def needs_repair(text: str) -> bool:
-    return marked_share(text) < GARBLED_BELOW and len(_WORD.findall(text[:4000])) >= 20
+def needs_repair(text: str, share: float | None = None) -> bool:
+    """Too few marked words for typed Vietnamese (`share`: `marked_share(text)` if known)."""
+    if share is None:
+        share = marked_share(text)
+    return share < GARBLED_BELOW and len(_WORD.findall(text[:4000])) >= 20
 
 
 def repair(text: str) -> str:
