@@ -11,7 +11,8 @@ from cchc.document import Document, Quality
 from cchc.errors import CchcError
 from cchc.parse import parse_text
 from cchc.readers import read_file
-from cchc.repair import GARBLED_BELOW, marked_share, needs_repair, repair
+from cchc.repair import GARBLED_BELOW, marked_share, needs_repair
+from cchc.repair import repair as repair_text  # keep `cchc.repair` the module
 
 __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
 
@@ -23,7 +24,7 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
     source = read_file(path, ocr=ocr, progress=progress)
     share = marked_share(source.text)
     repaired = needs_repair(source.text, share)
-    text = repair(source.text) if repaired else source.text
+    text = repair_text(source.text) if repaired else source.text
     doc = parse_text(text, file=str(path))
     if repaired:
         share = marked_share(doc.text)
