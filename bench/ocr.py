@@ -92,10 +92,12 @@ def main() -> int:
             text, _conf = external.tesseract(page[1], dpi=300)
             return text
 
-        for route, run, fix in (
+        routes = (
             ("eng OCR + repair", ocr_eng, repair_garbled),
-            ("vie OCR + repair", vie, repair),
-        ):
+            ("vie OCR", vie, lambda text: text),
+            ("vie OCR + repair", vie, lambda text: repair(text, ocr=True)),
+        )
+        for route, run, fix in routes:
             started = time.perf_counter()
             with ThreadPoolExecutor(2) as pool:
                 outputs = list(pool.map(run, pages))

@@ -24,7 +24,7 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
     source = read_file(path, ocr=ocr, progress=progress)
     share = marked_share(source.text)
     repaired = needs_repair(source.text, share)
-    text = repair_text(source.text) if repaired else source.text
+    text = repair_text(source.text, ocr=source.kind == "ocr")
     doc = parse_text(text, file=str(path))
     if repaired:
         share = marked_share(doc.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from cchc.repair.diacritics import DiacriticModel, restore_diacritics
+from cchc.repair.diacritics import DiacriticModel, default_model, restore_diacritics
 from cchc.repair.ocr_errors import repair_garbled
 
 __all__ = ["DiacriticModel", "marked_share", "needs_repair", "repair", "restore_diacritics"]
@@ -32,8 +32,11 @@ def needs_repair(text: str, share: float | None = None) -> bool:
     return share < GARBLED_BELOW and len(_WORD.findall(text[:4000])) >= 20
 
 
-def repair(text: str) -> str:
-    """Garbled OCR or unmarked text → Vietnamese with its marks; other text is returned as is."""
-    if not needs_repair(text):
-        return text
-    return repair_garbled(text)
+def repair(text: str, ocr: bool = False) -> str:
+    """Garbled OCR or unmarked text → Vietnamese with its marks. Other text is returned as is,
+    except Vietnamese OCR output (`ocr`), whose doubtful marks the n-grams may correct."""
+    if needs_repair(text):
+        return repair_garbled(text)
+    if ocr:
+        return default_model().restore_ocr(text)
+    return text

@@ -22,10 +22,14 @@ BEAM = 6
 # Stupid backoff (Brants et al. 2007): each step down to a shorter context costs this much.
 BACKOFF = math.log(0.4)
 _UNKNOWN = -1
+# log P(OCR printed other marks on the same letters); n-grams must beat this to change a word.
+OCR_MARK_SWAP = math.log(0.001)
 
 
 def _apply_case(word: str, form: str) -> str:
-    """Give `form` the capitals of `word` (THANH → THÀNH, Thanh → Thành)."""
+    """Give `form` the capitals of `word` (THANH → THÀNH, Thanh → Thành, CTrTT stays)."""
+    if len(word) == len(form):
+        return "".join(f.upper() if w.isupper() else f for w, f in zip(word, form, strict=True))
     if word.isupper() and len(word) > 1:
         return form.upper()
     if word[:1].isupper():
@@ -111,21 +115,34 @@ class DiacriticModel:
             beam = sorted(best.values(), key=lambda s: s[0], reverse=True)[:BEAM]
         return list(beam[0][2])
 
-    def decode(self, words: list[str]) -> list[str]:
-        """The most likely marked form of each syllable of one phrase."""
-        forms = self.decode_options([self._options(w) for w in words])
-        return [_apply_case(w, f) for w, f in zip(words, forms, strict=True)]
+    def _ocr_options(self, word: str) -> list[tuple[str, int, float]]:
+        """For Vietnamese OCR output: the printed form is likely, other marks of the same letters
+        possible (`PHÓ` for `PHỐ`, `đảo tạo` for `đào tạo`)."""
+        lower = word.lower()
+        forms = self.candidates.get(fold(lower))
+        printed = (lower, self.ids.get(lower, _UNKNOWN), 0.0)
+        if not forms or (word.isupper() and not any(c in "aeiouy" for c in fold(lower))):
+            return [printed]  # unknown, or an abbreviation such as GD, CTSV
+        others = [(f, self.ids[f], OCR_MARK_SWAP) for f in forms[:8] if f != lower]
+        return [printed, *others]
+
+    def restore_ocr(self, text: str) -> str:
+        """Fix the marks Tesseract's Vietnamese model got wrong, where the n-grams are sure."""
+        return self._rewrite(nfc(text), self._ocr_options)
 
     def restore(self, text: str) -> str:
         """`text` with the marks of every unmarked syllable restored; everything else as it was."""
-        text = nfc(text)
+        return self._rewrite(nfc(text), self._options)
+
+    def _rewrite(self, text: str, options) -> str:
         out: list[str] = []
         last = 0
         for _start, _end, spans in phrases(text):
             words = [text[a:b] for a, b in spans]
-            for (a, b), form in zip(spans, self.decode(words), strict=True):
+            forms = self.decode_options([options(w) for w in words])
+            for (a, b), word, form in zip(spans, words, forms, strict=True):
                 out.append(text[last:a])
-                out.append(form)
+                out.append(_apply_case(word, form))
                 last = b
         out.append(text[last:])
         return "".join(out)

@@ -130,8 +130,9 @@ def _in_symbol(text: str, start: int, end: int) -> bool:
 
 def _case_source(token: str) -> str:
     """Case pattern of a garbled token, ignoring its digits (`S6` is capitalised, `HQI` upper)."""
-    letters = "".join(c for c in token if c.isalpha())
-    return letters or token
+    letters = "".join(c for c in token if c.isalpha()) or token
+    # Mixed case in garbled OCR is noise (`HOi nghi`): keep only all-capitals or a capital start.
+    return letters if letters.isupper() else letters[0] + letters[1:].lower()
 
 
 @lru_cache(maxsize=1)
