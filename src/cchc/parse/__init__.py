@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+from datetime import date
+
 from cchc.document import Basis, Document
+from cchc.extract.tasks import extract_tasks
 from cchc.parse import header as hdr
 from cchc.parse import parts
 from cchc.parse.markup import to_lines
@@ -80,6 +83,13 @@ def parse_text(text: str, file: str = "") -> Document:
         doc.bases.append(Basis(text=text_, references=find_references(text_, own)))
     doc.references = find_references(doc.text, own, folded_text)
     doc.sections = parts.find_sections(lines, body_start, body_end)
+    tasks_end = dist_line if dist_line is not None and dist_line > body_start else body_end
+    anchor = date.fromisoformat(doc.date) if doc.date else None
+    tasks, task_warnings = extract_tasks(
+        doc.text, body_start, tasks_end, anchor, doc.issuer, doc.recipients
+    )
+    doc.tasks = [t.to_dict() for t in tasks]
+    warnings.extend(task_warnings)
     return doc
 
 

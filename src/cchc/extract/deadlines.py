@@ -1,0 +1,163 @@
+"""Deadlines, recurrences and urgency in Vietnamese: `trước ngày 16/4/2021`, `chậm nhất ngày
+15/01/2021`, `trong tháng 4 năm 2021`, `trong quý I/2026`, `năm 2025`, `hằng quý`,
+`trước ngày 20 của tháng cuối quý`, `ngay`, `khẩn trương`.
+
+Each finder works on the folded text (no marks, lower case) so OCR-repaired and typed text read
+alike; dates are anchored on the document's own date when the phrase is relative.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from cchc.text import fold
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_D = r"(\d{1,2})"
+_DATE_NUM = rf"{_D}\s*/\s*{_D}\s*/\s*(\d{{4}})"
+_DATE_WORDS = rf"{_D}\s+thang\s+{_D}\s+nam\s+(\d{{4}})"
+_BEFORE = (
+    r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het|hoan thanh truoc)"
+)
+
+_ABS = re.compile(rf"{_BEFORE}\s+(?:ngay\s+)?(?:{_DATE_NUM}|{_DATE_WORDS})")
+_BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{_DATE_NUM}|{_DATE_WORDS})")
+_MONTH = re.compile(
+    r"(?:trong|truoc het|den het|cuoi)\s+thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})"
+)
+_QUARTER = re.compile(
+    r"(?:trong|truoc het|den het|cuoi)\s+quy\s+(iv|iii|ii|i|[1-4])\s*(?:nam\s+|/\s*)(\d{4})"
+)
+_YEAR = re.compile(r"(?:trong|truoc het|den het|cuoi)\s+nam\s+(\d{4})")
+_RELATIVE = re.compile(r"trong\s+(?:thoi han\s+)?(\d{1,3})\s+ngay(?:\s+lam viec)?")
+_URGENT = re.compile(
+    r"(?<![a-z])(?:ngay lap tuc|khan truong|khan cap|ngay(?=\s*(?:[,;.]|$))|kip thoi)"
+)
+_MONTHLY = re.compile(r"(?:hang|hang|dinh ky)\s+thang")
+_QUARTERLY = re.compile(r"(?:hang|dinh ky)\s+quy")
+_HALF_YEAR = re.compile(r"(?:dinh ky|hang)\s+(?:06|6)\s+thang|6\s+thang\s+(?:mot lan|1 lan)")
+_YEARLY = re.compile(r"(?:hang|dinh ky)\s+nam|hang nam")
+_DAY_OF_LAST_MONTH = re.compile(r"ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+(quy|ky)")
+_DAY_OF_MONTH = re.compile(r"truoc\s+ngay\s+(\d{1,2})\s+(?:hang\s+thang|cua\s+thang|thang)")
+
+
+@dataclass
+class Deadline:
+    date: str | None = None  # ISO
+    text: str | None = None  # the phrase as printed
+    urgent: bool = False
+    recurrence: str | None = None  # RFC 5545 RRULE
+    next_dates: list[str] = field(default_factory=list)
+    note: str | None = None  # why a phrase gave no date
+    warnings: list[str] = field(default_factory=list)
+
+
+def _iso(day: int, month: int, year: int, warnings: list[str], phrase: str) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        warnings.append(f"ngày không hợp lệ trong thời hạn: {phrase}")
+        return None
+
+
+def _end_of_month(year: int, month: int) -> str | None:
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def _groups_date(m: re.Match, offset: int) -> tuple[int, int, int]:
+    g = m.groups()[offset:]
+    if g[0] is not None:
+        return int(g[0]), int(g[1]), int(g[2])
+    return int(g[3]), int(g[4]), int(g[5])
+
+
+def find_deadline(text: str, anchor: date | None = None) -> Deadline:
+    """The deadline of one duty; the first explicit date wins over vaguer periods."""
+    folded = fold(text)
+    found = Deadline()
+    for pattern in (_ABS, _BY_DATE):
+        m = pattern.search(folded)
+        if m:
+            day, month, year = _groups_date(m, 0)
+            found.text = text[m.start() : m.end()]
+            found.date = _iso(day, month, year, found.warnings, found.text)
+            break
+    if found.text is None:
+        m = _MONTH.search(folded)
+        if m:
+            found.text = text[m.start() : m.end()]
+            found.date = _end_of_month(int(m.group(2)), int(m.group(1)))
+    if found.text is None:
+        m = _QUARTER.search(folded)
+        if m:
+            quarter = _ROMAN[m.group(1)]
+            found.text = text[m.start() : m.end()]
+            found.date = _end_of_month(int(m.group(2)), quarter * 3)
+    if found.text is None:
+        m = _YEAR.search(folded)
+        if m and not re.match(r"\s*(?:va|den|-)", folded[m.end() :]):
+            found.text = text[m.start() : m.end()]
+            found.date = date(int(m.group(1)), 12, 31).isoformat()
+    if found.text is None:
+        m = _RELATIVE.search(folded)
+        if m:
+            found.text = text[m.start() : m.end()]
+            if anchor is None:
+                found.note = "thời hạn tính từ ngày ban hành, nhưng văn bản không ghi ngày"
+            elif "lam viec" in m.group(0):
+                found.date = _add_working_days(anchor, int(m.group(1))).isoformat()
+            else:
+                found.date = (anchor + timedelta(days=int(m.group(1)))).isoformat()
+    found.recurrence = find_recurrence(folded)
+    if found.recurrence and anchor:
+        found.next_dates = next_dates(found.recurrence, anchor)
+    if found.date is None and _URGENT.search(folded):
+        found.urgent = True
+    return found
+
+
+def _add_working_days(start: date, days: int) -> date:
+    """`trong 10 ngày làm việc`: Saturdays and Sundays do not count."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def find_recurrence(folded: str) -> str | None:
+    """An RRULE for periodic duties: monthly, quarterly, every 6 months, yearly."""
+    last = _DAY_OF_LAST_MONTH.search(folded)
+    if last and last.group(2) == "quy":
+        return f"FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY={int(last.group(1))}"
+    if _QUARTERLY.search(folded):
+        day = f";BYMONTHDAY={int(last.group(1))}" if last else ""
+        return f"FREQ=YEARLY;BYMONTH=3,6,9,12{day}"
+    if _HALF_YEAR.search(folded):
+        return "FREQ=YEARLY;BYMONTH=6,12"
+    if _MONTHLY.search(folded):
+        day = _DAY_OF_MONTH.search(folded)
+        return f"FREQ=MONTHLY;BYMONTHDAY={int(day.group(1))}" if day else "FREQ=MONTHLY"
+    if _YEARLY.search(folded):
+        return "FREQ=YEARLY"
+    return None
+
+
+def next_dates(rrule: str, anchor: date, count: int = 4) -> list[str]:
+    """The next dates of a rule after `anchor`; a rule without a day falls on the month's end."""
+    from dateutil.rrule import rrulestr
+
+    rule = rrule
+    if "BYMONTHDAY" not in rule:
+        rule += ";BYMONTHDAY=-1"
+        if rule.startswith("FREQ=YEARLY") and "BYMONTH=" not in rule:
+            rule += ";BYMONTH=12"
+    start = anchor.strftime("%Y%m%d")
+    dates = rrulestr(f"DTSTART:{start}\nRRULE:{rule};COUNT={count}")
+    return [d.date().isoformat() for d in dates]

@@ -1,0 +1,543 @@
+"""Tasks: who must do what by when, read from the body of a directive document.
+
+The body is cut into paragraphs at list markers (`1.`, `a)`, `-`, `+`, `Điều 2.`); a paragraph
+that names a unit and ends with `:` is a heading whose duties follow it. Each sentence finds its
+lead unit after a trigger (`Giao X`, `Đề nghị X`), at its start (`Sở Tài chính chủ trì …`) or in
+its heading, then its support units (`phối hợp với …`), where results go (`báo cáo UBND …`), its
+deadline, recurrence and kind. Report calendars (`Báo cáo Quý 1/2021: … chốt số liệu từ ngày …`)
+become report tasks with their data window and due date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from cchc.extract.deadlines import find_deadline
+from cchc.extract.units import Unit, canonical_name, make_unit, split_units, starts_with_head
+from cchc.text import fold, squash
+
+_MARKER = re.compile(
+    r"^\s*(?P<m>[-+•*–]\s*|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
+    r"|[IVX]{1,4}\s*[.-]\s+|\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s*"
+    r"|Điều\s+\d+\s*[.:]?\s*)"
+)
+_LEVELS = (
+    ("roman", 0),
+    ("dieu", 0),
+    ("num", 1),
+    ("sub", 2),
+    ("letter", 2),
+    ("dash", 3),
+    ("plus", 4),
+)
+_SPEAKER = re.compile(
+    r"(?:yeu cau|chi dao|de nghi|giao|quyet dinh|thong bao|ket luan)\s*(?:nhu sau)?\s*:$"
+)
+# Words that name no one in particular: `Cơ quan chủ trì: …` is a table label, not a lead.
+_GENERIC = {"co quan", "don vi", "nguoi dung dau co quan", "cac co quan", "cac don vi", "to chuc"}
+# Openings of a sentence under a unit heading that are not a duty (`Việc …`, `Kết quả …`).
+_NOT_DUTY = (
+    "viec ",
+    "noi dung",
+    "ket qua",
+    "muc tieu",
+    "muc dich",
+    "yeu cau",
+    "thoi gian",
+    "kinh phi",
+    "trong do",
+    "tren day",
+    "day la",
+    "can cu",
+    "ky ",
+    "theo ",
+    "nhu ",
+    "tinh hinh",
+    "nam ",
+)
+_PAST = re.compile(r"(?:da|vua|dang)\s+$")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
+
+
+@cache
+def words() -> dict:
+    data = yaml.safe_load(
+        resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
+    )
+    return {key: tuple(fold(w) for w in values) for key, values in data.items()}
+
+
+@cache
+def _duty_pattern() -> re.Pattern:
+    alternation = "|".join(
+        re.escape(w) for w in sorted(words()["duty_starts"], key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
+
+
+@cache
+def _trigger_pattern() -> re.Pattern:
+    alternation = "|".join(re.escape(w) for w in sorted(words()["triggers"], key=len, reverse=True))
+    return re.compile(rf"^(?:{alternation})\s+")
+
+
+@dataclass
+class Task:
+    id: str
+    lead: list[dict]
+    support: list[dict]
+    action: str
+    deadline: str | None
+    deadline_text: str | None = None
+    urgent: bool = False
+    recurrence: str | None = None
+    next_dates: list[str] = field(default_factory=list)
+    report_to: str | None = None
+    source_span: list[int] = field(default_factory=list)
+    section: str | None = None
+    kind: str = "task"
+    note: str | None = None
+    period: str | None = None
+    data_from: str | None = None
+    data_to: str | None = None
+    due: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            k: v for k, v in asdict(self).items() if v is not None or k in ("deadline", "report_to")
+        }
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    start: int
+    end: int
+    level: int
+    marker: str
+    # (index in `text`, offset in the document) where each joined line begins
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+
+    def offset(self, index: int) -> int:
+        """Offset in the document of character `index` of the joined paragraph text."""
+        base = self.pieces[0]
+        for piece in self.pieces:
+            if piece[0] > index:
+                break
+            base = piece
+        return base[1] + index - base[0]
+
+
+def _marker_level(marker: str) -> int:
+    m = marker.strip()
+    if not m:
+        return 5
+    if m.startswith("Điều"):
+        return 0
+    if re.fullmatch(r"[IVX]{1,4}\s*[.-]", m):
+        return 0
+    if re.fullmatch(r"\d{1,2}\s*[.)/,]", m):
+        return 1
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+\s*[.)]?", m):
+        return 2
+    if re.fullmatch(r"[a-zđ]\s*\)", m):
+        return 2
+    if m.startswith("("):
+        return 3
+    if m.startswith(("-", "–", "•", "*")):
+        return 3
+    return 4
+
+
+def paragraphs(text: str, start_line: int, end_line: int) -> list[_Paragraph]:
+    """Join wrapped lines of the body into paragraphs, with character offsets into `text`."""
+    lines = text.split("\n")
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    out: list[_Paragraph] = []
+    current: _Paragraph | None = None
+    for i in range(start_line, min(end_line, len(lines))):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            if current and current.text.rstrip().endswith((".", ":", ";")):
+                out.append(current)
+                current = None
+            continue
+        m = _MARKER.match(line)
+        starts_new = bool(m) or current is None or current.text.rstrip().endswith((".", ":", ";"))
+        if current and not m and stripped[:1].islower():
+            starts_new = False
+        if starts_new:
+            if current:
+                out.append(current)
+            marker = m.group("m") if m else ""
+            body_at = m.end() if m else len(line) - len(line.lstrip())
+            body = line[body_at:].rstrip()
+            current = _Paragraph(
+                body,
+                offsets[i],
+                offsets[i] + len(line),
+                _marker_level(marker),
+                marker.strip(),
+                [(0, offsets[i] + body_at)],
+            )
+        else:
+            lead_spaces = len(line) - len(line.lstrip())
+            current.pieces.append((len(current.text) + 1, offsets[i] + lead_spaces))
+            current.text = current.text + " " + stripped
+            current.end = offsets[i] + len(line)
+    if current:
+        out.append(current)
+    return out
+
+
+def _lead_phrase(sentence: str) -> tuple[str | None, int]:
+    """(unit phrase, where the duty begins) for a sentence that opens with a trigger or a unit."""
+    text = sentence
+    offset = 0
+    trig = _trigger_pattern().match(fold(text))
+    if trig:
+        offset = trig.end()
+    rest = text[offset:]
+    rest_f = fold(rest)
+    if not starts_with_head(rest_f) or not (rest[:1].isupper() or rest_f.startswith("cac ")):
+        return None, 0
+    for m in _duty_pattern().finditer(rest_f):
+        if m.start() < 3:
+            continue
+        if not rest[m.start() : m.start() + 1].islower():
+            continue  # a capitalised word belongs to a name: `Sở Xây dựng`
+        phrase = rest[: m.start()].strip(" ,:")
+        if len(phrase) > 260 or fold(phrase) in _GENERIC:
+            return None, 0
+        if _PAST.search(rest_f[: m.start()]):
+            return None, 0
+        return phrase, offset + m.start()
+    return None, 0
+
+
+def _support(sentence: str) -> list[Unit]:
+    folded = fold(sentence)
+    m = re.search(r"phoi hop(?:\s+(?:chat che\s+)?(?:voi|cung))?\s+", folded)
+    if not m:
+        return []
+    tail = sentence[m.end() :]
+    stop = _duty_pattern().search(fold(tail))
+    cut = len(tail)
+    if stop:
+        cut = stop.start()
+    for mark in (";", ".", ":", " để ", " trong ", " theo ", " trước "):
+        k = tail.find(mark)
+        if 0 <= k < cut:
+            cut = k
+    phrase = tail[:cut].strip(" ,")
+    units = [u for u in split_units(phrase) if starts_with_head(fold(u.name))] if phrase else []
+    return units[:8]
+
+
+_REPORT_TO = re.compile(
+    r"(?:bao cao|gui(?: bao cao)?(?: ket qua)?(?: du thao \w+)?)\s+(?:ve\s+|cho\s+|len\s+|toi\s+|den\s+)?"
+)
+
+
+def _report_to(sentence: str) -> str | None:
+    folded = fold(sentence)
+    for m in _REPORT_TO.finditer(folded):
+        tail = sentence[m.end() :]
+        if not tail[:1].isupper() or not starts_with_head(fold(tail)):
+            continue
+        stop = re.search(
+            r"\s(?:trước|để|theo|trong|đúng|chậm|kết quả|về việc|tình hình|định kỳ)\s|[,;.(]", tail
+        )
+        return squash(tail[: stop.start()] if stop else tail[:80]) or None
+    return None
+
+
+def _kind(action_f: str) -> str:
+    w = words()
+    if any(k in action_f for k in w["commitment"]) and (
+        "ky" in action_f or "cam ket" in action_f[:40]
+    ):
+        return "commitment"
+    if any(action_f.startswith(k) or f" {k}" in action_f[:60] for k in w["event"]):
+        return "event"
+    if re.match(r"^(?:(?:\w+\s){0,3})(?:bao cao|gui bao cao)", action_f):
+        return "report"
+    return "task"
+
+
+def _unit_dict(unit: Unit) -> dict:
+    return {"name": unit.name, "canonical": unit.canonical, "collective": unit.collective}
+
+
+def extract_tasks(
+    text: str,
+    start_line: int,
+    end_line: int,
+    anchor: date | None = None,
+    issuer: str | None = None,
+    recipients: list[str] | None = None,
+) -> tuple[list[Task], list[str]]:
+    """Tasks of the body lines [start_line, end_line) of `text`, and warnings."""
+    tasks: list[Task] = []
+    warnings: list[str] = []
+    issuer_key = canonical_name(issuer) if issuer else None
+    headings: list[tuple[int, list[Unit], str]] = []  # (level, lead, section)
+    section = None
+    block = _TaskBlock(anchor, tasks, warnings)
+    for para in paragraphs(text, start_line, end_line):
+        while headings and headings[-1][0] >= para.level:
+            headings.pop()
+        if para.level == 0 or (para.marker and para.level <= 1):
+            section = (para.marker + " " + para.text[:60]).strip()
+        body_f = fold(para.text)
+        phrase, _ = _lead_phrase(para.text)
+        names_unit = starts_with_head(body_f) and para.text[:1].isupper()
+        # `1. Sở Nội vụ:` or `a) Sở Y tế` alone on its line: the items below are its duties.
+        bare_unit = (
+            names_unit
+            and phrase is None
+            and len(para.text) < 150
+            and not para.text.rstrip().endswith((".", ";"))
+        )
+        is_heading = para.text.rstrip().endswith(":") or bare_unit
+        if is_heading:
+            if phrase is None and names_unit:
+                phrase = para.text.rstrip(" :")
+            if phrase and not _SPEAKER.search(body_f):
+                units = split_units(phrase)
+                if units and (issuer_key is None or units[0].canonical != issuer_key):
+                    headings.append((para.level, units, section))
+            continue  # a heading names who acts; its duties follow it
+        if block.feed(para, section):
+            continue
+        context = headings[-1][1] if headings else None
+        previous: list[Unit] | None = None
+        for n, (sentence, s_start) in enumerate(_sentences(para)):
+            # A heading's unit leads the first sentence of each item below it, not the
+            # explanations that follow in the same item; `Đồng thời …` keeps the last lead.
+            lead_here = context if n == 0 else None
+            if previous and fold(sentence).startswith("dong thoi"):
+                lead_here = previous
+                sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
+            task = _task_from_sentence(sentence, lead_here, anchor, issuer_key, warnings)
+            if task is None:
+                continue
+            previous = [make_unit(u["name"]) for u in task.lead]
+            task.source_span = [para.offset(s_start), para.offset(s_start + len(sentence))]
+            task.section = section
+            tasks.append(task)
+    tasks += block.close()
+    tasks += report_calendar(text, anchor, recipients, warnings)
+    for n, task in enumerate(tasks, start=1):
+        task.id = f"t{n}"
+    return tasks, warnings
+
+
+def _sentences(para: _Paragraph):
+    """Sentences of a paragraph with their index in the paragraph's joined text."""
+    pos = 0
+    for piece in _SENTENCE.split(para.text):
+        k = para.text.find(piece, pos)
+        yield piece, max(k, 0)
+        pos = max(k, 0) + len(piece)
+
+
+def _task_from_sentence(sentence, context, anchor, issuer_key, warnings) -> Task | None:
+    phrase, duty_at = _lead_phrase(sentence)
+    lead = split_units(phrase) if phrase else None
+    if lead and issuer_key and lead[0].canonical == issuer_key:
+        return None  # the issuer speaking of itself
+    action = sentence[duty_at:] if lead else sentence
+    if not lead:
+        if not context:
+            return None
+        action_f = fold(action)
+        if not action[:1].isalpha() or action_f.startswith(_NOT_DUTY):
+            return None  # an item under a unit heading states its duty; these open otherwise
+        lead = context
+    action = squash(action).strip(" ;,.")
+    if len(action) < 8:
+        return None
+    found = find_deadline(sentence, anchor)
+    warnings.extend(found.warnings)
+    action_f = fold(action)
+    return Task(
+        id="",
+        lead=[_unit_dict(u) for u in lead],
+        support=[_unit_dict(u) for u in _support(action)],
+        action=action[:400],
+        deadline=found.date,
+        deadline_text=found.text,
+        urgent=found.urgent,
+        recurrence=found.recurrence,
+        next_dates=found.next_dates,
+        report_to=_report_to(action),
+        kind=_kind(action_f),
+        note=found.note,
+    )
+
+
+# -- task tables: `Nhiệm vụ: …` / `Đơn vị chủ trì: …` / `Đơn vị phối hợp: …` / `Thời gian: …` --
+
+_LABEL = re.compile(
+    r"^(?P<label>nhiem vu(?: cu the)?|(?:don vi|co quan) chu tri|(?:don vi|co quan) phoi hop"
+    r"|thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?|co quan thuc hien)\s*:\s*"
+)
+
+
+class _TaskBlock:
+    """The table-like layout of many plans: a duty, then who leads, who helps and by when."""
+
+    def __init__(self, anchor, tasks: list[Task], warnings: list[str]):
+        self.anchor, self.tasks, self.warnings = anchor, tasks, warnings
+        self.duties: list[tuple[_Paragraph, str]] = []
+        self.lead: list[Unit] = []
+        self.support: list[Unit] = []
+        self.when: str | None = None
+        self.open_level: int | None = None
+        self.collecting = False
+        self.section: str | None = None
+
+    def feed(self, para: _Paragraph, section: str | None) -> bool:
+        """Take `para` when it belongs to a task table; False leaves it to the sentence rules."""
+        folded = fold(para.text)
+        m = _LABEL.match(folded)
+        if m:
+            label, value = m.group("label"), para.text[m.end() :].strip()
+            if label.startswith("nhiem vu"):
+                self.tasks.extend(self.close())
+                self.open_level, self.collecting, self.section = para.level, True, section
+                if value:
+                    self.duties.append((para, value))
+            elif "chu tri" in label:
+                self.lead = split_units(value.rstrip(". "))
+                self.collecting = False
+            elif "phoi hop" in label:
+                self.support = split_units(value.rstrip(". "))
+                self.collecting = False
+            elif label.startswith("thoi"):
+                self.when = value
+                self.collecting = False
+            return self.open_level is not None
+        if self.open_level is None:
+            return False
+        if para.level <= self.open_level and not self.collecting or para.level < self.open_level:
+            self.tasks.extend(self.close())
+            return False
+        if self.collecting:
+            self.duties.append((para, para.text))
+        return True
+
+    def close(self) -> list[Task]:
+        out = []
+        if self.lead:
+            found = find_deadline(self.when or "", self.anchor) if self.when else None
+            for para, duty in self.duties:
+                action = squash(duty).strip(" ;,.")
+                if len(action) < 8:
+                    continue
+                own = find_deadline(duty, self.anchor)
+                deadline = own if own.date else found
+                start = para.text.find(duty[:20])
+                out.append(
+                    Task(
+                        id="",
+                        lead=[_unit_dict(u) for u in self.lead],
+                        support=[_unit_dict(u) for u in self.support],
+                        action=action[:400],
+                        deadline=deadline.date if deadline else None,
+                        deadline_text=deadline.text if deadline else None,
+                        urgent=bool(deadline and deadline.urgent),
+                        recurrence=deadline.recurrence if deadline else None,
+                        report_to=_report_to(action),
+                        source_span=[para.offset(max(start, 0)), para.offset(len(para.text))],
+                        section=self.section,
+                        kind=_kind(fold(action)),
+                    )
+                )
+        self.duties, self.lead, self.support, self.when = [], [], [], None
+        self.open_level, self.collecting = None, False
+        return out
+
+
+# -- report calendars ------------------------------------------------------------------------
+
+_PERIOD = re.compile(
+    r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]))|(?P<h>6\s+thang(?:\s+dau)?)|"
+    r"(?P<n9>9\s+thang)|(?P<y>(?:tong hop\s+)?nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
+    r".{0,80}?tu\s+ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+(?:ngay\s+(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
+)
+_DUE_DAY = re.compile(
+    r"cham nhat(?:\s+la)?\s+(?:\w+\s+)?ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+ky"
+)
+_RECEIVER = re.compile(
+    r"(?:thoi han\s+)?(?P<u>(?:phong|so|van phong|ban)\s[\w\s-]{2,40}?)\s+nhan\s+bao\s+cao"
+)
+_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _dmy(value: str) -> str | None:
+    d, m, y = (int(x) for x in value.split("/"))
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def report_calendar(
+    text: str, anchor: date | None, recipients: list[str] | None, warnings: list[str]
+) -> list[Task]:
+    """`Báo cáo Quý 1/2021: … chốt số liệu tính từ ngày 15/12/2020 đến ngày 05/3/2021` → report
+    tasks; `nhận báo cáo chậm nhất ngày 06 của tháng cuối kỳ báo cáo` gives their due day."""
+    flat = squash(text)
+    flat_f = fold(flat)
+    due_day = _DUE_DAY.search(flat_f)
+    receiver = _RECEIVER.search(flat_f)
+    report_to = squash(flat[receiver.start("u") : receiver.end("u")]) if receiver else None
+    lead = [_unit_dict(make_unit(r)) for r in (recipients or [])]
+    tasks = []
+    for m in _PERIOD.finditer(flat_f):
+        year = int(m.group("year"))
+        if m.group("q"):
+            quarter = _QUARTER[m.group("qn")]
+            period, last_month = f"Q{quarter}/{year}", quarter * 3
+        elif m.group("h"):
+            period, last_month = f"H1/{year}", 6
+        elif m.group("n9"):
+            period, last_month = f"9M/{year}", 9
+        else:
+            period, last_month = str(year), 12
+        due = None
+        if due_day:
+            try:
+                due = date(year, last_month, int(due_day.group(1))).isoformat()
+            except ValueError:
+                warnings.append(f"ngày nhận báo cáo không hợp lệ: {due_day.group(0)}")
+        tasks.append(
+            Task(
+                id="",
+                lead=lead,
+                support=[],
+                action=squash(flat[m.start() : m.end()])[:300],
+                deadline=due,
+                report_to=report_to,
+                source_span=[],
+                kind="report",
+                period=period,
+                data_from=_dmy(m.group("from")),
+                data_to=_dmy(m.group("to")) if m.group("to") else None,
+                due=due,
+            )
+        )
+    return tasks
