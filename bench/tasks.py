@@ -19,9 +19,9 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from cchc import parse_file, parse_text
+from cchc.extract.units import canonical_name
 from cchc.readers import read_file
 from cchc.repair import repair
-from cchc.extract.units import canonical_name
 from cchc.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def action_overlap(gold: str, predicted: str) -> float:
 
 
 def score(gold_tasks: list[dict], predicted: list[dict]):
-    """(matched, lead+action pairs, deadline right among them, unmatched gold, unmatched predicted)."""
+    """(matched, lead+action pairs, deadline right among them, missed gold, extra predicted)."""
     used: set[int] = set()
     matched = pairs = deadline_right = 0
     missed = []
@@ -104,7 +104,8 @@ def main() -> int:
     print(f"gold documents: {len(golds)}, gold tasks: {n_gold}, predicted: {n_pred}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  (target F1 ≥ 0.90)")
     print(
-        f"deadline accuracy {deadline_right / pairs if pairs else 0:.3f} over {pairs} lead+action pairs (target ≥ 0.95)"
+        f"deadline accuracy {deadline_right / pairs if pairs else 0:.3f} "
+        f"over {pairs} lead+action pairs (target ≥ 0.95)"
     )
     print(f"speed: {len(docs) / elapsed:.0f} docs/s (parse + extract on read text; target ≥ 100)")
     print()
@@ -116,7 +117,8 @@ def main() -> int:
                 print(f"    MISSED {g['lead']} | {g['action'][:70]} | {g['deadline']}{got}")
             for p in extra:
                 print(
-                    f"    EXTRA  {[u['name'] for u in p['lead']]} | {p['action'][:70]} | {p['deadline']}"
+                    f"    EXTRA  {[u['name'] for u in p['lead']]} | {p['action'][:70]}"
+                    f" | {p['deadline']}"
                 )
     return 0
 

@@ -246,7 +246,8 @@ def _support(sentence: str) -> list[Unit]:
 
 
 _REPORT_TO = re.compile(
-    r"(?:bao cao|gui(?: bao cao)?(?: ket qua)?(?: du thao \w+)?)\s+(?:ve\s+|cho\s+|len\s+|toi\s+|den\s+)?"
+    r"(?:bao cao|gui(?: bao cao)?(?: ket qua)?(?: du thao \w+)?)\s+"
+    r"(?:ve\s+|cho\s+|len\s+|toi\s+|den\s+)?"
 )
 
 
@@ -432,7 +433,7 @@ class _TaskBlock:
             return self.open_level is not None
         if self.open_level is None:
             return False
-        if para.level <= self.open_level and not self.collecting or para.level < self.open_level:
+        if (para.level <= self.open_level and not self.collecting) or para.level < self.open_level:
             self.tasks.extend(self.close())
             return False
         if self.collecting:
@@ -476,7 +477,8 @@ class _TaskBlock:
 _PERIOD = re.compile(
     r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]))|(?P<h>6\s+thang(?:\s+dau)?)|"
     r"(?P<n9>9\s+thang)|(?P<y>(?:tong hop\s+)?nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
-    r".{0,80}?tu\s+ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+(?:ngay\s+(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
+    r".{0,80}?tu\s+ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+"
+    r"(?:ngay\s+(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
 )
 _DUE_DAY = re.compile(
     r"cham nhat(?:\s+la)?\s+(?:\w+\s+)?ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+ky"

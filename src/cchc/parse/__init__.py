@@ -7,7 +7,6 @@ folded twin, so each can be tested alone.
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from cchc.document import Basis, Document
