@@ -48,7 +48,6 @@ _NOT_DUTY = (
     "ket qua",
     "muc tieu",
     "muc dich",
-    "yeu cau",
     "thoi gian",
     "kinh phi",
     "trong do",
@@ -61,6 +60,12 @@ _NOT_DUTY = (
     "tinh hinh",
     "nam ",
 )
+# `… trong năm 2023 các cơ quan, đơn vị cần phải thực hiện:` names the lead at its end.
+_LEAD_AT_END = re.compile(
+    r"(?P<u>(?:[Cc]ác|Thủ trưởng các|UBND các|Ủy ban nhân dân các)\s[^:]{3,80}?)\s+"
+    r"(?:cần phải|cần|phải|có trách nhiệm)\s+(?:thực hiện|triển khai)[^:]{0,40}:\s*$"
+)
+_DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
 
@@ -218,7 +223,9 @@ def _lead_phrase(sentence: str) -> tuple[str | None, int]:
         if not rest[m.start() : m.start() + 1].islower():
             continue  # a capitalised word belongs to a name: `Sở Xây dựng`
         phrase = rest[: m.start()].strip(" ,:")
-        if len(phrase) > 260 or fold(phrase) in _GENERIC:
+        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
+            return None, 0
+        if fold(phrase).startswith("truong hop"):
             return None, 0
         if _PAST.search(rest_f[: m.start()]):
             return None, 0
@@ -313,6 +320,9 @@ def extract_tasks(
         )
         is_heading = para.text.rstrip().endswith(":") or bare_unit
         if is_heading:
+            tail = _LEAD_AT_END.search(para.text)
+            if tail:
+                phrase = tail.group("u")
             if phrase is None and names_unit:
                 phrase = para.text.rstrip(" :")
             if phrase and not _SPEAKER.search(body_f):
@@ -354,10 +364,44 @@ def _sentences(para: _Paragraph):
         pos = max(k, 0) + len(piece)
 
 
+def _is_issuer(unit: Unit, issuer_key: str | None) -> bool:
+    """`Cục trưởng Cục Hải quan` or `Ủy ban nhân dân tỉnh` in a document of that same body."""
+    if not issuer_key:
+        return False
+    key = unit.canonical
+    return key == issuer_key or issuer_key in key or (len(key) > 12 and issuer_key.startswith(key))
+
+
+# Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
+_NAME_WORDS = set(
+    "cac va thuoc truc cap tinh thanh pho xa phuong huyen quan thi tran co lien quan nganh ban "
+    "so phong don vi dia phuong doan the chuyen mon to chuc chinh tri hoi nhan dan uy cua tren "
+    "ban dia nha nuoc ca nhan doanh nghiep khu vuc nganh, trung uong chuc nang nghiep su thue "
+    "hai quan dac khu ho gia dinh kinh te va".split()
+)
+
+
+def _plausible_units(phrase: str) -> bool:
+    """A lead is names of units, not a clause: no run of three ordinary lower-case words."""
+    run = 0
+    for word in phrase.split():
+        bare = fold(word.strip(",;:()"))
+        if word[:1].islower() and bare not in _NAME_WORDS:
+            run += 1
+            if run >= 3:
+                return False
+        else:
+            run = 0
+    return True
+
+
 def _task_from_sentence(sentence, context, anchor, issuer_key, warnings) -> Task | None:
     phrase, duty_at = _lead_phrase(sentence)
+    if context and phrase and _DIRECTS.match(fold(sentence)):
+        # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
+        phrase, duty_at = None, 0
     lead = split_units(phrase) if phrase else None
-    if lead and issuer_key and lead[0].canonical == issuer_key:
+    if lead and _is_issuer(lead[0], issuer_key):
         return None  # the issuer speaking of itself
     action = sentence[duty_at:] if lead else sentence
     if not lead:
@@ -392,17 +436,27 @@ def _task_from_sentence(sentence, context, anchor, issuer_key, warnings) -> Task
 # -- task tables: `Nhiệm vụ: …` / `Đơn vị chủ trì: …` / `Đơn vị phối hợp: …` / `Thời gian: …` --
 
 _LABEL = re.compile(
-    r"^(?P<label>nhiem vu(?: cu the)?|(?:don vi|co quan) chu tri|(?:don vi|co quan) phoi hop"
-    r"|thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?|co quan thuc hien)\s*:\s*"
+    r"^(?P<label>nhiem vu(?: cu the)?|noi dung(?: thuc hien)?|(?:don vi|co quan) chu tri"
+    r"|(?:don vi|co quan) phoi hop|thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?"
+    r"|co quan thuc hien)\s*:\s*"
 )
 
 
 class _TaskBlock:
-    """The table-like layout of many plans: a duty, then who leads, who helps and by when."""
+    """The table-like layout of many plans: a duty, then who leads, who helps and by when.
+
+    `a) Nhiệm vụ: …` / `- Nội dung thực hiện: …` open a block (or `- Cơ quan chủ trì: …` under a
+    numbered item, whose title is then the duty); `Cơ quan thực hiện: X chủ trì …; Y …` names
+    the units in sentences; `Thời gian thực hiện: …` gives the deadline of every duty."""
 
     def __init__(self, anchor, tasks: list[Task], warnings: list[str]):
         self.anchor, self.tasks, self.warnings = anchor, tasks, warnings
+        self.last_item: _Paragraph | None = None
+        self._reset()
+
+    def _reset(self) -> None:
         self.duties: list[tuple[_Paragraph, str]] = []
+        self.written: list[tuple[_Paragraph, str]] = []
         self.lead: list[Unit] = []
         self.support: list[Unit] = []
         self.when: str | None = None
@@ -412,63 +466,83 @@ class _TaskBlock:
 
     def feed(self, para: _Paragraph, section: str | None) -> bool:
         """Take `para` when it belongs to a task table; False leaves it to the sentence rules."""
-        folded = fold(para.text)
-        m = _LABEL.match(folded)
+        m = _LABEL.match(fold(para.text))
         if m:
-            label, value = m.group("label"), para.text[m.end() :].strip()
-            if label.startswith("nhiem vu"):
-                self.tasks.extend(self.close())
-                self.open_level, self.collecting, self.section = para.level, True, section
-                if value:
-                    self.duties.append((para, value))
-            elif "chu tri" in label:
-                self.lead = split_units(value.rstrip(". "))
-                self.collecting = False
-            elif "phoi hop" in label:
-                self.support = split_units(value.rstrip(". "))
-                self.collecting = False
-            elif label.startswith("thoi"):
-                self.when = value
-                self.collecting = False
+            self._label(m.group("label"), para.text[m.end() :].strip(), para, section)
             return self.open_level is not None
         if self.open_level is None:
+            if para.level <= 2 and para.marker:
+                self.last_item = para
             return False
         if (para.level <= self.open_level and not self.collecting) or para.level < self.open_level:
             self.tasks.extend(self.close())
+            if para.level <= 2 and para.marker:
+                self.last_item = para
             return False
         if self.collecting:
             self.duties.append((para, para.text))
         return True
 
+    def _label(self, label: str, value: str, para: _Paragraph, section: str | None) -> None:
+        if label.startswith(("nhiem vu", "noi dung")):
+            self.tasks.extend(self.close())
+            self.open_level, self.collecting, self.section = para.level, True, section
+            if value:
+                self.duties.append((para, value))
+            return
+        if self.open_level is None and self.last_item is not None:
+            # `2. Tổ chức tập huấn …` then `- Cơ quan chủ trì: …`: the item's title is the duty.
+            item = self.last_item
+            self.open_level, self.section = item.level + 1, section
+            self.duties.append((item, item.text))
+        self.collecting = False
+        if "chu tri" in label:
+            self.lead = split_units(value.rstrip(". "))
+        elif "phoi hop" in label:
+            self.support = split_units(value.rstrip(". "))
+        elif label.startswith("thoi"):
+            self.when = value
+        elif value:  # `Cơ quan thực hiện: Sở Nội vụ chủ trì …; Sở Tư pháp … chủ động …`
+            self.written.append((para, value))
+
     def close(self) -> list[Task]:
-        out = []
-        if self.lead:
-            found = find_deadline(self.when or "", self.anchor) if self.when else None
-            for para, duty in self.duties:
-                action = squash(duty).strip(" ;,.")
-                if len(action) < 8:
+        out: list[Task] = []
+        when = find_deadline(self.when, self.anchor) if self.when else None
+        for para, value in self.written:
+            for clause in re.split(r";\s*", value):
+                task = _task_from_sentence(clause, None, self.anchor, None, self.warnings)
+                if task is None:
                     continue
-                own = find_deadline(duty, self.anchor)
-                deadline = own if own.date else found
-                start = para.text.find(duty[:20])
-                out.append(
-                    Task(
-                        id="",
-                        lead=[_unit_dict(u) for u in self.lead],
-                        support=[_unit_dict(u) for u in self.support],
-                        action=action[:400],
-                        deadline=deadline.date if deadline else None,
-                        deadline_text=deadline.text if deadline else None,
-                        urgent=bool(deadline and deadline.urgent),
-                        recurrence=deadline.recurrence if deadline else None,
-                        report_to=_report_to(action),
-                        source_span=[para.offset(max(start, 0)), para.offset(len(para.text))],
-                        section=self.section,
-                        kind=_kind(fold(action)),
-                    )
+                if not task.deadline and when and when.date:
+                    task.deadline, task.deadline_text = when.date, when.text
+                start = max(para.text.find(clause[:20]), 0)
+                task.source_span = [para.offset(start), para.offset(start + len(clause))]
+                task.section = self.section
+                out.append(task)
+        for para, duty in self.duties if self.lead else ():
+            action = squash(duty).strip(" ;,.")
+            if len(action) < 8:
+                continue
+            own = find_deadline(duty, self.anchor)
+            deadline = own if own.date else when
+            start = max(para.text.find(duty[:20]), 0)
+            out.append(
+                Task(
+                    id="",
+                    lead=[_unit_dict(u) for u in self.lead],
+                    support=[_unit_dict(u) for u in self.support],
+                    action=action[:400],
+                    deadline=deadline.date if deadline else None,
+                    deadline_text=deadline.text if deadline else None,
+                    urgent=bool(deadline and deadline.urgent),
+                    recurrence=deadline.recurrence if deadline else None,
+                    report_to=_report_to(action),
+                    source_span=[para.offset(start), para.offset(len(para.text))],
+                    section=self.section,
+                    kind=_kind(fold(action)),
                 )
-        self.duties, self.lead, self.support, self.when = [], [], [], None
-        self.open_level, self.collecting = None, False
+            )
+        self._reset()
         return out
 
 
@@ -477,7 +551,7 @@ class _TaskBlock:
 _PERIOD = re.compile(
     r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]))|(?P<h>6\s+thang(?:\s+dau)?)|"
     r"(?P<n9>9\s+thang)|(?P<y>(?:tong hop\s+)?nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
-    r".{0,80}?tu\s+ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+"
+    r".{0,80}?ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+"
     r"(?:ngay\s+(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
 )
 _DUE_DAY = re.compile(
