@@ -45,30 +45,36 @@ def action_overlap(gold: str, predicted: str) -> float:
 
 
 def score(gold_tasks: list[dict], predicted: list[dict]):
-    """(matched, lead+action pairs, deadline right among them, missed gold, extra predicted)."""
-    used: set[int] = set()
-    matched = pairs = deadline_right = 0
+    """(matched, lead+action pairs, deadline right among them, missed gold, extra predicted).
+
+    Pairs are assigned best overlap first, each task at most once."""
+    candidates = []
+    for gi, g in enumerate(gold_tasks):
+        for pi, p in enumerate(predicted):
+            if lead_matches(g["lead"], p["lead"]):
+                overlap = action_overlap(g["action"], p["action"])
+                if overlap >= 0.3:
+                    candidates.append((overlap, gi, pi))
+    used_gold: dict[int, int] = {}
+    used_pred: set[int] = set()
+    for _overlap, gi, pi in sorted(candidates, reverse=True):
+        if gi not in used_gold and pi not in used_pred:
+            used_gold[gi] = pi
+            used_pred.add(pi)
+    matched = deadline_right = 0
     missed = []
-    for g in gold_tasks:
-        best = None
-        for i, p in enumerate(predicted):
-            if i in used or not lead_matches(g["lead"], p["lead"]):
-                continue
-            overlap = action_overlap(g["action"], p["action"])
-            if overlap >= 0.3 and (best is None or overlap > best[1]):
-                best = (i, overlap)
-        if best is None:
+    for gi, g in enumerate(gold_tasks):
+        if gi not in used_gold:
             missed.append(g)
             continue
-        used.add(best[0])
-        pairs += 1
-        if predicted[best[0]]["deadline"] == g["deadline"]:
+        got = predicted[used_gold[gi]]["deadline"]
+        if got == g["deadline"]:
             deadline_right += 1
             matched += 1
         else:
-            missed.append({**g, "got_deadline": predicted[best[0]]["deadline"]})
-    extra = [p for i, p in enumerate(predicted) if i not in used]
-    return matched, pairs, deadline_right, missed, extra
+            missed.append({**g, "got_deadline": got})
+    extra = [p for i, p in enumerate(predicted) if i not in used_pred]
+    return matched, len(used_gold), deadline_right, missed, extra
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ from importlib import resources
 
 import yaml
 
-from cchc.extract.deadlines import find_deadline
+from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.units import Unit, canonical_name, make_unit, split_units, starts_with_head
 from cchc.text import fold, squash
 
@@ -300,7 +300,7 @@ def extract_tasks(
     tasks: list[Task] = []
     warnings: list[str] = []
     issuer_key = canonical_name(issuer) if issuer else None
-    headings: list[tuple[int, list[Unit], str]] = []  # (level, lead, section)
+    headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
     section = None
     block = _TaskBlock(anchor, tasks, warnings)
     for para in paragraphs(text, start_line, end_line):
@@ -323,21 +323,26 @@ def extract_tasks(
             tail = _LEAD_AT_END.search(para.text)
             if tail:
                 phrase = tail.group("u")
-            if phrase is None and names_unit:
+            if phrase is None and names_unit and len(para.text) < 150:
                 phrase = para.text.rstrip(" :")
             if phrase and not _SPEAKER.search(body_f):
                 units = split_units(phrase)
-                if units and (issuer_key is None or units[0].canonical != issuer_key):
-                    headings.append((para.level, units, section))
+                if units and not _is_issuer(units[0], issuer_key):
+                    # An unnumbered heading (`… các cơ quan, đơn vị cần phải thực hiện:`)
+                    # governs the numbered items after it; its time limit is theirs.
+                    level = para.level if para.marker else -1
+                    when = find_deadline(para.text, anchor)
+                    headings.append((level, units, when if when.date else None))
             continue  # a heading names who acts; its duties follow it
         if block.feed(para, section):
             continue
         context = headings[-1][1] if headings else None
+        inherited = headings[-1][2] if headings else None
         previous: list[Unit] | None = None
         for n, (sentence, s_start) in enumerate(_sentences(para)):
             # A heading's unit leads the first sentence of each item below it, not the
             # explanations that follow in the same item; `Đồng thời …` keeps the last lead.
-            lead_here = context if n == 0 else None
+            lead_here = context if n == 0 or _duty_pattern().match(fold(sentence)) else None
             if previous and fold(sentence).startswith("dong thoi"):
                 lead_here = previous
                 sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
@@ -345,6 +350,8 @@ def extract_tasks(
             if task is None:
                 continue
             previous = [make_unit(u["name"]) for u in task.lead]
+            if task.deadline is None and inherited and lead_here is context:
+                task.deadline, task.deadline_text = inherited.date, inherited.text
             task.source_span = [para.offset(s_start), para.offset(s_start + len(sentence))]
             task.section = section
             tasks.append(task)
@@ -374,10 +381,7 @@ def _is_issuer(unit: Unit, issuer_key: str | None) -> bool:
 
 # Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
 _NAME_WORDS = set(
-    "cac va thuoc truc cap tinh thanh pho xa phuong huyen quan thi tran co lien quan nganh ban "
-    "so phong don vi dia phuong doan the chuyen mon to chuc chinh tri hoi nhan dan uy cua tren "
-    "ban dia nha nuoc ca nhan doanh nghiep khu vuc nganh, trung uong chuc nang nghiep su thue "
-    "hai quan dac khu ho gia dinh kinh te va".split()
+    ["cac", "va", "thuoc", "truc", "cap", "tinh", "thanh", "pho", "xa", "phuong", "huyen", "quan", "thi", "tran", "co", "lien", "quan", "nganh", "ban", "so", "phong", "don", "vi", "dia", "phuong", "doan", "the", "chuyen", "mon", "to", "chuc", "chinh", "tri", "hoi", "nhan", "dan", "uy", "cua", "tren", "ban", "dia", "nha", "nuoc", "ca", "nhan", "doanh", "nghiep", "khu", "vuc", "nganh,", "trung", "uong", "chuc", "nang", "nghiep", "su", "thue", "hai", "quan", "dac", "khu", "ho", "gia", "dinh", "kinh", "te", "va"]
 )
 
 
@@ -396,6 +400,8 @@ def _plausible_units(phrase: str) -> bool:
 
 
 def _task_from_sentence(sentence, context, anchor, issuer_key, warnings) -> Task | None:
+    if _PERIOD.match(fold(sentence).lstrip("- ")):
+        return None  # a line of a report calendar: see `report_calendar`
     phrase, duty_at = _lead_phrase(sentence)
     if context and phrase and _DIRECTS.match(fold(sentence)):
         # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
@@ -549,7 +555,7 @@ class _TaskBlock:
 # -- report calendars ------------------------------------------------------------------------
 
 _PERIOD = re.compile(
-    r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]))|(?P<h>6\s+thang(?:\s+dau)?)|"
+    r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]|[il1]{2,3}))|(?P<h>6\s+thang(?:\s+dau)?)|"
     r"(?P<n9>9\s+thang)|(?P<y>(?:tong hop\s+)?nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
     r".{0,80}?ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+"
     r"(?:ngay\s+(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
@@ -561,6 +567,19 @@ _RECEIVER = re.compile(
     r"(?:thoi han\s+)?(?P<u>(?:phong|so|van phong|ban)\s[\w\s-]{2,40}?)\s+nhan\s+bao\s+cao"
 )
 _QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+_REPORT_TITLE = re.compile(r"[Bb]áo cáo (tình hình[^.;]{0,80}?)(?=\s+(?:hằng|hàng|định kỳ)|,)")
+
+
+def _calendar_action(flat: str, m: re.Match, title: re.Match | None, report_to: str | None) -> str:
+    """`Báo cáo tình hình, kết quả cải cách hành chính Quý 1/2021 gửi Phòng Nội vụ`."""
+    printed = flat[m.start() : m.end()]
+    period = printed[len("báo cáo") : printed.index(":")].strip() if ":" in printed else ""
+    if not title:
+        return squash(printed)[:300]
+    action = f"Báo cáo {title.group(1)} {period}"
+    return squash(f"{action} gửi {report_to}" if report_to else action)
 
 
 def _dmy(value: str) -> str | None:
@@ -582,11 +601,12 @@ def report_calendar(
     receiver = _RECEIVER.search(flat_f)
     report_to = squash(flat[receiver.start("u") : receiver.end("u")]) if receiver else None
     lead = [_unit_dict(make_unit(r)) for r in (recipients or [])]
+    title = _REPORT_TITLE.search(flat)
     tasks = []
     for m in _PERIOD.finditer(flat_f):
         year = int(m.group("year"))
         if m.group("q"):
-            quarter = _QUARTER[m.group("qn")]
+            quarter = _QUARTER.get(m.group("qn"), len(m.group("qn")))  # OCR: `I11` for III
             period, last_month = f"Q{quarter}/{year}", quarter * 3
         elif m.group("h"):
             period, last_month = f"H1/{year}", 6
@@ -605,7 +625,7 @@ def report_calendar(
                 id="",
                 lead=lead,
                 support=[],
-                action=squash(flat[m.start() : m.end()])[:300],
+                action=_calendar_action(flat, m, title, report_to),
                 deadline=due,
                 report_to=report_to,
                 source_span=[],
