@@ -380,9 +380,9 @@ def _is_issuer(unit: Unit, issuer_key: str | None) -> bool:
 
 
 # Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
-_NAME_WORDS = set(
-    ["cac", "va", "thuoc", "truc", "cap", "tinh", "thanh", "pho", "xa", "phuong", "huyen", "quan", "thi", "tran", "co", "lien", "quan", "nganh", "ban", "so", "phong", "don", "vi", "dia", "phuong", "doan", "the", "chuyen", "mon", "to", "chuc", "chinh", "tri", "hoi", "nhan", "dan", "uy", "cua", "tren", "ban", "dia", "nha", "nuoc", "ca", "nhan", "doanh", "nghiep", "khu", "vuc", "nganh,", "trung", "uong", "chuc", "nang", "nghiep", "su", "thue", "hai", "quan", "dac", "khu", "ho", "gia", "dinh", "kinh", "te", "va"]
-)
+@cache
+def _name_words() -> frozenset[str]:
+    return frozenset(words()["name_words"])
 
 
 def _plausible_units(phrase: str) -> bool:
@@ -390,7 +390,7 @@ def _plausible_units(phrase: str) -> bool:
     run = 0
     for word in phrase.split():
         bare = fold(word.strip(",;:()"))
-        if word[:1].islower() and bare not in _NAME_WORDS:
+        if word[:1].islower() and bare not in _name_words():
             run += 1
             if run >= 3:
                 return False
