@@ -17,7 +17,7 @@ from cchc.repair import repair as repair_text  # keep `cchc.repair` the module
 __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
 
 
-def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
+def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = True) -> Document:
     """Read any supported file (scans through OCR unless `ocr` is False) and parse it.
 
     Raises a `CchcError` naming the file when it cannot."""
@@ -25,7 +25,7 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None) -> Document:
     share = marked_share(source.text)
     repaired = needs_repair(source.text, share)
     text = repair_text(source.text, ocr=source.kind == "ocr")
-    doc = parse_text(text, file=str(path))
+    doc = parse_text(text, file=str(path), tasks=tasks)
     if repaired:
         share = marked_share(doc.text)
     confidence = round(min(1.0, share / 0.45), 2)

@@ -13,6 +13,7 @@ import click
 from cchc import parse_file
 from cchc.document import Document
 from cchc.errors import CchcError
+from cchc.extract.calendar import national_calendar, tasks_to_ics
 from cchc.readers import read_file
 from cchc.repair import needs_repair
 from cchc.repair.ocr_errors import repair_garbled
@@ -140,6 +141,70 @@ def repair_command(file: str, show_diff: bool) -> None:
     before, after = source.text.splitlines(), fixed.splitlines()
     for line in difflib.unified_diff(before, after, "trước", "sau", lineterm="", n=0):
         click.echo(line)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="In JSON.")
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False), help="Ghi lịch iCalendar.")
+def tasks(files: tuple[str, ...], as_json: bool, ics_path: str | None) -> None:
+    """Công việc được giao: đơn vị chủ trì, phối hợp, nội dung, thời hạn."""
+    docs, failures = parse_paths(files)
+    if as_json:
+        payload = [{"file": d.file, "number": d.number, "tasks": d.tasks} for d in docs]
+        click.echo(
+            json.dumps(
+                payload[0] if len(files) == 1 and payload else payload, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        click.echo("\n\n".join(tasks_table(d) for d in docs))
+    if ics_path:
+        Path(ics_path).write_bytes(tasks_to_ics(docs))
+        click.echo(f"đã ghi lịch: {ics_path}", err=True)
+    for failure in failures:
+        click.echo(f"lỗi: {failure}", err=True)
+    if failures:
+        sys.exit(int(failures[0].exit_code))
+
+
+def tasks_table(doc: Document) -> str:
+    """A readable table of one document's tasks."""
+    head = f"{doc.file} — {doc.type or '?'} {doc.number or ''}".strip()
+    if not doc.tasks:
+        return f"{head}\n  (không có công việc được giao)"
+    rows = [head]
+    for task in doc.tasks:
+        when = _iso_to_vn(task.get("deadline")) if task.get("deadline") else "—"
+        if task.get("recurrence"):
+            when += f" (định kỳ: {task['recurrence']})"
+        elif task.get("urgent"):
+            when = "khẩn"
+        leads = ", ".join(u["name"] for u in task["lead"])
+        rows.append(f"  {task['id']:>4}  {task.get('kind', 'task'):10}  {when:24}  {leads}")
+        rows.append(f"        {_cut(task['action'], 110)}")
+        if task.get("support"):
+            rows.append(f"        phối hợp: {', '.join(u['name'] for u in task['support'])}")
+        if task.get("report_to"):
+            rows.append(f"        báo cáo: {task['report_to']}")
+    return "\n".join(rows)
+
+
+@main.command("calendar")
+@click.argument("year", type=int)
+@click.option(
+    "--frequency",
+    default="quarterly",
+    type=click.Choice(["quarterly", "half-yearly", "yearly", "quarterly-and-yearly"]),
+)
+def calendar_command(year: int, frequency: str) -> None:
+    """Lịch báo cáo định kỳ mặc định (Nghị định 09/2019/NĐ-CP) của một năm."""
+    click.echo(f"{'Kỳ':10}  {'Số liệu từ':12}  {'đến':12}  {'Hạn gửi':12}")
+    for row in national_calendar(year, frequency):
+        click.echo(
+            f"{row['period']:10}  {_iso_to_vn(row['data_from']):12}  "
+            f"{_iso_to_vn(row['data_to']):12}  {_iso_to_vn(row['due']):12}"
+        )
 
 
 @main.command()

@@ -156,7 +156,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
 
 
 def _looks_like_text(text: str) -> bool:
-    sample = text[:4000]
+    sample = text[:2000]
     if not sample:
         return False
     # Control characters and U+FFFD mark bytes that are not text.

@@ -19,9 +19,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _D = r"(\d{1,2})"
 _DATE_NUM = rf"{_D}\s*/\s*{_D}\s*/\s*(\d{{4}})"
 _DATE_WORDS = rf"{_D}\s+thang\s+{_D}\s+nam\s+(\d{{4}})"
-_BEFORE = (
-    r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het|hoan thanh truoc)"
-)
+_BEFORE = r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het)"
 
 _ABS = re.compile(rf"{_BEFORE}\s+(?:ngay\s+)?(?:{_DATE_NUM}|{_DATE_WORDS})")
 _BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{_DATE_NUM}|{_DATE_WORDS})")

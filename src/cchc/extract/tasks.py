@@ -128,6 +128,7 @@ class _Paragraph:
     marker: str
     # (index in `text`, offset in the document) where each joined line begins
     pieces: list[tuple[int, int]] = field(default_factory=list)
+    folded: str = ""  # fold(text), character for character
 
     def offset(self, index: int) -> int:
         """Offset in the document of character `index` of the joined paragraph text."""
@@ -160,9 +161,12 @@ def _marker_level(marker: str) -> int:
     return 4
 
 
-def paragraphs(text: str, start_line: int, end_line: int) -> list[_Paragraph]:
+def paragraphs(
+    text: str, start_line: int, end_line: int, folded_text: str | None = None
+) -> list[_Paragraph]:
     """Join wrapped lines of the body into paragraphs, with character offsets into `text`."""
     lines = text.split("\n")
+    flines = (fold(text) if folded_text is None else folded_text).split("\n")
     offsets = []
     pos = 0
     for line in lines:
@@ -195,26 +199,31 @@ def paragraphs(text: str, start_line: int, end_line: int) -> list[_Paragraph]:
                 _marker_level(marker),
                 marker.strip(),
                 [(0, offsets[i] + body_at)],
+                flines[i][body_at:].rstrip(),
             )
         else:
             lead_spaces = len(line) - len(line.lstrip())
             current.pieces.append((len(current.text) + 1, offsets[i] + lead_spaces))
             current.text = current.text + " " + stripped
+            current.folded = current.folded + " " + flines[i].strip()
             current.end = offsets[i] + len(line)
     if current:
         out.append(current)
     return out
 
 
-def _lead_phrase(sentence: str) -> tuple[str | None, int]:
+def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, int]:
     """(unit phrase, where the duty begins) for a sentence that opens with a trigger or a unit."""
     text = sentence
+    folded = fold(sentence) if folded is None else folded
     offset = 0
-    trig = _trigger_pattern().match(fold(text))
+    trig = _trigger_pattern().match(folded)
     if trig:
         offset = trig.end()
     rest = text[offset:]
-    rest_f = fold(rest)
+    rest_f = folded[offset:]
+    if not rest_f[:1].isalpha():
+        return None, 0
     if not starts_with_head(rest_f) or not (rest[:1].isupper() or rest_f.startswith("cac ")):
         return None, 0
     for m in _duty_pattern().finditer(rest_f):
@@ -295,21 +304,24 @@ def extract_tasks(
     anchor: date | None = None,
     issuer: str | None = None,
     recipients: list[str] | None = None,
+    folded_text: str | None = None,
 ) -> tuple[list[Task], list[str]]:
-    """Tasks of the body lines [start_line, end_line) of `text`, and warnings."""
+    """Tasks of the body lines [start_line, end_line) of `text`, and warnings.
+
+    `folded_text` is `fold(text)` when the caller has it already."""
     tasks: list[Task] = []
     warnings: list[str] = []
     issuer_key = canonical_name(issuer) if issuer else None
     headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
     section = None
     block = _TaskBlock(anchor, tasks, warnings)
-    for para in paragraphs(text, start_line, end_line):
+    for para in paragraphs(text, start_line, end_line, folded_text):
         while headings and headings[-1][0] >= para.level:
             headings.pop()
         if para.level == 0 or (para.marker and para.level <= 1):
             section = (para.marker + " " + para.text[:60]).strip()
-        body_f = fold(para.text)
-        phrase, _ = _lead_phrase(para.text)
+        body_f = para.folded
+        phrase, _ = _lead_phrase(para.text, body_f)
         names_unit = starts_with_head(body_f) and para.text[:1].isupper()
         # `1. Sở Nội vụ:` or `a) Sở Y tế` alone on its line: the items below are its duties.
         bare_unit = (
@@ -338,25 +350,29 @@ def extract_tasks(
             continue
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
-        previous: list[Unit] | None = None
+        previous: list[dict] | None = None  # the last task's lead, for `Đồng thời …`
         for n, (sentence, s_start) in enumerate(_sentences(para)):
+            sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
             # explanations that follow in the same item; `Đồng thời …` keeps the last lead.
-            lead_here = context if n == 0 or _duty_pattern().match(fold(sentence)) else None
-            if previous and fold(sentence).startswith("dong thoi"):
-                lead_here = previous
+            lead_here = context if n == 0 or _duty_pattern().match(sentence_f) else None
+            if previous and sentence_f.startswith("dong thoi"):
+                lead_here = [Unit(u["name"], u["canonical"], u["collective"]) for u in previous]
                 sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
-            task = _task_from_sentence(sentence, lead_here, anchor, issuer_key, warnings)
+                sentence_f = fold(sentence)
+            task = _task_from_sentence(
+                sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
+            )
             if task is None:
                 continue
-            previous = [make_unit(u["name"]) for u in task.lead]
+            previous = task.lead
             if task.deadline is None and inherited and lead_here is context:
                 task.deadline, task.deadline_text = inherited.date, inherited.text
             task.source_span = [para.offset(s_start), para.offset(s_start + len(sentence))]
             task.section = section
             tasks.append(task)
     tasks += block.close()
-    tasks += report_calendar(text, anchor, recipients, warnings)
+    tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
     for n, task in enumerate(tasks, start=1):
         task.id = f"t{n}"
     return tasks, warnings
@@ -388,8 +404,8 @@ def _name_words() -> frozenset[str]:
 def _plausible_units(phrase: str) -> bool:
     """A lead is names of units, not a clause: no run of three ordinary lower-case words."""
     run = 0
-    for word in phrase.split():
-        bare = fold(word.strip(",;:()"))
+    for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
+        bare = word_f.strip(",;:()")
         if word[:1].islower() and bare not in _name_words():
             run += 1
             if run >= 3:
@@ -399,11 +415,14 @@ def _plausible_units(phrase: str) -> bool:
     return True
 
 
-def _task_from_sentence(sentence, context, anchor, issuer_key, warnings) -> Task | None:
-    if _PERIOD.match(fold(sentence).lstrip("- ")):
+def _task_from_sentence(
+    sentence, context, anchor, issuer_key, warnings, in_item=True, sentence_f=None
+) -> Task | None:
+    sentence_f = fold(sentence) if sentence_f is None else sentence_f
+    if _PERIOD.match(sentence_f.lstrip("- ")):
         return None  # a line of a report calendar: see `report_calendar`
-    phrase, duty_at = _lead_phrase(sentence)
-    if context and phrase and _DIRECTS.match(fold(sentence)):
+    phrase, duty_at = _lead_phrase(sentence, sentence_f)
+    if context and in_item and phrase and _DIRECTS.match(sentence_f):
         # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
         phrase, duty_at = None, 0
     lead = split_units(phrase) if phrase else None
@@ -472,7 +491,7 @@ class _TaskBlock:
 
     def feed(self, para: _Paragraph, section: str | None) -> bool:
         """Take `para` when it belongs to a task table; False leaves it to the sentence rules."""
-        m = _LABEL.match(fold(para.text))
+        m = _LABEL.match(para.folded)
         if m:
             self._label(m.group("label"), para.text[m.end() :].strip(), para, section)
             return self.open_level is not None
@@ -556,9 +575,9 @@ class _TaskBlock:
 
 _PERIOD = re.compile(
     r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]|[il1]{2,3}))|(?P<h>6\s+thang(?:\s+dau)?)|"
-    r"(?P<n9>9\s+thang)|(?P<y>(?:tong hop\s+)?nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
+    r"(?P<n9>9\s+thang)|(?P<y>tong hop\s+\w{2,4}|nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
     r".{0,80}?ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+"
-    r"(?:ngay\s+(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
+    r"(?:ngay\s+)?(?:(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
 )
 _DUE_DAY = re.compile(
     r"cham nhat(?:\s+la)?\s+(?:\w+\s+)?ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+ky"
@@ -591,10 +610,17 @@ def _dmy(value: str) -> str | None:
 
 
 def report_calendar(
-    text: str, anchor: date | None, recipients: list[str] | None, warnings: list[str]
+    text: str,
+    anchor: date | None,
+    recipients: list[str] | None,
+    warnings: list[str],
+    folded_text: str | None = None,
 ) -> list[Task]:
     """`Báo cáo Quý 1/2021: … chốt số liệu tính từ ngày 15/12/2020 đến ngày 05/3/2021` → report
     tasks; `nhận báo cáo chậm nhất ngày 06 của tháng cuối kỳ báo cáo` gives their due day."""
+    folded_text = fold(text) if folded_text is None else folded_text
+    if "so lieu" not in folded_text and "cuoi ky" not in folded_text:
+        return []  # no report calendar in this document
     flat = squash(text)
     flat_f = fold(flat)
     due_day = _DUE_DAY.search(flat_f)

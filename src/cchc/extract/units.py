@@ -62,12 +62,14 @@ def make_unit(name: str) -> Unit:
     return Unit(name=name, canonical=key, collective=collective)
 
 
+@cache
+def _head_pattern() -> re.Pattern:
+    return re.compile(r"(?:" + "|".join(re.escape(h) for h in heads()) + r")(?!\w)")
+
+
 def starts_with_head(text_f: str) -> bool:
     """The folded text begins with a unit head word (`phong`, `uy ban nhan dan`, `chu tich`)."""
-    return any(
-        text_f.startswith(h) and (len(text_f) == len(h) or not text_f[len(h)].isalnum())
-        for h in heads()
-    )
+    return _head_pattern().match(text_f) is not None
 
 
 def split_units(text: str) -> list[Unit]:
@@ -83,7 +85,7 @@ def split_units(text: str) -> list[Unit]:
         for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
             stripped = piece.strip()
             new_unit = starts_with_head(fold(stripped)) and (
-                stripped[:1].isupper() or ("và" in sep and stripped.startswith("các "))
+                stripped[:1].isupper() or stripped.startswith("các ")
             )
             if new_unit:
                 units.append(make_unit(current))

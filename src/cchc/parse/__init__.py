@@ -21,7 +21,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _MARKED_WORD = re.compile(r"[^\W\d_]*[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ][^\W\d_]*", re.I)
 
 
-def parse_text(text: str, file: str = "") -> Document:
+def parse_text(text: str, file: str = "", tasks: bool = True) -> Document:
+    """Parse the text of one document; `tasks=False` skips the extraction of assigned work."""
     lines = to_lines(text)
     doc = Document(file=file, text="\n".join(lines))
     folded_text = fold(doc.text)  # one character per character: offsets stay valid
@@ -77,17 +78,19 @@ def parse_text(text: str, file: str = "") -> Document:
     if doc.signer is None:
         warnings.append("không tìm thấy người ký")
 
-    own = number
+    doc.references = find_references(doc.text, number, folded_text)
     for text_, _first, _last in parts.find_bases(lines, folded, body_start, body_end):
-        doc.bases.append(Basis(text=text_, references=find_references(text_, own)))
-    doc.references = find_references(doc.text, own, folded_text)
+        cited = [r for r in doc.references if r.number and r.number in text_]
+        doc.bases.append(Basis(text=text_, references=cited))
     doc.sections = parts.find_sections(lines, body_start, body_end)
+    if not tasks:
+        return doc
     tasks_end = dist_line if dist_line is not None and dist_line > body_start else body_end
     anchor = date.fromisoformat(doc.date) if doc.date else None
-    tasks, task_warnings = extract_tasks(
-        doc.text, body_start, tasks_end, anchor, doc.issuer, doc.recipients
+    found, task_warnings = extract_tasks(
+        doc.text, body_start, tasks_end, anchor, doc.issuer, doc.recipients, folded_text
     )
-    doc.tasks = [t.to_dict() for t in tasks]
+    doc.tasks = [t.to_dict() for t in found]
     warnings.extend(task_warnings)
     return doc
 

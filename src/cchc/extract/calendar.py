@@ -1,0 +1,66 @@
+"""The national default report calendar (`data/report_calendar.yaml`, Nghị định 09/2019/NĐ-CP)
+and iCalendar export of task deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+@cache
+def _calendar() -> dict:
+    text = resources.files("cchc.data").joinpath("report_calendar.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _day(year: int, spec: list[int]) -> date:
+    offset, month, *day = spec
+    return date(year + offset, month, day[0] if day else _calendar()["due_day"])
+
+
+def national_calendar(year: int, frequency: str = "quarterly") -> list[dict]:
+    """Report periods of `year` with their data window and due date, for a unit whose document
+    says only `hằng quý` (quarterly), `6 tháng` (half-yearly) or `hằng năm` (yearly)."""
+    data = _calendar()
+    if frequency not in data["frequencies"]:
+        known = ", ".join(data["frequencies"])
+        raise ValueError(f"unknown frequency {frequency!r}; known: {known}")
+    out = []
+    for period in data["frequencies"][frequency]:
+        spec = data["periods"][period]
+        out.append(
+            {
+                "period": f"{period}/{year}",
+                "data_from": _day(year, spec["data_from"]).isoformat(),
+                "data_to": _day(year, spec["data_to"]).isoformat(),
+                "due": _day(year, spec["due"]).isoformat(),
+            }
+        )
+    return out
+
+
+def tasks_to_ics(documents: list) -> bytes:
+    """One all-day event per task deadline (and per next date of a recurring task)."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//cchc//lich han xu ly//VI")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Hạn xử lý công việc (cchc)")
+    for doc in documents:
+        for task in doc.tasks:
+            dates = [task["deadline"]] if task.get("deadline") else list(task.get("next_dates", []))
+            for n, when in enumerate(dates):
+                event = Event()
+                leads = ", ".join(u["name"] for u in task["lead"])
+                source = doc.number or doc.file
+                event.add("uid", f"{source}-{task['id']}-{n}@cchc")
+                event.add("summary", f"[{leads}] {task['action'][:120]}")
+                event.add("dtstart", date.fromisoformat(when))
+                event.add("description", f"Văn bản: {source}\n{task['action']}")
+                event.add("categories", [task.get("kind", "task")])
+                cal.add_component(event)
+    return cal.to_ical()

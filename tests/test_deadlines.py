@@ -1,0 +1,83 @@
+"""Deadline, recurrence and urgency phrases, anchored on the document's date."""
+
+from datetime import date
+
+import pytest
+
+from cchc.extract.calendar import national_calendar
+from cchc.extract.deadlines import find_deadline
+
+ANCHOR = date(2021, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("gửi dự thảo Kế hoạch về UBND thị xã trước ngày 16/4/2021", "2021-04-16"),
+        ("báo cáo chậm nhất ngày 15/01/2021", "2021-01-15"),
+        ("tổ chức hội nghị trong tháng 4 năm 2021", "2021-04-30"),
+        ("hoàn thành trước ngày 30/4/2021", "2021-04-30"),
+        ("hoàn thành trong quý I/2026", "2026-03-31"),
+        ("hoàn thành trong quý 3/2026", "2026-09-30"),
+        ("hoàn thành trong năm 2025", "2025-12-31"),
+        ("xong trước ngày 20 tháng 5 năm 2021", "2021-05-20"),
+        ("trả lời trong 10 ngày", "2021-01-15"),
+        ("trả lời trong 5 ngày làm việc", "2021-01-12"),
+    ],
+)
+def test_deadline_phrases(phrase, expected):
+    assert find_deadline(phrase, ANCHOR).date == expected
+
+
+def test_urgent_without_a_date():
+    found = find_deadline("khẩn trương triển khai thực hiện", ANCHOR)
+    assert (found.date, found.urgent) == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rule"),
+    [
+        ("báo cáo hằng tháng", "FREQ=MONTHLY"),
+        ("báo cáo định kỳ hằng quý", "FREQ=YEARLY;BYMONTH=3,6,9,12"),
+        ("báo cáo định kỳ 6 tháng", "FREQ=YEARLY;BYMONTH=6,12"),
+        ("tổng kết hằng năm", "FREQ=YEARLY"),
+        ("trước ngày 20 của tháng cuối quý", "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20"),
+    ],
+)
+def test_recurrences_as_rrules(phrase, rule):
+    assert find_deadline(phrase, ANCHOR).recurrence == rule
+
+
+def test_recurring_duty_has_its_next_dates():
+    found = find_deadline("báo cáo hằng quý trước ngày 20 của tháng cuối quý", ANCHOR)
+    assert found.next_dates == ["2021-03-20", "2021-06-20", "2021-09-20", "2021-12-20"]
+
+
+def test_impossible_date_is_a_warning_not_a_crash():
+    found = find_deadline("hoàn thành trước ngày 31/02/2021", ANCHOR)
+    assert found.date is None
+    assert found.text == "trước ngày 31/02/2021"
+    assert "không hợp lệ" in found.warnings[0]
+
+
+def test_relative_deadline_without_document_date_says_why():
+    found = find_deadline("trả lời trong 10 ngày", None)
+    assert found.date is None
+    assert "không ghi ngày" in found.note
+
+
+def test_national_quarterly_calendar():
+    rows = national_calendar(2026, "quarterly")
+    assert rows[0] == {
+        "period": "Q1/2026",
+        "data_from": "2025-12-15",
+        "data_to": "2026-03-14",
+        "due": "2026-03-20",
+    }
+    assert [r["data_to"] for r in rows] == ["2026-03-14", "2026-06-14", "2026-09-14", "2026-12-14"]
+
+
+def test_national_annual_calendar():
+    assert national_calendar(2026, "yearly") == [
+        {"period": "Y/2026", "data_from": "2025-12-15", "data_to": "2026-12-14", "due": "2026-12-20"}
+    ]

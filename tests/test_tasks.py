@@ -1,0 +1,132 @@
+"""Tasks extracted from directive documents: leads, support, deadlines, kinds, calendars."""
+
+import json
+
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from cchc import parse_text
+from cchc.cli import main
+from cchc.extract.units import canonical_name, split_units
+from tests.test_parse_seeds import seed
+
+HEAD = "ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ\nSố: 7/UBND-NV\nAn Phú, ngày 05 tháng 01 năm 2026\n"
+
+
+def _tasks(body: str):
+    return parse_text(HEAD + body).tasks
+
+
+def _leads(task):
+    return [u["name"] for u in task["lead"]]
+
+
+def test_giao_names_the_lead_and_phoi_hop_the_support():
+    (task,) = _tasks(
+        "1. Giao Phòng Nội vụ chủ trì, phối hợp với Phòng Tài chính - Kế hoạch rà soát "
+        "các tiêu chí bị trừ điểm, báo cáo UBND thị xã trước ngày 31/3/2026.\n"
+    )
+    assert _leads(task) == ["Phòng Nội vụ"]
+    assert [u["name"] for u in task["support"]] == ["Phòng Tài chính - Kế hoạch"]
+    assert (task["deadline"], task["report_to"]) == ("2026-03-31", "UBND thị xã")
+
+
+def test_unit_with_trach_nhiem_is_the_lead():
+    (task,) = _tasks("Sở Công Thương có trách nhiệm hướng dẫn các doanh nghiệp trong quý I/2026.\n")
+    assert _leads(task) == ["Sở Công Thương"]
+    assert task["deadline"] == "2026-03-31"
+
+
+def test_de_nghi_and_yeu_cau_name_the_lead():
+    tasks = _tasks(
+        "Đề nghị Thuế tỉnh Bình Long căn cứ quy định nêu trên để xử lý.\n"
+        "Yêu cầu Thủ trưởng các cơ quan, đơn vị nghiêm túc thực hiện.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Thuế tỉnh Bình Long"], ["Thủ trưởng các cơ quan, đơn vị"]]
+
+
+def test_bullets_under_a_unit_heading_are_its_tasks():
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Phòng Nội vụ\n"
+        "a) Tham mưu UBND thị xã ban hành kế hoạch kiểm tra.\n"
+        "b) Tổng hợp kết quả, báo cáo UBND thị xã hằng quý.\n"
+        "2. UBND các phường, xã:\n- Quán triệt đến cán bộ, công chức.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Nội vụ"], ["Phòng Nội vụ"], ["UBND các phường, xã"]]
+    assert tasks[1]["kind"] == "task"
+    assert tasks[1]["recurrence"] == "FREQ=YEARLY;BYMONTH=3,6,9,12"
+    assert tasks[2]["lead"][0]["collective"] is True
+
+
+def test_plan_table_layout():
+    (task,) = _tasks(
+        "1. Số hóa hồ sơ thủ tục hành chính\n- Nội dung thực hiện: Số hóa hồ sơ tiếp nhận.\n"
+        "- Cơ quan chủ trì: Văn phòng HĐND và UBND thị xã.\n"
+        "- Cơ quan phối hợp: Phòng Văn hóa, Khoa học và Thông tin.\n"
+        "- Thời gian thực hiện: Hoàn thành trong năm 2026.\n"
+    )
+    assert _leads(task) == ["Văn phòng HĐND và UBND thị xã"]
+    assert task["support"][0]["name"] == "Phòng Văn hóa, Khoa học và Thông tin"
+    assert task["deadline"] == "2026-12-31"
+
+
+def test_kinds_commitment_event_report():
+    tasks = _tasks(
+        "1. Thủ trưởng các phòng ký cam kết thực hiện nhiệm vụ cải cách hành chính năm 2026.\n"
+        "2. Văn phòng HĐND và UBND thị xã tổ chức hội nghị công bố chỉ số trước ngày 30/4/2026.\n"
+        "3. Phòng Nội vụ báo cáo kết quả về UBND tỉnh trước ngày 15/12/2026.\n"
+    )
+    assert [t["kind"] for t in tasks] == ["commitment", "event", "report"]
+
+
+def test_source_span_points_at_the_sentence():
+    doc = parse_text(HEAD + "1. Giao Phòng Nội vụ kiểm tra,\nđôn đốc các phường trước ngày 31/3/2026.\n")
+    start, end = doc.tasks[0]["source_span"]
+    assert doc.text[start:end].startswith("Giao Phòng Nội vụ kiểm tra,\nđôn đốc")
+
+
+def test_document_without_tasks_gives_an_empty_list():
+    assert _tasks("Cục Thuế nhận được công văn số 12/CT-CS ngày 01/01/2026 của Công ty A.\n") == []
+
+
+def test_aliases_group_the_same_unit():
+    assert canonical_name("P.Nội vụ-LĐTB&XH") == canonical_name(
+        "Phòng Nội vụ - Lao động, Thương binh và Xã hội"
+    )
+    assert canonical_name("Sở NN&MT") == canonical_name("Sở Nông nghiệp và Môi trường")
+
+
+def test_collective_names_stay_collective():
+    units = split_units("Phòng Nội vụ, các cơ quan, đơn vị và UBND các xã, phường")
+    assert [(u.name, u.collective) for u in units] == [
+        ("Phòng Nội vụ", False),
+        ("các cơ quan, đơn vị", True),
+        ("UBND các xã, phường", True),
+    ]
+
+
+def test_seed_004_report_calendar(seeds_dir):
+    reports = [t for t in seed(seeds_dir, "004").tasks if t.get("period")]
+    assert [(t["period"], t["data_from"], t["data_to"], t["due"]) for t in reports] == [
+        ("Q1/2021", "2020-12-15", "2021-03-05", "2021-03-06"),
+        ("H1/2021", "2020-12-15", "2021-06-05", "2021-06-06"),
+        ("Q3/2021", "2021-06-15", "2021-09-05", "2021-09-06"),
+        ("2021", "2020-12-15", None, "2021-12-06"),
+    ]
+    assert {t["report_to"] for t in reports} == {"Phòng Nội vụ"}
+
+
+def test_seed_002_deadlines(seeds_dir):
+    tasks = seed(seeds_dir, "002").tasks
+    assert [t["deadline"] for t in tasks if t["deadline"]] == ["2021-04-16", "2021-04-30"]
+
+
+def test_tasks_command_json_and_ics(tmp_path):
+    path = tmp_path / "cv.txt"
+    path.write_text(HEAD + "1. Giao Phòng Nội vụ kiểm tra trước ngày 31/3/2026.\n", encoding="utf-8")
+    ics = tmp_path / "han.ics"
+    result = CliRunner().invoke(main, ["tasks", str(path), "--json", "--ics", str(ics)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["tasks"][0]["deadline"] == "2026-03-31"
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert [str(e["dtstart"].dt) for e in events] == ["2026-03-31"]
