@@ -79,5 +79,10 @@ def test_national_quarterly_calendar():
 
 def test_national_annual_calendar():
     assert national_calendar(2026, "yearly") == [
-        {"period": "Y/2026", "data_from": "2025-12-15", "data_to": "2026-12-14", "due": "2026-12-20"}
+        {
+            "period": "Y/2026",
+            "data_from": "2025-12-15",
+            "data_to": "2026-12-14",
+            "due": "2026-12-20",
+        }
     ]

@@ -42,7 +42,10 @@ def test_de_nghi_and_yeu_cau_name_the_lead():
         "Đề nghị Thuế tỉnh Bình Long căn cứ quy định nêu trên để xử lý.\n"
         "Yêu cầu Thủ trưởng các cơ quan, đơn vị nghiêm túc thực hiện.\n"
     )
-    assert [_leads(t) for t in tasks] == [["Thuế tỉnh Bình Long"], ["Thủ trưởng các cơ quan, đơn vị"]]
+    assert [_leads(t) for t in tasks] == [
+        ["Thuế tỉnh Bình Long"],
+        ["Thủ trưởng các cơ quan, đơn vị"],
+    ]
 
 
 def test_bullets_under_a_unit_heading_are_its_tasks():
@@ -52,7 +55,11 @@ def test_bullets_under_a_unit_heading_are_its_tasks():
         "b) Tổng hợp kết quả, báo cáo UBND thị xã hằng quý.\n"
         "2. UBND các phường, xã:\n- Quán triệt đến cán bộ, công chức.\n"
     )
-    assert [_leads(t) for t in tasks] == [["Phòng Nội vụ"], ["Phòng Nội vụ"], ["UBND các phường, xã"]]
+    assert [_leads(t) for t in tasks] == [
+        ["Phòng Nội vụ"],
+        ["Phòng Nội vụ"],
+        ["UBND các phường, xã"],
+    ]
     assert tasks[1]["kind"] == "task"
     assert tasks[1]["recurrence"] == "FREQ=YEARLY;BYMONTH=3,6,9,12"
     assert tasks[2]["lead"][0]["collective"] is True
@@ -80,7 +87,9 @@ def test_kinds_commitment_event_report():
 
 
 def test_source_span_points_at_the_sentence():
-    doc = parse_text(HEAD + "1. Giao Phòng Nội vụ kiểm tra,\nđôn đốc các phường trước ngày 31/3/2026.\n")
+    doc = parse_text(
+        HEAD + "1. Giao Phòng Nội vụ kiểm tra,\nđôn đốc các phường trước ngày 31/3/2026.\n"
+    )
     start, end = doc.tasks[0]["source_span"]
     assert doc.text[start:end].startswith("Giao Phòng Nội vụ kiểm tra,\nđôn đốc")
 
@@ -123,7 +132,9 @@ def test_seed_002_deadlines(seeds_dir):
 
 def test_tasks_command_json_and_ics(tmp_path):
     path = tmp_path / "cv.txt"
-    path.write_text(HEAD + "1. Giao Phòng Nội vụ kiểm tra trước ngày 31/3/2026.\n", encoding="utf-8")
+    path.write_text(
+        HEAD + "1. Giao Phòng Nội vụ kiểm tra trước ngày 31/3/2026.\n", encoding="utf-8"
+    )
     ics = tmp_path / "han.ics"
     result = CliRunner().invoke(main, ["tasks", str(path), "--json", "--ics", str(ics)])
     assert result.exit_code == 0

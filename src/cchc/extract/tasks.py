@@ -114,9 +114,15 @@ class Task:
     due: str | None = None
 
     def to_dict(self) -> dict:
-        return {
-            k: v for k, v in asdict(self).items() if v is not None or k in ("deadline", "report_to")
-        }
+        """JSON fields; the report-calendar fields only on report-calendar tasks."""
+        data = asdict(self)
+        for key in ("deadline_text", "note"):
+            if data[key] is None:
+                del data[key]
+        if self.period is None:
+            for key in ("period", "data_from", "data_to", "due"):
+                del data[key]
+        return data
 
 
 @dataclass
