@@ -88,7 +88,14 @@ def parse_text(text: str, file: str = "", tasks: bool = True) -> Document:
     tasks_end = dist_line if dist_line is not None and dist_line > body_start else body_end
     anchor = date.fromisoformat(doc.date) if doc.date else None
     found, task_warnings = extract_tasks(
-        doc.text, body_start, tasks_end, anchor, doc.issuer, doc.recipients, folded_text
+        doc.text,
+        body_start,
+        tasks_end,
+        anchor,
+        doc.issuer,
+        doc.recipients,
+        folded_text,
+        appendix_end=len(lines),
     )
     doc.tasks = [t.to_dict() for t in found]
     warnings.extend(task_warnings)
