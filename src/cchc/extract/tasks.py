@@ -327,6 +327,8 @@ def extract_tasks(
             headings.pop()
         if para.level == 0 or (para.marker and para.level <= 1):
             section = (para.marker + " " + para.text[:60]).strip()
+        if block.feed(para, section):
+            continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
         body_f = para.folded
         phrase, _ = _lead_phrase(para.text, body_f)
         names_unit = starts_with_head(body_f) and para.text[:1].isupper()
@@ -353,8 +355,6 @@ def extract_tasks(
                     when = find_deadline(para.text, anchor)
                     headings.append((level, units, when if when.date else None))
             continue  # a heading names who acts; its duties follow it
-        if block.feed(para, section):
-            continue
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
         previous: list[dict] | None = None  # the last task's lead, for `Đồng thời …`
