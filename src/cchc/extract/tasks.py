@@ -65,6 +65,9 @@ _LEAD_AT_END = re.compile(
     r"(?P<u>(?:[Cc]ác|Thủ trưởng các|UBND các|Ủy ban nhân dân các)\s[^:]{3,80}?)\s+"
     r"(?:cần phải|cần|phải|có trách nhiệm)\s+(?:thực hiện|triển khai)[^:]{0,40}:\s*$"
 )
+_HEADING_DUTY = re.compile(
+    r"(?:co|chiu) trach nhiem(?: (?:thuc hien|trien khai))?(?: cac nhiem vu sau)?"
+)
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -330,8 +333,15 @@ def extract_tasks(
         if block.feed(para, section):
             continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
         body_f = para.folded
-        phrase, _ = _lead_phrase(para.text, body_f)
-        names_unit = starts_with_head(body_f) and para.text[:1].isupper()
+        phrase, duty_at = _lead_phrase(para.text, body_f)
+        trigger = _trigger_pattern().match(body_f)
+        unit_at = trigger.end() if trigger else 0
+        names_unit = (
+            starts_with_head(body_f[unit_at:]) and para.text[unit_at : unit_at + 1].isupper()
+        )
+        if phrase and _HEADING_DUTY.fullmatch(body_f[duty_at:].strip(" .:")):
+            # `9. Các đơn vị cấp nước sạch … có trách nhiệm` with the duties listed below.
+            para.text = para.text.rstrip(" .") + ":"
         # `1. Sở Nội vụ:` or `a) Sở Y tế` alone on its line: the items below are its duties.
         bare_unit = (
             names_unit
@@ -345,7 +355,7 @@ def extract_tasks(
             if tail:
                 phrase = tail.group("u")
             if phrase is None and names_unit and len(para.text) < 150:
-                phrase = para.text.rstrip(" :")
+                phrase = para.text[unit_at:].rstrip(" :")
             if phrase and not _SPEAKER.search(body_f):
                 units = split_units(phrase)
                 if units and not _is_issuer(units[0], issuer_key):
