@@ -68,6 +68,9 @@ _LEAD_AT_END = re.compile(
 _HEADING_DUTY = re.compile(
     r"(?:co|chiu) trach nhiem(?: (?:thuc hien|trien khai))?(?: cac nhiem vu sau)?"
 )
+_NOUN_AFTER = re.compile(
+    r"\s*(?:chinh tri|khac|co lien quan|lien quan|, ca nhan|va ca nhan|xa hoi)"
+)
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -240,6 +243,8 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
             continue
         if not rest[m.start() : m.start() + 1].islower():
             continue  # a capitalised word belongs to a name: `Sở Xây dựng`
+        if _NOUN_AFTER.match(rest_f, m.end()):
+            continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
         phrase = rest[: m.start()].strip(" ,:")
         if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
             return None, 0
@@ -325,7 +330,14 @@ def extract_tasks(
     headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
     section = None
     block = _TaskBlock(anchor, tasks, warnings)
+    quoting = False
     for para in paragraphs(text, start_line, end_line, folded_text):
+        # Provisions quoted from other documents (“…”) assign nothing here.
+        opens, closes = para.text.count("“") + para.text.startswith('"'), para.text.count("”")
+        if quoting or para.text.startswith(("“", '"')):
+            quoting = opens > closes or (quoting and closes == 0)
+            continue
+        quoting = opens > closes
         while headings and headings[-1][0] >= para.level:
             headings.pop()
         if para.level == 0 or (para.marker and para.level <= 1):
