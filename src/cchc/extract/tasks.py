@@ -389,17 +389,18 @@ def extract_tasks(
                 lead_here = [Unit(u["name"], u["canonical"], u["collective"]) for u in previous]
                 sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
                 sentence_f = fold(sentence)
-            task = _task_from_sentence(
+            found = _task_from_sentence(
                 sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
             )
-            if task is None:
+            if not found:
                 continue
-            previous = task.lead
-            if task.deadline is None and inherited and lead_here is context:
-                task.deadline, task.deadline_text = inherited.date, inherited.text
-            task.source_span = [para.offset(s_start), para.offset(s_start + len(sentence))]
-            task.section = section
-            tasks.append(task)
+            previous = found[0].lead
+            for task in found:
+                if task.deadline is None and inherited and lead_here is context:
+                    task.deadline, task.deadline_text = inherited.date, inherited.text
+                task.source_span = _span(para, s_start, sentence, task.action, len(found) == 1)
+                task.section = section
+                tasks.append(task)
     tasks += block.close()
     if "chu tri" in (folded_text if folded_text is not None else fold(text)):
         tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
@@ -407,6 +408,15 @@ def extract_tasks(
     for n, task in enumerate(tasks, start=1):
         task.id = f"t{n}"
     return tasks, warnings
+
+
+def _span(para: _Paragraph, s_start: int, sentence: str, action: str, alone: bool) -> list[int]:
+    """Where a duty stands in the document: its sentence, or its clause when the sentence holds
+    several duties."""
+    k = sentence.find(action[:30])
+    if k >= 0 and not alone:
+        return [para.offset(s_start + k), para.offset(s_start + k + len(action))]
+    return [para.offset(s_start), para.offset(s_start + len(sentence))]
 
 
 def _sentences(para: _Paragraph):
@@ -448,45 +458,69 @@ def _plausible_units(phrase: str) -> bool:
 
 def _task_from_sentence(
     sentence, context, anchor, issuer_key, warnings, in_item=True, sentence_f=None
-) -> Task | None:
+) -> list[Task]:
     sentence_f = fold(sentence) if sentence_f is None else sentence_f
     if _PERIOD.match(sentence_f.lstrip("- ")):
-        return None  # a line of a report calendar: see `report_calendar`
+        return []  # a line of a report calendar: see `report_calendar`
     phrase, duty_at = _lead_phrase(sentence, sentence_f)
     if context and in_item and phrase and _DIRECTS.match(sentence_f):
         # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
         phrase, duty_at = None, 0
     lead = split_units(phrase) if phrase else None
     if lead and _is_issuer(lead[0], issuer_key):
-        return None  # the issuer speaking of itself
+        return []  # the issuer speaking of itself
     action = sentence[duty_at:] if lead else sentence
     if not lead:
         if not context:
-            return None
+            return []
         action_f = fold(action)
         if not action[:1].isalpha() or action_f.startswith(_NOT_DUTY):
-            return None  # an item under a unit heading states its duty; these open otherwise
+            return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
     action = squash(action).strip(" ;,.")
     if len(action) < 8:
-        return None
-    found = find_deadline(sentence, anchor)
-    warnings.extend(found.warnings)
-    action_f = fold(action)
-    return Task(
-        id="",
-        lead=[_unit_dict(u) for u in lead],
-        support=[_unit_dict(u) for u in _support(action)],
-        action=action[:400],
-        deadline=found.date,
-        deadline_text=found.text,
-        urgent=found.urgent,
-        recurrence=found.recurrence,
-        next_dates=found.next_dates,
-        report_to=_report_to(action),
-        kind=_kind(action_f),
-        note=found.note,
-    )
+        return []
+    out = []
+    for duty in _split_duties(action):
+        found = find_deadline(duty, anchor)
+        warnings.extend(found.warnings)
+        out.append(
+            Task(
+                id="",
+                lead=[_unit_dict(u) for u in lead],
+                support=[_unit_dict(u) for u in _support(duty)],
+                action=duty[:400],
+                deadline=found.date,
+                deadline_text=found.text,
+                urgent=found.urgent,
+                recurrence=found.recurrence,
+                next_dates=found.next_dates,
+                report_to=_report_to(duty),
+                kind=_kind(fold(duty)),
+                note=found.note,
+            )
+        )
+    return out
+
+
+_REPORT_TAIL = re.compile(r",?\s+(?:và|đồng thời)\s+(?=báo cáo\s+(?:về\s+)?[A-ZĐ])")
+
+
+def _split_duties(action: str) -> list[str]:
+    """One duty per clause: `kiểm tra …; tham mưu …` is two, and `… và báo cáo Chủ tịch UBND
+    kết quả` is a report of its own."""
+    duties: list[str] = []
+    for clause in re.split(r"\s*;\s*", action):
+        clause = clause.strip(" ,.")
+        if duties and not _duty_pattern().match(fold(clause)):
+            duties[-1] += "; " + clause  # the same duty goes on
+            continue
+        tail = _REPORT_TAIL.search(clause)
+        if tail and tail.start() > 15:
+            duties += [clause[: tail.start()].strip(" ,"), clause[tail.end() :].strip(" ,")]
+        elif clause:
+            duties.append(clause)
+    return [d for d in duties if len(d) >= 8]
 
 
 # -- task tables: `Nhiệm vụ: …` / `Đơn vị chủ trì: …` / `Đơn vị phối hợp: …` / `Thời gian: …` --
@@ -566,15 +600,14 @@ class _TaskBlock:
         when = find_deadline(self.when, self.anchor) if self.when else None
         for para, value in self.written:
             for clause in re.split(r";\s*", value):
-                task = _task_from_sentence(clause, None, self.anchor, None, self.warnings)
-                if task is None:
-                    continue
-                if not task.deadline and when and when.date:
-                    task.deadline, task.deadline_text = when.date, when.text
                 start = max(para.text.find(clause[:20]), 0)
-                task.source_span = [para.offset(start), para.offset(start + len(clause))]
-                task.section = self.section
-                out.append(task)
+                found = _task_from_sentence(clause, None, self.anchor, None, self.warnings)
+                for task in found:
+                    if not task.deadline and when and when.date:
+                        task.deadline, task.deadline_text = when.date, when.text
+                    task.source_span = _span(para, start, clause, task.action, len(found) == 1)
+                    task.section = self.section
+                    out.append(task)
         for para, duty in self.duties if self.lead else ():
             action = squash(duty).strip(" ;,.")
             if len(action) < 8:
