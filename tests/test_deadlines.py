@@ -86,3 +86,10 @@ def test_national_annual_calendar():
             "due": "2026-12-20",
         }
     ]
+
+
+def test_ambiguous_deadline_keeps_the_phrase_and_says_why():
+    found = find_deadline("Thời gian thực hiện: Năm 2025 và các năm tiếp theo", ANCHOR)
+    assert found.date is None
+    assert found.text == "Năm 2025 và các năm tiếp theo"
+    assert found.note == "thời hạn không có ngày cụ thể"

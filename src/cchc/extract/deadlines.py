@@ -34,6 +34,11 @@ _RELATIVE = re.compile(r"trong\s+(?:thoi han\s+)?(\d{1,3})\s+ngay(?:\s+lam viec)
 _URGENT = re.compile(
     r"(?<![a-z])(?:ngay lap tuc|khan truong|khan cap|ngay(?=\s*(?:[,;.]|$))|kip thoi)"
 )
+# Time words that set no date: kept with a note saying why the duty has none.
+_VAGUE = re.compile(
+    r"thuong xuyen|lien tuc|theo ke hoach(?: rieng)?|theo lo trinh|theo tien do"
+    r"|nam \d{4} va cac nam tiep theo|(?:sau khi|khi) co \w+(?: \w+){0,6}"
+)
 _MONTHLY = re.compile(r"(?:hang|hang|dinh ky)\s+thang")
 _QUARTERLY = re.compile(r"(?:hang|dinh ky)\s+quy")
 _HALF_YEAR = re.compile(r"(?:dinh ky|hang)\s+(?:06|6)\s+thang|6\s+thang\s+(?:mot lan|1 lan)")
@@ -116,6 +121,11 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
         found.next_dates = next_dates(found.recurrence, anchor)
     if found.date is None and _URGENT.search(folded):
         found.urgent = True
+    if found.date is None and found.text is None and not found.recurrence:
+        vague = _VAGUE.search(folded)
+        if vague:
+            found.text = text[vague.start() : vague.end()]
+            found.note = "thời hạn không có ngày cụ thể"
     return found
 
 
