@@ -8,7 +8,6 @@ looks at the lines by their shape, not by their position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from cchc.knowledge import issuer_shapes, signer_words, type_by_code, type_by_title
@@ -29,7 +28,6 @@ _NUMBER_LINE = re.compile(
     r"(?P<word>(?:(?:luat|lenh|phap lenh)\s+)?s[o6])\s*[:.]?\s*(?=[\d/]|$)"
 )
 _NUMBER_TOKEN = re.compile(r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/\s*[\w.&-]+)*|\s*/\s*[\w.&-]+")
-_DIGITISH = "0123456789oOsSlIiBb"
 _DATE_RE = re.compile(
     r"ngay\s*(?P<d>[0-9oslib]{1,2}|[ ._…]*)\s*thang\s*(?P<m>[0-9oslib]{1,2}|[ ._…]*)"
     r"\s*nam\s*(?P<y>[0-9]{4})"
@@ -38,24 +36,6 @@ _DATE_RE = re.compile(
 _BODY_START = re.compile(r"^\s*(?:[-+]\s*)?(?:can cu\b|dieu 1\b|chuong i\b)")
 _OCR_DIGITS = str.maketrans({"o": "0", "s": "5", "l": "1", "i": "1", "b": "6"})
 _VV = re.compile(r"^\s*(?:v\s*[/.]\s*v|viv)\b[\s.:]*")
-
-
-@dataclass
-class Header:
-    number: str | None = None
-    symbol: str | None = None
-    number_line: int | None = None
-    issuer: str | None = None
-    parent_issuer: str | None = None
-    place: str | None = None
-    date: str | None = None
-    date_line: int | None = None
-    type: str | None = None
-    type_line: int | None = None
-    subject: str | None = None
-    subject_lines: tuple[int, int] | None = None
-    has_motto: bool = False
-    warnings: list[str] = field(default_factory=list)
 
 
 # -- number and symbol -----------------------------------------------------------------------
