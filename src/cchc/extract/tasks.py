@@ -44,6 +44,9 @@ _GENERIC = {"co quan", "don vi", "nguoi dung dau co quan", "cac co quan", "cac d
 # Openings of a sentence under a unit heading that are not a duty (`Việc …`, `Kết quả …`).
 _NOT_DUTY = (
     "viec ",
+    "so ",
+    "tong so",
+    "danh sach",
     "noi dung",
     "ket qua",
     "muc tieu",
@@ -71,6 +74,7 @@ _HEADING_DUTY = re.compile(
 _NOUN_AFTER = re.compile(
     r"\s*(?:chinh tri|khac|co lien quan|lien quan|, ca nhan|va ca nhan|xa hoi)"
 )
+_SCOPE = re.compile(r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi)|trong phạm vi|căn cứ)\b")
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -246,6 +250,10 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
         if _NOUN_AFTER.match(rest_f, m.end()):
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
         phrase = rest[: m.start()].strip(" ,:")
+        # `Bộ Y tế theo chức năng, nhiệm vụ …`: what follows the name is not the name.
+        scope = _SCOPE.search(phrase)
+        if scope:
+            phrase = phrase[: scope.start()].strip(" ,")
         if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
             return None, 0
         if fold(phrase).startswith("truong hop"):
