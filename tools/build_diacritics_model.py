@@ -60,6 +60,16 @@ def build(texts, order: int, min_count: int = 2) -> dict:
                 for i in range(len(ids) - n + 1):
                     counter[tuple(ids[i : i + n])] += 1
     size = len(vocab)
+    # followers[n][context]: how many different syllables follow an n-syllable context, for the
+    # Witten-Bell weight of backing off from it.
+    followers: list[dict[int, int]] = [{} for _ in range(order)]
+    for n, counter in enumerate(grams[1:], start=1):
+        table = followers[n]
+        for gram in counter:
+            key = 0
+            for token in gram[:-1]:
+                key = key * size + token
+            table[key] = table.get(key, 0) + 1
     packed = []
     for n, counter in enumerate(grams, start=1):
         table = {}
@@ -78,6 +88,7 @@ def build(texts, order: int, min_count: int = 2) -> dict:
         "words": words,
         "candidates": candidates,
         "grams": packed,
+        "followers": followers,
     }
 
 

@@ -18,8 +18,10 @@ from cchc.repair.tokens import phrases
 from cchc.text import fold, nfc
 
 MODEL_FILE = "diacritics.bin"
-BEAM = 6
-# Stupid backoff (Brants et al. 2007): each step down to a shorter context costs this much.
+BEAM = 5
+# Backing off from a context seen in training costs its Witten-Bell weight (to this power, tuned
+# on the training split); from an unseen context, the stupid-backoff factor (Brants et al. 2007).
+WITTEN_BELL = 0.7
 BACKOFF = math.log(0.4)
 _UNKNOWN = -1
 # log P(OCR printed other marks on the same letters); n-grams must beat this to change a word.
@@ -45,7 +47,8 @@ class DiacriticModel:
         self.size = len(self.words)
         self.candidates: dict[str, list[str]] = data["candidates"]
         self.grams: list[dict[int, int]] = data["grams"]
-        self._cache: dict[tuple[tuple[int, ...], int], float] = {}
+        self.followers: list[dict[int, int]] = data["followers"]
+        self._ctx_cache: dict[tuple[int, ...], tuple] = {}
         self.total = sum(self.grams[0].values())
         self._log_unigram = {
             key: math.log(count / self.total) for key, count in self.grams[0].items()
@@ -60,34 +63,48 @@ class DiacriticModel:
 
     # -- scoring ---------------------------------------------------------------------------
 
-    def _score(self, history: tuple[int, ...], word: int) -> float:
-        """log P(word | history) with stupid backoff over every context length."""
-        cached = self._cache.get((history, word))
-        if cached is not None:
-            return cached
-        score = self._backoff_score(history, word)
-        if len(self._cache) > 500_000:
-            self._cache.clear()
-        self._cache[(history, word)] = score
-        return score
-
-    def _backoff_score(self, history: tuple[int, ...], word: int) -> float:
-        if word == _UNKNOWN:
-            return self._floor
-        penalty = 0.0
+    def _contexts(self, history: tuple[int, ...]) -> tuple[tuple[int, dict, float, int], ...]:
+        """For each context length, longest first: (key, n-gram table, cost of backing off past
+        it, its count). Computed once per history: every candidate syllable shares it."""
+        found = self._ctx_cache.get(history)
+        if found is not None:
+            return found
+        out = []
         size = self.size
         for n in range(len(history), 0, -1):
             context = history[-n:]
             if _UNKNOWN in context:
-                penalty += BACKOFF
+                out.append((-1, self.grams[n], BACKOFF, 0))
                 continue
             key = 0
             for token in context:
                 key = key * size + token
-            count = self.grams[n].get(key * size + word)
-            if count:
-                return penalty + math.log(count / self.grams[n - 1].get(key, count))
-            penalty += BACKOFF
+            total = self.grams[n - 1].get(key, 0)
+            if total:
+                # Witten-Bell: a context followed by few different syllables (`rà` → `soát`)
+                # leaves little room for an unseen one.
+                kinds = self.followers[n].get(key, 1)
+                cost = WITTEN_BELL * math.log(kinds / (kinds + total))
+            else:
+                cost = BACKOFF
+            out.append((key * size, self.grams[n], cost, total))
+        found = tuple(out)
+        if len(self._ctx_cache) > 200_000:
+            self._ctx_cache.clear()
+        self._ctx_cache[history] = found
+        return found
+
+    def _word_score(self, contexts, word: int) -> float:
+        """log P(word | history), `contexts` being `self._contexts(history)`."""
+        if word == _UNKNOWN:
+            return self._floor
+        penalty = 0.0
+        for base, table, cost, total in contexts:
+            if base >= 0:
+                count = table.get(base + word)
+                if count:
+                    return penalty + math.log(count / max(total, count))
+            penalty += cost
         return penalty + self._log_unigram.get(word, self._floor)
 
     def _options(self, word: str) -> list[tuple[str, int, float]]:
@@ -106,8 +123,9 @@ class DiacriticModel:
         for choices in options:
             best: dict[tuple[int, ...], tuple[float, tuple[int, ...], tuple[str, ...]]] = {}
             for score, history, out in beam:
+                contexts = self._contexts(history)
                 for form, wid, channel in choices:
-                    new_score = score + channel + self._score(history, wid)
+                    new_score = score + channel + self._word_score(contexts, wid)
                     new_history = (*history[1:], wid)
                     known = best.get(new_history)
                     if known is None or known[0] < new_score:
