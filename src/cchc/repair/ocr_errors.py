@@ -26,7 +26,9 @@ _DIGIT_LETTERS = str.maketrans(
     {"6": "o", "4": "a", "3": "a", "0": "o", "1": "l", "5": "s", "¢": "o", "€": "e", "&": "a"}
 )
 TOKEN = re.compile(r"(?:[^\W_]|[&¢€])*[^\W\d_](?:[^\W_]|[&¢€])*|,")
-PHRASE = re.compile(r"(?:[^\W_]|[&¢€])+(?:(?:[ \t]*,[ \t]*|[ \t]+)(?:[^\W_]|[&¢€])+)*")
+PHRASE = re.compile(
+    r"(?:[^\W_]|[&¢€])+(?:(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:[^\W_]|[&¢€])+)*"
+)
 # Garbles of fixed marks of the layout: `V/v` read as `VIV`.
 _KNOWN_GARBLES = {"viv": "V/v"}
 # An edit the channel model never saw in training costs this much.

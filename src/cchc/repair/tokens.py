@@ -8,7 +8,8 @@ import re
 # is a token of the model: `các xã, phường`); anything else ends it.
 SYLLABLE = re.compile(r"[^\W\d_]+")
 ITEM = re.compile(r"[^\W\d_]+|,")
-PHRASE = re.compile(r"[^\W\d_]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[^\W\d_]+)*")
+# Hard-wrapped lines continue the phrase; a blank line ends it.
+PHRASE = re.compile(r"[^\W\d_]+(?:(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)[^\W\d_]+)*")
 
 
 def phrases(text: str):
