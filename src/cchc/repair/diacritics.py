@@ -8,6 +8,7 @@ they are and serve as context; unknown syllables (names, foreign words) pass thr
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import math
 import zlib
@@ -120,19 +121,25 @@ class DiacriticModel:
     def decode_options(self, options: list[list[tuple[str, int, float]]]) -> list[str]:
         """The best form at each position: n-gram score plus channel score, by beam search."""
         start = (0,) * (self.order - 1)
-        beam: list[tuple[float, tuple[int, ...], tuple[str, ...]]] = [(0.0, start, ())]
+        # Each state keeps its path as (form, previous path): no copying per step.
+        beam: list[tuple[float, tuple[int, ...], tuple | None]] = [(0.0, start, None)]
         for choices in options:
-            best: dict[tuple[int, ...], tuple[float, tuple[int, ...], tuple[str, ...]]] = {}
-            for score, history, out in beam:
+            best: dict[tuple[int, ...], tuple[float, tuple[int, ...], tuple | None]] = {}
+            for score, history, path in beam:
                 contexts = self._contexts(history)
                 for form, wid, channel in choices:
                     new_score = score + channel + self._word_score(contexts, wid)
                     new_history = (*history[1:], wid)
                     known = best.get(new_history)
                     if known is None or known[0] < new_score:
-                        best[new_history] = (new_score, new_history, (*out, form))
-            beam = sorted(best.values(), key=lambda s: s[0], reverse=True)[:BEAM]
-        return list(beam[0][2])
+                        best[new_history] = (new_score, new_history, (form, path))
+            beam = heapq.nlargest(BEAM, best.values(), key=lambda s: s[0])
+        forms: list[str] = []
+        path = beam[0][2]
+        while path is not None:
+            forms.append(path[0])
+            path = path[1]
+        return forms[::-1]
 
     def _ocr_options(self, word: str) -> list[tuple[str, int, float]]:
         """For Vietnamese OCR output: the printed form is likely, other marks of the same letters
