@@ -64,14 +64,11 @@ class OcrRepairer:
         seen = fold(token)
         if seen in _KNOWN_GARBLES:
             return [(_KNOWN_GARBLES[seen], _UNKNOWN, 0.0)]
+        if "&" in token and len(token) > 3:
+            return [(self._abbreviation(token), _UNKNOWN, 0.0)]
         key = seen.translate(_DIGIT_LETTERS)
-        if (
-            not key.isalpha()
-            or len(key) < 2
-            or token[0].isdigit()
-            or ("&" in token and len(token) > 3)
-        ):
-            # Numbers, commas, single letters (`V/v`), abbreviations (`LĐTB&XH`) stay as printed.
+        if not key.isalpha() or len(key) < 2 or token[0].isdigit():
+            # Numbers, commas, single letters (`V/v`) stay as printed.
             return [(token, self.model.ids.get(token, _UNKNOWN), 0.0)]
         options: list[tuple[str, int, float]] = []
         for near, _distance in self._near(key):
@@ -82,6 +79,14 @@ class OcrRepairer:
             return [(token.lower(), self.model.ids.get(token.lower(), _UNKNOWN), 0.0)]
         options.sort(key=lambda o: o[2], reverse=True)
         return options[:MAX_OPTIONS]
+
+    def _abbreviation(self, token: str) -> str:
+        """`LDTB&XH` → `LĐTB&XH`: each part as the corpus spells it, when it knows the part."""
+        parts = []
+        for part in token.split("&"):
+            forms = self.model.candidates.get(fold(part))
+            parts.append(forms[0].upper() if forms and part.isupper() else part)
+        return "&".join(parts)
 
     def repair(self, text: str) -> str:
         text = nfc(text)
@@ -101,7 +106,7 @@ class OcrRepairer:
             forms = self.model.decode_options(options)
             for (a, b), token, form in zip(spans, tokens, forms, strict=True):
                 out.append(text[last:a])
-                keep = form == token or form in _KNOWN_GARBLES.values()
+                keep = form == token or form in _KNOWN_GARBLES.values() or "&" in form
                 out.append(form if keep else _apply_case(_case_source(token), form))
                 last = b
         out.append(text[last:])
