@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the product or its tests need; installed with apt-get when absent.
-DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils
+DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf
 
 .PHONY: install demo test lint bench clean system-deps
 

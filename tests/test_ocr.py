@@ -90,3 +90,19 @@ def test_missing_tesseract_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(errors.CchcError, match="tesseract-ocr-vie"):
         parse_file(path)
+
+
+def test_ocr_command_writes_a_searchable_pdfa_copy(tmp_path):
+    from click.testing import CliRunner
+
+    from cchc.cli import main
+    from cchc.readers import read_file
+
+    scan = _scan_pdf(tmp_path / "scan.pdf", [render_page(page_lines())])
+    copy = tmp_path / "scan-pdfa.pdf"
+    result = CliRunner().invoke(main, ["ocr", str(scan), "--pdfa", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert "412/UBND-NV" in result.stdout
+    layer = read_file(copy, ocr=False).text
+    assert "412/UBND-NV" in layer
+    assert not list(tmp_path.glob(".*.part"))

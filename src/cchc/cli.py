@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cchc import parse_file
+from cchc import external, parse_file
 from cchc.document import Document
 from cchc.errors import CchcError
 from cchc.extract.calendar import national_calendar, tasks_to_ics
@@ -114,10 +114,18 @@ def parse(files: tuple[str, ...], as_json: bool, no_ocr: bool) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path())
-def ocr(file: str) -> None:
+@click.option(
+    "--pdfa",
+    type=click.Path(dir_okay=False),
+    help="Ghi thêm bản PDF/A có lớp chữ (tìm kiếm được) để lưu cạnh bản gốc.",
+)
+def ocr(file: str, pdfa: str | None) -> None:
     """Nhận dạng chữ (OCR tiếng Việt) trên ảnh hoặc PDF quét và in văn bản."""
     try:
         source = read_file(file, ocr=True, progress=_progress(file))
+        if pdfa:
+            external.ocrmypdf_pdfa(Path(file), Path(pdfa))
+            click.echo(f"đã ghi bản PDF/A: {pdfa}", err=True)
     except CchcError as exc:
         click.echo(f"lỗi: {exc}", err=True)
         sys.exit(int(exc.exit_code))

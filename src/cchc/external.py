@@ -16,7 +16,9 @@ from cchc import errors
 
 # Tesseract's own threads are slower than one page per core (measured in the OCR issue).
 _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-INSTALL_HINT = "cài bằng: sudo apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
+INSTALL_HINT = (
+    "cài bằng: sudo apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf"
+)
 
 
 class MissingProgram(errors.CchcError):
@@ -128,3 +130,29 @@ def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
         120,
     )
     return prefix.with_suffix(".png")
+
+
+def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float = 1800) -> None:
+    """A searchable PDF/A copy of a scan, deskewed, through OCRmyPDF; written to a temporary
+    file first so that a failure never leaves half a file at `target`."""
+    exe = _require("ocrmypdf", str(source))
+    tmp = target.with_name(f".{target.name}.part")
+    args = [
+        exe,
+        "-l",
+        lang,
+        "--deskew",
+        "--skip-text",
+        "--output-type",
+        "pdfa",
+        "--jobs",
+        str(os.cpu_count() or 1),
+        "--quiet",
+    ]
+    if source.suffix.lower() not in (".pdf",):
+        args += ["--image-dpi", "300"]
+    try:
+        _run([*args, str(source), str(tmp)], str(source), timeout)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
