@@ -75,6 +75,12 @@ _NOUN_AFTER = re.compile(
     r"\s*(?:chinh tri|khac|co lien quan|lien quan|, ca nhan|va ca nhan|xa hoi)"
 )
 _SCOPE = re.compile(r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi)|trong phạm vi|căn cứ)\b")
+# A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
+_LEAD_IN = re.compile(
+    r"^(?:(?:trong qua trinh|can cu|tren co so|sau khi|de)[^,;.]{0,90},\s*)?"
+    r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?[^,;.]{0,40},\s*)?"
+    r"(?=\S)"
+)
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -233,14 +239,19 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
     text = sentence
     folded = fold(sentence) if folded is None else folded
     offset = 0
-    trig = _trigger_pattern().match(folded)
+    lead_in = _LEAD_IN.match(folded)
+    if lead_in:
+        # `Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các sở … kịp thời phản ánh`
+        offset = lead_in.end()
+    trig = _trigger_pattern().match(folded, offset)
     if trig:
         offset = trig.end()
     rest = text[offset:]
     rest_f = folded[offset:]
     if not rest_f[:1].isalpha():
         return None, 0
-    if not starts_with_head(rest_f) or not (rest[:1].isupper() or rest_f.startswith("cac ")):
+    capital = rest[:1].isupper() or rest_f.startswith("cac ") or trig is not None
+    if not starts_with_head(rest_f) or not capital:
         return None, 0
     for m in _duty_pattern().finditer(rest_f):
         if m.start() < 3:
