@@ -720,13 +720,18 @@ def table_tasks(text: str, start_line: int, end_line: int, anchor) -> list[Task]
         while j < len(cells):
             if _COLUMN[1][1].match(cells[j][1]):
                 break  # the next table
-            if _ROW_NUMBER.match(cells[j][1]) and j + width - 1 < len(cells):
+            if _ROW_NUMBER.match(cells[j][1]):
                 row = cells[j : j + width]
-                if not any(_ROW_NUMBER.match(c[1]) for c in row[1:]):
+                # An empty cell at the end of a row (no product, no note) shortens it.
+                cut = next(
+                    (k for k, c in enumerate(row) if k and _ROW_NUMBER.match(c[1])), len(row)
+                )
+                row = row[:cut]
+                if len(row) > max(columns.values()):
                     task = _row_task(row, columns, anchor)
                     if task:
                         tasks.append(task)
-                    j += width
+                    j += len(row)
                     continue
             j += 1
         i = j
