@@ -200,7 +200,19 @@ def paragraphs(
         line = lines[i]
         stripped = line.strip()
         if not stripped:
-            if current and current.text.rstrip().endswith((".", ":", ";")):
+            nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
+            # A short unpunctuated line, a blank, then a capital: a heading (`9. Đề nghị …`).
+            heading = bool(
+                current
+                and current.level <= 2
+                and len(current.text) < 150
+                and nxt[:1].isupper()
+                and not any(
+                    current.text[m.start()].islower()
+                    for m in _duty_pattern().finditer(current.folded)
+                )
+            )
+            if current and (current.text.rstrip().endswith((".", ":", ";")) or heading):
                 out.append(current)
                 current = None
             continue
