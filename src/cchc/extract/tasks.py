@@ -77,7 +77,8 @@ _NOUN_AFTER = re.compile(
 _SCOPE = re.compile(r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi)|trong phạm vi|căn cứ)\b")
 # A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
 _LEAD_IN = re.compile(
-    r"^(?:(?:trong qua trinh|can cu|tren co so|sau khi|de)[^,;.]{0,90},\s*)?"
+    r"^(?:ve [^:;.]{0,140}:\s*)?"
+    r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|de)[^,;.]{0,90},\s*)?"
     r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?[^,;.]{0,40},\s*)?"
     r"(?=\S)"
 )
@@ -478,6 +479,9 @@ def _plausible_units(phrase: str) -> bool:
     run = 0
     for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
         bare = word_f.strip(",;:()")
+        if "-" in word and any(part[:1].isupper() for part in word.split("-")):
+            run = 0  # `Công nghiệp-Năng lượng`: a capitalised compound name
+            continue
         if word[:1].islower() and bare not in _name_words():
             run += 1
             if run >= 3:
