@@ -421,6 +421,9 @@ def extract_tasks(
                 lead_here = [Unit(u["name"], u["canonical"], u["collective"]) for u in previous]
                 sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
                 sentence_f = fold(sentence)
+            elif previous and lead_here is None and _duty_pattern().match(sentence_f):
+                # A next sentence that opens with a verb goes on with the same unit.
+                lead_here = [Unit(u["name"], u["canonical"], u["collective"]) for u in previous]
             found = _task_from_sentence(
                 sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
             )
