@@ -82,6 +82,7 @@ _LEAD_IN = re.compile(
     r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?[^,;.]{0,40},\s*)?"
     r"(?=\S)"
 )
+_RESPONSIBLE = re.compile(r"\s(?:co|chiu) trach nhiem\s+(?=\w)")
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -106,7 +107,7 @@ def _duty_pattern() -> re.Pattern:
 @cache
 def _trigger_pattern() -> re.Pattern:
     alternation = "|".join(re.escape(w) for w in sorted(words()["triggers"], key=len, reverse=True))
-    return re.compile(rf"^(?:{alternation})\s+")
+    return re.compile(rf"(?:{alternation})\s+")  # used with .match(text, pos)
 
 
 @dataclass
@@ -266,6 +267,12 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
     capital = rest[:1].isupper() or rest_f.startswith("cac ") or trig is not None
     if not starts_with_head(rest_f) or not capital:
         return None, 0
+    # `Các cơ quan được phân công chủ trì … có trách nhiệm lập …`: the name runs to the phrase.
+    duty = _RESPONSIBLE.search(rest_f, 0, 220)
+    if duty and duty.start() > 3 and _plausible_units(rest[: duty.start()], longest=6):
+        phrase = rest[: duty.start()].strip(" ,:")
+        if not _PAST.search(rest_f[: duty.start()]) and fold(phrase) not in _GENERIC:
+            return phrase, offset + duty.end()
     for m in _duty_pattern().finditer(rest_f):
         if m.start() < 3:
             continue
@@ -477,8 +484,8 @@ def _name_words() -> frozenset[str]:
     return frozenset(words()["name_words"])
 
 
-def _plausible_units(phrase: str) -> bool:
-    """A lead is names of units, not a clause: no run of three ordinary lower-case words."""
+def _plausible_units(phrase: str, longest: int = 3) -> bool:
+    """A lead is names of units, not a clause: no run of `longest` ordinary lower-case words."""
     run = 0
     for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
         bare = word_f.strip(",;:()")
@@ -487,7 +494,7 @@ def _plausible_units(phrase: str) -> bool:
             continue
         if word[:1].islower() and bare not in _name_words():
             run += 1
-            if run >= 3:
+            if run >= longest:
                 return False
         else:
             run = 0
