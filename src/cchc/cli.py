@@ -227,14 +227,17 @@ def demo() -> None:
     for failure in failures:
         click.echo(f"lỗi: {failure}", err=True)
     click.echo()
-    click.echo(f"{len(docs)} văn bản mẫu đã phân tích. Xem chi tiết: cchc parse <tệp> [--json]")
+    click.echo(
+        f"{len(docs)} văn bản mẫu đã phân tích. Xem chi tiết: cchc parse <tệp> [--json]; "
+        "công việc được giao: cchc tasks <tệp> [--ics lịch.ics]"
+    )
     if failures:
         sys.exit(int(failures[0].exit_code))
 
 
 def demo_table(docs: list[Document]) -> str:
-    """One row per document: file, type, number, date, signer, subject (cut to fit)."""
-    header = ("Tệp", "Loại", "Số, ký hiệu", "Ngày", "Người ký", "Trích yếu")
+    """One row per document: file, type, number, date, signer, tasks, subject (cut to fit)."""
+    header = ("Tệp", "Loại", "Số, ký hiệu", "Ngày", "Người ký", "Việc", "Trích yếu")
     rows = [
         (
             Path(d.file).name,
@@ -242,7 +245,8 @@ def demo_table(docs: list[Document]) -> str:
             d.number or "—",
             _iso_to_vn(d.date),
             d.signer.name if d.signer and d.signer.name else "—",
-            _cut(d.subject or "—", 60),
+            str(len(d.tasks)),
+            _cut(d.subject or "—", 56),
         )
         for d in docs
     ]
