@@ -83,6 +83,10 @@ _LEAD_IN = re.compile(
     r"(?=\S)"
 )
 _RESPONSIBLE = re.compile(r"\s(?:co|chiu) trach nhiem\s+(?=\w)")
+# A clause that names its own unit before `có trách nhiệm`: `các cơ quan phối hợp có trách nhiệm …`
+_OWN_LEAD = re.compile(
+    r"^(?:cac |thu truong |chu tich |uy ban |so |phong )[^;]{0,120}?(?:co|chiu) trach nhiem"
+)
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -526,7 +530,14 @@ def _task_from_sentence(
     if len(action) < 8:
         return []
     out = []
-    for duty in _split_duties(action):
+    first_lead = lead
+    for n, duty in enumerate(_split_duties(action)):
+        lead = first_lead
+        if n:
+            # `…, các cơ quan phối hợp có trách nhiệm phối hợp …`: a clause with its own lead.
+            own, duty_at = _lead_phrase(duty)
+            if own and _RESPONSIBLE.search(fold(duty)):
+                lead, duty = split_units(own), duty[duty_at:].strip(" ,")
         found = find_deadline(duty, anchor)
         warnings.extend(found.warnings)
         out.append(
@@ -555,9 +566,10 @@ def _split_duties(action: str) -> list[str]:
     """One duty per clause: `kiểm tra …; tham mưu …` is two, and `… và báo cáo Chủ tịch UBND
     kết quả` is a report of its own."""
     duties: list[str] = []
-    for clause in re.split(r"\s*;\s*", action):
+    for clause in re.split(r"\s*;\s*|,\s+(?=các [^,;]{3,80}? (?:có|chịu) trách nhiệm)", action):
         clause = clause.strip(" ,.")
-        if duties and not _duty_pattern().match(fold(clause)):
+        clause_f = fold(clause)
+        if duties and not _duty_pattern().match(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
             continue
         tail = _REPORT_TAIL.search(clause)
