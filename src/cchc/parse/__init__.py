@@ -6,7 +6,6 @@ folded twin, so each can be tested alone.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from cchc.document import Basis, Document
@@ -16,9 +15,6 @@ from cchc.parse import parts
 from cchc.parse.markup import to_lines
 from cchc.parse.references import find_references
 from cchc.text import fold
-
-_WORD = re.compile(r"[^\W\d_]{2,}")
-_MARKED_WORD = re.compile(r"[^\W\d_]*[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ][^\W\d_]*", re.I)
 
 
 def parse_text(text: str, file: str = "", tasks: bool = True) -> Document:
