@@ -27,15 +27,6 @@ _MARKER = re.compile(
     r"|[IVX]{1,4}\s*[.-]\s+|\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s*"
     r"|Điều\s+\d+\s*[.:]?\s*)"
 )
-_LEVELS = (
-    ("roman", 0),
-    ("dieu", 0),
-    ("num", 1),
-    ("sub", 2),
-    ("letter", 2),
-    ("dash", 3),
-    ("plus", 4),
-)
 _SPEAKER = re.compile(
     r"(?:yeu cau|chi dao|de nghi|giao|quyet dinh|thong bao|ket luan)\s*(?:nhu sau)?\s*:$"
 )
