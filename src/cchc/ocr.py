@@ -19,7 +19,6 @@ from cchc import errors, external
 DEFAULT_DPI = 300
 MAX_PAGES = 500
 MAX_PIXELS = 120_000_000  # Pillow's decompression-bomb guard, per page
-MIN_TEXT_LETTERS = 40
 
 
 @dataclass
@@ -31,10 +30,6 @@ class OcrResult:
 
 
 Progress = Callable[[int, int], None]
-
-
-def _letters(text: str) -> int:
-    return sum(1 for c in text if c.isalpha())
 
 
 def _run_pages(jobs: list[Callable[[], tuple[str, float]]], progress: Progress | None):

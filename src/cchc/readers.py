@@ -13,7 +13,7 @@ from pathlib import Path
 from cchc import errors, legacy
 from cchc.ocr import OcrResult, Progress, ocr_image, ocr_pdf
 from cchc.repair import needs_repair
-from cchc.text import nfc
+from cchc.text import count_letters, nfc
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_BINARY_BYTES = 200 * 1024 * 1024
@@ -96,7 +96,7 @@ def _with_legacy_fixed(source: Source) -> Source:
 
 
 def _ocr_source(result: OcrResult, path: Path) -> Source:
-    if sum(1 for c in result.text if c.isalpha()) < 3:
+    if count_letters(result.text) < 3:
         raise errors.EmptyFile(str(path), "không nhận ra chữ nào trên bản quét (no text found)")
     return Source(
         text=nfc(result.text),
@@ -270,15 +270,14 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
     if not pages:
         raise errors.EmptyFile(str(path), "PDF không có trang nào (empty PDF)")
     # Scanned pages: no text layer, or a layer left by OCR without the Vietnamese model.
+    letters = [count_letters(p) for p in pages]
     scanned = [
-        i
-        for i, p in enumerate(pages)
-        if sum(1 for c in p if c.isalpha()) < MIN_CHARS_PER_PDF_PAGE or needs_repair(p)
+        i for i, p in enumerate(pages) if letters[i] < MIN_CHARS_PER_PDF_PAGE or needs_repair(p)
     ]
     if scanned and ocr:
         # Mixed PDFs are read page by page: only the scanned pages go through OCR.
         return _ocr_source(ocr_pdf(path, pages, scanned, progress), path)
-    if sum(sum(1 for c in p if c.isalpha()) for p in pages) < MIN_CHARS_PER_PDF_PAGE:
+    if sum(letters) < MIN_CHARS_PER_PDF_PAGE:
         raise errors.NeedsOcr(str(path))
     text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))
     return _with_legacy_fixed(Source(text=text, kind="pdf-text", pages=len(pages)))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cchc.text import fold
+from cchc.text import fold, iso_date
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _D = r"(\d{1,2})"
@@ -58,14 +58,6 @@ class Deadline:
     warnings: list[str] = field(default_factory=list)
 
 
-def _iso(day: int, month: int, year: int, warnings: list[str], phrase: str) -> str | None:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        warnings.append(f"ngày không hợp lệ trong thời hạn: {phrase}")
-        return None
-
-
 def _end_of_month(year: int, month: int) -> str | None:
     if not 1 <= month <= 12:
         return None
@@ -88,7 +80,9 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
         if m:
             day, month, year = _groups_date(m, 0)
             found.text = text[m.start() : m.end()]
-            found.date = _iso(day, month, year, found.warnings, found.text)
+            found.date = iso_date(year, month, day)
+            if found.date is None:
+                found.warnings.append(f"ngày không hợp lệ trong thời hạn: {found.text}")
             break
     if found.text is None:
         m = _MONTH.search(folded)

@@ -20,7 +20,7 @@ import yaml
 
 from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.units import Unit, canonical_name, make_unit, split_units, starts_with_head
-from cchc.text import fold, squash
+from cchc.text import fold, iso_date, squash
 
 _MARKER = re.compile(
     r"^\s*(?P<m>[-+•*–]\s*|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
@@ -826,11 +826,8 @@ def _calendar_action(flat: str, m: re.Match, title: re.Match | None, report_to: 
 
 
 def _dmy(value: str) -> str | None:
-    d, m, y = (int(x) for x in value.split("/"))
-    try:
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
+    day, month, year = (int(x) for x in value.split("/"))
+    return iso_date(year, month, day)
 
 
 def report_calendar(

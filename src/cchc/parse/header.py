@@ -8,10 +8,9 @@ looks at the lines by their shape, not by their position.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from cchc.knowledge import issuer_shapes, signer_words, type_by_code, type_by_title
-from cchc.text import fold, is_upper_line, squash
+from cchc.text import fold, is_upper_line, iso_date, squash
 
 # Letters of the mottos, folded, for spotting their fragments on split lines.
 _MOTTO_LETTERS = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc", "dangcongsanvietnam")
@@ -125,13 +124,10 @@ def find_date(lines: list[str], folded: list[str], limit: int = 80):
         day, month, year = (m.group(g).strip(" ._…") for g in ("d", "m", "y"))
         if not day or not month:
             return place, None, i, True
-        try:
-            iso = date(
-                int(year), int(month.translate(_OCR_DIGITS)), int(day.translate(_OCR_DIGITS))
-            )
-        except ValueError:
-            return place, None, i, False
-        return place, iso.isoformat(), i, False
+        iso = iso_date(
+            int(year), int(month.translate(_OCR_DIGITS)), int(day.translate(_OCR_DIGITS))
+        )
+        return place, iso, i, False
     return None, None, None, False
 
 

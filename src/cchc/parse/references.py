@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import cache
 
 from cchc.document import Reference
 from cchc.knowledge import doc_types
 from cchc.parse.header import type_from_symbol
-from cchc.text import fold, squash
+from cchc.text import fold, iso_date, squash
 
 # A number with a symbol: 834/QĐ-UBND, 52/2025/QĐ-CTUBND, 383-QĐ/TW, 59/2020/QH14.
 _NUMBER = re.compile(
@@ -54,13 +53,6 @@ def _type_before(prefix_f: str) -> tuple[str | None, int]:
     return names[last.group(0)], len(prefix_f) - len(window) + last.start()
 
 
-def _iso(d: str, m: str, y: str) -> str | None:
-    try:
-        return date(int(y), int(m), int(d)).isoformat()
-    except ValueError:
-        return None
-
-
 def find_references(
     text: str, own_number: str | None = None, folded: str | None = None
 ) -> list[Reference]:
@@ -85,7 +77,8 @@ def find_references(
         d = _DATE_AFTER.match(flat[end:])
         if d:
             g = d.groups()
-            ref_date = _iso(*g[:3]) if g[0] else _iso(*g[3:])
+            day, month, year = g[:3] if g[0] else g[3:]
+            ref_date = iso_date(int(year), int(month), int(day))
             end += d.end()
         issuer = None
         of = _OF.match(flat[end:])
