@@ -413,25 +413,25 @@ def extract_tasks(
             continue  # a heading names who acts; its duties follow it
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
-        previous: list[dict] | None = None  # the last task's lead, for `Đồng thời …`
+        previous: list[Unit] | None = None  # the last task's lead, for `Đồng thời …`
         for n, (sentence, s_start) in enumerate(_sentences(para)):
             sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
             # explanations that follow in the same item; `Đồng thời …` keeps the last lead.
             lead_here = context if n == 0 or _duty_pattern().match(sentence_f) else None
             if previous and sentence_f.startswith("dong thoi"):
-                lead_here = [Unit(u["name"], u["canonical"], u["collective"]) for u in previous]
+                lead_here = previous
                 sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
                 sentence_f = fold(sentence)
             elif previous and lead_here is None and _duty_pattern().match(sentence_f):
                 # A next sentence that opens with a verb goes on with the same unit.
-                lead_here = [Unit(u["name"], u["canonical"], u["collective"]) for u in previous]
+                lead_here = previous
             found = _task_from_sentence(
                 sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
             )
             if not found:
                 continue
-            previous = found[0].lead
+            previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]
             for task in found:
                 if task.deadline is None and inherited and lead_here is context:
                     task.deadline, task.deadline_text = inherited.date, inherited.text
@@ -531,23 +531,27 @@ def _task_from_sentence(
                 lead, duty = split_units(own), duty[duty_at:].strip(" ,")
         found = find_deadline(duty, anchor)
         warnings.extend(found.warnings)
-        out.append(
-            Task(
-                id="",
-                lead=[_unit_dict(u) for u in lead],
-                support=[_unit_dict(u) for u in _support(duty)],
-                action=duty[:400],
-                deadline=found.date,
-                deadline_text=found.text,
-                urgent=found.urgent,
-                recurrence=found.recurrence,
-                next_dates=found.next_dates,
-                report_to=_report_to(duty),
-                kind=_kind(fold(duty)),
-                note=found.note,
-            )
-        )
+        out.append(_new_task(lead, _support(duty), duty, found))
     return out
+
+
+def _new_task(lead: list[Unit], support: list[Unit], action: str, when: Deadline | None, **more):
+    """A task with its deadline fields, report recipient and kind read from `action`."""
+    return Task(
+        id="",
+        lead=[_unit_dict(u) for u in lead],
+        support=[_unit_dict(u) for u in support],
+        action=action[:400],
+        deadline=when.date if when else None,
+        deadline_text=when.text if when else None,
+        urgent=bool(when and when.urgent),
+        recurrence=when.recurrence if when else None,
+        next_dates=when.next_dates if when else [],
+        report_to=_report_to(action),
+        kind=_kind(fold(action)),
+        note=when.note if when else None,
+        **more,
+    )
 
 
 _REPORT_TAIL = re.compile(r",?\s+(?:và|đồng thời)\s+(?=báo cáo\s+(?:về\s+)?[A-ZĐ])")
@@ -663,20 +667,15 @@ class _TaskBlock:
             own = find_deadline(duty, self.anchor)
             deadline = own if own.date else when
             start = max(para.text.find(duty[:20]), 0)
+            span = [para.offset(start), para.offset(len(para.text))]
             out.append(
-                Task(
-                    id="",
-                    lead=[_unit_dict(u) for u in self.lead],
-                    support=[_unit_dict(u) for u in self.support],
-                    action=action[:400],
-                    deadline=deadline.date if deadline else None,
-                    deadline_text=deadline.text if deadline else None,
-                    urgent=bool(deadline and deadline.urgent),
-                    recurrence=deadline.recurrence if deadline else None,
-                    report_to=_report_to(action),
-                    source_span=[para.offset(start), para.offset(len(para.text))],
+                _new_task(
+                    self.lead,
+                    self.support,
+                    action,
+                    deadline,
+                    source_span=span,
                     section=self.section,
-                    kind=_kind(fold(action)),
                 )
             )
         self._reset()
@@ -779,19 +778,10 @@ def _row_task(row, columns, anchor) -> Task | None:
     if when.date is None and re.fullmatch(r"\s*(?:năm\s+)?(\d{4})\s*", when_text, re.I):
         when.date = date(int(re.findall(r"\d{4}", when_text)[0]), 12, 31).isoformat()
         when.text = when_text
+    when.text = when.text or when_text or None  # the printed time cell, dated or not
     start = row[columns["action"]][2]
-    return Task(
-        id="",
-        lead=[_unit_dict(u) for u in lead],
-        support=[_unit_dict(u) for u in support],
-        action=action[:400],
-        deadline=when.date,
-        deadline_text=when.text or (when_text or None),
-        urgent=when.urgent,
-        recurrence=when.recurrence,
-        report_to=_report_to(action),
-        source_span=[start, start + len(row[columns["action"]][0])],
-        kind=_kind(fold(action)),
+    return _new_task(
+        lead, support, action, when, source_span=[start, start + len(row[columns["action"]][0])]
     )
 
 
@@ -843,7 +833,7 @@ def report_calendar(
     if "so lieu" not in folded_text and "cuoi ky" not in folded_text:
         return []  # no report calendar in this document
     flat = squash(text)
-    flat_f = fold(flat)
+    flat_f = squash(folded_text)  # folding keeps every character, so this is fold(flat)
     due_day = _DUE_DAY.search(flat_f)
     receiver = _RECEIVER.search(flat_f)
     report_to = squash(flat[receiver.start("u") : receiver.end("u")]) if receiver else None
