@@ -17,7 +17,6 @@ import argparse
 import difflib
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 from build_diacritics_model import corpus_texts  # noqa: E402
-from build_ocr_channel import render  # noqa: E402
+from build_ocr_channel import ocr_eng, render  # noqa: E402
 
 from cchc import external  # noqa: E402
 from cchc.repair import repair  # noqa: E402
@@ -62,15 +61,6 @@ def degrade(path: Path) -> None:
     page.save(path, dpi=(300, 300))
 
 
-def ocr_eng(page) -> str:
-    return subprocess.run(
-        ["tesseract", str(page[1]), "stdout", "-l", "eng", "--psm", "6"],
-        capture_output=True,
-        check=True,
-        env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
-    ).stdout.decode("utf-8", "replace")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -95,7 +85,7 @@ def main() -> int:
             return text
 
         routes = (
-            ("eng OCR + repair", ocr_eng, repair_garbled),
+            ("eng OCR + repair", lambda page: ocr_eng(page[1]), repair_garbled),
             ("vie OCR", vie, lambda text: text),
             ("vie OCR + repair", vie, lambda text: repair(text, ocr=True)),
         )
