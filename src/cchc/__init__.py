@@ -24,7 +24,7 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = 
     source = read_file(path, ocr=ocr, progress=progress)
     share = marked_share(source.text)
     repaired = needs_repair(source.text, share)
-    text = repair_text(source.text, ocr=source.kind == "ocr")
+    text = repair_text(source.text, ocr=source.kind == "ocr", garbled=repaired)
     doc = parse_text(text, file=str(path), tasks=tasks)
     if repaired:
         share = marked_share(doc.text)
