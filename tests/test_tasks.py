@@ -141,3 +141,63 @@ def test_tasks_command_json_and_ics(tmp_path):
     assert json.loads(result.stdout)["tasks"][0]["deadline"] == "2026-03-31"
     events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert [str(e["dtstart"].dt) for e in events] == ["2026-03-31"]
+
+
+def test_theo_doi_under_a_unit_heading_is_a_duty():
+    tasks = _tasks("1. Phòng Nội vụ:\na) Theo dõi sát tình hình thực hiện trên địa bàn.\n")
+    assert [(_leads(t), t["action"][:9]) for t in tasks] == [(["Phòng Nội vụ"], "Theo dõi ")]
+
+
+def test_a_list_of_names_under_a_heading_is_no_duty():
+    assert _tasks("- Bộ trưởng các Bộ:\n\nQuốc phòng, Công an, Nông nghiệp và Môi trường.\n") == []
+
+
+def test_passive_giao_does_not_keep_a_title_from_being_a_heading():
+    tasks = _tasks(
+        "3. Xây dựng các văn bản được giao trong Luật\n\n"
+        "Sở Tư pháp có trách nhiệm rà soát các văn bản quy phạm pháp luật.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Sở Tư pháp"]]
+
+
+def test_de_nghi_on_its_own_line_after_an_item_title():
+    tasks = _tasks(
+        "1. Về thuế giá trị gia\ntăng\nĐề nghị Chi cục Thuế khu vực căn cứ quy định nêu trên "
+        "để xác định số thuế phải nộp.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Chi cục Thuế khu vực"]]
+
+
+def test_de_nghi_is_not_a_purpose_lead_in():
+    tasks = _tasks("Đề nghị Sở Tài chính căn cứ các quy định nêu trên, hướng dẫn các xã làm.\n")
+    assert [_leads(t) for t in tasks] == [["Sở Tài chính"]]
+
+
+def test_hang_nam_bao_cao_goes_on_with_the_previous_lead():
+    tasks = _tasks(
+        "3. Phòng Văn hóa xây dựng kế hoạch triển khai. Hằng năm báo cáo kết quả về UBND thị xã.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Văn hóa"], ["Phòng Văn hóa"]]
+    assert tasks[1]["kind"] == "report"
+
+
+def test_va_bao_cao_ket_qua_ve_is_a_report_of_its_own():
+    tasks = _tasks(
+        "3. Phòng Nội vụ chịu trách nhiệm triển khai Kế hoạch này và báo cáo kết quả thực "
+        "hiện về UBND thị xã.\n"
+    )
+    assert [t["action"] for t in tasks] == [
+        "triển khai Kế hoạch này",
+        "báo cáo kết quả thực hiện về UBND thị xã",
+    ]
+
+
+def test_nhan_duoc_cong_van_is_a_lead_in():
+    (task,) = _tasks("Nhận được Công văn này, yêu cầu Thủ trưởng các cơ quan nghiêm túc thực hiện.")
+    assert _leads(task) == ["Thủ trưởng các cơ quan"]
+
+
+def test_duoc_giao_stays_inside_the_lead_name():
+    body = "1. Đề nghị UBND các xã, các đơn vị được giao làm chủ đầu tư:\n- Rà soát hồ sơ.\n"
+    (task,) = _tasks(body)
+    assert _leads(task) == ["UBND các xã", "các đơn vị được giao làm chủ đầu tư"]

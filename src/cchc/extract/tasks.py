@@ -69,7 +69,7 @@ _SCOPE = re.compile(r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi)|trong 
 # A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
 _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
-    r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|de)[^,;.]{0,90},\s*)?"
+    r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
     r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?[^,;.]{0,40},\s*)?"
     r"(?=\S)"
 )
@@ -80,6 +80,9 @@ _OWN_LEAD = re.compile(
 )
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
+_OFTEN = re.compile(r"(?:(?:hang|dinh ky)\s+(?:nam|quy|thang|tuan|\d+\s+thang)\s*,?\s*)?")
+_PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no duty begins here
+_REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
 
 
@@ -206,6 +209,7 @@ def paragraphs(
                 and nxt[:1].isupper()
                 and not any(
                     current.text[m.start()].islower()
+                    and not _PASSIVE.search(current.folded, 0, m.start())
                     for m in _duty_pattern().finditer(current.folded)
                 )
             )
@@ -217,6 +221,8 @@ def paragraphs(
         starts_new = bool(m) or current is None or current.text.rstrip().endswith((".", ":", ";"))
         if current and not m and stripped[:1].islower():
             starts_new = False
+        if current and current.marker and len(current.text) < 100 and _REQUEST.match(stripped):
+            starts_new = True  # `1. Về thuế giá trị gia tăng` / `Đề nghị Thuế tỉnh … căn cứ …`
         if starts_new:
             if current:
                 out.append(current)
@@ -273,6 +279,8 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
             continue
         if not rest[m.start() : m.start() + 1].islower():
             continue  # a capitalised word belongs to a name: `Sở Xây dựng`
+        if _PASSIVE.search(rest_f, 0, m.start()):
+            continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
         if _NOUN_AFTER.match(rest_f, m.end()):
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
         phrase = rest[: m.start()].strip(" ,:")
@@ -418,12 +426,12 @@ def extract_tasks(
             sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
             # explanations that follow in the same item; `Đồng thời …` keeps the last lead.
-            lead_here = context if n == 0 or _duty_pattern().match(sentence_f) else None
+            lead_here = context if n == 0 or _opens_with_duty(sentence_f) else None
             if previous and sentence_f.startswith("dong thoi"):
                 lead_here = previous
                 sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
                 sentence_f = fold(sentence)
-            elif previous and lead_here is None and _duty_pattern().match(sentence_f):
+            elif previous and lead_here is None and _opens_with_duty(sentence_f):
                 # A next sentence that opens with a verb goes on with the same unit.
                 lead_here = previous
             found = _task_from_sentence(
@@ -454,6 +462,11 @@ def _span(para: _Paragraph, s_start: int, sentence: str, action: str, alone: boo
     if k >= 0 and not alone:
         return [para.offset(s_start + k), para.offset(s_start + k + len(action))]
     return [para.offset(s_start), para.offset(s_start + len(sentence))]
+
+
+def _opens_with_duty(sentence_f: str) -> bool:
+    """A verb opens the sentence, maybe after how often: `Hằng năm báo cáo kết quả …`."""
+    return bool(_duty_pattern().match(sentence_f, _OFTEN.match(sentence_f).end()))
 
 
 def _sentences(para: _Paragraph):
@@ -514,11 +527,12 @@ def _task_from_sentence(
         if not context:
             return []
         action_f = fold(action)
-        if not action[:1].isalpha() or action_f.startswith(_NOT_DUTY):
+        not_duty = action_f.startswith(_NOT_DUTY) and not action_f.startswith("theo doi")
+        if not action[:1].isalpha() or not_duty:
             return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
     action = squash(action).strip(" ;,.")
-    if len(action) < 8:
+    if len(action) < 8 or _only_names(action):
         return []
     out = []
     first_lead = lead
@@ -533,6 +547,14 @@ def _task_from_sentence(
         warnings.extend(found.warnings)
         out.append(_new_task(lead, _support(duty), duty, found))
     return out
+
+
+def _only_names(action: str) -> bool:
+    """`Quốc phòng, Công an, Tài chính` under `Bộ trưởng các Bộ:`: capitalised names, no duty."""
+    pieces = re.split(r",\s*|\s+và\s+", action)
+    if len(pieces) < 2 or _duty_pattern().search(fold(action)):
+        return False
+    return all(p[:1].isupper() for p in pieces)
 
 
 def _new_task(lead: list[Unit], support: list[Unit], action: str, when: Deadline | None, **more):
@@ -554,7 +576,9 @@ def _new_task(lead: list[Unit], support: list[Unit], action: str, when: Deadline
     )
 
 
-_REPORT_TAIL = re.compile(r",?\s+(?:và|đồng thời)\s+(?=báo cáo\s+(?:về\s+)?[A-ZĐ])")
+_REPORT_TAIL = re.compile(
+    r",?\s+(?:và|đồng thời)\s+(?=báo cáo\s+(?:kết quả[^,;]{0,40}?\s)?(?:về\s+)?[A-ZĐ])"
+)
 
 
 def _split_duties(action: str) -> list[str]:
