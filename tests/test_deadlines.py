@@ -93,3 +93,8 @@ def test_ambiguous_deadline_keeps_the_phrase_and_says_why():
     assert found.date is None
     assert found.text == "Năm 2025 và các năm tiếp theo"
     assert found.note == "thời hạn không có ngày cụ thể"
+
+
+def test_an_hour_before_the_date_keeps_the_date():
+    found = find_deadline("gửi Báo cáo về Văn phòng Chính phủ trước 17 giờ ngày 27/11/2025")
+    assert found.date == "2025-11-27"

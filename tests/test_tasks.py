@@ -201,3 +201,34 @@ def test_duoc_giao_stays_inside_the_lead_name():
     body = "1. Đề nghị UBND các xã, các đơn vị được giao làm chủ đầu tư:\n- Rà soát hồ sơ.\n"
     (task,) = _tasks(body)
     assert _leads(task) == ["UBND các xã", "các đơn vị được giao làm chủ đầu tư"]
+
+
+def test_giao_pho_thu_tuong_names_the_lead_before_theo_nhiem_vu():
+    (task,) = _tasks(
+        "5. Giao Phó Thủ tướng Nguyễn Văn A theo nhiệm vụ được phân công chỉ đạo, kiểm tra.\n"
+    )
+    assert _leads(task) == ["Phó Thủ tướng Nguyễn Văn A"]
+
+
+def test_a_date_between_the_lead_and_its_duty_is_not_part_of_the_name():
+    (task,) = _tasks("Sở Xây dựng trước ngày 15/02/2026 trực tiếp kiểm tra công trình.\n")
+    assert (_leads(task), task["deadline"]) == (["Sở Xây dựng"], "2026-02-15")
+
+
+def test_de_nghi_after_neu_co_kho_khan_without_a_comma():
+    (task,) = _tasks(
+        "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc đề nghị các phòng, ban kịp "
+        "thời phản ánh về Phòng Nội vụ.\n"
+    )
+    assert _leads(task) == ["các phòng, ban"]
+
+
+def test_trong_qua_trinh_clause_after_a_semicolon_is_a_duty_of_its_own():
+    tasks = _tasks(
+        "Chủ đầu tư hoàn thành dự án trong năm 2027; trong quá trình thi công bảo đảm an toàn "
+        "cho người lao động.\n"
+    )
+    assert [(t["action"][:20], t["deadline"]) for t in tasks] == [
+        ("hoàn thành dự án tro", "2027-12-31"),
+        ("trong quá trình thi ", None),
+    ]

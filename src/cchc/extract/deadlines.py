@@ -21,7 +21,8 @@ _DATE_NUM = rf"{_D}\s*/\s*{_D}\s*/\s*(\d{{4}})"
 _DATE_WORDS = rf"{_D}\s+thang\s+{_D}\s+nam\s+(\d{{4}})"
 _BEFORE = r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het)"
 
-_ABS = re.compile(rf"{_BEFORE}\s+(?:ngay\s+)?(?:{_DATE_NUM}|{_DATE_WORDS})")
+_HOUR = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{2})?(?:\s*phut)?\s*,?\s*)?"  # `17 giờ`, `17h00`
+_ABS = re.compile(rf"{_BEFORE}\s+{_HOUR}(?:ngay\s+)?(?:{_DATE_NUM}|{_DATE_WORDS})")
 _BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{_DATE_NUM}|{_DATE_WORDS})")
 _MONTH = re.compile(
     r"(?:trong|truoc het|den het|cuoi)\s+thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})"

@@ -65,12 +65,15 @@ _HEADING_DUTY = re.compile(
 _NOUN_AFTER = re.compile(
     r"\s*(?:chinh tri|khac|co lien quan|lien quan|, ca nhan|va ca nhan|xa hoi)"
 )
-_SCOPE = re.compile(r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi)|trong phạm vi|căn cứ)\b")
+_SCOPE = re.compile(
+    r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi|nhiệm vụ)|trong phạm vi|căn cứ|trước ngày)\b"
+)
 # A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
 _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
-    r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?[^,;.]{0,40},\s*)?"
+    r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?"
+    r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
     r"(?=\S)"
 )
 _RESPONSIBLE = re.compile(r"\s(?:co|chiu) trach nhiem\s+(?=\w)")
@@ -80,7 +83,7 @@ _OWN_LEAD = re.compile(
 )
 _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
-_OFTEN = re.compile(r"(?:(?:hang|dinh ky)\s+(?:nam|quy|thang|tuan|\d+\s+thang)\s*,?\s*)?")
+_OFTEN = re.compile(r"(?:(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?)?")
 _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no duty begins here
 _REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
@@ -285,8 +288,11 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
         phrase = rest[: m.start()].strip(" ,:")
         # `Bộ Y tế theo chức năng, nhiệm vụ …`: what follows the name is not the name.
+        duty_at = offset + m.start()
         scope = _SCOPE.search(phrase)
         if scope:
+            if scope.group().strip() == "trước ngày":
+                duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
             phrase = phrase[: scope.start()].strip(" ,")
         if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
             return None, 0
@@ -294,7 +300,7 @@ def _lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, 
             return None, 0
         if _PAST.search(rest_f[: m.start()]):
             return None, 0
-        return phrase, offset + m.start()
+        return phrase, duty_at
     return None, 0
 
 
@@ -465,8 +471,14 @@ def _span(para: _Paragraph, s_start: int, sentence: str, action: str, alone: boo
 
 
 def _opens_with_duty(sentence_f: str) -> bool:
-    """A verb opens the sentence, maybe after how often: `Hằng năm báo cáo kết quả …`."""
-    return bool(_duty_pattern().match(sentence_f, _OFTEN.match(sentence_f).end()))
+    """A verb opens the sentence, maybe after how often or during what: `Hằng năm báo cáo kết
+    quả …`, `trong quá trình thi công bảo đảm …`."""
+    pos = _OFTEN.match(sentence_f).end()
+    if sentence_f.startswith("trong qua trinh ", pos):
+        pos += len("trong qua trinh ")
+        m = _duty_pattern().search(sentence_f, pos, pos + 30)
+        return bool(m) and m.start() > pos and "," not in sentence_f[pos : m.start()]
+    return bool(_duty_pattern().match(sentence_f, pos))
 
 
 def _sentences(para: _Paragraph):
@@ -588,7 +600,7 @@ def _split_duties(action: str) -> list[str]:
     for clause in re.split(r"\s*;\s*|,\s+(?=các [^,;]{3,80}? (?:có|chịu) trách nhiệm)", action):
         clause = clause.strip(" ,.")
         clause_f = fold(clause)
-        if duties and not _duty_pattern().match(clause_f) and not _OWN_LEAD.match(clause_f):
+        if duties and not _opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
             continue
         tail = _REPORT_TAIL.search(clause)
