@@ -232,3 +232,17 @@ def test_trong_qua_trinh_clause_after_a_semicolon_is_a_duty_of_its_own():
         ("hoàn thành dự án tro", "2027-12-31"),
         ("trong quá trình thi ", None),
     ]
+
+
+def test_co_quan_thuc_hien_naming_units_only_leads_the_item_title():
+    (task,) = _tasks(
+        "4. Tổ chức kiểm tra việc thi hành Luật Việc làm\n\n"
+        "- Cơ quan thực hiện: Phòng Nội vụ, các phòng, ban trong phạm vi chức năng của mình "
+        "và các cơ quan, tổ chức khác có liên quan.\n\n- Thời gian thực hiện: Năm 2026.\n"
+    )
+    assert task["action"] == "Tổ chức kiểm tra việc thi hành Luật Việc làm"
+    assert _leads(task) == [
+        "Phòng Nội vụ",
+        "các phòng, ban",
+        "các cơ quan, tổ chức khác có liên quan",
+    ]

@@ -561,6 +561,25 @@ def _task_from_sentence(
     return out
 
 
+def _names_only(value: str) -> list[Unit]:
+    """The units of a list that names units and nothing else (a scope like `trong phạm vi
+    chức năng của mình` dropped); [] when the text also says what they do."""
+    units = []
+    for unit in split_units(value.rstrip(". ")):
+        scope = _SCOPE.search(unit.name)
+        name = unit.name[: scope.start()] if scope else unit.name
+        name_f = fold(name)
+        verbs = [
+            m
+            for m in _duty_pattern().finditer(name_f)
+            if name[m.start()].islower() and not _NOUN_AFTER.match(name_f, m.end())
+        ]
+        if verbs or not starts_with_head(name_f):
+            return []
+        units.append(make_unit(name))
+    return units
+
+
 def _only_names(action: str) -> bool:
     """`Quốc phòng, Công an, Tài chính` under `Bộ trưởng các Bộ:`: capitalised names, no duty."""
     pieces = re.split(r",\s*|\s+và\s+", action)
@@ -687,6 +706,10 @@ class _TaskBlock:
         out: list[Task] = []
         when = find_deadline(self.when, self.anchor) if self.when else None
         for para, value in self.written:
+            names = _names_only(value)
+            if names and not self.lead:
+                self.lead = names  # `Cơ quan thực hiện: Sở Nội vụ, các sở, ban, ngành …`
+                continue
             for clause in re.split(r";\s*", value):
                 start = max(para.text.find(clause[:20]), 0)
                 found = _task_from_sentence(clause, None, self.anchor, None, self.warnings)
