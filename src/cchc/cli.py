@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -216,23 +215,95 @@ def calendar_command(year: int, frequency: str) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Phân tích các văn bản mẫu đi kèm và in bảng tóm tắt."""
-    samples = resources.files("cchc") / "samples"
-    paths = sorted(
-        str(p) for p in samples.iterdir() if p.name != "README.md" and not p.name.startswith(".")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Chỉ nạp dữ liệu demo, không chạy máy chủ.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Dựng đơn vị, người dùng demo (thị xã An Phú), nhập các văn bản mẫu rồi mở ứng dụng web."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    from cchc.web import demo as demo_data
+
+    jobs = demo_data.load()
+    docs = [job.document for job in jobs if job.document is not None]
+    click.echo(demo_table([_stored_summary(d) for d in docs]))
+    for job in jobs:
+        if job.status == "failed":
+            click.echo(f"lỗi: {job.message}", err=True)
+    click.echo(f"\n{demo_data.summary()}.\n{demo_data.logins()}")
+    if not no_serve:
+        click.echo(f"\nMở http://{host}:{port}/ (Ctrl+C để dừng)")
+        runtime.serve(host, port)
+
+
+def _stored_summary(stored) -> Document:
+    """A stored document as the core's dataclass, for the demo table."""
+    from cchc.document import Signer
+
+    return Document(
+        file=stored.original_name, type=stored.type or None, number=stored.number or None,
+        date=stored.date.isoformat() if stored.date else None, subject=stored.subject,
+        signer=Signer(stored.signer_name or None, None, None),
+        tasks=stored.machine.get("tasks", []),
     )
-    docs, failures = parse_paths(tuple(paths))
-    click.echo(demo_table(docs))
-    for failure in failures:
-        click.echo(f"lỗi: {failure}", err=True)
-    click.echo()
-    click.echo(
-        f"{len(docs)} văn bản mẫu đã phân tích. Xem chi tiết: cchc parse <tệp> [--json]; "
-        "công việc được giao: cchc tasks <tệp> [--ics lịch.ics]"
-    )
-    if failures:
-        sys.exit(int(failures[0].exit_code))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Chạy ứng dụng web (CSDL theo DATABASE_URL, mặc định SQLite trong CCHC_DATA_DIR)."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    click.echo(f"Mở http://{host}:{port}/ (Ctrl+C để dừng)")
+    runtime.serve(host, port)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--watch", "watch_dir", type=click.Path(file_okay=False), help="Theo dõi thư mục.")
+@click.option("--direction", type=click.Choice(["den", "di"]), default="den", show_default=True)
+@click.option("--interval", default=2.0, show_default=True, help="Giây giữa hai lần quét thư mục.")
+def ingest(paths: tuple[str, ...], watch_dir: str | None, direction: str, interval: float) -> None:
+    """Nhập văn bản vào sổ (OCR, khôi phục dấu, phân tích, giao việc); --watch: nhập mọi tệp
+    mới thả vào thư mục."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    from cchc.web.documents.watch import ingest_paths, watch
+
+    failed = ingest_paths(paths, direction, click.echo)
+    if watch_dir:
+        click.echo(f"Đang theo dõi {watch_dir} (Ctrl+C để dừng)")
+        watch(Path(watch_dir), direction, interval, click.echo)
+    if failed:
+        sys.exit(1)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def createsuperuser(args: tuple[str, ...]) -> None:
+    """Tạo tài khoản quản trị."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    from django.core.management import call_command
+
+    call_command("createsuperuser", *args)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Lệnh quản trị Django (migrate, changepassword, dumpdata…)."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cchc manage", *args])
 
 
 def demo_table(docs: list[Document]) -> str:

@@ -31,6 +31,24 @@ IMAGE_MAGIC = {
     b"GIF8": "GIF",
     b"BM": "BMP",
 }
+_MEDIA_TYPES = {
+    b"%PDF": "application/pdf",
+    b"PK\x03\x04": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"II*\x00": "image/tiff",
+    b"MM\x00*": "image/tiff",
+    b"GIF8": "image/gif",
+    b"BM": "image/bmp",
+}
+
+
+def media_type(head: bytes) -> str:
+    """The media type of a file from its first bytes (never from its name); text otherwise."""
+    for magic, name in _MEDIA_TYPES.items():
+        if head.startswith(magic):
+            return name
+    return "text/plain; charset=utf-8"
 
 
 @dataclass

@@ -1,0 +1,94 @@
+"""Units (tỉnh/huyện/xã, phòng ban), people with roles, and the audit log."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from cchc.extract.units import canonical_name
+
+
+class Unit(models.Model):
+    """A body of the deployment: the town itself, its phòng ban, its xã/phường."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", "Tỉnh"
+        DISTRICT = "huyen", "Huyện/thị xã/thành phố"
+        COMMUNE = "xa", "Xã/phường/thị trấn"
+        DEPARTMENT = "phong", "Phòng, ban chuyên môn"
+        AGENCY = "co-quan", "Cơ quan, đơn vị khác"
+
+    name = models.CharField("tên", max_length=200, unique=True)
+    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    aliases = models.TextField("tên khác (mỗi dòng một tên)", blank=True)
+    canonical = models.CharField(max_length=200, editable=False, db_index=True)
+    feed_token = models.CharField(max_length=40, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.canonical = canonical_name(self.name)
+        if not self.feed_token:
+            self.feed_token = secrets.token_urlsafe(24)
+        super().save(*args, **kwargs)
+
+    def names(self) -> list[str]:
+        """Canonical forms of every name this unit goes by."""
+        names = [self.name, self.short_name, *self.aliases.splitlines()]
+        return [canonical_name(n) for n in names if n.strip()]
+
+
+class Profile(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Quản trị"
+        LEADER = "leader", "Lãnh đạo"
+        OFFICER = "officer", "Cán bộ đơn vị"
+        VIEWER = "viewer", "Chỉ xem"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    role = models.CharField("vai trò", max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class AuditEntry(models.Model):
+    """One change anyone made: who, when, what, on which object."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "nhật ký"
+        verbose_name_plural = "nhật ký"
+
+
+def audit(user, action: str, obj: models.Model, summary: str) -> AuditEntry:
+    """Record a change; `user` may be None for the system (ingest, watched folder)."""
+    return AuditEntry.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        summary=summary,
+    )

@@ -1,0 +1,249 @@
+"""The REST API: everything the pages do, with the same permission rules (accounts.roles)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, parser_classes
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.roles import can_change_task, can_create_task, can_ingest
+from cchc.web.documents import queue, search
+from cchc.web.documents.ingest import UploadRejected, accept_upload
+from cchc.web.documents.models import Document, IngestJob
+from cchc.web.documents.views import CorrectionError, apply_corrections, job_json, registry_filters
+from cchc.web.work import assign
+from cchc.web.work.models import Task
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name", "kind", "parent"]
+
+
+class DocumentListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "direction",
+            "incoming_number",
+            "received_date",
+            "type",
+            "number",
+            "issuer",
+            "place",
+            "date",
+            "subject",
+            "original_name",
+        ]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        exclude = ["machine", "sha256", "original", "number_key"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "document",
+            "parent",
+            "unit",
+            "unit_name",
+            "lead_text",
+            "support",
+            "collective",
+            "action",
+            "kind",
+            "deadline",
+            "deadline_text",
+            "urgent",
+            "recurrence",
+            "report_to",
+            "period",
+            "data_from",
+            "data_to",
+            "source_start",
+            "source_end",
+            "status",
+            "completed_at",
+            "overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "document",
+            "parent",
+            "lead_text",
+            "support",
+            "collective",
+            "source_start",
+            "source_end",
+            "completed_at",
+            "created_at",
+            "updated_at",
+            "period",
+            "data_from",
+            "data_to",
+            "deadline_text",
+        ]
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Unit.objects.all()
+    serializer_class = UnitSerializer
+
+
+class DocumentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Document.objects.all()
+
+    def get_serializer_class(self):
+        return DocumentListSerializer if self.action == "list" else DocumentSerializer
+
+    def get_queryset(self):
+        docs = Document.objects.all()
+        for name, value in registry_filters(self.request.query_params).items():
+            docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
+        return docs
+
+    def update(self, request, *args, **kwargs):
+        """Corrections of the editable fields; the machine's values are kept."""
+        doc = self.get_object()
+        if not can_ingest(request.user):
+            raise PermissionDenied("Bạn không có quyền sửa văn bản.")
+        try:
+            apply_corrections(doc, request.data, request.user)
+        except CorrectionError as exc:
+            raise ValidationError(str(exc)) from exc
+        return Response(DocumentSerializer(doc).data)
+
+
+class TaskPermission(permissions.BasePermission):
+    message = "Bạn chỉ được cập nhật công việc của đơn vị mình."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can_create_task(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or can_change_task(request.user, obj)
+
+
+class TaskViewSet(viewsets.ModelViewSet):
+    serializer_class = TaskSerializer
+    permission_classes = [permissions.IsAuthenticated, TaskPermission]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        tasks = Task.objects.select_related("unit")
+        params = self.request.query_params
+        if params.get("unit", "").isdigit():
+            tasks = tasks.filter(unit_id=int(params["unit"]))
+        if params.get("status") in Task.Status.values:
+            tasks = tasks.filter(status=params["status"])
+        if params.get("document", "").isdigit():
+            tasks = tasks.filter(document_id=int(params["document"]))
+        return tasks
+
+    def perform_create(self, serializer):
+        unit = serializer.validated_data.get("unit")
+        probe = Task(unit=unit)
+        if not can_change_task(self.request.user, probe):
+            raise PermissionDenied("Bạn chỉ được tạo công việc cho đơn vị mình.")
+        task = serializer.save(created_by=self.request.user)
+        audit(self.request.user, "task-create", task, str(task))
+
+    def perform_update(self, serializer):
+        task = serializer.instance
+        new_status = serializer.validated_data.pop("status", task.status)
+        new_unit = serializer.validated_data.get("unit", task.unit)
+        if new_unit != task.unit and not can_change_task(self.request.user, Task(unit=new_unit)):
+            raise PermissionDenied("Không thể giao công việc cho đơn vị khác.")
+        with transaction.atomic():
+            task = serializer.save()
+            if new_status != task.status:
+                assign.set_status(task, new_status, self.request.user)
+            else:
+                audit(self.request.user, "task-edit", task, str(task))
+
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        task = self.get_object()
+        text = str(request.data.get("text", "")).strip()
+        if not text:
+            raise ValidationError("Ghi chú trống.")
+        assign.add_note(task, request.user, text)
+        return Response({"ok": True}, status=status.HTTP_201_CREATED)
+
+
+@api_view(["GET"])
+def search_api(request):
+    query = search.Query.parse(request.query_params.get("q", ""))
+    if not query:
+        raise ValidationError("Thiếu từ khóa q.")
+    filters = registry_filters(request.query_params)
+    filters.pop("unit", None)
+    order = "date" if request.query_params.get("sort") == "date" else "relevance"
+    try:
+        page = max(1, int(request.query_params.get("page", 1)))
+    except ValueError:
+        page = 1
+    results = search.search(query, filters, order, page)
+    docs = Document.objects.in_bulk(results.ids)
+    return Response(
+        {
+            "total": results.total,
+            "facets": {
+                k: [{"value": v, "count": n} for v, n in vals] for k, vals in results.facets.items()
+            },
+            "results": [
+                {
+                    **DocumentListSerializer(docs[i]).data,
+                    "snippet": search.snippet(docs[i].text, query),
+                }
+                for i in results.ids
+                if i in docs
+            ],
+        }
+    )
+
+
+@api_view(["POST"])
+@parser_classes([MultiPartParser])
+def upload_api(request):
+    if not can_ingest(request.user):
+        raise PermissionDenied("Bạn không có quyền nhập văn bản.")
+    jobs = []
+    for f in request.FILES.getlist("files"):
+        try:
+            job = accept_upload(
+                f.chunks(), f.name, request.user, request.data.get("direction", "den")
+            )
+        except UploadRejected as exc:
+            jobs.append({"name": f.name, "status": "failed", "message": str(exc)})
+            continue
+        queue.enqueue(job)
+        jobs.append(job_json(job))
+    if not jobs:
+        raise ValidationError("Chưa có tệp (trường files).")
+    return Response({"jobs": jobs}, status=status.HTTP_202_ACCEPTED)
+
+
+@api_view(["GET"])
+def job_api(request, pk: int):
+    job = IngestJob.objects.filter(pk=pk).first()
+    if job is None:
+        return Response({"detail": "Không có."}, status=404)
+    return Response(job_json(job))

@@ -1,0 +1,106 @@
+"""The demo deployment: thị xã An Phú (fictional), its phòng ban and phường/xã, a user for each
+role, and the sample documents shipped in `cchc/samples`, ingested through the real pipeline."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cchc.web.accounts.models import Profile, Unit
+from cchc.web.documents.ingest import ingest_file
+from cchc.web.documents.models import Document, IngestJob
+
+TOWN = "UBND thị xã An Phú"
+# (name, short name, kind, aliases)
+UNITS = [
+    (
+        "Văn phòng HĐND và UBND thị xã",
+        "VP HĐND-UBND",
+        Unit.Kind.DEPARTMENT,
+        "Văn phòng UBND thị xã\nVP. UBND",
+    ),
+    ("Phòng Nội vụ", "P. Nội vụ", Unit.Kind.DEPARTMENT, "Phòng Nội vụ thị xã An Phú"),
+    ("Phòng Tài chính - Kế hoạch", "P. TC-KH", Unit.Kind.DEPARTMENT, ""),
+    ("Phòng Tư pháp", "P. Tư pháp", Unit.Kind.DEPARTMENT, ""),
+    ("Phòng Văn hóa, Khoa học và Thông tin", "P. VH-KH&TT", Unit.Kind.DEPARTMENT, ""),
+    ("Phòng Kinh tế, Hạ tầng và Đô thị", "P. KT-HT&ĐT", Unit.Kind.DEPARTMENT, ""),
+    ("Phòng Nông nghiệp và Môi trường", "P. NN&MT", Unit.Kind.DEPARTMENT, ""),
+    ("Phòng Giáo dục và Đào tạo", "P. GD&ĐT", Unit.Kind.DEPARTMENT, ""),
+    ("Phòng Y tế", "P. Y tế", Unit.Kind.DEPARTMENT, ""),
+    ("Thanh tra thị xã", "Thanh tra", Unit.Kind.DEPARTMENT, ""),
+    ("UBND phường An Lạc", "P. An Lạc", Unit.Kind.COMMUNE, "phường An Lạc"),
+    ("UBND phường An Hòa", "P. An Hòa", Unit.Kind.COMMUNE, "phường An Hòa"),
+    ("UBND phường Phú Thịnh", "P. Phú Thịnh", Unit.Kind.COMMUNE, "phường Phú Thịnh"),
+    ("UBND xã An Bình", "X. An Bình", Unit.Kind.COMMUNE, "xã An Bình"),
+    ("UBND xã Phú Mỹ", "X. Phú Mỹ", Unit.Kind.COMMUNE, "xã Phú Mỹ"),
+]
+PASSWORD = "anphu2026"
+# (username, full name, role, unit name or None)
+USERS = [
+    ("quantri", "Quản trị hệ thống", Profile.Role.ADMIN, None),
+    ("lanhdao", "Nguyễn Văn Bình (Phó Chủ tịch)", Profile.Role.LEADER, TOWN),
+    ("noivu", "Trần Thị Mai (Phòng Nội vụ)", Profile.Role.OFFICER, "Phòng Nội vụ"),
+    ("vanphong", "Lê Quốc Huy (Văn phòng)", Profile.Role.OFFICER, "Văn phòng HĐND và UBND thị xã"),
+    ("anlac", "Phạm Thu Hằng (phường An Lạc)", Profile.Role.OFFICER, "UBND phường An Lạc"),
+    ("xem", "Đỗ Minh Khoa (xem)", Profile.Role.VIEWER, None),
+]
+
+
+@transaction.atomic
+def create_deployment() -> None:
+    """Units and users; running it again changes nothing."""
+    town, _ = Unit.objects.get_or_create(
+        name=TOWN,
+        defaults={
+            "kind": Unit.Kind.DISTRICT,
+            "short_name": "UBND thị xã",
+            "aliases": "UBND thị xã\nỦy ban nhân dân thị xã An Phú",
+        },
+    )
+    for name, short, kind, aliases in UNITS:
+        Unit.objects.get_or_create(
+            name=name,
+            defaults={"short_name": short, "kind": kind, "aliases": aliases, "parent": town},
+        )
+    users = get_user_model()
+    for username, full_name, role, unit_name in USERS:
+        if users.objects.filter(username=username).exists():
+            continue
+        user = users.objects.create_user(
+            username,
+            password=PASSWORD,
+            first_name=full_name,
+            is_staff=role == Profile.Role.ADMIN,
+            is_superuser=role == Profile.Role.ADMIN,
+        )
+        unit = Unit.objects.get(name=unit_name) if unit_name else None
+        Profile.objects.create(user=user, role=role, unit=unit)
+
+
+def ingest_samples() -> list[IngestJob]:
+    samples = resources.files("cchc") / "samples"
+    jobs = []
+    for path in sorted(samples.iterdir()):
+        if path.name == "README.md" or path.name.startswith("."):
+            continue
+        jobs.append(ingest_file(path, direction="den"))
+    return jobs
+
+
+def load() -> list[IngestJob]:
+    create_deployment()
+    return ingest_samples()
+
+
+def logins() -> str:
+    rows = [
+        f"  {u:<10} {PASSWORD}   {dict(Profile.Role.choices)[r]}{' – ' + unit if unit else ''}"
+        for u, _n, r, unit in USERS
+    ]
+    return "\n".join(["Tài khoản demo (tên đăng nhập, mật khẩu, vai trò):", *rows])
+
+
+def summary() -> str:
+    return f"{Document.objects.count()} văn bản trong sổ"

@@ -1,0 +1,251 @@
+"""Bringing files in: store the original once per content hash, run the core pipeline
+(OCR → repair → parse → tasks), and save the result in one transaction.
+
+A job is recorded before any work starts, so a crash leaves a job to retry, never half a document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+import cchc
+from cchc.errors import CchcError
+from cchc.readers import media_type
+from cchc.web.accounts.models import audit
+from cchc.web.documents import search
+from cchc.web.documents.models import Citation, Document, IngestJob, number_key
+
+log = logging.getLogger("cchc.ingest")
+
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/tiff": ".tif",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+}
+
+
+class UploadRejected(ValueError):
+    """An upload refused before it is stored: the message names the file and the reason."""
+
+
+def safe_name(name: str) -> str:
+    """A display name without directories, control characters or look-alike tricks."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip(" .")
+    return name[:200] or "tep-khong-ten"
+
+
+def store_file(chunks, display: str) -> tuple[str, str, int, str]:
+    """Write the chunks to originals/ under their SHA-256: (sha, relative path, size, type)."""
+    root = Path(settings.MEDIA_ROOT) / "originals"
+    root.mkdir(parents=True, exist_ok=True)
+    digest, size, head = hashlib.sha256(), 0, b""
+    fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > settings.CCHC_MAX_UPLOAD_BYTES:
+                    limit = settings.CCHC_MAX_UPLOAD_BYTES // (1024 * 1024)
+                    raise UploadRejected(f"{display}: tệp quá lớn (giới hạn {limit} MB)")
+                if len(head) < 8:
+                    head += chunk[:8]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadRejected(f"{display}: tệp rỗng (0 byte)")
+        kind = media_type(head)
+        sha = digest.hexdigest()
+        relative = f"originals/{sha[:2]}/{sha}{_EXTENSIONS.get(kind, '.txt')}"
+        final = Path(settings.MEDIA_ROOT) / relative
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+        return sha, relative, size, kind
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def accept_upload(chunks, name: str, user=None, direction: str = "den") -> IngestJob:
+    """Store an uploaded file and queue it; the same content twice gives a DUPLICATE job."""
+    display = safe_name(name)
+    sha, relative, _size, _kind = store_file(chunks, display)
+    existing = Document.objects.filter(sha256=sha).first()
+    job = IngestJob.objects.create(
+        original_name=display,
+        stored_path=relative,
+        sha256=sha,
+        direction=direction,
+        created_by=user if user is not None and user.is_authenticated else None,
+        status=IngestJob.Status.DUPLICATE if existing else IngestJob.Status.QUEUED,
+        document=existing,
+        message=f"đã có trong sổ: {existing}" if existing else "",
+        finished_at=timezone.now() if existing else None,
+    )
+    return job
+
+
+def accept_path(path: str | Path, user=None, direction: str = "den") -> IngestJob:
+    path = Path(path)
+
+    def chunks():
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                yield chunk
+
+    return accept_upload(chunks(), path.name, user, direction)
+
+
+def run_job(job: IngestJob, tasks: bool = True) -> IngestJob:
+    """Parse the stored file and save the document, its citations, tasks and search entry."""
+    if job.status != IngestJob.Status.QUEUED and job.status != IngestJob.Status.RUNNING:
+        return job
+    IngestJob.objects.filter(pk=job.pk).update(status=IngestJob.Status.RUNNING)
+    path = Path(settings.MEDIA_ROOT) / job.stored_path
+    try:
+        parsed = cchc.parse_file(path, tasks=tasks)
+        parsed.file = job.original_name
+        with transaction.atomic():
+            existing = Document.objects.filter(sha256=job.sha256).first()
+            if existing:  # a parallel job got there first
+                job.status, job.document = IngestJob.Status.DUPLICATE, existing
+                job.message = f"đã có trong sổ: {existing}"
+            else:
+                job.document = save_document(parsed, job)
+                job.status = IngestJob.Status.DONE
+                job.message = "; ".join(parsed.warnings)
+            job.finished_at = timezone.now()
+            job.save()
+    except CchcError as exc:
+        _fail(job, str(exc).replace(str(path), job.original_name))
+    except Exception as exc:
+        log.exception("ingest of %s failed", job.original_name)
+        _fail(
+            job, f"{job.original_name}: lỗi không mong đợi khi xử lý ({type(exc).__name__}: {exc})"
+        )
+    return job
+
+
+def _fail(job: IngestJob, message: str) -> None:
+    job.status = IngestJob.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def _date(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None
+
+
+def save_document(parsed: cchc.Document, job: IngestJob) -> Document:
+    """Store one parsed document (inside the caller's transaction)."""
+    from cchc.web.work.assign import create_tasks  # work builds on documents, not the reverse
+
+    stored = Path(settings.MEDIA_ROOT) / job.stored_path
+    signer = parsed.signer
+    machine = parsed.to_dict()
+    machine.pop("text", None)
+    doc = Document(
+        sha256=job.sha256,
+        original=job.stored_path,
+        original_name=job.original_name,
+        content_type=media_type(_head(stored)),
+        size=stored.stat().st_size,
+        direction=job.direction,
+        received_date=timezone.localdate()
+        if job.direction == Document.Direction.INCOMING
+        else None,
+        type=parsed.type or "",
+        number=parsed.number or "",
+        issuer=parsed.issuer or "",
+        parent_issuer=parsed.parent_issuer or "",
+        place=parsed.place or "",
+        date=_date(parsed.date),
+        subject=parsed.subject or "",
+        signer_name=(signer.name or "") if signer else "",
+        signer_title=(signer.title or "") if signer else "",
+        signer_authority=(signer.authority or "") if signer else "",
+        recipients=parsed.recipients,
+        distribution=parsed.distribution,
+        bases=machine["bases"],
+        sections=machine["sections"],
+        text=parsed.text,
+        quality=machine["quality"] or {},
+        warnings=parsed.warnings,
+        machine=machine,
+        created_by=job.created_by,
+    )
+    if doc.direction == Document.Direction.INCOMING:
+        doc.incoming_number = next_incoming_number(doc.received_date)
+    doc.save()
+    _save_citations(doc, parsed)
+    create_tasks(doc, parsed.tasks)
+    search.index_document(doc)
+    audit(job.created_by, "ingest", doc, f"Nhập văn bản {doc} từ tệp {job.original_name}")
+    return doc
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(8)
+
+
+def next_incoming_number(received: date) -> int:
+    """Số đến runs from 1 each year."""
+    last = (
+        Document.objects.filter(received_date__year=received.year)
+        .exclude(incoming_number=None)
+        .order_by("-incoming_number")
+        .values_list("incoming_number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def _save_citations(doc: Document, parsed: cchc.Document) -> None:
+    seen: set[str] = set()
+    rows = []
+    for ref in parsed.references:
+        key = number_key(ref.number)
+        if not key or key in seen or key == doc.number_key:
+            continue
+        seen.add(key)
+        target = Document.objects.filter(number_key=key).order_by("id").first()
+        rows.append(
+            Citation(
+                document=doc,
+                type=ref.type or "",
+                number=ref.number or "",
+                number_key=key,
+                date=_date(ref.date),
+                issuer=ref.issuer or "",
+                text=ref.text[:500],
+                target=target,
+            )
+        )
+    Citation.objects.bulk_create(rows)
+    if doc.number_key:  # documents ingested earlier that cite this one now link to it
+        Citation.objects.filter(number_key=doc.number_key, target=None).exclude(
+            document=doc
+        ).update(target=doc)
+
+
+def ingest_file(path: str | Path, user=None, direction: str = "den", tasks: bool = True):
+    """Accept and process one file now (CLI, watched folder, benchmarks)."""
+    job = accept_path(path, user, direction)
+    return run_job(job, tasks=tasks)

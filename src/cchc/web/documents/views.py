@@ -1,0 +1,309 @@
+"""Pages of the document registry: ingest, registry, document page, original file, search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.roles import can_edit_document, can_ingest
+from cchc.web.documents import queue, search
+from cchc.web.documents.ingest import UploadRejected, accept_upload
+from cchc.web.documents.models import EDITABLE_FIELDS, Correction, Document, IngestJob
+
+SORTS = {
+    "-date": ("-date", "-id"),
+    "date": ("date", "id"),
+    "-received": ("-received_date", "-incoming_number"),
+    "number": ("number_key", "id"),
+}
+PER_PAGE = 25
+
+
+def registry_filters(params) -> dict:
+    """Filters shared by the registry and search: type, issuer, year, direction, unit."""
+    out = {}
+    for name in ("type", "issuer", "direction"):
+        if value := params.get(name, "").strip():
+            out[name] = value
+    for name in ("year", "unit"):
+        if (value := params.get(name, "").strip()).isdigit():
+            out[name] = int(value)
+    return out
+
+
+def registry(request):
+    filters = registry_filters(request.GET)
+    docs = Document.objects.all()
+    for name, value in filters.items():
+        docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
+    sort = request.GET.get("sort", "-date")
+    docs = docs.order_by(*SORTS.get(sort, SORTS["-date"])).only(
+        "id",
+        "direction",
+        "incoming_number",
+        "received_date",
+        "type",
+        "number",
+        "issuer",
+        "date",
+        "subject",
+        "original_name",
+    )
+    page = Paginator(docs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/registry.html",
+        {
+            "page": page,
+            "filters": filters,
+            "sort": sort,
+            "types": _choices("type"),
+            "years": Document.objects.exclude(year=None)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct(),
+            "units": Unit.objects.all(),
+            "query_string": _without_page(request.GET),
+        },
+    )
+
+
+def _choices(field: str) -> list[str]:
+    return list(
+        Document.objects.exclude(**{field: ""})
+        .order_by(field)
+        .values_list(field, flat=True)
+        .distinct()[:100]
+    )
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def document_page(request, pk: int):
+    doc = get_object_or_404(Document, pk=pk)
+    tasks = doc.tasks.filter(parent=None).select_related("unit").prefetch_related("children")
+    corrections = {c.field: c for c in reversed(doc.corrections.select_related("user"))}
+    fields = [
+        (name, label, _field_value(doc, name), corrections.get(name))
+        for name, label in EDITABLE_FIELDS.items()
+    ]
+    return render(
+        request,
+        "documents/document.html",
+        {
+            "doc": doc,
+            "fields": fields,
+            "tasks": tasks,
+            "citations": doc.citations.select_related("target"),
+            "cited_by": Document.objects.filter(citations__target=doc).distinct(),
+            "highlighted": _highlighted_text(doc, tasks),
+            "can_edit": can_edit_document(request.user),
+            "is_pdf": doc.content_type == "application/pdf",
+            "is_image": doc.content_type.startswith("image/") and doc.content_type != "image/tiff",
+        },
+    )
+
+
+def _field_value(doc: Document, name: str) -> str:
+    value = getattr(doc, name)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value or ""
+
+
+def _highlighted_text(doc: Document, tasks) -> str:
+    """The document text with each task's sentence marked, linking to the task."""
+    spans = sorted(
+        (t.source_start, t.source_end, t.pk)
+        for t in tasks
+        if t.source_start is not None and t.source_end
+    )
+    out, pos = [], 0
+    for start, end, pk in spans:
+        if start < pos:
+            continue
+        out.append(_display(doc.text[pos:start]))
+        out.append(
+            f'<mark class="task-span" id="span-{pk}"><a href="/cong-viec/{pk}/">'
+            f"{_display(doc.text[start:end])}</a></mark>"
+        )
+        pos = end
+    out.append(_display(doc.text[pos:]))
+    return mark_safe("".join(out))
+
+
+def _display(text: str) -> str:
+    """Escaped, with the parser's blank line between lines shown as one line break."""
+    return escape(text).replace("\n\n", "\n")
+
+
+@require_POST
+def edit_document(request, pk: int):
+    doc = get_object_or_404(Document, pk=pk)
+    if not can_edit_document(request.user):
+        raise PermissionDenied("Bạn không có quyền sửa văn bản.")
+    try:
+        changed = apply_corrections(doc, request.POST, request.user)
+    except CorrectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("document", pk=doc.pk)
+    if changed:
+        messages.success(request, "Đã lưu: " + ", ".join(EDITABLE_FIELDS[f] for f in changed))
+    return redirect("document", pk=doc.pk)
+
+
+class CorrectionError(ValueError):
+    pass
+
+
+def apply_corrections(doc: Document, values, user) -> list[str]:
+    """Save the fields that changed, each with the machine's value kept beside it."""
+    changed = []
+    previous = search.indexed_text(doc)
+    with transaction.atomic():
+        for name in EDITABLE_FIELDS:
+            if name not in values:
+                continue
+            new = values[name].strip()
+            if new == _field_value(doc, name):
+                continue
+            if name == "date":
+                try:
+                    day, month, year = (int(x) for x in new.split("/"))
+                    setattr(doc, name, date(year, month, day) if new else None)
+                except ValueError as exc:
+                    raise CorrectionError(f"Ngày không hợp lệ: {new!r} (dạng dd/mm/yyyy)") from exc
+            else:
+                setattr(doc, name, new)
+            machine = doc.machine.get(name)
+            if name.startswith("signer_") and doc.machine.get("signer"):
+                machine = doc.machine["signer"].get(name.removeprefix("signer_"))
+            Correction.objects.create(
+                document=doc, field=name, machine_value=machine or "", value=new, user=user
+            )
+            changed.append(name)
+        if changed:
+            doc.save()
+            search.index_document(doc, previous)
+            audit(user, "document-edit", doc, "Sửa " + ", ".join(changed) + f" của {doc}")
+    return changed
+
+
+def original_file(request, pk: int):
+    """The original as uploaded, with the type read from its content and a safe name."""
+    doc = get_object_or_404(Document, pk=pk)
+    path = settings.MEDIA_ROOT / doc.original
+    if not path.is_file():
+        raise Http404("Không tìm thấy tệp gốc")
+    inline = doc.content_type == "application/pdf" or doc.content_type.startswith("image/")
+    response = FileResponse(
+        path.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=not inline,
+        filename=doc.original_name,
+    )
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
+    return response
+
+
+def ingest_page(request):
+    if request.method == "POST":
+        return upload(request)
+    jobs = IngestJob.objects.select_related("document")[:30]
+    return render(
+        request, "documents/ingest.html", {"jobs": jobs, "can_ingest": can_ingest(request.user)}
+    )
+
+
+def upload(request):
+    """POST one or many files (`files`); answers with the jobs as JSON for the progress list."""
+    if not can_ingest(request.user):
+        return JsonResponse({"detail": "Bạn không có quyền nhập văn bản."}, status=403)
+    direction = request.POST.get("direction", "den")
+    if direction not in Document.Direction.values:
+        direction = Document.Direction.INCOMING
+    answers = []
+    for f in request.FILES.getlist("files"):
+        try:
+            job = accept_upload(f.chunks(), f.name, request.user, direction)
+        except UploadRejected as exc:
+            answers.append({"name": f.name, "status": "failed", "message": str(exc)})
+            continue
+        queue.enqueue(job)
+        answers.append(job_json(job))
+    if not answers:
+        return JsonResponse({"detail": "Chưa chọn tệp nào."}, status=400)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JsonResponse({"jobs": answers})
+    for a in answers:
+        messages.info(
+            request, f"{a['name']}: {a['status_label'] if 'status_label' in a else a['message']}"
+        )
+    return redirect("ingest")
+
+
+def job_json(job: IngestJob) -> dict:
+    return {
+        "id": job.pk,
+        "name": job.original_name,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "message": job.message,
+        "document": job.document_id,
+        "document_url": f"/van-ban/{job.document_id}/" if job.document_id else None,
+    }
+
+
+def jobs_status(request):
+    ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.isdigit()][:200]
+    jobs = IngestJob.objects.filter(pk__in=ids) if ids else IngestJob.objects.all()[:30]
+    return JsonResponse({"jobs": [job_json(j) for j in jobs]})
+
+
+def search_page(request):
+    text = request.GET.get("q", "").strip()
+    query = search.Query.parse(text)
+    filters = registry_filters(request.GET)
+    filters.pop("unit", None)
+    order = "date" if request.GET.get("sort") == "date" else "relevance"
+    context = {
+        "q": text,
+        "filters": filters,
+        "order": order,
+        "query_string": _without_page(request.GET),
+    }
+    if query:
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        results = search.search(query, filters, order, page)
+        docs = Document.objects.in_bulk(results.ids)
+        context.update(
+            results=results,
+            hits=[
+                (docs[i], mark_safe(search.snippet(docs[i].text, query)))
+                for i in results.ids
+                if i in docs
+            ],
+            page=page,
+            pages=(results.total + 19) // 20,
+        )
+    return render(request, "documents/search.html", context)

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from cchc.web import api
+from cchc.web.accounts import views as accounts
+from cchc.web.documents import views as documents
+from cchc.web.work import views as work
+
+router = DefaultRouter()
+router.register("units", api.UnitViewSet)
+router.register("documents", api.DocumentViewSet)
+router.register("tasks", api.TaskViewSet, basename="task")
+
+admin.site.site_header = "cchc – quản trị"
+
+urlpatterns = [
+    path("", work.dashboard, name="dashboard"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("van-ban/", documents.registry, name="registry"),
+    path("van-ban/nhap/", documents.ingest_page, name="ingest"),
+    path("van-ban/nhap/trang-thai/", documents.jobs_status, name="jobs-status"),
+    path("van-ban/<int:pk>/", documents.document_page, name="document"),
+    path("van-ban/<int:pk>/sua/", documents.edit_document, name="document-edit"),
+    path("van-ban/<int:pk>/tep/", documents.original_file, name="document-file"),
+    path("tim-kiem/", documents.search_page, name="search"),
+    path("cong-viec/", work.board, name="board"),
+    path("cong-viec/moi/", work.task_edit, name="task-new"),
+    path("cong-viec/<int:pk>/", work.task_page, name="task"),
+    path("cong-viec/<int:pk>/cap-nhat/", work.task_update, name="task-update"),
+    path("cong-viec/<int:pk>/sua/", work.task_edit, name="task-edit"),
+    path("minh-chung/<int:pk>/", work.evidence_file, name="evidence"),
+    path("lich/", work.calendar_page, name="calendar"),
+    path("lich/feed/<str:token>.ics", work.ics_feed, name="ics-feed"),
+    path("don-vi/", accounts.units_page, name="units"),
+    path("nhat-ky/", accounts.audit_page, name="audit"),
+    path("api/", include(router.urls)),
+    path("api/search/", api.search_api, name="api-search"),
+    path("api/upload/", api.upload_api, name="api-upload"),
+    path("api/jobs/<int:pk>/", api.job_api, name="api-job"),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,119 @@
+"""Tasks the documents assign (or people create), their progress notes, evidence and history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cchc.web.accounts.models import Unit
+from cchc.web.documents.models import Document
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", "Chưa làm"
+        DOING = "doing", "Đang làm"
+        DONE = "done", "Hoàn thành"
+
+    class Kind(models.TextChoices):
+        TASK = "task", "Nhiệm vụ"
+        REPORT = "report", "Báo cáo"
+        COMMITMENT = "commitment", "Cam kết"
+        EVENT = "event", "Hội nghị, sự kiện"
+
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="đơn vị chủ trì"
+    )
+    lead_text = models.CharField("chủ trì (như văn bản ghi)", max_length=300, blank=True)
+    support = models.JSONField("phối hợp", default=list, blank=True)
+    collective = models.BooleanField(default=False)
+    action = models.TextField("nội dung")
+    kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.TASK)
+    deadline = models.DateField("hạn", null=True, blank=True, db_index=True)
+    deadline_text = models.CharField(max_length=200, blank=True)
+    urgent = models.BooleanField("khẩn", default=False)
+    recurrence = models.CharField("lặp lại (RRULE)", max_length=200, blank=True)
+    report_to = models.CharField("báo cáo về", max_length=300, blank=True)
+    period = models.CharField(max_length=40, blank=True)
+    data_from = models.DateField(null=True, blank=True)
+    data_to = models.DateField(null=True, blank=True)
+    section = models.CharField(max_length=200, blank=True)
+    source_start = models.PositiveIntegerField(null=True, blank=True)
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+    machine = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(
+        "trạng thái", max_length=6, choices=Status.choices, default=Status.TODO, db_index=True
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    answers = models.ManyToManyField(
+        Document, blank=True, related_name="answered_tasks", verbose_name="văn bản trả lời"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["unit", "status", "deadline"])]
+        verbose_name = "công việc"
+        verbose_name_plural = "công việc"
+
+    def __str__(self) -> str:
+        return self.action[:80]
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.status != self.Status.DONE
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
+
+    @property
+    def column(self) -> str:
+        """The board column: overdue beats to do / in progress."""
+        return "overdue" if self.overdue else self.status
+
+    @property
+    def on_time(self) -> bool | None:
+        """Done by its deadline? None while not done or without a deadline."""
+        if self.status != self.Status.DONE or self.deadline is None or self.completed_at is None:
+            return None
+        return timezone.localdate(self.completed_at) <= self.deadline
+
+    def days_left(self) -> int | None:
+        return (self.deadline - timezone.localdate()).days if self.deadline else None
+
+
+class ProgressNote(models.Model):
+    """A status change or a progress report; together they are the task's history."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(blank=True)
+    status_from = models.CharField(max_length=6, blank=True)
+    status_to = models.CharField(max_length=6, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class Evidence(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    path = models.CharField(max_length=300)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,260 @@
+"""Pages of the work: the tasks board, a task's page, the calendar and its feeds, the dashboard."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.roles import can_change_task, can_create_task, sees_everything, unit_of
+from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
+from cchc.web.documents.models import Document
+from cchc.web.work import assign, stats
+from cchc.web.work.calendar import month_grid, unit_feed
+from cchc.web.work.models import Evidence, Task
+
+COLUMNS = [
+    ("overdue", "Quá hạn"),
+    ("todo", "Chưa làm"),
+    ("doing", "Đang làm"),
+    ("done", "Hoàn thành"),
+]
+
+
+def board(request):
+    """A unit's tasks by column; overdue and due-soon first. Leaders pick any unit."""
+    unit = None if sees_everything(request.user) else unit_of(request.user)
+    chosen = request.GET.get("unit", "")
+    if chosen == "all":
+        unit = None
+    elif chosen.isdigit():
+        unit = get_object_or_404(Unit, pk=int(chosen))
+    tasks = Task.objects.select_related("unit", "document").exclude(collective=True)
+    if unit is not None:
+        tasks = tasks.filter(unit=unit)
+    columns: dict[str, list[Task]] = {key: [] for key, _ in COLUMNS}
+    today = timezone.localdate()
+    open_tasks = tasks.exclude(status=Task.Status.DONE).order_by("deadline", "id")
+    done = tasks.filter(status=Task.Status.DONE).order_by("-completed_at")[:30]
+    for task in open_tasks[:400]:
+        columns[task.column].append(task)
+    columns["done"] = list(done)
+    return render(
+        request,
+        "work/board.html",
+        {
+            "unit": unit,
+            "units": Unit.objects.all(),
+            "columns": [(key, label, columns[key]) for key, label in COLUMNS],
+            "unassigned": Task.objects.filter(unit=None, collective=False).count(),
+            "today": today,
+            "soon": today + timedelta(days=7),
+        },
+    )
+
+
+def task_page(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("unit", "document", "parent"), pk=pk)
+    answering = Document.objects.none()
+    if task.document_id:  # documents that cite the task's document may be its answer
+        answering = Document.objects.filter(citations__target=task.document_id).exclude(
+            pk__in=task.answers.values("pk")
+        )
+    return render(
+        request,
+        "work/task.html",
+        {
+            "task": task,
+            "can_change": can_change_task(request.user, task),
+            "statuses": Task.Status.choices,
+            "notes": task.notes.select_related("user"),
+            "evidence": task.evidence.all(),
+            "children": task.children.select_related("unit"),
+            "answers": task.answers.all(),
+            "suggested": answering[:10],
+        },
+    )
+
+
+def _guard(request, task: Task) -> None:
+    if not can_change_task(request.user, task):
+        raise PermissionDenied("Bạn chỉ được cập nhật công việc của đơn vị mình.")
+
+
+@require_POST
+def task_update(request, pk: int):
+    """Status change, progress note, evidence file or answering document, from the task page."""
+    task = get_object_or_404(Task, pk=pk)
+    _guard(request, task)
+    note = request.POST.get("note", "").strip()
+    status = request.POST.get("status", "")
+    if status in Task.Status.values and status != task.status:
+        assign.set_status(task, status, request.user, note)
+        messages.success(request, f"Đã chuyển sang “{Task.Status(status).label}”.")
+    elif note:
+        assign.add_note(task, request.user, note)
+        messages.success(request, "Đã ghi tiến độ.")
+    for f in request.FILES.getlist("evidence"):
+        try:
+            add_evidence(task, f, request.user)
+            messages.success(request, f"Đã đính kèm {safe_name(f.name)}.")
+        except UploadRejected as exc:
+            messages.error(request, str(exc))
+    if (answer := request.POST.get("answer", "")).isdigit():
+        doc = get_object_or_404(Document, pk=int(answer))
+        task.answers.add(doc)
+        audit(request.user, "task-answer", task, f"Gắn văn bản trả lời {doc}")
+        messages.success(request, f"Đã gắn văn bản {doc}.")
+    return redirect("task", pk=task.pk)
+
+
+def add_evidence(task: Task, upload, user) -> Evidence:
+    _sha, relative, size, kind = store_file(upload.chunks(), safe_name(upload.name))
+    evidence = Evidence.objects.create(
+        task=task,
+        path=relative,
+        name=safe_name(upload.name),
+        content_type=kind,
+        size=size,
+        user=user,
+    )
+    audit(user, "task-evidence", task, f"Đính kèm minh chứng {evidence.name}")
+    return evidence
+
+
+def evidence_file(request, pk: int):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    path = Path(settings.MEDIA_ROOT) / evidence.path
+    if not path.is_file():
+        raise Http404("Không tìm thấy tệp")
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type="application/octet-stream",
+    )
+
+
+class TaskForm(forms.ModelForm):
+    deadline = forms.DateField(
+        label="Hạn", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Task
+        fields = ["action", "unit", "kind", "deadline", "urgent", "report_to", "recurrence"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 3})}
+
+
+def task_edit(request, pk: int | None = None):
+    """Create a task by hand, or edit one (extracted or hand-made)."""
+    task = get_object_or_404(Task, pk=pk) if pk else None
+    if task is not None:
+        _guard(request, task)
+    elif not can_create_task(request.user):
+        raise PermissionDenied("Bạn không có quyền tạo công việc.")
+    form = TaskForm(request.POST or None, instance=task)
+    if not sees_everything(request.user):  # officers create tasks for their own unit
+        form.fields["unit"].queryset = Unit.objects.filter(
+            pk=getattr(unit_of(request.user), "pk", None)
+        )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if task is None:
+            saved.created_by = request.user
+        saved.save()
+        audit(request.user, "task-edit" if task else "task-create", saved, f"{saved}")
+        messages.success(request, "Đã lưu công việc.")
+        return redirect("task", pk=saved.pk)
+    return render(request, "work/task_form.html", {"form": form, "task": task})
+
+
+def calendar_page(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    unit = None if sees_everything(request.user) else unit_of(request.user)
+    if request.GET.get("unit") == "all":
+        unit = None
+    elif request.GET.get("unit", "").isdigit():
+        unit = get_object_or_404(Unit, pk=int(request.GET["unit"]))
+    last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+    tasks = Task.objects.filter(deadline__range=(first, last)).exclude(collective=True)
+    if unit is not None:
+        tasks = tasks.filter(unit=unit)
+    by_day = defaultdict(list)
+    for task in tasks.select_related("unit"):
+        by_day[task.deadline].append(task)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    feed = request.build_absolute_uri(f"/lich/feed/{unit.feed_token}.ics") if unit else None
+    return render(
+        request,
+        "work/calendar.html",
+        {
+            "first": first,
+            "weeks": month_grid(first, by_day),
+            "previous": previous,
+            "following": following,
+            "unit": unit,
+            "units": Unit.objects.all(),
+            "feed": feed,
+            "today": today,
+        },
+    )
+
+
+def ics_feed(request, token: str):
+    """A unit's deadlines as iCalendar, at a secret URL phones and Outlook can subscribe to."""
+    unit = Unit.objects.filter(feed_token=token).first()
+    if unit is None:
+        raise Http404("Không có lịch này")
+    response = HttpResponse(unit_feed(unit), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="cchc.ics"'
+    return response
+
+
+def dashboard(request):
+    today = timezone.localdate()
+    rows = stats.unit_rows(today)
+    week_end = today + timedelta(days=7)
+    due_week = (
+        Task.objects.filter(deadline__range=(today, week_end))
+        .exclude(status=Task.Status.DONE)
+        .exclude(collective=True)
+        .select_related("unit")
+        .order_by("deadline")[:50]
+    )
+    totals = Task.objects.exclude(collective=True).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status=Task.Status.DONE)),
+        overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=Task.Status.DONE)),
+    )
+    return render(
+        request,
+        "work/dashboard.html",
+        {
+            "rows": rows,
+            "chart": stats.on_time_chart(rows),
+            "due_week": due_week,
+            "totals": totals,
+            "documents": Document.objects.count(),
+            "today": today,
+        },
+    )
