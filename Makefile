@@ -1,9 +1,13 @@
-# Set-up for a fresh Debian machine: `make demo` runs the main job, `make test` runs the tests.
+# Set-up for a fresh Debian machine: `make demo` runs the main job (the web app on
+# http://127.0.0.1:8000 with a demo deployment), `make test` runs the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the product or its tests need; installed with apt-get when absent.
-DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf
+# chromium: the browser of the end-to-end tests (driven by Playwright, never downloaded).
+DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf chromium
+# The demo's database and files; a real deployment sets CCHC_DATA_DIR (or DATABASE_URL) itself.
+DEMO_DATA ?= var/demo
 
 .PHONY: install demo test lint bench clean system-deps
 
@@ -25,7 +29,7 @@ $(BIN)/cchc: pyproject.toml requirements.lock | system-deps
 	@touch $@
 
 demo: install
-	$(BIN)/cchc demo
+	CCHC_DATA_DIR=$(DEMO_DATA) $(BIN)/cchc demo
 
 test: install
 	$(BIN)/ruff check src tests bench
@@ -35,4 +39,4 @@ bench: install
 	$(BIN)/python bench/parse_corpus.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache var

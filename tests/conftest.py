@@ -36,3 +36,42 @@ def corpus_docs(shared: Path) -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} not found: the corpus sits beside the repo in CI")
     return path
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded originals and evidence go to a folder of this test."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def deployment(db, media):
+    """The demo deployment: thị xã An Phú, its phòng ban and phường/xã, one user per role."""
+    from cchc.web import demo
+
+    demo.create_deployment()
+    return demo
+
+
+@pytest.fixture
+def login(client, deployment):
+    """`login("noivu")` logs the test client in as that demo user and returns the client."""
+    from django.contrib.auth import get_user_model
+
+    def as_user(username: str):
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def sample_path():
+    """A sample document shipped with the package (the fictional town of An Phú)."""
+    from importlib import resources
+
+    def path(name: str) -> Path:
+        return Path(str(resources.files("cchc") / "samples" / name))
+
+    return path

@@ -1,0 +1,128 @@
+"""Ingest into the registry: the real pipeline, one record per content, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cchc.web.documents.ingest import UploadRejected, accept_upload, ingest_file, safe_name
+from cchc.web.documents.models import Citation, Document, IngestJob
+from cchc.web.work.models import Task
+from tests.documents import EXPECTED, write_docx
+
+
+def test_ingest_stores_the_parsed_fields_and_keeps_the_original(deployment, media, tmp_path):
+    job = ingest_file(write_docx(tmp_path / "412.docx"))
+    assert job.status == IngestJob.Status.DONE, job.message
+    doc = job.document
+    assert (doc.type, doc.number, doc.issuer) == (
+        EXPECTED["type"],
+        EXPECTED["number"],
+        EXPECTED["issuer"],
+    )
+    assert doc.date.isoformat() == EXPECTED["date"]
+    assert doc.signer_name == EXPECTED["signer"]
+    assert doc.machine["number"] == EXPECTED["number"]  # the machine's values are kept
+    assert (Path(media) / doc.original).read_bytes()[:2] == b"PK"
+    assert doc.content_type.endswith("wordprocessingml.document")
+    assert doc.incoming_number == 1
+
+
+def test_the_same_content_twice_is_recorded_once(deployment, sample_path, tmp_path):
+    first = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt"))
+    copy = tmp_path / "ban-sao-khac-ten.txt"
+    copy.write_bytes(sample_path("cong-van-tang-cuong-cchc.txt").read_bytes())
+    second = ingest_file(copy)
+    assert second.status == IngestJob.Status.DUPLICATE
+    assert second.document == first.document
+    assert Document.objects.count() == 1
+
+
+def test_incoming_numbers_run_on_within_the_year(deployment, sample_path):
+    a = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    b = ingest_file(sample_path("thong-bao-ket-luan.txt")).document
+    assert (a.incoming_number, b.incoming_number) == (1, 2)
+
+
+def test_tasks_of_a_document_go_to_the_units_of_the_registry(deployment, sample_path):
+    doc = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    noi_vu = doc.tasks.filter(unit__name="Phòng Nội vụ")
+    assert noi_vu.exists()
+    dated = doc.tasks.get(deadline="2026-03-31")
+    assert dated.unit.name == "Phòng Nội vụ"
+    # "UBND các phường, xã" fans out to the five phường/xã of the deployment
+    collective = doc.tasks.get(collective=True, deadline="2026-03-25")
+    assert sorted(c.unit.name for c in collective.children.all()) == [
+        "UBND phường An Hòa",
+        "UBND phường An Lạc",
+        "UBND phường Phú Thịnh",
+        "UBND xã An Bình",
+        "UBND xã Phú Mỹ",
+    ]
+
+
+def test_citations_link_in_both_orders_of_arrival(deployment, sample_path, tmp_path):
+    answer = tmp_path / "bao-cao.txt"
+    answer.write_text(
+        "ỦY BAN NHÂN DÂN\nPHƯỜNG AN LẠC\nSố: 15/BC-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "An Lạc, ngày 20 tháng 3 năm 2026\n\nBÁO CÁO\nKết quả thực hiện Công văn số "
+        "412/UBND-NV ngày 14/3/2026 của UBND thị xã\n\nThực hiện Công văn số 412/UBND-NV ngày "
+        "14/3/2026 của UBND thị xã An Phú, UBND phường báo cáo như sau: đã quán triệt.\n",
+        encoding="utf-8",
+    )
+    reply = ingest_file(answer).document
+    cited = Citation.objects.get(document=reply, number="412/UBND-NV")
+    assert cited.target is None  # not in the registry yet
+    original = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    cited.refresh_from_db()
+    assert cited.target == original
+
+
+def test_a_damaged_file_fails_its_job_with_its_name_and_writes_no_document(deployment, tmp_path):
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    job = ingest_file(broken)
+    assert job.status == IngestJob.Status.FAILED
+    assert "hong.pdf" in job.message
+    assert Document.objects.count() == 0
+
+
+def test_an_empty_upload_is_refused_with_its_name(deployment):
+    with pytest.raises(UploadRejected, match=r"rong\.txt: tệp rỗng"):
+        accept_upload(iter([b""]), "rong.txt")
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_leaves_no_file(deployment, settings, media):
+    settings.CCHC_MAX_UPLOAD_BYTES = 1000
+    with pytest.raises(UploadRejected, match=r"lon\.txt: tệp quá lớn"):
+        accept_upload(iter([b"x" * 600, b"y" * 600]), "lon.txt")
+    assert not any(p.is_file() for p in Path(media).rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("van\x00ban.pdf", "vanban.pdf"),
+        ("", "tep-khong-ten"),
+        ("Công văn 412.docx", "Công văn 412.docx"),
+    ],
+)
+def test_file_names_lose_directories_and_control_characters(given, shown):
+    assert safe_name(given) == shown
+
+
+def test_stored_files_are_named_by_content_not_by_the_upload_name(deployment, media):
+    job = accept_upload(iter([b"%PDF-1.4 fake"]), "../../x.txt")
+    assert job.stored_path.startswith("originals/") and job.stored_path.endswith(".pdf")
+    assert ".." not in job.stored_path
+
+
+def test_a_task_document_without_tasks_creates_none(deployment, tmp_path):
+    plain = tmp_path / "thu-moi.txt"
+    plain.write_text("Thư mời dự hội nghị tổng kết năm 2025 tại hội trường.\n", encoding="utf-8")
+    job = ingest_file(plain)
+    assert job.status == IngestJob.Status.DONE
+    assert Task.objects.count() == 0

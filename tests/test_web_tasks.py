@@ -1,0 +1,177 @@
+"""Tasks of the deployment's units: matching, fan-out and roll-up, permissions, history, feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cchc.web.accounts.models import AuditEntry, Unit
+from cchc.web.documents.ingest import ingest_file
+from cchc.web.work import assign
+from cchc.web.work.models import Task
+
+
+@pytest.fixture
+def congvan(deployment, sample_path):
+    return ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+
+
+def user(name: str):
+    return get_user_model().objects.get(username=name)
+
+
+@pytest.mark.parametrize(
+    ("printed", "unit"),
+    [
+        ("Phòng Nội vụ", "Phòng Nội vụ"),
+        ("P. Nội vụ", "Phòng Nội vụ"),
+        ("Phòng Nội vụ là cơ quan thường trực", "Phòng Nội vụ"),
+        ("Trưởng phòng Nội vụ", "Phòng Nội vụ"),
+        ("Chủ tịch UBND phường An Lạc", "UBND phường An Lạc"),
+        ("Văn phòng UBND thị xã", "Văn phòng HĐND và UBND thị xã"),
+        ("Sở Tài chính", None),
+    ],
+)
+def test_a_printed_lead_matches_the_unit_of_the_registry(deployment, printed, unit):
+    found = assign.match_unit(printed)
+    assert (Unit.objects.get(pk=found).name if found else None) == unit
+
+
+def test_collective_names_fan_out_to_the_kinds_they_name(deployment):
+    communes = {u.name for u in assign.collective_units("uy ban nhan dan cac phuong, xa")}
+    assert communes == set(
+        Unit.objects.filter(kind=Unit.Kind.COMMUNE).values_list("name", flat=True)
+    )
+    departments = assign.collective_units("thu truong cac co quan chuyen mon thuoc ubnd thi xa")
+    assert {u.kind for u in departments} == {Unit.Kind.DEPARTMENT}
+    assert assign.collective_units("cac bo, nganh trung uong") == []
+
+
+def test_a_collective_task_is_done_when_every_unit_is_done(congvan):
+    parent = congvan.tasks.get(collective=True, deadline="2026-03-25")
+    children = list(parent.children.all())
+    assign.set_status(children[0], Task.Status.DONE, user("anlac"))
+    parent.refresh_from_db()
+    assert parent.status == Task.Status.DOING
+    for child in children[1:]:
+        assign.set_status(child, Task.Status.DONE, user("lanhdao"))
+    parent.refresh_from_db()
+    assert parent.status == Task.Status.DONE
+
+
+def test_a_status_change_writes_history_and_audit(congvan):
+    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    assign.set_status(task, Task.Status.DOING, user("noivu"), "Đã dự thảo kế hoạch")
+    note = task.notes.get()
+    assert (note.status_from, note.status_to, note.text) == ("todo", "doing", "Đã dự thảo kế hoạch")
+    entry = AuditEntry.objects.filter(action="task-status").get()
+    assert entry.user.username == "noivu" and entry.object_id == str(task.pk)
+
+
+def test_an_officer_moves_their_unit_task_to_done_on_the_page(congvan, login):
+    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    answer = login("noivu").post(
+        f"/cong-viec/{task.pk}/cap-nhat/", {"status": "done", "note": "xong"}
+    )
+    assert answer.status_code == 302
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE and task.completed_at is not None
+
+
+def test_an_officer_is_refused_on_another_units_task_in_pages_and_api(congvan, login):
+    task = congvan.tasks.filter(unit__name="Văn phòng HĐND và UBND thị xã").first()
+    client = login("noivu")
+    assert client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"status": "done"}).status_code == 403
+    api = client.patch(
+        f"/api/tasks/{task.pk}/", {"status": "done"}, content_type="application/json"
+    )
+    assert api.status_code == 403
+    task.refresh_from_db()
+    assert task.status == Task.Status.TODO
+
+
+def test_the_api_lets_an_officer_update_their_own_task(congvan, login):
+    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    api = login("noivu").patch(
+        f"/api/tasks/{task.pk}/", {"status": "doing"}, content_type="application/json"
+    )
+    assert api.status_code == 200 and api.json()["status"] == "doing"
+    assert task.notes.get().status_to == "doing"
+
+
+def test_a_viewer_changes_nothing(congvan, login):
+    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    client = login("xem")
+    assert client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"status": "done"}).status_code == 403
+    assert client.post("/api/tasks/", {"action": "x"}).status_code == 403
+    assert client.get("/cong-viec/moi/").status_code == 403
+
+
+def test_an_officer_creates_tasks_only_for_their_unit(deployment, login):
+    client = login("noivu")
+    other = Unit.objects.get(name="Phòng Tư pháp")
+    refused = client.post("/api/tasks/", {"action": "Rà soát", "unit": other.pk})
+    assert refused.status_code == 403
+    own = Unit.objects.get(name="Phòng Nội vụ")
+    made = client.post(
+        "/api/tasks/", {"action": "Rà soát quy chế", "unit": own.pk, "deadline": "2026-12-15"}
+    )
+    assert made.status_code == 201 and Task.objects.get().unit == own
+
+
+def test_the_board_puts_overdue_work_first_and_shows_the_units_tasks(congvan, login):
+    page = login("noivu").get("/cong-viec/")
+    columns = {key: tasks for key, _label, tasks in page.context["columns"]}
+    today = timezone.localdate()
+    assert all(t.deadline < today for t in columns["overdue"])
+    assert all(t.unit.name == "Phòng Nội vụ" for c in columns.values() for t in c)
+
+
+def test_evidence_is_kept_and_downloaded_as_an_attachment(congvan, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    client = login("noivu")
+    upload = SimpleUploadedFile("bien-ban.html", b"<script>alert(1)</script>", "text/html")
+    client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"evidence": upload})
+    evidence = task.evidence.get()
+    answer = client.get(f"/minh-chung/{evidence.pk}/")
+    assert answer["Content-Type"] == "application/octet-stream"
+    assert answer["Content-Disposition"].startswith("attachment")
+
+
+def test_the_unit_feed_lists_its_open_deadlines(congvan, client):
+    unit = Unit.objects.get(name="Phòng Nội vụ")
+    feed = client.get(f"/lich/feed/{unit.feed_token}.ics")
+    body = feed.content.decode()
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert "DTSTART;VALUE=DATE:20260331" in body
+    assert client.get("/lich/feed/doan-bua.ics").status_code == 404
+
+
+def test_the_dashboard_gives_each_units_on_time_rate(congvan, login):
+    tasks = list(Task.objects.filter(unit__name="Phòng Nội vụ").exclude(deadline=None))
+    late = tasks[0]
+    late.deadline = timezone.localdate() - timedelta(days=5)
+    late.save()
+    assign.set_status(late, Task.Status.DONE, user("noivu"))
+    page = login("lanhdao").get("/")
+    row = next(r for r in page.context["rows"] if r.unit.name == "Phòng Nội vụ")
+    assert row.done == 1 and row.done_on_time == 0 and row.on_time_rate == 0
+    assert "<svg" in page.content.decode()
+
+
+def test_every_page_renders_tasks_without_a_unit(congvan, login):
+    Task.objects.create(action="Việc chưa giao cho đơn vị nào", lead_text="Sở Tài chính")
+    client = login("lanhdao")
+    for url in (
+        "/cong-viec/?unit=all",
+        "/lich/?year=2026&month=3&unit=all",
+        "/",
+        f"/van-ban/{congvan.pk}/",
+        f"/cong-viec/{Task.objects.last().pk}/",
+    ):
+        assert client.get(url).status_code == 200, url
