@@ -126,3 +126,17 @@ def test_a_task_document_without_tasks_creates_none(deployment, tmp_path):
     job = ingest_file(plain)
     assert job.status == IngestJob.Status.DONE
     assert Task.objects.count() == 0
+
+
+def test_a_watched_folder_ingests_each_new_file_once(deployment, sample_path, tmp_path):
+    from cchc.web.documents.watch import watch
+
+    folder = tmp_path / "den"
+    folder.mkdir()
+    (folder / "cv.txt").write_bytes(sample_path("cong-van-tang-cuong-cchc.txt").read_bytes())
+    (folder / "ban-sao.txt").write_bytes(sample_path("cong-van-tang-cuong-cchc.txt").read_bytes())
+    said: list[str] = []
+    watch(folder, "den", interval=0.01, say=said.append, rounds=3)
+    assert Document.objects.count() == 1
+    assert sum("đã nhập" in line for line in said) == 1
+    assert sum("trùng" in line for line in said) == 1
