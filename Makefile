@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the product or its tests need; installed with apt-get when absent.
-# chromium: the browser of the end-to-end tests (driven by Playwright, never downloaded).
-DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf chromium
+# chromium: the browser of the end-to-end tests (driven by Playwright, never downloaded);
+# postgresql: the tests start a throw-away server to run the web suite on it.
+DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf chromium \
+	postgresql
 # The demo's database and files; a real deployment sets CCHC_DATA_DIR (or DATABASE_URL) itself.
 DEMO_DATA ?= var/demo
 
