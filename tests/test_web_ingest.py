@@ -100,6 +100,12 @@ def test_an_upload_over_the_size_limit_is_refused_and_leaves_no_file(deployment,
     assert not any(p.is_file() for p in Path(media).rglob("*"))
 
 
+def test_a_binary_file_that_is_no_document_is_refused_at_upload(deployment, media):
+    with pytest.raises(UploadRejected, match=r"chuong-trinh\.pdf: định dạng không hỗ trợ"):
+        accept_upload(iter([b"MZ\x90\x00\x03\x00\x00\x00" * 64]), "chuong-trinh.pdf")
+    assert not any(p.is_file() for p in Path(media).rglob("*"))
+
+
 @pytest.mark.parametrize(
     ("given", "shown"),
     [

@@ -175,3 +175,24 @@ def test_every_page_renders_tasks_without_a_unit(congvan, login):
         f"/cong-viec/{Task.objects.last().pk}/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_api_takes_evidence_and_answers_for_ones_own_task_only(congvan, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    own = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    other = congvan.tasks.filter(unit__name="Văn phòng HĐND và UBND thị xã").first()
+    client = login("noivu")
+    sent = client.post(
+        f"/api/tasks/{own.pk}/evidence/",
+        {"files": SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 x")},
+    )
+    assert sent.status_code == 201 and own.evidence.get().name == "bao-cao.pdf"
+    refused = client.post(
+        f"/api/tasks/{other.pk}/evidence/", {"files": SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")}
+    )
+    assert refused.status_code == 403 and not other.evidence.exists()
+    linked = client.patch(
+        f"/api/tasks/{own.pk}/", {"answers": [congvan.pk]}, content_type="application/json"
+    )
+    assert linked.status_code == 200 and list(own.answers.all()) == [congvan]

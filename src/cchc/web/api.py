@@ -17,6 +17,7 @@ from cchc.web.documents.models import Document, IngestJob
 from cchc.web.documents.views import CorrectionError, apply_corrections, job_json, registry_filters
 from cchc.web.work import assign
 from cchc.web.work.models import Task
+from cchc.web.work.views import add_evidence
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -79,6 +80,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "status",
             "completed_at",
             "overdue",
+            "answers",
             "created_at",
             "updated_at",
         ]
@@ -177,6 +179,20 @@ class TaskViewSet(viewsets.ModelViewSet):
                 assign.set_status(task, new_status, self.request.user)
             else:
                 audit(self.request.user, "task-edit", task, str(task))
+
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, pk=None):
+        """Evidence files (multipart `files`) for a task of one's own unit."""
+        task = self.get_object()
+        saved, refused = [], []
+        for f in request.FILES.getlist("files"):
+            try:
+                saved.append(add_evidence(task, f, request.user).name)
+            except UploadRejected as exc:
+                refused.append(str(exc))
+        if not saved and not refused:
+            raise ValidationError("Chưa có tệp (trường files).")
+        return Response({"saved": saved, "refused": refused}, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):

@@ -81,10 +81,23 @@ def store_file(chunks, display: str) -> tuple[str, str, int, str]:
         raise
 
 
+def _binary(path: Path) -> bool:
+    """NUL bytes in the first 4 KB of a file that is not PDF, DOCX or an image (UTF-16 aside)."""
+    with path.open("rb") as fh:
+        sample = fh.read(4096)
+    return b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 def accept_upload(chunks, name: str, user=None, direction: str = "den") -> IngestJob:
     """Store an uploaded file and queue it; the same content twice gives a DUPLICATE job."""
     display = safe_name(name)
-    sha, relative, _size, _kind = store_file(chunks, display)
+    sha, relative, _size, kind = store_file(chunks, display)
+    if kind.startswith("text/") and _binary(Path(settings.MEDIA_ROOT) / relative):
+        if not Document.objects.filter(sha256=sha).exists():
+            (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        raise UploadRejected(
+            f"{display}: định dạng không hỗ trợ (không phải văn bản, PDF, DOCX hay ảnh quét)"
+        )
     existing = Document.objects.filter(sha256=sha).first()
     job = IngestJob.objects.create(
         original_name=display,
