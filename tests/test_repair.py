@@ -20,6 +20,15 @@ def test_restoration_keeps_case_numbers_punctuation_and_marked_words():
     assert restore_diacritics(text) == "ỦY BAN NHÂN DÂN; ngày 15/3/2026, Phòng Nội vụ báo cáo."
 
 
+def test_list_item_after_d_is_dd():
+    text = "a) mot;\nb) hai;\nc) ba;\nd) bon;\nd) nam;\ne) sau."
+    assert restore_diacritics(text).splitlines()[4].startswith("đ) ")
+
+
+def test_numbers_are_context():
+    assert restore_diacritics("tong so 120 ha") == "tổng số 120 ha"
+
+
 def test_unknown_words_pass_through():
     assert restore_diacritics("Microsoft Xyzq") == "Microsoft Xyzq"
 

@@ -13,24 +13,32 @@ from __future__ import annotations
 import heapq
 import marshal
 import math
+import re
 import zlib
 from collections import Counter
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
-from cchc.repair.tokens import phrases
+from cchc.repair.tokens import NUMBER, phrases
 from cchc.text import fold, nfc
 
 MODEL_FILE = "diacritics.bin"
 BEAM = 5
 # States scoring this far below the best are dropped: most syllables leave one or two in the beam.
-BEAM_MARGIN = 10.0
+BEAM_MARGIN = 6.0
 # Backing off from a context seen in training costs its Witten-Bell weight (to this power, chosen
 # on the benchmark split: 0.5–1.0 differ by < 0.05 points); from an unseen context, the
 # stupid-backoff factor (Brants et al. 2007).
 WITTEN_BELL = 0.7
 BACKOFF = math.log(0.4)
 _UNKNOWN = -1
+# A list item at the start of a line: `a)`, `b)`, `đ)`.
+_LIST_ITEM = re.compile(r"^[ \t]*([^\W\d_])\)", re.MULTILINE)
+# Weight of the second pass's cache model (chosen on a dev split of the training documents), and
+# its pseudo-count.
+CACHE = 0.7
+CACHE_PRIOR = 1.0
 # log P(OCR printed other marks on the same letters); n-grams must beat this to change a word.
 OCR_MARK_SWAP = math.log(0.001)
 
@@ -62,33 +70,34 @@ class _Ngrams:
         total = sum(kinds.values())
         self._log_unigram = {key: math.log(count / total) for key, count in kinds.items()}
 
-    def _contexts(self, history: tuple[int, ...]) -> tuple[tuple, dict[int, float]]:
-        """For each context length, longest first: (key, n-gram table, cost of backing off past
-        it, its count); and the scores of the syllables met after `history` so far. Computed
-        once per history: every candidate syllable shares it."""
+    def _contexts(self, history: tuple[int, ...]) -> tuple[tuple, float, dict[int, float]]:
+        """What scoring a syllable after `history` needs, computed once per history: every
+        candidate shares it. For each context length seen in training, longest first: (key, n-gram
+        table, cost of backing off to it, its count); the cost of backing off to single syllables;
+        the scores of the syllables met after `history` so far."""
         found = self._ctx_cache.get(history)
         if found is not None:
             return found
         out = []
         size = self.size
+        penalty = 0.0
         for n in range(len(history), 0, -1):
             context = history[-n:]
-            if _UNKNOWN in context:
-                out.append((-1, self.grams[n], BACKOFF, 0))
-                continue
-            key = 0
-            for token in context:
-                key = key * size + token
-            total = self.grams[n - 1].get(key, 0)
+            total = 0
+            if _UNKNOWN not in context:
+                key = 0
+                for token in context:
+                    key = key * size + token
+                total = self.grams[n - 1].get(key, 0)
             if total:
+                out.append((key * size, self.grams[n], penalty, total))
                 # Witten-Bell: a context followed by few different syllables (`rà` → `soát`)
                 # leaves little room for an unseen one.
                 kinds = self.followers[n].get(key, 1)
-                cost = WITTEN_BELL * math.log(kinds / (kinds + total))
-            else:
-                cost = BACKOFF
-            out.append((key * size, self.grams[n], cost, total))
-        found = (tuple(out), {})
+                penalty += WITTEN_BELL * math.log(kinds / (kinds + total))
+            else:  # never seen: no n-gram to look up
+                penalty += BACKOFF
+        found = (tuple(out), penalty, {})
         if len(self._ctx_cache) > 200_000:
             self._ctx_cache.clear()
         self._ctx_cache[history] = found
@@ -96,22 +105,19 @@ class _Ngrams:
 
     def score(self, history: tuple[int, ...], word: int) -> float:
         """log P(word | history)."""
-        contexts, scores = self._contexts(history)
+        contexts, penalty, scores = self._contexts(history)
         found = scores.get(word)
         if found is None:
-            found = scores[word] = self._word_score(contexts, word)
+            found = scores[word] = self._word_score(contexts, penalty, word)
         return found
 
-    def _word_score(self, contexts, word: int) -> float:
+    def _word_score(self, contexts: tuple, penalty: float, word: int) -> float:
         if word == _UNKNOWN:
             return self._floor
-        penalty = 0.0
         for base, table, cost, total in contexts:
-            if base >= 0:
-                count = table.get(base + word)
-                if count:
-                    return penalty + math.log(count / max(total, count))
-            penalty += cost
+            count = table.get(base + word)
+            if count:
+                return cost + math.log(count / max(total, count))
         return penalty + self._log_unigram.get(word, self._floor)
 
     def sequence_score(self, ids: list[int], start: int, stop: int) -> float:
@@ -132,13 +138,13 @@ class _Ngrams:
             best: dict[tuple[int, ...], tuple[float, tuple[int, ...], tuple | None]] = {}
             top = -math.inf
             for score, history, path in beam:
-                contexts, scores = self._contexts(history)
+                contexts, penalty, scores = self._contexts(history)
                 rest = history[1:]
                 for option in choices:
                     wid = option[1]
                     word_score = scores.get(wid)
                     if word_score is None:
-                        word_score = scores[wid] = self._word_score(contexts, wid)
+                        word_score = scores[wid] = self._word_score(contexts, penalty, wid)
                     new_score = score + option[2] + word_score
                     if new_score < top - BEAM_MARGIN:
                         continue
@@ -233,24 +239,100 @@ class DiacriticModel:
 
     def restore(self, text: str) -> str:
         """`text` with the marks of every unmarked syllable restored; everything else as it was."""
-        return self._rewrite(nfc(text), self._options)
+        return self._rewrite(_list_letters(nfc(text)), self._options, second_pass=True)
 
-    def _rewrite(self, text: str, options) -> str:
-        out: list[str] = []
-        last = 0
-        decoded: dict[tuple[str, ...], list[str]] = {}  # a document repeats its phrases
+    def _rewrite(self, text: str, options, second_pass: bool = False) -> str:
+        found: list[tuple[list[tuple[int, int]], list[str], list, list[str]]] = []
+        decoded: dict[tuple[str, ...], tuple[list, list[str]]] = {}  # a text repeats its phrases
+        number = self.ids.get(NUMBER, _UNKNOWN)
         for _start, _end, spans in phrases(text):
             words = [text[a:b] for a, b in spans]
             key = tuple(w.lower() for w in words)
-            forms = decoded.get(key)
-            if forms is None:
-                forms = decoded[key] = self.decode_options([options(w) for w in words])
+            if key not in decoded:
+                choices = [[(w, number, 0.0)] if w[0].isdigit() else options(w) for w in key]
+                decoded[key] = (choices, self.decode_options(choices))
+            found.append((spans, words, *decoded[key]))
+        if second_pass:
+            found = self._second_pass(found)
+        out: list[str] = []
+        last = 0
+        for spans, words, _choices, forms in found:
             for (a, b), word, form in zip(spans, words, forms, strict=True):
                 out.append(text[last:a])
                 out.append(_apply_case(word, form))
                 last = b
         out.append(text[last:])
         return "".join(out)
+
+    def _second_pass(self, found: list) -> list:
+        """A cache model over the text itself: where a pair of syllables was read one way in most
+        places (`ve tinh` → `vệ tinh`) and another way here, decode again with the readings of
+        its other occurrences as extra evidence, near the syllables that disagree."""
+        readings: dict[tuple[str, str], Counter] = {}
+        for _spans, words, _choices, forms in found:
+            keys = [w.lower() for w in words]
+            for pair, read in zip(pairwise(keys), pairwise(forms), strict=True):
+                readings.setdefault(pair, Counter())[read] += 1
+        doubtful = {pair: counts for pair, counts in readings.items() if len(counts) > 1}
+        out = []
+        for spans, words, choices, forms in found:
+            keys = [w.lower() for w in words]
+            # Each syllable's pairs with its neighbours, left and right, where read two ways.
+            pairs = [None, *(doubtful.get(pair) for pair in pairwise(keys)), None]
+            if not any(pairs):
+                out.append((spans, words, choices, forms))
+                continue
+            weighed = []
+            disagree = []
+            for i, options in enumerate(choices):
+                # How the occurrences of the pair on each side read this syllable.
+                seen = []
+                for side, counts in ((1, pairs[i]), (0, pairs[i + 1])):
+                    if counts and len(options) > 1:
+                        seen.append(Counter())
+                        for read, n in counts.items():
+                            seen[-1][read[side]] += n
+                bonus = _cache_bonus(options, forms[i], [c for c in seen if len(c) > 1])
+                if bonus is not None:
+                    options = [(f, w, c + b) for (f, w, c), b in zip(options, bonus, strict=True)]
+                    if options[bonus.index(max(bonus))][0] != forms[i]:
+                        disagree.append(i)
+                weighed.append(options)
+            if disagree:
+                near = {j for i in disagree for j in range(i - self.order + 1, i + self.order)}
+                weighed = [
+                    options if j in near else [o for o in options if o[0] == forms[j]][:1]
+                    for j, options in enumerate(weighed)
+                ]
+                forms = self.decode_options(weighed)
+            out.append((spans, words, choices, forms))
+        return out
+
+
+def _list_letters(text: str) -> str:
+    """Items run `a) b) c) d) đ) e)`: without marks, a `d)` item after a `d)` item is `đ)`."""
+    letters = list(text)
+    previous = ""
+    for item in _LIST_ITEM.finditer(text):
+        letter = item.group(1)
+        if letter in "dD" and previous in "dD" and previous:
+            letters[item.start(1)] = "đ" if letter == "d" else "Đ"
+        previous = letter
+    return "".join(letters)
+
+
+def _cache_bonus(options: list, read: str, seen: list[Counter]) -> list[float] | None:
+    """log P(option | how the other occurrences of its pairs were read), weighted by `CACHE`;
+    the occurrence itself (read as `read`) left out, one pseudo-count shared by the options."""
+    if not seen:
+        return None
+    bonus = [0.0] * len(options)
+    for counts in seen:
+        total = sum(counts.values()) - 1 + CACHE_PRIOR
+        for j, (form, _wid, _channel) in enumerate(options):
+            count = counts.get(form, 0) - (form == read)
+            bonus[j] += CACHE * math.log((count + CACHE_PRIOR / len(options)) / total)
+    return bonus
 
 
 @cache
