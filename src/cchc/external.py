@@ -1,4 +1,5 @@
-"""The one place where cchc runs other programs (Tesseract, Poppler's pdfimages/pdftoppm).
+"""The one place where cchc runs other programs (Tesseract, Poppler's pdfimages/pdftoppm,
+OCRmyPDF, LibreOffice).
 
 Each failure becomes a typed error whose message says what to install or do.
 """
@@ -10,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from cchc import errors
@@ -25,12 +27,15 @@ class MissingProgram(errors.CchcError):
     exit_code = errors.ExitCode.missing_dependency
 
 
-def _require(program: str, path: str) -> str:
+LIBREOFFICE_HINT = "cài bằng: sudo apt-get install libreoffice-writer-nogui"
+
+
+def _require(
+    program: str, path: str, purpose: str = "nhận dạng chữ (OCR)", hint: str = INSTALL_HINT
+) -> str:
     found = shutil.which(program)
     if not found:
-        raise MissingProgram(
-            path, f"cần chương trình `{program}` để nhận dạng chữ (OCR); {INSTALL_HINT}"
-        )
+        raise MissingProgram(path, f"cần chương trình `{program}` để {purpose}; {hint}")
     return found
 
 
@@ -156,3 +161,26 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def docx_to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:
+    """`out_dir/<name>.pdf` from a .docx, through LibreOffice headless. A profile of its own in
+    a temporary folder lets it run beside an open LibreOffice and other conversions."""
+    exe = _require("soffice", str(docx), "chuyển .docx sang PDF", LIBREOFFICE_HINT)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cchc-soffice-") as profile:
+        args = [
+            exe,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ]
+        _run(args, str(docx), timeout)
+    pdf = out_dir / f"{docx.stem}.pdf"
+    if not pdf.is_file():  # soffice exits 0 even when it could not read the file
+        raise errors.DamagedFile(str(docx), "LibreOffice không chuyển được tệp sang PDF")
+    return pdf
