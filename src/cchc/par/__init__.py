@@ -1,0 +1,1 @@
+"""PAR INDEX: frameworks of criteria (`framework`) and the scores units achieve on them."""

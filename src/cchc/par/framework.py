@@ -1,0 +1,824 @@
+"""PAR INDEX frameworks as data: areas (lĩnh vực) → criteria (tiêu chí) → sub-criteria (tiêu chí
+thành phần), each with its maximum points and how it is scored.
+
+Frameworks load from YAML (the ones shipped in `cchc/data/par/`) and from the Excel sheets that
+provinces circulate, and export back to Excel. Loading is all or nothing: either a valid
+`Framework` or a `FrameworkError` listing every problem, each naming its row ("dòng 14 (I.2): …").
+Points are `Decimal`, so "children add up to the parent" is checked exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+
+import yaml
+
+from cchc.errors import CchcError
+from cchc.text import fold, nfc
+
+SCORING = ("points", "yesno", "ratio", "scale")
+LEVELS = {"tinh": "tỉnh", "so": "sở, ban, ngành", "huyen": "huyện", "xa": "xã"}
+
+
+@dataclass
+class Criterion:
+    code: str
+    name: str
+    max_points: Decimal | None
+    scoring: str = "points"
+    scale_levels: int | None = None
+    unit: str | None = None
+    evidence: str | None = None
+    children: list[Criterion] = field(default_factory=list)
+    # Where it was read (Excel row, YAML line), for messages; not part of what it is.
+    row: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Framework:
+    name: str
+    year: int | None
+    level: str
+    source: str | None
+    areas: list[Criterion]
+
+    def walk(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
+        """(criterion, depth, parent), depth first, in the framework's order."""
+
+        def visit(c: Criterion, depth: int, parent: Criterion | None):
+            yield c, depth, parent
+            for child in c.children:
+                yield from visit(child, depth + 1, c)
+
+        for area in self.areas:
+            yield from visit(area, 0, None)
+
+    def leaves(self) -> list[Criterion]:
+        return [c for c, _, _ in self.walk() if not c.children]
+
+    def total(self) -> Decimal | None:
+        """Sum of the areas' maxima; None when an area has no points (a template)."""
+        if not self.areas or any(a.max_points is None for a in self.areas):
+            return None
+        return sum((a.max_points for a in self.areas), Decimal(0))
+
+
+class FrameworkError(CchcError):
+    """A framework that cannot be used; `.problems` lists every problem, each naming its row."""
+
+    problem = "bộ tiêu chí không hợp lệ"
+
+    def __init__(self, path: str | PathLike, problems: list[str]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(
+            str(path), f"bộ tiêu chí không hợp lệ ({count} lỗi): " + "; ".join(self.problems)
+        )
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _where(c: Criterion) -> str:
+    return f"dòng {c.row} ({c.code})" if c.row else (c.code or "?")
+
+
+def validate(framework: Framework, scorable: bool | None = None) -> list[str]:
+    """Every problem of `framework`, each naming the row and code.
+
+    `scorable`: True requires points on every criterion; False accepts a template without points;
+    None (default) requires them as soon as any criterion has points (so a blank cell in a scored
+    sheet is caught, while an all-blank template passes).
+    """
+    problems: list[str] = []
+    if not (framework.name or "").strip():
+        problems.append("bộ tiêu chí thiếu tên")
+    if framework.level not in LEVELS:
+        problems.append(
+            f"cấp '{framework.level}' không hợp lệ (phải là một trong: {', '.join(LEVELS)})"
+        )
+    if not framework.areas:
+        problems.append("bộ tiêu chí không có lĩnh vực nào")
+    nodes = list(framework.walk())
+    if scorable is None:
+        scorable = any(c.max_points is not None for c, _, _ in nodes)
+    seen: dict[str, Criterion] = {}
+    for c, _, _ in nodes:
+        where = _where(c)
+        if not (c.code or "").strip():
+            problems.append(f"{where}: thiếu mã tiêu chí")
+        elif c.code in seen:
+            first = seen[c.code]
+            at = f" với dòng {first.row}" if first.row else ""
+            problems.append(f"{where}: mã {c.code} bị trùng{at}")
+        else:
+            seen[c.code] = c
+        if not (c.name or "").strip():
+            problems.append(f"{where}: thiếu tên tiêu chí")
+        if c.max_points is None:
+            if scorable:
+                problems.append(f"{where}: thiếu điểm tối đa")
+        elif not _is_number(c.max_points):
+            problems.append(f"{where}: điểm tối đa '{c.max_points}' không phải là số")
+        elif c.max_points < 0:
+            problems.append(f"{where}: điểm tối đa âm ({c.max_points})")
+        if c.scoring not in SCORING:
+            problems.append(
+                f"{where}: cách chấm '{c.scoring}' không hợp lệ (phải là một trong: "
+                f"{', '.join(SCORING)})"
+            )
+        elif c.scoring == "scale" and not (isinstance(c.scale_levels, int) and c.scale_levels >= 1):
+            problems.append(f"{where}: chấm theo thang nhưng thiếu số mức (scale_levels ≥ 1)")
+        child_points = [k.max_points for k in c.children]
+        if c.children and _is_number(c.max_points) and all(_is_number(p) for p in child_points):
+            got = sum(child_points, Decimal(0))
+            if got != c.max_points:
+                problems.append(
+                    f"{where}: tổng điểm các tiêu chí con là {_show(got)}, "
+                    f"khác điểm tối đa {_show(c.max_points)}"
+                )
+    return problems
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _show(d: Decimal) -> str:
+    """14.5 → '14,5' (Vietnamese decimal comma), 10.00 → '10'."""
+    text = format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+    return text.replace(".", ",")
+
+
+def _checked(framework: Framework, path, problems: list[str]) -> Framework:
+    problems = problems + validate(framework)
+    if problems:
+        raise FrameworkError(path, problems)
+    return framework
+
+
+# ---------------------------------------------------------------- scoring one value
+
+
+def _tidy(d: Decimal) -> Decimal:
+    d = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+_YES = {"co", "x", "dat", "yes", "y", "true", "1"}
+_NO = {"khong", "khong dat", "no", "n", "false", "0"}
+
+
+def points(criterion: Criterion, value) -> Decimal:
+    """The points `value` earns on `criterion`, by its scoring method.
+
+    points: the number entered; yesno: True/"có"/"đạt"/1 → maximum, False/"không"/0 → 0;
+    ratio: 0..1, or a percent (a value above 1, or text ending in "%"), × maximum;
+    scale: a level 0..scale_levels → level / levels × maximum. Ratio and scale round to 0.01.
+    Raises ValueError, in Vietnamese and naming the code, for anything invalid or above maximum.
+    """
+    c = criterion
+    top = c.max_points
+    if top is None:
+        raise ValueError(f"{c.code}: tiêu chí chưa có điểm tối đa, không chấm điểm được")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"{c.code}: chưa nhập giá trị")
+    if c.scoring == "yesno":
+        key = fold(str(value).strip()) if not isinstance(value, bool) else str(value).lower()
+        if key in _YES:
+            return top
+        if key in _NO:
+            return Decimal(0)
+        raise ValueError(f"{c.code}: giá trị '{value}' không phải có/không")
+    percent = isinstance(value, str) and value.strip().endswith("%")
+    number = _number(value.strip().rstrip("%") if percent else value)
+    if number is None:
+        raise ValueError(f"{c.code}: giá trị '{value}' không phải là số")
+    if number < 0:
+        raise ValueError(f"{c.code}: giá trị {_show(number)} âm")
+    if c.scoring == "points":
+        if number > top:
+            raise ValueError(
+                f"{c.code}: {_show(number)} điểm vượt điểm tối đa {_show(top)} của tiêu chí"
+            )
+        return number
+    if c.scoring == "ratio":
+        ratio = number / 100 if percent or number > 1 else number
+        if ratio > 1:
+            raise ValueError(f"{c.code}: tỷ lệ {_show(number)}% vượt quá 100%")
+        return _tidy(ratio * top)
+    if c.scoring == "scale":
+        levels = c.scale_levels or 0
+        if levels < 1:
+            raise ValueError(f"{c.code}: tiêu chí chấm theo thang nhưng thiếu số mức")
+        if number != number.to_integral_value() or number > levels:
+            raise ValueError(
+                f"{c.code}: mức {_show(number)} không hợp lệ (thang có các mức 0 đến {levels})"
+            )
+        return _tidy(top * number / levels)
+    raise ValueError(f"{c.code}: cách chấm '{c.scoring}' không hợp lệ")
+
+
+def _number(value) -> Decimal | None:
+    """A Decimal from an int, a float (as printed) or text ("14,5", "10 điểm"); None if not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(round(value, 6))) if value == value else None
+    if isinstance(value, str):
+        text = re.sub(r"\s*(điểm|đ)\.?$", "", nfc(value).strip(), flags=re.IGNORECASE)
+        text = text.replace(",", ".").replace(" ", "")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- YAML
+
+_FRAMEWORK_KEYS = {"name", "year", "level", "source", "areas"}
+_CRITERION_KEYS = {
+    "code", "name", "max_points", "scoring", "scale_levels", "unit", "evidence", "children",
+}  # fmt: skip
+_LINE = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader that records each mapping's line, so messages can say "dòng 14"."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+def load_yaml(path: str | PathLike) -> Framework:
+    """Load and validate a framework written in YAML (see `cchc/data/par/` for the shape)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FrameworkError(path, [f"không đọc được tệp: {exc.strerror or exc}"]) from exc
+    return _from_yaml(text, path)
+
+
+def _from_yaml(text: str, path) -> Framework:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise FrameworkError(path, [f"YAML sai cú pháp: {exc}"]) from exc
+    if not isinstance(data, dict):
+        raise FrameworkError(path, ["tệp YAML phải là một bảng có name, level, areas"])
+    problems: list[str] = []
+    unknown = set(data) - _FRAMEWORK_KEYS - {_LINE}
+    if unknown:
+        problems.append(f"khóa không biết: {', '.join(sorted(map(str, unknown)))}")
+    year = data.get("year")
+    if year is not None and not (isinstance(year, int) and not isinstance(year, bool)):
+        problems.append(f"năm '{year}' không phải là số năm")
+        year = None
+    areas = data.get("areas")
+    if not isinstance(areas, list):
+        problems.append("thiếu danh sách lĩnh vực (areas)")
+        areas = []
+    framework = Framework(
+        name=nfc(str(data.get("name") or "")).strip(),
+        year=year,
+        level=str(data.get("level") or ""),
+        source=_text(data.get("source")),
+        areas=[_criterion(item, None, i, problems) for i, item in enumerate(areas, 1)],
+    )
+    return _checked(framework, path, problems)
+
+
+def _criterion(item, parent: Criterion | None, index: int, problems: list[str]) -> Criterion:
+    if not isinstance(item, dict):
+        problems.append(f"{parent.code if parent else 'areas'}: mục thứ {index} không phải bảng")
+        item = {}
+    row = item.get(_LINE)
+    code = _text(item.get("code"))
+    if code is None:  # derived from the position: I, II…; I.1; I.1.2
+        code = f"{parent.code}.{index}" if parent else _roman(index)
+    c = Criterion(
+        code=code,
+        name=_text(item.get("name")) or "",
+        max_points=None,
+        scoring=str(item.get("scoring") or "points"),
+        scale_levels=item.get("scale_levels"),
+        unit=_text(item.get("unit")),
+        evidence=_text(item.get("evidence")),
+        row=row,
+    )
+    where = _where(c)
+    unknown = set(item) - _CRITERION_KEYS - {_LINE}
+    if unknown:
+        problems.append(f"{where}: khóa không biết: {', '.join(sorted(map(str, unknown)))}")
+    raw = item.get("max_points")
+    if raw is not None:
+        c.max_points = _number(raw)
+        if c.max_points is None:
+            problems.append(f"{where}: điểm tối đa '{raw}' không phải là số")
+    children = item.get("children") or []
+    if not isinstance(children, list):
+        problems.append(f"{where}: children phải là một danh sách")
+        children = []
+    c.children = [_criterion(k, c, i, problems) for i, k in enumerate(children, 1)]
+    return c
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(nfc(str(value)).split())
+    return text or None
+
+
+def to_yaml(framework: Framework, path: str | PathLike) -> None:
+    """Write `framework` in the YAML shape `load_yaml` reads (codes kept, defaults left out)."""
+
+    def item(c: Criterion) -> dict:
+        out: dict = {"code": c.code, "name": c.name, "max_points": c.max_points}
+        if c.scoring != "points":
+            out["scoring"] = c.scoring
+        for key in ("scale_levels", "unit", "evidence"):
+            if getattr(c, key) is not None:
+                out[key] = getattr(c, key)
+        if c.children:
+            out["children"] = [item(k) for k in c.children]
+        return out
+
+    data = {
+        "name": framework.name,
+        "year": framework.year,
+        "level": framework.level,
+        "source": framework.source,
+        "areas": [item(a) for a in framework.areas],
+    }
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, d: Decimal):
+    if d == d.to_integral_value():
+        return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(d)))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(d, "f"))
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def shipped() -> dict[str, Framework]:
+    """The frameworks shipped in `cchc/data/par/`, by file stem (fresh objects on each call)."""
+    folder = resources.files("cchc.data").joinpath("par")
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            found[entry.name.removesuffix(".yaml")] = _from_yaml(
+                entry.read_text(encoding="utf-8"), entry.name
+            )
+    return found
+
+
+# ---------------------------------------------------------------- Roman numerals
+
+_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _is_roman(text: str) -> bool:
+    """I … XXXIX, written the usual way (so 'IIII' or 'VX' are not)."""
+    if not text or not re.fullmatch(r"[IVX]+", text):
+        return False
+    value, i = 0, 0
+    while i < len(text):
+        for number, letters in _ROMAN:
+            if text.startswith(letters, i):
+                value += number
+                i += len(letters)
+                break
+    return 0 < value < 40 and _roman(value) == text
+
+
+# ---------------------------------------------------------------- Excel
+
+_STT_TITLES = {"stt", "tt", "so tt", "so thu tu"}
+_FILL_DOWN = ("method", "unit", "evidence")  # a cell merged down these columns applies to each row
+_HEADER_SCAN = 60
+_STT = r"[IVX]+|\d+(?:\.\d+)*|[a-zđ]"
+_STT_AND_NAME = re.compile(rf"^\s*({_STT})\s*[.)\-–:]\s*(\S.*)$", re.DOTALL)
+_TOTALS = {"tong", "cong", "tong cong", "tong so", "tong diem", "tong so diem", "tong cong diem"}
+_META = re.compile(r"^\s*(cap|nam|nguon)\s*:\s*(.*)$", re.DOTALL)
+
+
+def _column_kind(title: str) -> str | None:
+    t = " ".join(fold(title).split())
+    if not t:
+        return None
+    if "diem toi da" in t or t in ("thang diem", "diem chuan"):
+        return "max"
+    if "cach cham" in t or "phuong phap" in t:
+        return "method"
+    if "kiem chung" in t or "minh chung" in t:
+        return "evidence"
+    if "don vi" in t:
+        return "unit"
+    if t.rstrip(".") in _STT_TITLES:
+        return "stt"
+    if "linh vuc" in t or "tieu chi" in t or "noi dung" in t:
+        return "name"
+    return None
+
+
+def _header_columns(titles: list[str]) -> dict[str, int] | None:
+    """Column index by kind, when these titles make a header row (STT, name and maximum)."""
+    columns: dict[str, int] = {}
+    for index, title in enumerate(titles):
+        kind = _column_kind(title)
+        if kind and kind not in columns:
+            columns[kind] = index
+    return columns if {"stt", "name", "max"} <= columns.keys() else None
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(nfc(str(value)).split())
+
+
+def _find_header(grid: list[list]) -> tuple[int, int, dict[str, int]] | None:
+    """(first header row index, rows it spans, columns); a header may span two rows
+    ("Điểm" over "Tối đa")."""
+    limit = min(len(grid), _HEADER_SCAN)
+    for r in range(limit):
+        columns = _header_columns([_cell_text(v) for v in grid[r]])
+        if columns:
+            return r, 1, columns
+    for r in range(limit - 1):
+        titles = [
+            f"{_cell_text(a)} {_cell_text(b)}" for a, b in zip(grid[r], grid[r + 1], strict=True)
+        ]
+        columns = _header_columns(titles)
+        if columns:
+            return r, 2, columns
+    return None
+
+
+def _grid(ws) -> list[list]:
+    """The sheet's values, with merged cells in the fill-down columns repeated on every row."""
+    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    for row in rows:
+        row.extend([None] * (width - len(row)))
+    return rows
+
+
+def _fill_merged(ws, grid: list[list], columns: dict[str, int]) -> None:
+    fill = {columns[k] for k in _FILL_DOWN if k in columns}
+    for merged in ws.merged_cells.ranges:
+        col = merged.min_col - 1
+        if col not in fill:
+            continue
+        value = grid[merged.min_row - 1][col]
+        for r in range(merged.min_row, merged.max_row + 1):
+            grid[r - 1][col] = value
+
+
+def _scoring_of(text: str) -> tuple[str, int | None] | None:
+    """'có/không' → yesno, 'tỷ lệ %' → ratio, 'thang 4 mức' → scale 4, '' or 'điểm' → points."""
+    t = fold(text)
+    if not t or t in ("diem", "cham diem", "nhap diem", "points"):
+        return "points", None
+    if "khong" in t or t == "yesno":
+        return "yesno", None
+    if "ty le" in t or "%" in t or "phan tram" in t or t == "ratio":
+        return "ratio", None
+    if "thang" in t or "muc" in t or t.startswith("scale"):
+        number = re.search(r"\d+", t)
+        return ("scale", int(number.group())) if number else ("scale", None)
+    return None
+
+
+_SCORING_LABELS = {"points": "điểm", "yesno": "có/không", "ratio": "tỷ lệ"}
+
+
+def _scoring_label(c: Criterion) -> str:
+    if c.scoring == "scale":
+        return f"thang {c.scale_levels} mức"
+    return _SCORING_LABELS.get(c.scoring, c.scoring)
+
+
+def _guess_level(text: str) -> str | None:
+    t = fold(text)
+    if re.search(r"\bso\s*,?\s*ban\s*,?\s*nganh\b|\bcac so\b|co quan chuyen mon", t):
+        return "so"
+    if re.search(r"\bcap xa\b|\bxa\s*,\s*phuong\b|\bubnd xa\b", t):
+        return "xa"
+    if re.search(r"\bcap huyen\b|\bhuyen\b|\bthi xa\b", t):
+        return "huyen"
+    if re.search(r"\bcap tinh\b", t):
+        return "tinh"
+    return None
+
+
+def load_excel(
+    path: str | PathLike,
+    *,
+    level: str | None = None,
+    year: int | None = None,
+    name: str | None = None,
+) -> Framework:
+    """Load and validate a framework from an .xlsx sheet as provinces circulate them.
+
+    The header row is found by its titles wherever it is; extra columns are ignored. Name, year
+    and level come from the lines above the table ("Cấp: huyện", "Năm: 2025", "Nguồn: …" as
+    `to_excel` writes them, or words of the title); the keyword arguments override them.
+    """
+    import openpyxl  # only Excel import/export needs it
+
+    if not Path(path).is_file():
+        raise FrameworkError(path, ["không tìm thấy tệp"])
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, XML, key and value errors alike
+        raise FrameworkError(
+            path,
+            [f"không đọc được tệp Excel .xlsx ({exc}); tệp .xls cũ hãy mở và lưu lại dạng .xlsx"],
+        ) from exc
+    for ws in workbook.worksheets:
+        grid = _grid(ws)
+        header = _find_header(grid)
+        if header:
+            break
+    else:
+        sheets = ", ".join(ws.title for ws in workbook.worksheets)
+        raise FrameworkError(
+            path,
+            [
+                f"không tìm thấy dòng tiêu đề có các cột STT, Lĩnh vực/Tiêu chí, Điểm tối đa "
+                f"(đã xem {_HEADER_SCAN} dòng đầu của trang: {sheets})"
+            ],
+        )
+    start, span, columns = header
+    _fill_merged(ws, grid, columns)
+    problems: list[str] = []
+    meta = _metadata(grid[:start])
+    chosen_level = level or meta["level"]
+    if chosen_level is None:
+        problems.append(
+            "không xác định được cấp của bộ tiêu chí (tỉnh, sở, huyện, xã): ghi dòng "
+            "'Cấp: huyện' phía trên bảng, hoặc chọn cấp khi nhập"
+        )
+    framework = Framework(
+        name=name or meta["name"] or Path(path).stem,
+        year=year if year is not None else meta["year"],
+        level=chosen_level or "",
+        source=meta["source"],
+        areas=_rows_to_areas(grid, start + span, columns, problems),
+    )
+    return _checked(framework, path, problems)
+
+
+def _metadata(rows: list[list]) -> dict:
+    meta: dict = {"name": None, "year": None, "level": None, "source": None}
+    titles = []
+    for row in rows:
+        for value in row:
+            text = _cell_text(value)
+            if not text:
+                continue
+            match = _META.match(fold(text))
+            if not match:
+                titles.append(text)
+                continue
+            value_text = text[match.start(2) :].strip()
+            if match.group(1) == "cap":
+                folded = fold(value_text)
+                meta["level"] = folded if folded in LEVELS else _guess_level("cap " + folded)
+            elif match.group(1) == "nam" and value_text.isdigit():
+                meta["year"] = int(value_text)
+            elif match.group(1) == "nguon":
+                meta["source"] = value_text or None
+    if titles:
+        preferred = [t for t in titles if re.search(r"tieu chi|chi so", fold(t))]
+        meta["name"] = (preferred or sorted(titles, key=len, reverse=True))[0]
+        joined = " ".join(titles)
+        meta["level"] = meta["level"] or _guess_level(joined)
+        if meta["year"] is None and (found := re.search(r"\bnam (\d{4})\b", fold(joined))):
+            meta["year"] = int(found.group(1))
+    return meta
+
+
+def _rows_to_areas(
+    grid: list[list], first: int, columns: dict[str, int], problems: list[str]
+) -> list[Criterion]:
+    def cell(row: list, kind: str):
+        return row[columns[kind]] if kind in columns else None
+
+    areas: list[Criterion] = []
+    area: Criterion | None = None
+    numbered: dict[str, Criterion] = {}  # printed arabic STT within the area → criterion
+    last_numbered: Criterion | None = None
+    letters: dict[int, set[str]] = {}  # id(parent) → letters used under it
+    for index in range(first, len(grid)):
+        row, line = grid[index], index + 1
+        stt, text = _cell_text(cell(row, "stt")), _cell_text(cell(row, "name"))
+        raw_max = cell(row, "max")
+        if index == first and re.fullmatch(r"\(?\d+\)?", stt) and re.fullmatch(r"\(?\d+\)?", text):
+            continue  # the column-numbering row under a header: (1) (2) (3)
+        if not stt and not text and _cell_text(raw_max) == "":
+            continue
+        if fold(stt or text).rstrip(":. ") in _TOTALS and (not stt or not text):
+            if areas:
+                _check_total(areas, raw_max, line, problems)
+                break  # notes and signatures follow the total
+            continue
+        # "I. Công tác chỉ đạo…" in one cell: merged across STT and name, or STT left blank
+        split = None
+        if stt and not text:
+            split = _STT_AND_NAME.match(stt)
+        elif text and not stt:
+            split = _STT_AND_NAME.match(text)
+        if split and len(split.group(1)) <= 6:
+            stt, text = split.group(1), split.group(2)
+        stt = stt.rstrip(".)").strip()
+        if not stt:
+            if _cell_text(raw_max):
+                problems.append(f"dòng {line}: có điểm nhưng thiếu STT")
+            continue  # a line of guidance or continuation text under a criterion
+        max_points = None
+        if _cell_text(raw_max):
+            max_points = _number(raw_max)
+            if max_points is None:
+                problems.append(
+                    f"dòng {line}: điểm tối đa '{_cell_text(raw_max)}' không phải là số"
+                )
+        method = _scoring_of(_cell_text(cell(row, "method")))
+        if method is None:
+            problems.append(f"dòng {line}: cách chấm '{_cell_text(cell(row, 'method'))}' không rõ")
+            method = ("points", None)
+        c = Criterion(
+            code="",
+            name=text,
+            max_points=max_points,
+            scoring=method[0],
+            scale_levels=method[1],
+            unit=_cell_text(cell(row, "unit")) or None,
+            evidence=_cell_text(cell(row, "evidence")) or None,
+            row=line,
+        )
+        parent: Criterion | None = None
+        if _is_roman(stt):
+            c.code = stt
+            area, numbered, last_numbered = c, {}, None
+            areas.append(c)
+            continue
+        if area is None:
+            problems.append(f"dòng {line}: tiêu chí {stt} nằm trước lĩnh vực đầu tiên (I, II…)")
+            continue
+        if re.fullmatch(r"\d+(\.\d+)*", stt):
+            parts = [str(int(p)) for p in stt.split(".")]
+            parent = area if len(parts) == 1 else numbered.get(".".join(parts[:-1]))
+            if parent is None:
+                problems.append(
+                    f"dòng {line}: STT {stt} không nằm dưới tiêu chí {'.'.join(parts[:-1])}"
+                )
+                continue
+            c.code = f"{parent.code}.{parts[-1]}"
+            numbered[".".join(parts)] = c
+            last_numbered = c
+        elif re.fullmatch(r"[a-zđ]", stt):
+            parent = last_numbered
+            if parent is None:
+                problems.append(f"dòng {line}: tiêu chí {stt} không nằm dưới tiêu chí nào (1, 2…)")
+                continue
+            used = letters.setdefault(id(parent), set())
+            if stt in used:
+                problems.append(f"dòng {line}: STT {stt} lặp lại trong tiêu chí {parent.code}")
+            used.add(stt)
+            c.code = f"{parent.code}.{len(parent.children) + 1}"
+        else:
+            problems.append(
+                f"dòng {line}: STT '{stt}' không rõ cấp (lĩnh vực I, II…; tiêu chí 1, 2…; "
+                f"tiêu chí thành phần 1.1, a, b…)"
+            )
+            continue
+        parent.children.append(c)
+    return areas
+
+
+def _check_total(areas: list[Criterion], raw, line: int, problems: list[str]) -> None:
+    printed = _number(raw) if _cell_text(raw) else None
+    points = [a.max_points for a in areas]
+    if printed is None or any(p is None for p in points):
+        return
+    total = sum(points, Decimal(0))
+    if printed != total:
+        problems.append(
+            f"dòng {line}: dòng tổng cộng ghi {_show(printed)} nhưng tổng điểm các lĩnh vực "
+            f"là {_show(total)}"
+        )
+
+
+def to_excel(framework: Framework, path: str | PathLike) -> None:
+    """Write `framework` as a sheet `load_excel` reads back to an equal framework."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.title = "Bộ tiêu chí"
+    ws["A1"] = framework.name
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = f"Cấp: {LEVELS.get(framework.level, framework.level)}"
+    if framework.year is not None:
+        ws["A3"] = f"Năm: {framework.year}"
+    if framework.source:
+        ws["A4"] = f"Nguồn: {framework.source}"
+    header = 6
+    titles = [
+        "STT", "Lĩnh vực/Tiêu chí", "Điểm tối đa", "Cách chấm", "Đơn vị chịu trách nhiệm",
+        "Tài liệu kiểm chứng",
+    ]  # fmt: skip
+    for col, (title, width) in enumerate(zip(titles, (8, 70, 12, 14, 30, 45), strict=True), 1):
+        cell = ws.cell(header, col, title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[cell.column_letter].width = width
+    use_codes = _codes_follow_numbering(framework)
+    row = header
+    for c, depth, positional in _numbered(framework):
+        row += 1
+        stt = _printed_stt(c, depth) if use_codes else positional
+        values = [
+            stt, c.name, _excel_number(c.max_points), _scoring_label(c), c.unit, c.evidence,
+        ]  # fmt: skip
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(row, col, value)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if depth == 0:
+                cell.font = Font(bold=True)
+    row += 1
+    ws.cell(row, 2, "Tổng cộng").font = Font(bold=True)
+    ws.cell(row, 3, _excel_number(framework.total())).font = Font(bold=True)
+    workbook.save(path)
+
+
+def _numbered(framework: Framework) -> Iterator[tuple[Criterion, int, str]]:
+    """(criterion, depth, positional STT): I; 1; 1.1; 1.1.1 — for codes that do not follow it."""
+
+    def visit(c: Criterion, depth: int, stt: str):
+        yield c, depth, stt
+        for i, child in enumerate(c.children, 1):
+            yield from visit(child, depth + 1, str(i) if depth == 0 else f"{stt}.{i}")
+
+    for i, area in enumerate(framework.areas, 1):
+        yield from visit(area, 0, _roman(i))
+
+
+def _codes_follow_numbering(framework: Framework) -> bool:
+    """True when codes are I / I.1 / I.1.2…, so the printed STT can carry them through Excel."""
+    for c, _, parent in framework.walk():
+        if parent is None:
+            if not _is_roman(c.code):
+                return False
+        elif not re.fullmatch(re.escape(parent.code) + r"\.[1-9]\d*", c.code):
+            return False
+    return True
+
+
+def _printed_stt(c: Criterion, depth: int) -> str:
+    return c.code if depth == 0 else ".".join(c.code.split(".")[1:])
+
+
+def _excel_number(d: Decimal | None) -> int | float | None:
+    if d is None:
+        return None
+    return int(d) if d == d.to_integral_value() else float(d)
