@@ -28,18 +28,21 @@ def national_calendar(year: int, frequency: str = "quarterly") -> list[dict]:
     if frequency not in data["frequencies"]:
         known = ", ".join(data["frequencies"])
         raise ValueError(f"unknown frequency {frequency!r}; known: {known}")
-    out = []
-    for period in data["frequencies"][frequency]:
-        spec = data["periods"][period]
-        out.append(
-            {
-                "period": f"{period}/{year}",
-                "data_from": _day(year, spec["data_from"]).isoformat(),
-                "data_to": _day(year, spec["data_to"]).isoformat(),
-                "due": _day(year, spec["due"]).isoformat(),
-            }
-        )
-    return out
+    return [report_period(year, period) for period in data["frequencies"][frequency]]
+
+
+def report_period(year: int, period: str) -> dict:
+    """One period (`Q1`…`Q4`, `H1`, `9M`, `Y`) of `year`: its data window and due date."""
+    periods = _calendar()["periods"]
+    if period not in periods:
+        raise ValueError(f"unknown report period {period!r}; known: {', '.join(periods)}")
+    spec = periods[period]
+    return {
+        "period": f"{period}/{year}",
+        "data_from": _day(year, spec["data_from"]).isoformat(),
+        "data_to": _day(year, spec["data_to"]).isoformat(),
+        "due": _day(year, spec["due"]).isoformat(),
+    }
 
 
 def tasks_to_ics(documents: list) -> bytes:

@@ -3,7 +3,10 @@ role, and the sample documents shipped in `cchc/samples`, ingested through the r
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from importlib import resources
+from random import Random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -91,7 +94,63 @@ def ingest_samples() -> list[IngestJob]:
 
 def load() -> list[IngestJob]:
     create_deployment()
-    return ingest_samples()
+    jobs = ingest_samples()
+    create_par()
+    return jobs
+
+
+def _demo_value(criterion, fraction: float) -> Decimal:
+    """An entry for a criterion from a fraction of its maximum, as its scoring method takes it."""
+    if criterion.scoring == "yesno":
+        return Decimal(int(fraction > 0.7))
+    if criterion.scoring == "ratio":
+        return Decimal(str(round(fraction, 2)))
+    if criterion.scoring == "scale":
+        return Decimal(round(fraction * (criterion.scale_levels or 4)))
+    return (Decimal(str(fraction)) * criterion.max_points * 4).quantize(Decimal(1)) / 4
+
+
+def create_par() -> None:
+    """Frameworks shipped as data, and two years of illustrative assessments of the phường/xã
+    under the sample framework (scores invented for the demo, from a fixed seed)."""
+    from cchc.par.framework import shipped
+    from cchc.web.par import services
+    from cchc.web.par.models import Framework
+
+    if Framework.objects.exists():
+        return
+    admin = get_user_model().objects.get(username="quantri")
+    sample = None
+    for data in shipped().values():
+        services.import_framework(data, admin)
+        if "minh họa" in data.name:
+            sample = data
+    communes = services.import_framework(
+        replace(sample, name=sample.name.replace("cấp huyện", "cấp xã"), level="xa", year=None),
+        admin,
+    )
+    random = Random(2026)
+    units = list(Unit.objects.filter(kind=Unit.Kind.COMMUNE))
+    leaves = list(communes.criteria.filter(is_leaf=True))
+    for year in (2024, 2025):
+        for n, unit in enumerate(units):
+            assessment = services.open_assessment(communes, unit, year)
+            level = 0.6 + 0.07 * ((n + year) % 5)
+            entries = {
+                c.pk: (_demo_value(c, min(1.0, max(0.0, random.gauss(level, 0.15)))), "")
+                for c in leaves
+            }
+            services.save_self_assessment(assessment, entries, admin)
+            services.advance(assessment, "submit", admin)
+            cut = random.choice(leaves)
+            claimed = assessment.scores.get(criterion=cut).self_points
+            if claimed:
+                services.save_appraisal(
+                    assessment, {cut.pk: (claimed / 2, "Minh chứng chưa đầy đủ (minh họa)")}, admin
+                )
+            services.advance(assessment, "appraise", admin)
+            services.advance(assessment, "publish", admin)
+    services.open_assessment(communes, Unit.objects.get(name="UBND phường An Lạc"), 2026)
 
 
 def logins() -> str:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cchc.web.accounts",
     "cchc.web.documents",
     "cchc.web.work",
+    "cchc.web.par",
 ]
 
 MIDDLEWARE = [

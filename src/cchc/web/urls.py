@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cchc.web import api
 from cchc.web.accounts import views as accounts
 from cchc.web.documents import views as documents
+from cchc.web.par import views as par
 from cchc.web.work import views as work
 
 router = DefaultRouter()
@@ -36,6 +37,17 @@ urlpatterns = [
     path("lich/feed/<str:token>.ics", work.ics_feed, name="ics-feed"),
     path("don-vi/", accounts.units_page, name="units"),
     path("nhat-ky/", accounts.audit_page, name="audit"),
+    path("chi-so/", par.overview, name="par"),
+    path("chi-so/bo-tieu-chi/nhap/", par.import_framework, name="par-import"),
+    path("chi-so/bo-tieu-chi/<int:pk>/", par.framework_page, name="par-framework"),
+    path("chi-so/bo-tieu-chi/<int:pk>/excel/", par.framework_excel, name="par-framework-excel"),
+    path("chi-so/danh-gia/mo/", par.open_assessment, name="par-open"),
+    path("chi-so/danh-gia/<int:pk>/", par.assessment_page, name="par-assessment"),
+    path("chi-so/danh-gia/<int:pk>/ke-hoach/", par.weak_page, name="par-weak"),
+    path("chi-so/don-vi/<int:pk>/", par.unit_trend_page, name="par-trend"),
+    path("chi-so/bieu-do/<str:kind>.<str:fmt>", par.chart, name="par-chart"),
+    path("chi-so/cam-ket/", par.commitments_page, name="par-commitments"),
+    path("chi-so/bao-cao/", par.reports_page, name="par-reports"),
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),
     path("api/upload/", api.upload_api, name="api-upload"),

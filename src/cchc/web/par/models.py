@@ -1,0 +1,160 @@
+"""The PAR INDEX in the database: frameworks (areas → criteria → sub-criteria), each unit's
+assessment of a year with self-assessed and appraised scores and their evidence, and the
+commitments heads of units sign."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cchc.web.accounts.models import Unit
+from cchc.web.documents.models import Document
+
+
+class Level(models.TextChoices):
+    PROVINCE = "tinh", "Tỉnh (bộ chỉ số quốc gia)"
+    DEPARTMENT = "so", "Sở, ban, ngành"
+    DISTRICT = "huyen", "Huyện, thị xã, thành phố"
+    COMMUNE = "xa", "Xã, phường, thị trấn"
+
+
+class Framework(models.Model):
+    name = models.CharField("tên bộ tiêu chí", max_length=300)
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
+    level = models.CharField("cấp", max_length=6, choices=Level.choices)
+    source = models.CharField("nguồn", max_length=300, blank=True)
+    max_total = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year", "level"], name="framework_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year or 'không năm'}, {self.get_level_display()})"
+
+    @property
+    def scorable(self) -> bool:
+        return self.max_total is not None
+
+
+class Criterion(models.Model):
+    class Scoring(models.TextChoices):
+        POINTS = "points", "Nhập điểm"
+        YESNO = "yesno", "Có/không"
+        RATIO = "ratio", "Tỷ lệ quy ra điểm"
+        SCALE = "scale", "Thang mức"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE, related_name="children")
+    area = models.ForeignKey(
+        "self", null=True, on_delete=models.CASCADE, related_name="descendants"
+    )
+    code = models.CharField("mã", max_length=30)
+    name = models.TextField("tên")
+    max_points = models.DecimalField("điểm tối đa", max_digits=7, decimal_places=2, null=True)
+    scoring = models.CharField(max_length=6, choices=Scoring.choices, default=Scoring.POINTS)
+    scale_levels = models.PositiveSmallIntegerField(null=True, blank=True)
+    unit_text = models.CharField("đơn vị chịu trách nhiệm", max_length=300, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    evidence = models.TextField("tài liệu kiểm chứng", blank=True)
+    depth = models.PositiveSmallIntegerField()
+    order = models.PositiveIntegerField()
+    is_leaf = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="criterion_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Assessment(models.Model):
+    """One unit's index of one year under one framework, from self-assessment to publication."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Đang tự đánh giá"
+        SUBMITTED = "submitted", "Đã gửi thẩm định"
+        APPRAISED = "appraised", "Đã thẩm định"
+        PUBLISHED = "published", "Đã công bố"
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField("năm đánh giá")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    self_total = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    final_total = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appraised_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "unit", "year"], name="assessment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}"
+
+
+class Score(models.Model):
+    """A leaf criterion's score: what the unit entered and claims, what the council decided."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    self_value = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    self_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    explanation = models.TextField("giải trình", blank=True)
+    appraised_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    appraisal_reason = models.TextField("lý do điều chỉnh", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_once")
+        ]
+
+    @property
+    def final_points(self):
+        return self.appraised_points if self.appraised_points is not None else self.self_points
+
+
+class ScoreEvidence(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    path = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+
+
+class Commitment(models.Model):
+    """A head of unit's signed commitment for a year: criteria to reach, tasks to finish."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="commitments")
+    year = models.PositiveSmallIntegerField("năm")
+    head_name = models.CharField("người đứng đầu", max_length=120)
+    head_title = models.CharField("chức vụ", max_length=120)
+    signed_on = models.DateField("ngày ký", null=True, blank=True)
+    deadline = models.DateField("hạn hoàn thành")
+    criteria = models.ManyToManyField(Criterion, blank=True, verbose_name="tiêu chí cam kết")
+    tasks = models.ManyToManyField("work.Task", blank=True, verbose_name="nhiệm vụ cam kết")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-year", "unit__name"]
+
+    def __str__(self) -> str:
+        return f"Cam kết {self.year} – {self.head_title} {self.head_name} ({self.unit})"

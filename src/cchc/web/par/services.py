@@ -1,0 +1,396 @@
+"""The PAR INDEX work flow over the database: import/export frameworks, score, appraise,
+publish, rank, find weak criteria, turn them into tasks, follow commitments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.par import framework as core
+from cchc.par.scoring import Layout, Result, losses, rank, score
+from cchc.web.accounts.models import Unit, audit
+from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, Score
+from cchc.web.work.assign import match_unit
+from cchc.web.work.models import Task
+
+
+class WorkflowError(ValueError):
+    """A step the assessment's status does not allow, or entries that are not valid."""
+
+
+# --- frameworks ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_framework(data: core.Framework, user=None) -> Framework:
+    """Store a validated framework; the same name, year and level twice is refused."""
+    if Framework.objects.filter(name=data.name, year=data.year, level=data.level).exists():
+        raise WorkflowError(f"Đã có bộ tiêu chí “{data.name}” năm {data.year} cấp {data.level}.")
+    stored = Framework.objects.create(
+        name=data.name,
+        year=data.year,
+        level=data.level,
+        source=data.source or "",
+        max_total=data.total(),
+    )
+    rows: dict[str, Criterion] = {}
+    for order, (node, depth, parent) in enumerate(data.walk()):
+        row = Criterion.objects.create(
+            framework=stored,
+            parent=rows[parent.code] if parent else None,
+            area=rows[_area_code(data, node)] if depth else None,
+            code=node.code,
+            name=node.name,
+            max_points=node.max_points,
+            scoring=node.scoring,
+            scale_levels=node.scale_levels,
+            unit_text=node.unit or "",
+            unit_id=match_unit(node.unit) if node.unit else None,
+            evidence=node.evidence or "",
+            depth=depth,
+            order=order,
+            is_leaf=not node.children,
+        )
+        rows[node.code] = row
+    audit(user, "framework-import", stored, f"Nhập bộ tiêu chí {stored}")
+    return stored
+
+
+def _area_code(data: core.Framework, node: core.Criterion) -> str:
+    for area in data.areas:
+        stack = [area]
+        while stack:
+            current = stack.pop()
+            if current is node:
+                return area.code
+            stack.extend(current.children)
+    raise KeyError(node.code)
+
+
+def to_core(stored: Framework) -> core.Framework:
+    """The stored framework as the core's dataclasses (for scoring and Excel export)."""
+    nodes: dict[int, core.Criterion] = {}
+    areas: list[core.Criterion] = []
+    for row in stored.criteria.order_by("order"):
+        node = core.Criterion(
+            code=row.code,
+            name=row.name,
+            max_points=row.max_points,
+            scoring=row.scoring,
+            scale_levels=row.scale_levels,
+            unit=row.unit_text or None,
+            evidence=row.evidence or None,
+        )
+        nodes[row.pk] = node
+        if row.parent_id is None:
+            areas.append(node)
+        else:
+            nodes[row.parent_id].children.append(node)
+    return core.Framework(
+        name=stored.name,
+        year=stored.year,
+        level=stored.level,
+        source=stored.source or None,
+        areas=areas,
+    )
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def open_assessment(stored: Framework, unit: Unit, year: int) -> Assessment:
+    if not stored.scorable:
+        raise WorkflowError(f"“{stored.name}” là mẫu chưa có điểm tối đa, chưa chấm được.")
+    assessment, _ = Assessment.objects.get_or_create(framework=stored, unit=unit, year=year)
+    return assessment
+
+
+def _core_leaf(row: Criterion) -> core.Criterion:
+    return core.Criterion(
+        code=row.code,
+        name=row.name,
+        max_points=row.max_points,
+        scoring=row.scoring,
+        scale_levels=row.scale_levels,
+    )
+
+
+@transaction.atomic
+def save_self_assessment(assessment: Assessment, entries: dict[int, tuple], user) -> list[str]:
+    """Entries: criterion id → (entered value or None, explanation). Every value is checked
+    before anything is saved; the errors name the criteria."""
+    if assessment.status != Assessment.Status.DRAFT:
+        raise WorkflowError("Bản tự đánh giá đã gửi thẩm định, không sửa được nữa.")
+    leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
+    problems, changes = [], []
+    for criterion_id, (value, explanation) in entries.items():
+        row = leaves.get(criterion_id)
+        if row is None:
+            continue
+        try:
+            points = None if value is None else core.points(_core_leaf(row), value)
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        changes.append((row, value, points, explanation))
+    if problems:
+        raise WorkflowError("; ".join(problems))
+    for row, value, points, explanation in changes:
+        Score.objects.update_or_create(
+            assessment=assessment,
+            criterion=row,
+            defaults={"self_value": value, "self_points": points, "explanation": explanation},
+        )
+    recompute(assessment)
+    audit(user, "par-self", assessment, f"Tự đánh giá {assessment}: {assessment.self_total} điểm")
+    return [row.code for row, *_ in changes]
+
+
+@transaction.atomic
+def save_appraisal(assessment: Assessment, entries: dict[int, tuple], user) -> None:
+    """Entries: criterion id → (appraised points or None, reason); a change needs a reason."""
+    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED):
+        raise WorkflowError("Chỉ thẩm định được bản đã gửi và chưa công bố.")
+    leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
+    problems = []
+    for criterion_id, (points, reason) in entries.items():
+        row = leaves.get(criterion_id)
+        if row is None:
+            continue
+        if points is not None and not (0 <= points <= row.max_points):
+            problems.append(f"{row.code}: điểm thẩm định {points} ngoài khoảng 0–{row.max_points}")
+        current = Score.objects.filter(assessment=assessment, criterion=row).first()
+        claimed = current.self_points if current else None
+        if points is not None and points != claimed and not reason.strip():
+            problems.append(f"{row.code}: cần ghi lý do khi điều chỉnh điểm")
+    if problems:
+        raise WorkflowError("; ".join(problems))
+    for criterion_id, (points, reason) in entries.items():
+        if criterion_id in leaves:
+            Score.objects.update_or_create(
+                assessment=assessment,
+                criterion=leaves[criterion_id],
+                defaults={"appraised_points": points, "appraisal_reason": reason.strip()},
+            )
+    recompute(assessment)
+    audit(user, "par-appraise", assessment, f"Thẩm định {assessment}: {assessment.final_total}")
+
+
+def recompute(assessment: Assessment) -> None:
+    self_total, final_total = Decimal(0), Decimal(0)
+    for s in assessment.scores.all():
+        self_total += s.self_points or 0
+        final_total += s.final_points or 0
+    assessment.self_total, assessment.final_total = self_total, final_total
+    assessment.save(update_fields=["self_total", "final_total"])
+
+
+STEPS = {
+    # action: (allowed from, to, who/at fields, audit verb)
+    "submit": (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED, "submitted", "Gửi thẩm định"),
+    "appraise": (
+        Assessment.Status.SUBMITTED,
+        Assessment.Status.APPRAISED,
+        "appraised",
+        "Hoàn thành thẩm định",
+    ),
+    "publish": (Assessment.Status.APPRAISED, Assessment.Status.PUBLISHED, "published", "Công bố"),
+    "reopen": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Trả lại để sửa"),
+}
+
+
+@transaction.atomic
+def advance(assessment: Assessment, action: str, user) -> Assessment:
+    source, target, field, verb = STEPS[action]
+    if assessment.status != source:
+        raise WorkflowError(
+            f"Không thể “{verb.lower()}” khi bản đánh giá đang ở trạng thái "
+            f"“{assessment.get_status_display()}”."
+        )
+    if action == "submit":
+        missing = assessment.framework.criteria.filter(is_leaf=True).exclude(
+            scores__assessment=assessment, scores__self_points__isnull=False
+        )
+        if missing.exists():
+            codes = ", ".join(missing.values_list("code", flat=True)[:8])
+            raise WorkflowError(f"Còn tiêu chí chưa tự chấm: {codes}")
+    assessment.status = target
+    if field:
+        setattr(assessment, f"{field}_by", user)
+        setattr(assessment, f"{field}_at", timezone.now())
+    if action == "appraise":  # criteria the council did not touch keep the unit's score
+        recompute(assessment)
+    assessment.save()
+    audit(user, f"par-{action}", assessment, f"{verb}: {assessment}")
+    return assessment
+
+
+# --- ranking and weak criteria --------------------------------------------------------------
+
+
+def values_of(assessments) -> dict[int, dict[str, float]]:
+    """Final points per leaf code for each assessment id, in one query."""
+    out: dict[int, dict[str, float]] = {a.pk: {} for a in assessments}
+    if not out:
+        return out
+    codes = dict(
+        Criterion.objects.filter(framework__in={a.framework_id for a in assessments}).values_list(
+            "pk", "code"
+        )
+    )
+    rows = Score.objects.filter(assessment__in=list(out)).values_list(
+        "assessment_id", "criterion_id", "self_points", "appraised_points"
+    )
+    for assessment_id, criterion_id, claimed, appraised in rows.iterator(chunk_size=20000):
+        points = appraised if appraised is not None else claimed
+        if points is not None:
+            out[assessment_id][codes[criterion_id]] = float(points)
+    return out
+
+
+@dataclass
+class RankRow:
+    place: int
+    count: int
+    assessment: Assessment
+    result: Result
+    index: float
+    change: float | None  # index points against last year, None without last year
+
+
+def ranking(stored: Framework, year: int, published_only: bool = False) -> list[RankRow]:
+    """Units of the same framework (level) and year, best first, with the change on last year."""
+    assessments = list(
+        Assessment.objects.filter(framework=stored, year=year).select_related("unit")
+    )
+    if published_only:
+        assessments = [a for a in assessments if a.status == Assessment.Status.PUBLISHED]
+    layout = Layout.of(to_core(stored))
+    values = values_of(assessments)
+    results = {a.pk: score(layout, str(a.pk), values[a.pk]) for a in assessments}
+    last = {  # last year's index, on last year's own maximum
+        a.unit_id: float(a.final_total) * 100 / float(a.framework.max_total)
+        for a in Assessment.objects.filter(
+            framework__level=stored.level, year=year - 1
+        ).select_related("framework")
+        if a.framework.max_total
+    }
+    by_id = {a.pk: a for a in assessments}
+    rows = []
+    for place, result in rank(results.values()):
+        a = by_id[int(result.unit)]
+        index = result.index(layout)
+        previous = last.get(a.unit_id)
+        change = round(index - previous, 2) if previous is not None else None
+        rows.append(RankRow(place, len(assessments), a, result, round(index, 2), change))
+    return rows
+
+
+def weak_criteria(
+    assessment: Assessment, top: int = 10
+) -> dict[str, list[tuple[Criterion, float]]]:
+    """Leaves where the unit lost most points: against the best unit of its ranking, against its
+    own last year, and against the maximum."""
+    stored = assessment.framework
+    layout = Layout.of(to_core(stored))
+    rows = ranking(stored, assessment.year)
+    mine = values_of([assessment])[assessment.pk]
+    by_code = {c.code: c for c in stored.criteria.filter(is_leaf=True)}
+    out = {"best": [], "last_year": [], "maximum": []}
+    if rows and rows[0].assessment.pk != assessment.pk:
+        best = values_of([rows[0].assessment])[rows[0].assessment.pk]
+        out["best"] = [(by_code[c], gap) for c, gap in losses(layout, mine, best, top)]
+    last = Assessment.objects.filter(
+        unit=assessment.unit, framework__level=stored.level, year=assessment.year - 1
+    ).first()
+    if last is not None:
+        previous = {c: v for c, v in values_of([last])[last.pk].items() if c in by_code}
+        out["last_year"] = [(by_code[c], gap) for c, gap in losses(layout, mine, previous, top)]
+    out["maximum"] = [(by_code[c], gap) for c, gap in losses(layout, mine, layout.leaf_max, top)]
+    return out
+
+
+@transaction.atomic
+def create_improvement_tasks(assessment: Assessment, items: list[dict], user) -> list[Task]:
+    """Items reviewed by a person: {criterion, unit, action, deadline}; one task each."""
+    tasks = []
+    for item in items:
+        criterion: Criterion = item["criterion"]
+        task = Task.objects.create(
+            unit=item["unit"],
+            lead_text=item["unit"].name if item["unit"] else "",
+            action=item["action"],
+            deadline=item["deadline"],
+            criterion=criterion,
+            kind=Task.Kind.TASK,
+            report_to="Phòng Nội vụ",
+            created_by=user,
+            section=f"Kế hoạch nâng cao Chỉ số CCHC {assessment.year + 1}",
+        )
+        audit(user, "par-plan", task, f"Nhiệm vụ nâng điểm tiêu chí {criterion.code}: {task}")
+        tasks.append(task)
+    return tasks
+
+
+def suggested_action(criterion: Criterion, lost: float) -> str:
+    return (
+        f"Khắc phục hạn chế tại tiêu chí {criterion.code} “{criterion.name}” "
+        f"(mất {lost:g} điểm)"
+        + (f"; hoàn thiện tài liệu kiểm chứng: {criterion.evidence}" if criterion.evidence else "")
+    )
+
+
+# --- commitments ---------------------------------------------------------------------------
+
+
+@dataclass
+class CommitmentState:
+    commitment: Commitment
+    tasks_done: int
+    tasks_total: int
+    criteria_met: int
+    criteria_total: int
+
+    @property
+    def fulfilled(self) -> bool:
+        return self.tasks_done == self.tasks_total and self.criteria_met == self.criteria_total
+
+    @property
+    def overdue(self) -> bool:
+        return not self.fulfilled and self.commitment.deadline < timezone.localdate()
+
+
+def commitment_state(commitment: Commitment) -> CommitmentState:
+    """Tasks finished, and criteria scored at their maximum in the unit's assessment of the year."""
+    tasks = list(commitment.tasks.values_list("status", flat=True))
+    criteria = list(commitment.criteria.all())
+    met = 0
+    for criterion in criteria:
+        found = Score.objects.filter(
+            criterion=criterion,
+            assessment__unit=commitment.unit,
+            assessment__year=commitment.year,
+        ).first()
+        if (
+            found is not None
+            and found.final_points is not None
+            and (found.final_points >= criterion.max_points)
+        ):
+            met += 1
+    return CommitmentState(
+        commitment, sum(s == Task.Status.DONE for s in tasks), len(tasks), met, len(criteria)
+    )
+
+
+def unmet_commitments(on: date | None = None) -> list[CommitmentState]:
+    """Heads whose commitments are not fulfilled at their deadline."""
+    on = on or timezone.localdate()
+    states = [
+        commitment_state(c)
+        for c in Commitment.objects.filter(deadline__lt=on).select_related("unit")
+    ]
+    return [s for s in states if not s.fulfilled]

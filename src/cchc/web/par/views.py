@@ -1,0 +1,511 @@
+"""Pages of the PAR INDEX: frameworks, assessments, ranking and charts, improvement plans,
+commitments and report drafts."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cchc.errors import CchcError
+from cchc.par import framework as core
+from cchc.web.accounts.models import Unit
+from cchc.web.accounts.roles import role_of, sees_everything, unit_of
+from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
+from cchc.web.documents.models import Document, number_key
+from cchc.web.par import charts, reports, services
+from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
+from cchc.web.work.models import Task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _council(user) -> bool:
+    """Leaders and admins act as the appraisal council and run frameworks and plans."""
+    return sees_everything(user)
+
+
+def _require_council(user) -> None:
+    if not _council(user):
+        raise PermissionDenied("Chỉ lãnh đạo hoặc quản trị được làm việc này.")
+
+
+def _may_self_assess(user, assessment: Assessment) -> bool:
+    if _council(user):
+        return True
+    return role_of(user) == "officer" and getattr(unit_of(user), "pk", None) == assessment.unit_id
+
+
+def overview(request):
+    frameworks = list(Framework.objects.all())
+    scorable = [f for f in frameworks if f.scorable and f.assessments.exists()]
+    chosen = None
+    if request.GET.get("framework", "").isdigit():
+        chosen = get_object_or_404(Framework, pk=int(request.GET["framework"]))
+    elif scorable:
+        chosen = scorable[0]
+    years = []
+    rows = []
+    year = None
+    if chosen is not None:
+        years = sorted(set(chosen.assessments.values_list("year", flat=True)), reverse=True)
+        scored = sorted(
+            set(
+                chosen.assessments.exclude(status=Assessment.Status.DRAFT).values_list(
+                    "year", flat=True
+                )
+            ),
+            reverse=True,
+        )
+        year = (
+            int(request.GET["year"])
+            if request.GET.get("year", "").isdigit()
+            else ((scored or years or [None])[0])
+        )
+        if year is not None:
+            rows = services.ranking(chosen, year)
+    chart = ""
+    if rows:
+        chart = charts.render(
+            charts.ranking_bars([r.assessment.unit.name for r in rows], [r.index for r in rows]),
+            "svg",
+        ).decode()
+    return render(
+        request,
+        "par/overview.html",
+        {
+            "frameworks": frameworks,
+            "chosen": chosen,
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "chart": chart,
+            "council": _council(request.user),
+            "units": Unit.objects.all(),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@require_POST
+def import_framework(request):
+    _require_council(request.user)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Chưa chọn tệp bộ tiêu chí (.xlsx hoặc .yaml).")
+        return redirect("par")
+    name = safe_name(upload.name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        year = request.POST.get("year", "")
+        overrides = {  # what the form says wins over what the sheet says
+            "level": request.POST.get("level") or None,
+            "year": int(year) if year.isdigit() else None,
+            "name": request.POST.get("name", "").strip() or None,
+        }
+        try:
+            if name.lower().endswith((".yaml", ".yml")):
+                data = core.load_yaml(path)
+                for field, value in overrides.items():
+                    if value is not None:
+                        setattr(data, field, value)
+            else:
+                data = core.load_excel(path, **overrides)
+            stored = services.import_framework(data, request.user)
+        except (CchcError, services.WorkflowError, ValueError) as exc:
+            messages.error(request, f"{name}: {exc}")
+            return redirect("par")
+    messages.success(
+        request, f"Đã nhập bộ tiêu chí “{stored.name}” ({stored.criteria.count()} mục)."
+    )
+    return redirect("par-framework", pk=stored.pk)
+
+
+def framework_page(request, pk: int):
+    stored = get_object_or_404(Framework, pk=pk)
+    return render(
+        request,
+        "par/framework.html",
+        {
+            "framework": stored,
+            "criteria": stored.criteria.select_related("unit"),
+            "council": _council(request.user),
+            "units": Unit.objects.all(),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+def framework_excel(request, pk: int):
+    stored = get_object_or_404(Framework, pk=pk)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bo-tieu-chi.xlsx"
+        core.to_excel(services.to_core(stored), path)
+        data = path.read_bytes()
+    return _download(data, XLSX, f"bo-tieu-chi-{stored.pk}.xlsx")
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def open_assessment(request):
+    _require_council(request.user)
+    stored = get_object_or_404(Framework, pk=request.POST.get("framework"))
+    try:
+        year = int(request.POST.get("year", ""))
+        units = Unit.objects.filter(pk__in=request.POST.getlist("units"))
+        if not units:
+            raise services.WorkflowError("Chưa chọn đơn vị.")
+        opened = [services.open_assessment(stored, unit, year) for unit in units]
+    except (ValueError, services.WorkflowError) as exc:
+        messages.error(request, str(exc) or "Năm không hợp lệ.")
+        return redirect("par-framework", pk=stored.pk)
+    messages.success(request, f"Đã mở {len(opened)} bản đánh giá năm {year}.")
+    return redirect("par-assessment", pk=opened[0].pk)
+
+
+def _decimal(text: str) -> Decimal | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    if text.lower() in ("có", "co", "yes"):
+        return Decimal(1)
+    if text.lower() in ("không", "khong", "no"):
+        return Decimal(0)
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise services.WorkflowError(f"“{text}” không phải là số") from exc
+
+
+def assessment_page(request, pk: int):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related(
+            "framework", "unit", "submitted_by", "appraised_by", "published_by"
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        return _save_assessment(request, assessment)
+    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence__document")}
+    rows = [(c, scores.get(c.pk)) for c in assessment.framework.criteria.select_related("unit")]
+    layout_rows = services.ranking(assessment.framework, assessment.year)
+    mine = next((r for r in layout_rows if r.assessment.pk == assessment.pk), None)
+    areas = list(assessment.framework.criteria.filter(depth=0))
+    return render(
+        request,
+        "par/assessment.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "rank": mine,
+            "areas": areas,
+            "area_points": mine.result.areas if mine else {},
+            "can_self": _may_self_assess(request.user, assessment)
+            and assessment.status == Assessment.Status.DRAFT,
+            "can_appraise": _council(request.user)
+            and assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED),
+            "council": _council(request.user),
+            "may_submit": _may_self_assess(request.user, assessment),
+        },
+    )
+
+
+def _save_assessment(request, assessment: Assessment):
+    action = request.POST.get("action", "")
+    leaves = assessment.framework.criteria.filter(is_leaf=True)
+    try:
+        if action == "self":
+            if not _may_self_assess(request.user, assessment):
+                raise PermissionDenied("Bạn chỉ tự đánh giá được cho đơn vị mình.")
+            entries = {
+                c.pk: (
+                    _decimal(request.POST.get(f"value-{c.pk}", "")),
+                    request.POST.get(f"note-{c.pk}", "").strip(),
+                )
+                for c in leaves
+                if f"value-{c.pk}" in request.POST
+            }
+            services.save_self_assessment(assessment, entries, request.user)
+            _save_evidence(request, assessment, leaves)
+            messages.success(request, "Đã lưu bản tự đánh giá.")
+        elif action == "appraise-scores":
+            _require_council(request.user)
+            entries = {
+                c.pk: (
+                    _decimal(request.POST.get(f"appraised-{c.pk}", "")),
+                    request.POST.get(f"reason-{c.pk}", ""),
+                )
+                for c in leaves
+                if f"appraised-{c.pk}" in request.POST
+            }
+            services.save_appraisal(assessment, entries, request.user)
+            messages.success(request, "Đã lưu điểm thẩm định.")
+        elif action in services.STEPS:
+            if action == "submit":
+                if not _may_self_assess(request.user, assessment):
+                    raise PermissionDenied("Bạn chỉ gửi được bản của đơn vị mình.")
+            else:
+                _require_council(request.user)
+            services.advance(assessment, action, request.user)
+            messages.success(request, f"Trạng thái: {assessment.get_status_display()}.")
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("par-assessment", pk=assessment.pk)
+
+
+def _save_evidence(request, assessment: Assessment, leaves) -> None:
+    """Per criterion: a number of an ingested document to link, and/or uploaded files."""
+    for criterion in leaves:
+        score = assessment.scores.filter(criterion=criterion).first()
+        number = request.POST.get(f"doc-{criterion.pk}", "").strip()
+        files = request.FILES.getlist(f"files-{criterion.pk}")
+        if score is None or not (number or files):
+            continue
+        if number:
+            doc = Document.objects.filter(number_key=number_key(number)).first()
+            if doc is None:
+                messages.warning(
+                    request, f"{criterion.code}: chưa có văn bản số {number} trong sổ."
+                )
+            else:
+                ScoreEvidence.objects.create(
+                    score=score, document=doc, name=str(doc), user=request.user
+                )
+        for upload in files:
+            try:
+                _sha, relative, _size, _kind = store_file(upload.chunks(), safe_name(upload.name))
+            except UploadRejected as exc:
+                messages.error(request, str(exc))
+                continue
+            ScoreEvidence.objects.create(
+                score=score, path=relative, name=safe_name(upload.name), user=request.user
+            )
+
+
+def weak_page(request, pk: int):
+    """Weak criteria of an assessment and the improvement plan a person reviews before creating."""
+    assessment = get_object_or_404(Assessment.objects.select_related("framework", "unit"), pk=pk)
+    weak = services.weak_criteria(assessment)
+    if request.method == "POST":
+        _require_council(request.user)
+        items, problems = [], []
+        for cid in request.POST.getlist("criterion"):
+            criterion = get_object_or_404(Criterion, pk=cid, framework=assessment.framework)
+            unit_id = request.POST.get(f"unit-{cid}", "")
+            try:
+                deadline = date.fromisoformat(request.POST.get(f"deadline-{cid}", ""))
+            except ValueError:
+                problems.append(f"{criterion.code}: thiếu hạn hoàn thành")
+                continue
+            action = request.POST.get(f"action-{cid}", "").strip()
+            if not action:
+                problems.append(f"{criterion.code}: thiếu nội dung nhiệm vụ")
+                continue
+            unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+            items.append(
+                {"criterion": criterion, "unit": unit, "action": action, "deadline": deadline}
+            )
+        if problems or not items:
+            messages.error(request, "; ".join(problems) or "Chưa chọn tiêu chí nào.")
+        else:
+            tasks = services.create_improvement_tasks(assessment, items, request.user)
+            messages.success(
+                request, f"Đã tạo {len(tasks)} nhiệm vụ nâng điểm; xem ở bảng công việc."
+            )
+            return redirect("par-weak", pk=assessment.pk)
+    # every weak criterion once, the largest loss first, with a proposed task to review
+    proposals, seen = [], set()
+    for kind in ("best", "last_year", "maximum"):
+        for criterion, lost in weak[kind]:
+            if criterion.pk not in seen:
+                seen.add(criterion.pk)
+                proposals.append(
+                    {
+                        "criterion": criterion,
+                        "lost": lost,
+                        "against": kind,
+                        "unit": criterion.unit_id,
+                        "action": services.suggested_action(criterion, lost),
+                    }
+                )
+    deadline = date(assessment.year + 1, 6, 30)
+    return render(
+        request,
+        "par/weak.html",
+        {
+            "assessment": assessment,
+            "weak": weak,
+            "proposals": proposals[:15],
+            "units": Unit.objects.all(),
+            "deadline": deadline,
+            "planned": Task.objects.filter(
+                criterion__framework=assessment.framework, created_at__year__gte=assessment.year
+            ).select_related("unit", "criterion"),
+            "council": _council(request.user),
+        },
+    )
+
+
+def chart(request, kind: str, fmt: str):
+    """Charts as PNG (download) or SVG: ranking of a framework-year, radar and trend of a unit."""
+    if fmt not in ("png", "svg"):
+        raise Http404
+    if kind == "xep-hang":
+        stored = get_object_or_404(Framework, pk=request.GET.get("framework"))
+        year = int(request.GET.get("year", "0") or 0)
+        rows = services.ranking(stored, year)
+        fig = charts.ranking_bars(
+            [r.assessment.unit.name for r in rows],
+            [r.index for r in rows],
+            title=f"Xếp hạng Chỉ số CCHC năm {year}",
+        )
+    elif kind == "ra-da":
+        assessment = get_object_or_404(Assessment, pk=request.GET.get("assessment"))
+        fig = charts.radar(*_radar_series(assessment), title=str(assessment))
+    elif kind == "xu-huong":
+        unit = get_object_or_404(Unit, pk=request.GET.get("unit"))
+        fig = charts.trend(*_trend_series(unit), title=f"Chỉ số CCHC qua các năm – {unit.name}")
+    else:
+        raise Http404
+    data = charts.render(fig, fmt)
+    if fmt == "svg":
+        return HttpResponse(data, content_type="image/svg+xml")
+    return _download(data, "image/png", f"{kind}.png")
+
+
+def _radar_series(assessment: Assessment):
+    areas = list(assessment.framework.criteria.filter(depth=0))
+    rows = services.ranking(assessment.framework, assessment.year)
+    series = {}
+    for row in rows:
+        if row.assessment.pk == assessment.pk or (row is rows[0]):
+            name = str(row.assessment.unit) + (" (cao nhất)" if row is rows[0] else "")
+            series[name] = [
+                100 * row.result.areas.get(a.code, 0) / float(a.max_points) for a in areas
+            ]
+    return [a.name for a in areas], series
+
+
+def _trend_series(unit: Unit):
+    assessments = Assessment.objects.filter(unit=unit).select_related("framework").order_by("year")
+    years = sorted({a.year for a in assessments})
+    by_year = {
+        a.year: float(a.final_total) * 100 / float(a.framework.max_total)
+        for a in assessments
+        if a.framework.max_total
+    }
+    return years, {unit.name: [by_year.get(y) for y in years]}
+
+
+def unit_trend_page(request, pk: int):
+    unit = get_object_or_404(Unit, pk=pk)
+    return render(
+        request,
+        "par/trend.html",
+        {
+            "unit": unit,
+            "chart": charts.render(charts.trend(*_trend_series(unit)), "svg").decode(),
+            "assessments": Assessment.objects.filter(unit=unit).select_related("framework"),
+        },
+    )
+
+
+def commitments_page(request):
+    if request.method == "POST":
+        _require_council(request.user)
+        try:
+            unit = get_object_or_404(Unit, pk=request.POST.get("unit"))
+            commitment = Commitment.objects.create(
+                unit=unit,
+                year=int(request.POST["year"]),
+                head_name=request.POST["head_name"].strip(),
+                head_title=request.POST["head_title"].strip(),
+                signed_on=date.fromisoformat(request.POST["signed_on"])
+                if request.POST.get("signed_on")
+                else None,
+                deadline=date.fromisoformat(request.POST["deadline"]),
+                created_by=request.user,
+            )
+        except (KeyError, ValueError):
+            messages.error(
+                request, "Cần đủ đơn vị, năm, người đứng đầu, chức vụ và hạn (yyyy-mm-dd)."
+            )
+            return redirect("par-commitments")
+        commitment.criteria.set(Criterion.objects.filter(pk__in=request.POST.getlist("criteria")))
+        commitment.tasks.set(Task.objects.filter(pk__in=request.POST.getlist("tasks"), unit=unit))
+        messages.success(request, f"Đã ghi {commitment}.")
+        return redirect("par-commitments")
+    states = [
+        services.commitment_state(c)
+        for c in Commitment.objects.select_related("unit").prefetch_related("criteria", "tasks")
+    ]
+    return render(
+        request,
+        "par/commitments.html",
+        {
+            "states": states,
+            "unmet": [s for s in states if s.overdue],
+            "units": Unit.objects.all(),
+            "council": _council(request.user),
+            "criteria": Criterion.objects.filter(
+                is_leaf=True, framework__max_total__isnull=False
+            ).select_related("framework")[:300],
+            "tasks": Task.objects.exclude(unit=None)
+            .filter(Q(criterion__isnull=False) | Q(kind=Task.Kind.COMMITMENT))
+            .select_related("unit")[:300],
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+def reports_page(request):
+    """Report drafts: the periodic CCHC report of a period, the index results of a year."""
+    kind = request.GET.get("report")
+    fmt = request.GET.get("format", "docx")
+    if kind and fmt in ("docx", "xlsx"):
+        try:
+            if kind == "dinh-ky":
+                year = int(request.GET["year"])
+                period = request.GET.get("period", "Q1")
+                draft, tables = reports.periodic_report(year, period, request.user)
+                name = f"bao-cao-cchc-{period.lower()}-{year}"
+            elif kind == "chi-so":
+                stored = get_object_or_404(Framework, pk=request.GET.get("framework"))
+                year = int(request.GET["year"])
+                draft, tables = reports.index_report(stored, year, request.user)
+                name = f"ket-qua-chi-so-cchc-{year}"
+            else:
+                raise Http404
+        except (KeyError, ValueError) as exc:
+            messages.error(request, f"Không lập được báo cáo: {exc}")
+            return redirect("par-reports")
+        data = reports.to_bytes(draft, tables, fmt)
+        return _download(data, DOCX if fmt == "docx" else XLSX, f"{name}.{fmt}")
+    frameworks = [f for f in Framework.objects.all() if f.scorable and f.assessments.exists()]
+    return render(
+        request,
+        "par/reports.html",
+        {
+            "periods": reports.PERIODS,
+            "frameworks": frameworks,
+            "this_year": timezone.localdate().year,
+        },
+    )
