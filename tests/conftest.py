@@ -75,3 +75,6 @@ def sample_path():
         return Path(str(resources.files("cchc") / "samples" / name))
 
     return path
+
+
+pytest_plugins = ["tests.browser_fixtures"]

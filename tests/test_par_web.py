@@ -237,7 +237,7 @@ def test_weak_criteria_become_reviewed_tasks_on_the_board(sample, login):
     mine = published(sample, "UBND phường An Lạc", 2025, 0.5)
     weak = services.weak_criteria(mine)
     assert weak["best"] and weak["best"][0][1] > 0
-    criterion, lost = weak["best"][0]
+    criterion, _lost = weak["best"][0]
     client = login("lanhdao")
     page = client.get(f"/chi-so/danh-gia/{mine.pk}/ke-hoach/")
     assert criterion.code in page.content.decode()

@@ -41,6 +41,8 @@ def ranking_bars(
 def radar(areas: Sequence[str], series: dict[str, Sequence[float]], title: str = "") -> Figure:
     """Each area's share of its maximum (percent), one polygon per series (a unit, the best
     unit, last year…)."""
+    if len(areas) < 3:  # a radar needs three axes; two areas read better as bars
+        return _area_bars(areas, series, title)
     angles = [2 * math.pi * n / len(areas) for n in range(len(areas))]
     fig = plt.figure(figsize=(7, 6.2))
     ax = fig.add_subplot(polar=True)
@@ -55,6 +57,23 @@ def radar(areas: Sequence[str], series: dict[str, Sequence[float]], title: str =
     ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=7, color="#666")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=9, frameon=False, ncols=2)
     ax.set_title(title, fontsize=10, pad=18)
+    fig.tight_layout()
+    return fig
+
+
+def _area_bars(areas: Sequence[str], series: dict[str, Sequence[float]], title: str) -> Figure:
+    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.6 * len(areas) * len(series)))
+    height = 0.8 / max(1, len(series))
+    for n, ((name, values), colour) in enumerate(zip(series.items(), [BLUE, RED], strict=False)):
+        ax.barh(
+            [y + n * height for y in range(len(areas))], values, height, color=colour, label=name
+        )
+    ax.set_yticks(range(len(areas)), [_wrap(a, 30) for a in areas])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Tỷ lệ điểm đạt (%)")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig
 

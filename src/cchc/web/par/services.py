@@ -314,6 +314,11 @@ def weak_criteria(
     return out
 
 
+def plan_section(assessment: Assessment) -> str:
+    """Where improvement tasks of an assessment are filed (the plan they belong to)."""
+    return f"Kế hoạch nâng cao Chỉ số CCHC {assessment.year + 1} – {assessment.unit.name}"[:200]
+
+
 @transaction.atomic
 def create_improvement_tasks(assessment: Assessment, items: list[dict], user) -> list[Task]:
     """Items reviewed by a person: {criterion, unit, action, deadline}; one task each."""
@@ -329,7 +334,7 @@ def create_improvement_tasks(assessment: Assessment, items: list[dict], user) ->
             kind=Task.Kind.TASK,
             report_to="Phòng Nội vụ",
             created_by=user,
-            section=f"Kế hoạch nâng cao Chỉ số CCHC {assessment.year + 1}",
+            section=plan_section(assessment),
         )
         audit(user, "par-plan", task, f"Nhiệm vụ nâng điểm tiêu chí {criterion.code}: {task}")
         tasks.append(task)

@@ -332,7 +332,10 @@ def weak_page(request, pk: int):
             )
             return redirect("par-weak", pk=assessment.pk)
     # every weak criterion once, the largest loss first, with a proposed task to review
-    proposals, seen = [], set()
+    planned = Task.objects.filter(section=services.plan_section(assessment)).select_related(
+        "unit", "criterion"
+    )
+    proposals, seen = [], set(planned.values_list("criterion_id", flat=True))
     for kind in ("best", "last_year", "maximum"):
         for criterion, lost in weak[kind]:
             if criterion.pk not in seen:
@@ -356,9 +359,7 @@ def weak_page(request, pk: int):
             "proposals": proposals[:15],
             "units": Unit.objects.all(),
             "deadline": deadline,
-            "planned": Task.objects.filter(
-                criterion__framework=assessment.framework, created_at__year__gte=assessment.year
-            ).select_related("unit", "criterion"),
+            "planned": planned,
             "council": _council(request.user),
         },
     )
