@@ -323,3 +323,10 @@ def test_the_index_report_exports_its_tables_to_excel(sample, login):
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
     ranking = list(book.worksheets[0].values)
     assert ranking[0][:2] == ("Hạng", "Đơn vị") and ranking[1][:2] == ("1/2", "UBND xã Phú Mỹ")
+
+
+def test_a_unit_without_any_assessment_is_told_so(deployment, login):
+    unit = Unit.objects.get(name="Phòng Tư pháp")
+    page = login("xem").get(f"/chi-so/don-vi/{unit.pk}/")
+    assert page.status_code == 200
+    assert "chưa được đánh giá theo bộ tiêu chí nào" in page.content.decode()

@@ -418,14 +418,10 @@ def _trend_series(unit: Unit):
 
 def unit_trend_page(request, pk: int):
     unit = get_object_or_404(Unit, pk=pk)
+    assessments = list(Assessment.objects.filter(unit=unit).select_related("framework"))
+    chart = charts.render(charts.trend(*_trend_series(unit)), "svg").decode() if assessments else ""
     return render(
-        request,
-        "par/trend.html",
-        {
-            "unit": unit,
-            "chart": charts.render(charts.trend(*_trend_series(unit)), "svg").decode(),
-            "assessments": Assessment.objects.filter(unit=unit).select_related("framework"),
-        },
+        request, "par/trend.html", {"unit": unit, "chart": chart, "assessments": assessments}
     )
 
 
