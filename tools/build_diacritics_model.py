@@ -8,9 +8,9 @@ Viet74K word list, VLSP 2013 text and place names was tried: no gain on the held
 slower decoding, so the model is built from the corpus alone.) Documents whose held-out key
 (`held_out(name)`) is true are left out, so `bench/repair.py` measures on text the model never saw.
 The model is: for each folded syllable, the marked forms seen with their counts; n-gram counts up
-to `--order` over lower-cased syllables (every number one token, `tokens.NUMBER`), read left to
-right and again right to left (the decoder combines both); 3+-grams rarer than `--min-count`
-pruned (`--min-count 2` halves the file but costs 0.06 points on a dev split).
+to `--order` over lower-cased syllables (every number one token, `tokens.NUMBER`), which serve
+the decoder reading left to right and right to left; 3+-grams rarer than `--min-count` pruned
+(`--min-count 2` halves the file but cost 0.06 points on a dev split).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cchc.parse.markup import to_lines  # noqa: E402
+from cchc.repair.diacritics import END, START  # noqa: E402
 from cchc.repair.tokens import NUMBER, training_sequences  # noqa: E402
 from cchc.text import canonical, fold, nfc  # noqa: E402
 
@@ -46,36 +47,39 @@ def corpus_texts(corpus: Path, split: str):
 
 def _count(sequences: list[list[int]], order: int, size: int, min_count: int):
     """n-gram tables of id sequences (keys packed as base-`size` numbers) and, per context, how
-    many different syllables follow it (for the Witten-Bell weight of backing off from it)."""
+    many different syllables follow it and how many precede it (for the Witten-Bell weight of
+    backing off from it, reading left to right and right to left)."""
     grams = [Counter() for _ in range(order)]
     for seq in sequences:
-        # n-grams start in the <s> padding, so the first syllables have a context and every
-        # context has a count.
-        ids = [0] * (order - 1) + seq
+        # The padding, <s> before and </s> after, gives the syllables at either end a context, and
+        # every context a count.
+        ids = [START] * (order - 1) + seq + [END] * (order - 1)
         for n in range(1, order + 1):
             counter = grams[n - 1]
             for i in range(len(ids) - n + 1):
                 counter[tuple(ids[i : i + n])] += 1
     followers: list[dict[int, int]] = [{} for _ in range(order)]
+    preceders: list[dict[int, int]] = [{} for _ in range(order)]
     packed = []
     for n, counter in enumerate(grams, start=1):
         table = {}
         for gram, count in counter.items():
             key = 0
-            for token in gram[:-1]:
+            for token in gram:
                 key = key * size + token
             if n > 1:
-                followers[n - 1][key] = followers[n - 1].get(key, 0) + 1
-            if n > 2 and count < min_count:
-                continue
-            table[key * size + gram[-1]] = count
+                before, after = key // size, key % size ** (n - 1)
+                followers[n - 1][before] = followers[n - 1].get(before, 0) + 1
+                preceders[n - 1][after] = preceders[n - 1].get(after, 0) + 1
+            if n <= 2 or count >= min_count:
+                table[key] = count
         packed.append(table)
-    return packed, followers
+    return packed, followers, preceders
 
 
 def build(texts, order: int, min_count: int = 2) -> dict:
     forms: dict[str, Counter] = {}
-    vocab: dict[str, int] = {"<s>": 0}
+    vocab: dict[str, int] = {"<s>": START, "</s>": END}
     sequences = []
     for text in texts:
         for seq in training_sequences(text):
@@ -86,10 +90,7 @@ def build(texts, order: int, min_count: int = 2) -> dict:
                     forms.setdefault(fold(syl), Counter())[syl] += 1
                 ids.append(vocab.setdefault(syl, len(vocab)))
             sequences.append(ids)
-    size = len(vocab)
-    grams, followers = _count(sequences, order, size, min_count)
-    # The same counts read right to left, for the decoder's second opinion.
-    back_grams, back_followers = _count([s[::-1] for s in sequences], order, size, min_count)
+    grams, followers, preceders = _count(sequences, order, len(vocab), min_count)
     words = [w for w, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
     candidates = {key: [w for w, _ in c.most_common()] for key, c in forms.items()}
     return {
@@ -98,8 +99,7 @@ def build(texts, order: int, min_count: int = 2) -> dict:
         "candidates": candidates,
         "grams": grams,
         "followers": followers,
-        "back_grams": back_grams,
-        "back_followers": back_followers,
+        "preceders": preceders,
     }
 
 

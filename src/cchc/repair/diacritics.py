@@ -33,6 +33,8 @@ BEAM_MARGIN = 6.0
 WITTEN_BELL = 0.7
 BACKOFF = math.log(0.4)
 _UNKNOWN = -1
+# Ids of the padding before and after each phrase.
+START, END = 0, 1
 # A list item at the start of a line: `a)`, `b)`, `đ)`.
 _LIST_ITEM = re.compile(r"^[ \t]*([^\W\d_])\)", re.MULTILINE)
 # Weight of the second pass's cache model (chosen on a dev split of the training documents), and
@@ -55,26 +57,33 @@ def _apply_case(word: str, form: str) -> str:
 
 
 class _Ngrams:
-    """The n-gram tables of one reading direction (left to right, or right to left)."""
+    """The n-gram model of one reading direction over the shared tables of counts: left to right
+    (P of a syllable given the ones before it), or right to left (given the ones after it)."""
 
-    def __init__(self, grams: list[dict[int, int]], followers: list[dict[int, int]], size: int):
+    def __init__(
+        self, grams: list[dict[int, int]], kinds: list[dict[int, int]], size: int, backward: bool
+    ):
         self.grams = grams
-        self.followers = followers
+        # Per context, how many different syllables come next in this direction.
+        self.kinds = kinds
+        self.backward = backward
         self.size = size
         self.order = len(grams)
+        self.start = (END if backward else START,) * (self.order - 1)
         self._ctx_cache: dict[tuple[int, ...], tuple] = {}
         self._floor = math.log(0.1 / sum(grams[0].values()))
         # Kneser-Ney: backed off to one syllable, what counts is how many different syllables it
-        # follows, not how often it occurs (`Ranh` is frequent, but only after `Cam`).
-        kinds = Counter(key % size for key in grams[1])
-        total = sum(kinds.values())
-        self._log_unigram = {key: math.log(count / total) for key, count in kinds.items()}
+        # comes after (before, right to left), not how often it occurs (`Ranh`: only after `Cam`).
+        neighbours = Counter(key // size if backward else key % size for key in grams[1])
+        total = sum(neighbours.values())
+        self._log_unigram = {key: math.log(n / total) for key, n in neighbours.items()}
 
     def _contexts(self, history: tuple[int, ...]) -> tuple[tuple, float, dict[int, float]]:
         """What scoring a syllable after `history` needs, computed once per history: every
-        candidate shares it. For each context length seen in training, longest first: (key, n-gram
-        table, cost of backing off to it, its count); the cost of backing off to single syllables;
-        the scores of the syllables met after `history` so far."""
+        candidate shares it. For each context length seen in training, longest first: (multiplier
+        and offset giving the n-gram's key from the syllable's id, n-gram table, cost of backing
+        off to it, its count); the cost of backing off to single syllables; the scores of the
+        syllables met after `history` so far."""
         found = self._ctx_cache.get(history)
         if found is not None:
             return found
@@ -82,7 +91,8 @@ class _Ngrams:
         size = self.size
         penalty = 0.0
         for n in range(len(history), 0, -1):
-            context = history[-n:]
+            # The tables read left to right: right to left, the context comes after the syllable.
+            context = history[: -n - 1 : -1] if self.backward else history[-n:]
             total = 0
             if _UNKNOWN not in context:
                 key = 0
@@ -90,10 +100,11 @@ class _Ngrams:
                     key = key * size + token
                 total = self.grams[n - 1].get(key, 0)
             if total:
-                out.append((key * size, self.grams[n], penalty, total))
+                shift = (size**n, key) if self.backward else (1, key * size)
+                out.append((*shift, self.grams[n], penalty, total))
                 # Witten-Bell: a context followed by few different syllables (`rà` → `soát`)
                 # leaves little room for an unseen one.
-                kinds = self.followers[n].get(key, 1)
+                kinds = self.kinds[n].get(key, 1)
                 penalty += WITTEN_BELL * math.log(kinds / (kinds + total))
             else:  # never seen: no n-gram to look up
                 penalty += BACKOFF
@@ -114,31 +125,30 @@ class _Ngrams:
     def _word_score(self, contexts: tuple, penalty: float, word: int) -> float:
         if word == _UNKNOWN:
             return self._floor
-        for base, table, cost, total in contexts:
-            count = table.get(base + word)
+        for multiplier, offset, table, cost, total in contexts:
+            count = table.get(word * multiplier + offset)
             if count:
                 return cost + math.log(count / max(total, count))
         return penalty + self._log_unigram.get(word, self._floor)
 
     def sequence_score(self, ids: list[int], start: int, stop: int) -> float:
         """log P of `ids[start:stop]` given the syllables before them."""
-        pad = (0,) * (self.order - 1)
         total = 0.0
         for i in range(start, stop):
-            history = (*pad, *ids[max(0, i - self.order + 1) : i])[1 - self.order :]
+            history = (*self.start, *ids[max(0, i - self.order + 1) : i])[1 - self.order :]
             total += self.score(history, ids[i])
         return total
 
     def search(self, options: list[list[tuple[str, int, float]]]) -> list[tuple[str, int, float]]:
         """The best option at each position, n-gram score plus channel score, by beam search."""
-        start = (0,) * (self.order - 1)
         # Each state keeps its path as (option, previous path): no copying per step.
-        beam: list[tuple[float, tuple[int, ...], tuple | None]] = [(0.0, start, None)]
+        beam: list[tuple[float, tuple[int, ...], tuple | None]] = [(0.0, self.start, None)]
+        known_contexts = self._ctx_cache
         for choices in options:
             best: dict[tuple[int, ...], tuple[float, tuple[int, ...], tuple | None]] = {}
-            top = -math.inf
+            floor = -math.inf  # best score so far less the margin
             for score, history, path in beam:
-                contexts, penalty, scores = self._contexts(history)
+                contexts, penalty, scores = known_contexts.get(history) or self._contexts(history)
                 rest = history[1:]
                 for option in choices:
                     wid = option[1]
@@ -146,14 +156,15 @@ class _Ngrams:
                     if word_score is None:
                         word_score = scores[wid] = self._word_score(contexts, penalty, wid)
                     new_score = score + option[2] + word_score
-                    if new_score < top - BEAM_MARGIN:
+                    if new_score < floor:
                         continue
-                    top = max(top, new_score)
+                    if new_score - BEAM_MARGIN > floor:
+                        floor = new_score - BEAM_MARGIN
                     new_history = (*rest, wid)
                     known = best.get(new_history)
                     if known is None or known[0] < new_score:
                         best[new_history] = (new_score, new_history, (option, path))
-            beam = [state for state in best.values() if state[0] >= top - BEAM_MARGIN]
+            beam = [state for state in best.values() if state[0] >= floor]
             if len(beam) > BEAM:
                 beam = heapq.nlargest(BEAM, beam, key=lambda s: s[0])
         chosen: list[tuple[str, int, float]] = []
@@ -171,8 +182,8 @@ class DiacriticModel:
         self.ids = {w: i for i, w in enumerate(self.words)}
         self.candidates: dict[str, list[str]] = data["candidates"]
         size = len(self.words)
-        self.forward = _Ngrams(data["grams"], data["followers"], size)
-        self.backward = _Ngrams(data["back_grams"], data["back_followers"], size)
+        self.forward = _Ngrams(data["grams"], data["followers"], size, backward=False)
+        self.backward = _Ngrams(data["grams"], data["preceders"], size, backward=True)
 
     @classmethod
     def load(cls, blob: bytes | None = None) -> DiacriticModel:

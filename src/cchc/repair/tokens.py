@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 # A syllable: letters only. A phrase is a run of syllables, numbers and commas separated by spaces
-# (a comma is a token of the model: `các xã, phường`; every number is one token, `NUMBER`:
-# `diện tích 120 ha`, `ngày 15 tháng 3`); anything else ends it.
+# or a slash (a comma is a token of the model: `các xã, phường`; every number is one token,
+# `NUMBER`: `diện tích 120 ha`, `ngày 15 tháng 3`; `đồng/ha`); anything else ends it.
 SYLLABLE = re.compile(r"[^\W\d_]+")
 NUMBER = "0"
 _WORD = r"(?:[^\W\d_]+|\d+(?:[.,]\d+)*(?!\w))"
 ITEM = re.compile(_WORD + "|,")
 # Hard-wrapped lines continue the phrase; a blank line ends it.
-PHRASE = re.compile(_WORD + r"(?:(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)" + _WORD + ")*")
+PHRASE = re.compile(_WORD + r"(?:(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*|[ \t]+|/)" + _WORD + ")*")
 
 
 def phrases(text: str):
