@@ -82,6 +82,12 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["direction", "-date", "-id"]),
             models.Index(fields=["year", "-date", "-id"]),
+            models.Index(fields=["incoming_number"]),  # the next số đến without a table scan
+            # what search reads of each match (facets, filters, date order): see search.py
+            models.Index(
+                fields=["id", "type", "year", "direction", "issuer", "date"],
+                name="documents_search_facets",
+            ),
         ]
         verbose_name = "văn bản"
         verbose_name_plural = "văn bản"

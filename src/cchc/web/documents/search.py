@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -144,9 +146,10 @@ def search(
         if filters.get(name):
             where.append(f"d.{name} = %s")
             params.append(filters[name])
-    base = (
-        f"FROM ({match_sql}) m JOIN documents_document d ON d.id = m.id WHERE {' AND '.join(where)}"
-    )
+    table = "documents_document d"
+    if not postgres:  # each match's few short fields from a covering index, not from its row
+        table += " INDEXED BY documents_search_facets"  # (which holds the text and the parse)
+    base = f"FROM ({match_sql}) m JOIN {table} ON d.id = m.id WHERE {' AND '.join(where)}"
     sort = best if order == "relevance" else "d.date DESC NULLS LAST, d.id DESC"
     if not postgres and order != "relevance":
         sort = "d.date IS NULL, d.date DESC, d.id DESC"
@@ -157,31 +160,37 @@ def search(
             [*all_params, per_page, (page - 1) * per_page],
         )
         ids = [row[0] for row in cur.fetchall()]
-        cur.execute(f"SELECT COUNT(*) {base}", all_params)
-        total = cur.fetchone()[0]
-        counts: dict[str, list[tuple[str, int]]] = {}
-        if facets and total:
-            for name in FACETS:
-                cur.execute(
-                    f"SELECT d.{name}, COUNT(*) AS n {base} GROUP BY d.{name} "
-                    "ORDER BY n DESC LIMIT 12",
-                    all_params,
-                )
-                counts[name] = [
-                    (value, n) for value, n in cur.fetchall() if value not in ("", None)
-                ]
+        # One pass over the matches gives the total and every facet (a query per facet read
+        # each matching row five times): counts per combination of the facet fields.
+        columns = ", ".join(f"d.{name}" for name in FACETS)
+        cur.execute(f"SELECT {columns}, COUNT(*) {base} GROUP BY {columns}", all_params)
+        combinations = cur.fetchall()
+    total = sum(row[-1] for row in combinations)
+    counts: dict[str, list[tuple[str, int]]] = {}
+    if facets and total:
+        for i, name in enumerate(FACETS):
+            per_value: Counter = Counter()
+            for row in combinations:
+                per_value[row[i]] += row[-1]
+            # the 12 most frequent, blanks left out; equal counts in descending order of the
+            # values (NULL last), as SQLite's ORDER BY n DESC after GROUP BY gave them
+            top = sorted(
+                per_value.items(), key=lambda vn: (vn[1], vn[0] is not None, vn[0]), reverse=True
+            )
+            counts[name] = [(value, n) for value, n in top[:12] if value not in ("", None)]
     return Results(total=total, ids=ids, facets=counts)
 
 
 def snippet(text: str, query: Query, width: int = SNIPPET_CHARS) -> str:
     """HTML: a window of `text` around the first match, every match inside it in <mark>."""
-    folded = fold(text)
     pattern = query.highlight_pattern()
-    first = query.phrase_pattern().search(folded) or pattern.search(folded)
+    folded, whole, first = _first_match(text, query, pattern)
     start = max(0, (first.start() if first else 0) - width // 3)
+    if not whole:
+        folded, _ = _fold_more(text, folded, start + width + 20)
     if start:
-        space = folded.find(" ", start)
-        start = space + 1 if 0 <= space < start + 20 else start
+        space = folded.find(" ", start, start + 20)
+        start = space + 1 if space >= 0 else start
     end = min(len(text), start + width)
     out, pos = [], start
     for m in pattern.finditer(folded, start, end):
@@ -191,3 +200,43 @@ def snippet(text: str, query: Query, width: int = SNIPPET_CHARS) -> str:
     out.append(html.escape(text[pos:end]))
     body = re.sub(r"\s+", " ", "".join(out)).strip()
     return ("… " if start else "") + body + (" …" if end < len(text) else "")
+
+
+# A character no match can contain (matches are query words and the spaces and , . ; : - between
+# them): no match crosses a cut made just after one.
+_OUTSIDE = re.compile(r"[^\w\s,.;:-]")
+
+
+def _first_match(
+    text: str, query: Query, pattern: re.Pattern
+) -> tuple[str, bool, re.Match | None]:
+    """The first match of the whole query as a phrase, else of any term, in `fold(text)`, and
+    the folded text up to there. Folding a long document costs milliseconds, and most first
+    matches are near the top, so the text is folded a piece at a time until the phrase turns up;
+    `fold` gives one character for one, so the folded pieces line up with the text. Also says
+    whether the folded text is the whole of it."""
+    phrase = query.phrase_pattern()
+    folded, searched = "", 0
+    while True:
+        folded, whole = _fold_more(text, folded, max(4096, 4 * len(folded)))
+        if m := phrase.search(folded, searched):
+            return folded, whole, m
+        if whole:
+            return folded, whole, pattern.search(folded)
+        searched = len(folded)
+
+
+def _fold_more(text: str, folded: str, at_least: int) -> tuple[str, bool]:
+    """`folded` (a prefix of `fold(text)` that ends just after an _OUTSIDE character) extended to
+    at least `at_least` characters, again cut just after such a character; and whether it is
+    the whole `fold(text)`."""
+    if len(folded) >= at_least or len(folded) == len(text):
+        return folded, len(folded) == len(text)
+    if not folded and not unicodedata.is_normalized("NFC", text):
+        return fold(text), True  # pieces of a text that is not NFC need not fold as the whole
+    stop = _OUTSIDE.search(text, at_least - 1)
+    cut = stop.end() if stop else len(text)
+    more = folded + fold(text[len(folded) : cut])
+    if len(more) != cut or not (cut == len(text) or _OUTSIDE.match(more, cut - 1)):
+        return fold(text), True
+    return more, cut == len(text)

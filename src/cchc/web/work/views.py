@@ -32,6 +32,18 @@ COLUMNS = [
     ("done", "Hoàn thành"),
 ]
 
+# Document fields a task card does not show, and the bulk of a document's row.
+DOCUMENT_BULK = (
+    "text",
+    "machine",
+    "sections",
+    "bases",
+    "recipients",
+    "distribution",
+    "quality",
+    "warnings",
+)
+
 
 def board(request):
     """A unit's tasks by column; overdue and due-soon first. Leaders pick any unit."""
@@ -41,7 +53,13 @@ def board(request):
         unit = None
     elif chosen.isdigit():
         unit = get_object_or_404(Unit, pk=int(chosen))
-    tasks = Task.objects.select_related("unit", "document").exclude(collective=True)
+    # the cards show neither the parse kept in JSON nor the document's text: not reading them
+    # is most of the page's time on a large registry
+    tasks = (
+        Task.objects.select_related("unit", "document")
+        .exclude(collective=True)
+        .defer("machine", *(f"document__{name}" for name in DOCUMENT_BULK))
+    )
     if unit is not None:
         tasks = tasks.filter(unit=unit)
     columns: dict[str, list[Task]] = {key: [] for key, _ in COLUMNS}
