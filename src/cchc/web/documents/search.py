@@ -19,6 +19,7 @@ from django.db import connection
 from cchc.text import fold
 
 _TOKEN = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _QUOTED = re.compile(r'"([^"]*)"')
 SNIPPET_CHARS = 220
 
@@ -85,7 +86,9 @@ def index_document(doc, previous: str | None = None) -> None:
                 "INSERT INTO documents_search (document_id, vector) "
                 "VALUES (%s, to_tsvector('simple', %s)) "
                 "ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector",
-                [doc.pk, text],
+                # words only: PostgreSQL's parser would read `412/ubnd-nv` as a path and a
+                # hyphenated word, where FTS5 and the query see the words 412, ubnd, nv
+                [doc.pk, _NOT_WORD.sub(" ", text)],
             )
             return
         if previous is not None:
