@@ -115,27 +115,40 @@ def write_xlsx(tables: list[Table], target: Target, title: str | None = None) ->
     """One sheet per table: the bold header on row 1 (frozen), then the rows, numbers kept as
     numbers, columns as wide as their content. `title` becomes the workbook's title property."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    # Write-only: rows stream to the file instead of living as cell objects (a table of every
+    # commune of the country is 3,300 rows), so widths are worked out from the data first.
+    book = Workbook(write_only=True)
     if title:
         book.properties.title = title
     used: set[str] = set()
+    bold = Font(bold=True)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for index, table in enumerate(tables, 1):
         sheet = book.create_sheet(_sheet_name(table.title or f"Bảng {index}", used))
-        sheet.append(table.header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        longest = [len(str(name)) if name is not None else 0 for name in table.header]
+        for row in table.rows:
+            for column, value in enumerate(row):
+                if value is not None:
+                    if column < len(longest):
+                        longest[column] = max(longest[column], len(str(value)))
+                    else:
+                        longest.append(len(str(value)))
+        for column, length in enumerate(longest, 1):
+            width = min(max(length + 2, 6), 60)
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
+        header = []
+        for name in table.header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font, cell.alignment = bold, centred
+            header.append(cell)
+        sheet.append(header)
         for row in table.rows:
             sheet.append(list(row))
-        sheet.freeze_panes = "A2"
-        for column, cells in enumerate(sheet.iter_cols(), 1):
-            longest = max((len(str(c.value)) for c in cells if c.value is not None), default=0)
-            width = min(max(longest + 2, 6), 60)
-            sheet.column_dimensions[get_column_letter(column)].width = width
     if not tables:
         book.create_sheet("Bảng 1")
     book.save(target)
@@ -327,6 +340,7 @@ def _title(doc: Document, draft: Draft) -> None:
 
 def _body(doc: Document, blocks: list[Block]) -> None:
     counters = [0, 0]
+    previous: Block | None = None
     for block in blocks:
         if isinstance(block, Heading):
             _heading(doc, block, counters)
@@ -334,9 +348,19 @@ def _body(doc: Document, blocks: list[Block]) -> None:
             for text in block.text.split("\n"):
                 _body_para(doc, text)
         elif isinstance(block, Table):
-            _table(doc, block)
+            # A table right under a heading of the same words needs no caption repeating it.
+            repeated = isinstance(previous, Heading) and _same_words(previous.text, block.title)
+            _table(doc, block, caption=not repeated)
         else:
             raise TypeError(f"không biết trình bày khối {type(block).__name__}")
+        previous = block
+
+
+def _same_words(heading: str, title: str | None) -> bool:
+    def words(text: str) -> str:
+        return " ".join(_LABEL.sub("", text.strip()).casefold().split())
+
+    return title is not None and words(heading) == words(title)
 
 
 def _body_para(doc: Document, text: str, bold: bool = False, italic: bool = False) -> DocxParagraph:
@@ -365,8 +389,8 @@ def _heading(doc: Document, heading: Heading, counters: list[int]) -> None:
         paragraph.paragraph_format.space_before = Pt(6)
 
 
-def _table(doc: Document, table: Table) -> None:
-    if table.title:
+def _table(doc: Document, table: Table, caption: bool = True) -> None:
+    if table.title and caption:
         caption = _para(doc, table.title, BODY_PT - 1, bold=True, after=4)
         caption.paragraph_format.space_before = Pt(6)
         caption.paragraph_format.keep_with_next = True
@@ -375,10 +399,16 @@ def _table(doc: Document, table: Table) -> None:
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    for row_index, values in enumerate([table.header, *table.rows]):
-        row = grid.rows[row_index]
+    # One pass over the rows: `grid.rows[i]` walks the table from its start each time, which
+    # made a table of 3,300 rows take minutes.
+    for row_index, (row, values) in enumerate(
+        zip(grid.rows, [table.header, *table.rows], strict=True)
+    ):
+        cells = row.cells
+        keep = OxmlElement("w:cantSplit")  # a row is not broken across two pages
+        row._tr.get_or_add_trPr().append(keep)
         for column, value in enumerate(values[: len(table.header)]):
-            cell = row.cells[column]
+            cell = cells[column]
             cell.width = Cm(widths[column])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             number = isinstance(value, int | float) and not isinstance(value, bool)

@@ -6,15 +6,17 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from cchc.extract.calendar import report_period
+from cchc.par.scoring import Layout, losses
 from cchc.reports.drafts import Draft, Heading, Paragraph, Table, write_docx, write_xlsx
 from cchc.web.accounts.models import Unit
 from cchc.web.par import services
+from cchc.web.par.models import Level
 from cchc.web.work.models import Task
 
 PERIODS = {
@@ -26,6 +28,7 @@ PERIODS = {
     "9M": "9 tháng",
     "Y": "năm",
 }
+NEXT = {"Q1": "Q2", "Q2": "Q3", "Q3": "Q4", "Q4": "Q1", "H1": "9M", "9M": "Y", "Y": "Y"}
 RECIPIENTS = [
     "UBND tỉnh (báo cáo)",
     "Sở Nội vụ",
@@ -50,8 +53,39 @@ def _issuer() -> tuple[str, str]:
     return printed, place
 
 
+def _authority() -> str:
+    """The deployment's authority as a sentence names it: "Ủy ban nhân dân thị xã An Phú"."""
+    own = Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("pk").first()
+    return re.sub(r"^UBND\b", "Ủy ban nhân dân", own.name) if own else "Ủy ban nhân dân"
+
+
 def _vn(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+def _dec(x: float, places: int = 2, sign: bool = False) -> str:
+    """A number as Vietnamese prints it: decimal comma, no trailing zeros ("84,38", "+1,5")."""
+    text = f"{x:{'+' if sign else ''}.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _sentence(text: str) -> str:
+    """A task's action as a table entry: first letter capitalised, no trailing punctuation."""
+    text = text.strip().rstrip(".;,")
+    return text[:1].upper() + text[1:]
+
+
+def _cited(document) -> str:
+    """How a report cites the document that assigned a task: "Kế hoạch số 18/KH-UBND ngày
+    05/01/2026"."""
+    if document is None:
+        return ""
+    if not document.number:
+        return str(document)
+    text = f"{document.type} số {document.number}".strip()
+    return f"{text} ngày {_vn(document.date)}" if document.date else text
 
 
 def _draft(title: str, symbol: str, body: list, signer_title: str = "CHỦ TỊCH") -> Draft:
@@ -112,76 +146,116 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
 
     header = ["Tổng số", "Hoàn thành", "Đúng hạn", "Quá hạn"]
     unit_table = Table(
-        title="Kết quả theo đơn vị",
+        title="Kết quả thực hiện nhiệm vụ theo đơn vị",
         header=["STT", "Đơn vị", *header],
         rows=[
             [n, name, *counts(group)] for n, (name, group) in enumerate(sorted(by_unit.items()), 1)
         ],
     )
     area_table = Table(
-        title="Kết quả theo lĩnh vực cải cách",
+        title="Kết quả thực hiện nhiệm vụ theo lĩnh vực",
         header=["STT", "Lĩnh vực", *header],
         rows=[
             [n, name, *counts(group)] for n, (name, group) in enumerate(sorted(by_area.items()), 1)
         ],
     )
+    # A task given to many units at once (fanned out from one line of a plan) is one row,
+    # with the units that have not finished it.
+    late_groups: dict[tuple, list[Task]] = defaultdict(list)
+    for t in overdue:
+        late_groups[(t.action.strip(), t.deadline, t.document_id)].append(t)
     late_table = Table(
-        title="Nhiệm vụ quá hạn",
-        header=["STT", "Nhiệm vụ", "Đơn vị", "Hạn", "Văn bản giao"],
+        title="Nhiệm vụ quá hạn chưa hoàn thành",
+        header=["STT", "Nhiệm vụ", "Văn bản giao", "Thời hạn", "Đơn vị chưa hoàn thành"],
         rows=[
             [
                 n,
-                t.action[:200],
-                t.unit.name if t.unit else t.lead_text,
-                _vn(t.deadline),
-                str(t.document) if t.document else "",
+                _sentence(action[:300]),
+                _cited(group[0].document),
+                _vn(deadline),
+                ", ".join(
+                    sorted(t.unit.name if t.unit else (t.lead_text or "chưa giao") for t in group)
+                ),
             ]
-            for n, t in enumerate(overdue, 1)
+            for n, ((action, deadline, _doc), group) in enumerate(late_groups.items(), 1)
         ],
     )
     evidence_table = Table(
         title="Minh chứng kết quả",
-        header=["STT", "Nhiệm vụ đã hoàn thành", "Đơn vị", "Minh chứng"],
+        header=["STT", "Nhiệm vụ đã hoàn thành", "Đơn vị", "Ngày hoàn thành", "Minh chứng"],
         rows=[
             [
                 n,
-                t.action[:160],
-                t.unit.name if t.unit else "",
+                _sentence(t.action[:200]),
+                t.unit.name if t.unit else t.lead_text,
+                _vn(timezone.localdate(t.completed_at)) if t.completed_at else "",
                 "; ".join(e.name for e in t.evidence.all()) or "(chưa có minh chứng)",
             ]
             for n, t in enumerate(done, 1)
         ],
     )
-    rate = f"{100 * len(on_time) / len(done):.1f}%" if done else "—"
+    following = report_period(year + (period in ("Q4", "Y")), NEXT[period])
+    next_from = end + timedelta(days=1)
+    next_to = date.fromisoformat(following["data_to"])
+    coming = (
+        Task.objects.exclude(collective=True)
+        .exclude(status=Task.Status.DONE)
+        .filter(deadline__range=(next_from, next_to))
+        .count()
+    )
+    authority = _authority()
+    rate = f"{_dec(100 * len(on_time) / len(done), 1)}%" if done else ""
+    if done:
+        finished = (
+            f"đã hoàn thành {len(done)} nhiệm vụ ({len(on_time)} nhiệm vụ đúng hạn, "
+            f"đạt tỷ lệ {rate}; {len(done) - len(on_time)} nhiệm vụ hoàn thành sau hạn)"
+        )
+    else:
+        finished = "chưa có nhiệm vụ nào được báo cáo hoàn thành"
+    linked = any(t.criterion_id for t in tasks)
     body = [
-        Heading("I. TÌNH HÌNH TRIỂN KHAI", 1),
         Paragraph(
-            f"Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính {label}; số liệu tính từ "
-            f"ngày {_vn(start)} đến ngày {_vn(end)} (chế độ báo cáo định kỳ theo Nghị định "
-            f"09/2019/NĐ-CP)."
+            f"Thực hiện chế độ báo cáo định kỳ theo Nghị định số 09/2019/NĐ-CP ngày 24/01/2019 "
+            f"của Chính phủ, {authority} báo cáo kết quả thực hiện công tác cải cách hành chính "
+            f"{label} (số liệu tính từ ngày {_vn(start)} đến ngày {_vn(end)}) như sau:"
         ),
-        Heading("II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", 1),
+        Heading("KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", 1),
         Paragraph(
-            f"Trong kỳ có {len(tasks)} nhiệm vụ đến hạn hoặc hoàn thành; đã hoàn thành "
-            f"{len(done)} nhiệm vụ, trong đó {len(on_time)} nhiệm vụ đúng hạn (tỷ lệ {rate}); "
-            f"{len(overdue)} nhiệm vụ quá hạn chưa hoàn thành."
+            f"Trong kỳ báo cáo có {len(tasks)} nhiệm vụ đến hạn hoặc đã hoàn thành; {finished}; "
+            f"{len(overdue)} nhiệm vụ đã quá hạn nhưng chưa hoàn thành."
         ),
-        Heading("1. Kết quả theo đơn vị", 2),
+        Heading("Kết quả theo đơn vị", 2),
         unit_table,
-        Heading("2. Kết quả theo lĩnh vực cải cách", 2),
-        area_table,
-        Heading("3. Nhiệm vụ quá hạn", 2),
-        late_table if overdue else Paragraph("Không có nhiệm vụ quá hạn."),
-        Heading("4. Minh chứng", 2),
+        Heading("Kết quả theo lĩnh vực cải cách", 2),
+        area_table
+        if linked
+        else Paragraph(
+            "Các nhiệm vụ trong kỳ chưa được gắn với tiêu chí, lĩnh vực của Bộ chỉ số cải cách "
+            "hành chính nên chưa tổng hợp được theo lĩnh vực."
+        ),
+        Heading("Kết quả và minh chứng các nhiệm vụ đã hoàn thành", 2),
         evidence_table if done else Paragraph("Chưa có nhiệm vụ hoàn thành trong kỳ."),
-        Heading("III. NHIỆM VỤ TRỌNG TÂM KỲ TỚI", 1),
+        Heading("TỒN TẠI, HẠN CHẾ", 1),
         Paragraph(
-            "Tiếp tục thực hiện các nhiệm vụ chưa hoàn thành, tập trung khắc phục các "
-            "nhiệm vụ quá hạn nêu tại mục II.3."
+            f"Còn {len(overdue)} nhiệm vụ quá hạn chưa hoàn thành, cụ thể như sau:"
+            if overdue
+            else "Không có nhiệm vụ quá hạn."
+        ),
+        *([late_table] if overdue else []),
+        Heading("NHIỆM VỤ TRỌNG TÂM KỲ TỚI", 1),
+        Paragraph(
+            (
+                "Các cơ quan, đơn vị khẩn trương hoàn thành các nhiệm vụ quá hạn nêu tại mục II; "
+                if overdue
+                else "Các cơ quan, đơn vị "
+            )
+            + f"tập trung thực hiện {coming} nhiệm vụ có thời hạn từ ngày {_vn(next_from)} đến "
+            f"ngày {_vn(next_to)} theo kế hoạch cải cách hành chính đã ban hành."
         ),
     ]
     title = f"Kết quả thực hiện công tác cải cách hành chính {label}"
-    return _draft(title, "BC-UBND", body), [unit_table, area_table, late_table, evidence_table]
+    tables = [unit_table, area_table, late_table, evidence_table]
+    return _draft(title, "BC-UBND", body), tables
 
 
 def index_report(stored, year: int, user=None) -> tuple[Draft, list[Table]]:
@@ -189,50 +263,96 @@ def index_report(stored, year: int, user=None) -> tuple[Draft, list[Table]]:
     rows = services.ranking(stored, year)
     areas = list(stored.criteria.filter(depth=0))
     ranking_table = Table(
-        title="Xếp hạng",
-        header=["Hạng", "Đơn vị", "Điểm đạt", "Chỉ số (%)", "So với năm trước"],
+        title="Kết quả xếp hạng",
+        header=[
+            "Hạng",
+            "Đơn vị",
+            "Điểm tự đánh giá",
+            "Điểm đạt (sau thẩm định)",
+            "Chỉ số (%)",
+            "Tăng, giảm so với năm trước (%)",
+        ],
         rows=[
             [
                 f"{r.place}/{r.count}",
                 r.assessment.unit.name,
+                float(r.assessment.self_total),
                 r.result.total,
                 r.index,
-                "" if r.change is None else f"{r.change:+.2f}",
+                "" if r.change is None else _dec(r.change, sign=True),
             ]
             for r in rows
         ],
     )
     area_table = Table(
-        title="Điểm theo lĩnh vực",
-        header=["Đơn vị", *[f"{a.code}. {a.name} ({a.max_points:g})" for a in areas]],
+        title="Điểm đạt theo từng lĩnh vực",
+        header=[
+            "Đơn vị",
+            *[f"{a.code}. {a.name} ({_dec(float(a.max_points))})" for a in areas],
+            f"Tổng ({_dec(float(stored.max_total))})",
+        ],
         rows=[
-            [r.assessment.unit.name, *[r.result.areas.get(a.code, 0) for a in areas]] for r in rows
+            [
+                r.assessment.unit.name,
+                *[r.result.areas.get(a.code, 0) for a in areas],
+                r.result.total,
+            ]
+            for r in rows
         ],
     )
+    # Each unit's largest losses against the maximum, from the scores the ranking loaded
+    # (what `services.weak_criteria(...)["maximum"]` gives, without a ranking per unit).
+    layout = Layout.of(services.to_core(stored))
+    leaves = {c.code: c for c in stored.criteria.filter(is_leaf=True)}
     weak_rows = []
     for r in rows:
-        for criterion, lost in services.weak_criteria(r.assessment, top=3)["maximum"]:
-            weak_rows.append([r.assessment.unit.name, f"{criterion.code}. {criterion.name}", lost])
+        for code, lost in losses(layout, r.values, layout.leaf_max, 3):
+            criterion = leaves[code]
+            weak_rows.append(
+                [
+                    len(weak_rows) + 1,
+                    r.assessment.unit.name,
+                    f"{criterion.code}. {criterion.name}",
+                    float(criterion.max_points),
+                    round(float(criterion.max_points) - lost, 2),
+                    lost,
+                ]
+            )
     weak_table = Table(
-        title="Tiêu chí mất điểm nhiều nhất",
-        header=["Đơn vị", "Tiêu chí", "Điểm bị mất"],
+        title="Tiêu chí thành phần mất điểm nhiều nhất của từng đơn vị",
+        header=["STT", "Đơn vị", "Tiêu chí thành phần", "Điểm tối đa", "Điểm đạt", "Điểm bị mất"],
         rows=weak_rows,
     )
-    best = rows[0] if rows else None
+    authority = _authority()
+    level = dict(Level.choices).get(stored.level, "").lower()
+    if rows:
+        indices = [r.index for r in rows]
+        best, worst = rows[0], rows[-1]
+        results = (
+            f"Chỉ số trung bình đạt {_dec(sum(indices) / len(indices))}%; đơn vị dẫn đầu là "
+            f"{best.assessment.unit.name} ({_dec(best.index)}%), đơn vị xếp cuối là "
+            f"{worst.assessment.unit.name} ({_dec(worst.index)}%); "
+            f"{sum(i >= 80 for i in indices)} đơn vị đạt từ 80% trở lên, "
+            f"{sum(i < 70 for i in indices)} đơn vị dưới 70%."
+        )
+    else:
+        results = "Chưa có đơn vị nào được chấm điểm."
+    source = f" ({stored.source})" if stored.source else ""
     body = [
-        Heading("I. KẾT QUẢ CHUNG", 1),
         Paragraph(
-            f"Áp dụng {stored.name} ({stored.source or 'nguồn chưa ghi'}); {len(rows)} đơn vị "
-            f"được đánh giá năm {year}."
-            + (f" Đơn vị dẫn đầu: {best.assessment.unit.name} ({best.index:.2f}%)." if best else "")
+            f"{authority} báo cáo kết quả xác định Chỉ số cải cách hành chính năm {year} của "
+            f"{len(rows)} đơn vị ({level}) theo {stored.name}{source} như sau:"
         ),
-        Heading("1. Xếp hạng", 2),
+        Heading("KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", 1),
+        Paragraph(results),
+        Heading("Kết quả xếp hạng", 2),
         ranking_table,
-        Heading("2. Điểm theo lĩnh vực", 2),
+        Heading("Điểm đạt theo từng lĩnh vực", 2),
         area_table,
-        Heading("II. NHỮNG TIÊU CHÍ CÒN HẠN CHẾ", 1),
+        Heading("NHỮNG TIÊU CHÍ CÒN HẠN CHẾ, BỊ MẤT ĐIỂM", 1),
+        Paragraph("Các tiêu chí thành phần mỗi đơn vị bị mất nhiều điểm nhất so với điểm tối đa:"),
         weak_table,
-        Heading("III. GIẢI PHÁP", 1),
+        Heading(f"NHIỆM VỤ, GIẢI PHÁP NÂNG CAO CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year + 1}", 1),
         Paragraph(
             "Các đơn vị xây dựng kế hoạch nâng cao chỉ số, xác định rõ nhiệm vụ, đơn vị "
             "chịu trách nhiệm và thời hạn khắc phục đối với từng tiêu chí bị mất điểm."

@@ -3,11 +3,13 @@ publish, rank, find weak criteria, turn them into tasks, follow commitments."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import FloatField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from cchc.par import framework as core
@@ -242,13 +244,20 @@ def values_of(assessments) -> dict[int, dict[str, float]]:
             "pk", "code"
         )
     )
-    rows = Score.objects.filter(assessment__in=list(out)).values_list(
-        "assessment_id", "criterion_id", "self_points", "appraised_points"
+    # The final points as floats in SQL: the appraised points where the council set them, else
+    # the unit's, read straight from the cursor. Decimals through the ORM's per-row converters
+    # were most of the time for 330,000 scores, only to be turned back into floats.
+    final = Cast(Coalesce("appraised_points", "self_points"), FloatField())
+    query = Score.objects.filter(assessment__in=list(out)).values_list(
+        "assessment_id", "criterion_id", final
     )
-    for assessment_id, criterion_id, claimed, appraised in rows.iterator(chunk_size=20000):
-        points = appraised if appraised is not None else claimed
-        if points is not None:
-            out[assessment_id][codes[criterion_id]] = float(points)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            for assessment_id, criterion_id, points in rows:
+                if points is not None:
+                    out[assessment_id][codes[criterion_id]] = float(points)
     return out
 
 
@@ -260,6 +269,7 @@ class RankRow:
     result: Result
     index: float
     change: float | None  # index points against last year, None without last year
+    values: dict[str, float] = field(default_factory=dict, repr=False)  # final points per leaf
 
 
 def ranking(stored: Framework, year: int, published_only: bool = False) -> list[RankRow]:
@@ -273,11 +283,11 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
     values = values_of(assessments)
     results = {a.pk: score(layout, str(a.pk), values[a.pk]) for a in assessments}
     last = {  # last year's index, on last year's own maximum
-        a.unit_id: float(a.final_total) * 100 / float(a.framework.max_total)
-        for a in Assessment.objects.filter(
+        unit_id: float(total) * 100 / float(maximum)
+        for unit_id, total, maximum in Assessment.objects.filter(
             framework__level=stored.level, year=year - 1
-        ).select_related("framework")
-        if a.framework.max_total
+        ).values_list("unit_id", "final_total", "framework__max_total")
+        if maximum
     }
     by_id = {a.pk: a for a in assessments}
     rows = []
@@ -286,7 +296,9 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
         index = result.index(layout)
         previous = last.get(a.unit_id)
         change = round(index - previous, 2) if previous is not None else None
-        rows.append(RankRow(place, len(assessments), a, result, round(index, 2), change))
+        rows.append(
+            RankRow(place, len(assessments), a, result, round(index, 2), change, values[a.pk])
+        )
     return rows
 
 
