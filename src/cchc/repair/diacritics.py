@@ -181,6 +181,7 @@ class DiacriticModel:
         self.words: list[str] = data["words"]
         self.ids = {w: i for i, w in enumerate(self.words)}
         self.candidates: dict[str, list[str]] = data["candidates"]
+        self._known_options: dict[str, list[tuple[str, int, float]]] = {}
         size = len(self.words)
         self.forward = _Ngrams(data["grams"], data["followers"], size, backward=False)
         self.backward = _Ngrams(data["grams"], data["preceders"], size, backward=True)
@@ -227,11 +228,18 @@ class DiacriticModel:
     def _options(self, word: str) -> list[tuple[str, int, float]]:
         """(marked form, id, channel log-probability) for one syllable of unmarked text."""
         lower = word.lower()
+        found = self._known_options.get(lower)
+        if found is not None:
+            return found
         key = fold(lower)
         forms = self.candidates.get(key)
         if key != lower or not forms:  # already marked, or unknown: keep it, use it as context
-            return [(lower, self.ids.get(lower, _UNKNOWN), 0.0)]
-        return [(f, self.ids[f], 0.0) for f in forms[:8]]
+            found = [(lower, self.ids.get(lower, _UNKNOWN), 0.0)]
+        else:
+            found = [(f, self.ids[f], 0.0) for f in forms[:8]]
+        if len(self._known_options) < 100_000:
+            self._known_options[lower] = found
+        return found
 
     def _ocr_options(self, word: str) -> list[tuple[str, int, float]]:
         """For Vietnamese OCR output: the printed form is likely, other marks of the same letters
