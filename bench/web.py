@@ -333,8 +333,9 @@ def time_ingest(count: int, templates: list[tuple[str, str]]) -> tuple[float, in
 
     done, jobs = 0, []
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as workdir:
-        # copies far beyond the built set: new numbers and dates, new content
-        paths = [write_copy(5_000_000 + i, templates, workdir) for i in range(count)]
+        # copies of round 3000 on: another number and date shift than any built copy
+        first = 3000 * len(templates)
+        paths = [write_copy(first + i, templates, workdir) for i in range(count)]
         began = time.perf_counter()
         for path in paths:
             job = ingest_file(path)
