@@ -18,7 +18,28 @@ from cchc import errors, external
 
 DEFAULT_DPI = 300
 MAX_PAGES = 500
-MAX_PIXELS = 120_000_000  # Pillow's decompression-bomb guard, per page
+# Pixels of one page image, scanned or rendered: an A3 page at 600 dpi is ~70 million, an A0 at
+# 300 dpi ~140 million. More is a decompression bomb (a small PNG that inflates to gigabytes, a
+# PDF page of 5 x 5 m or with a 50,000-pixel image). Pillow itself only refuses beyond twice its
+# MAX_IMAGE_PIXELS (below that it warns), so the size is checked here before any decoding.
+MAX_PIXELS = 120_000_000
+# Scanned PDF pages are rendered at the resolution of their image, never above this, and lower
+# when the page is so large that MAX_PIXELS would be passed.
+MAX_DPI = 600
+MIN_DPI = 70  # below this Tesseract reads nothing: the page is refused instead
+# An image embedded in a scanned PDF page is decoded whole when the page is rendered, however
+# small the page: 4x MAX_PIXELS (an A0 sheet scanned at 400 dpi) and no more.
+MAX_EMBEDDED_PIXELS = 4 * MAX_PIXELS
+
+
+def check_embedded_image(path: Path, page: int, width: int, height: int) -> None:
+    """Refuse a scanned page whose image would inflate past MAX_EMBEDDED_PIXELS."""
+    if width * height > MAX_EMBEDDED_PIXELS:
+        raise errors.FileTooLarge(
+            str(path),
+            f"trang {page} của PDF chứa ảnh {width} x {height} điểm ảnh, quá giới hạn "
+            f"{MAX_EMBEDDED_PIXELS // 10**6} triệu điểm ảnh (decompression bomb?)",
+        )
 
 
 @dataclass
@@ -44,20 +65,51 @@ def _run_pages(jobs: list[Callable[[], tuple[str, float]]], progress: Progress |
     return results
 
 
+def render_dpi(path: Path, page: int, size_pt: tuple[float, float] | None, dpi: int) -> int:
+    """`dpi`, lowered to MAX_DPI and to what keeps a page of `size_pt` within MAX_PIXELS."""
+    dpi = min(dpi, MAX_DPI)
+    if size_pt is None:
+        return dpi
+    width, height = (abs(v) / 72 for v in size_pt)  # inches
+    if width * height * dpi * dpi <= MAX_PIXELS:
+        return dpi
+    fitting = int((MAX_PIXELS / max(width * height, 1e-6)) ** 0.5)
+    if fitting < MIN_DPI:
+        raise errors.FileTooLarge(
+            str(path),
+            f"trang {page} của PDF khổ {width * 2.54:.0f} x {height * 2.54:.0f} cm, quá lớn để "
+            "nhận dạng chữ (decompression bomb?)",
+        )
+    return fitting
+
+
 def ocr_pdf(
-    path: Path, layers: list[str], scanned: list[int], progress: Progress | None = None
+    path: Path,
+    layers: list[str],
+    scanned: list[int],
+    progress: Progress | None = None,
+    sizes: list[tuple[float, float]] | None = None,
 ) -> OcrResult:
-    """OCR the pages listed in `scanned` (0-based); the other pages keep their text `layers`."""
+    """OCR the pages listed in `scanned` (0-based); the other pages keep their text `layers`.
+    `sizes` are the pages' sizes in points, to keep each rendering within MAX_PIXELS."""
     count = len(layers)
     if len(scanned) > MAX_PAGES:
         raise errors.FileTooLarge(
             str(path), f"PDF có {len(scanned)} trang quét, quá giới hạn {MAX_PAGES} trang"
         )
-    dpi = external.pdf_image_dpi(path)
+    for i in scanned:  # a page too large even at MIN_DPI is refused before any program runs
+        render_dpi(path, i + 1, sizes[i] if sizes else None, MIN_DPI)
+    image_dpi = external.pdf_image_dpi(path)
+    dpi = {
+        i + 1: render_dpi(
+            path, i + 1, sizes[i] if sizes else None, image_dpi.get(i + 1, DEFAULT_DPI)
+        )
+        for i in scanned
+    }
     with tempfile.TemporaryDirectory(prefix="cchc-ocr-") as tmp:
 
         def job(index: int):
-            page_dpi = dpi.get(index + 1, DEFAULT_DPI)
+            page_dpi = dpi[index + 1]
             image = external.render_pdf_page(path, index + 1, page_dpi, Path(tmp))
             return external.tesseract(image, dpi=page_dpi)
 
@@ -86,6 +138,12 @@ def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
                     )
                 for index in range(frames):
                     image.seek(index)
+                    width, height = image.size
+                    if width * height > MAX_PIXELS:
+                        raise Image.DecompressionBombError(
+                            f"{width} x {height} điểm ảnh, quá giới hạn "
+                            f"{MAX_PIXELS // 10**6} triệu điểm ảnh"
+                        )
                     dpi = image.info.get("dpi", (0, 0))[0]
                     out = Path(tmp) / f"page-{index + 1}.png"
                     image.convert("L").save(out)

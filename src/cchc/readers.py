@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc import errors, legacy
-from cchc.ocr import OcrResult, Progress, ocr_image, ocr_pdf
+from cchc.ocr import OcrResult, Progress, check_embedded_image, ocr_image, ocr_pdf
 from cchc.repair import needs_repair
 from cchc.text import count_letters, nfc
 
@@ -19,9 +20,22 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_BINARY_BYTES = 200 * 1024 * 1024
 # Fewer letters than this per page means the PDF page is an image (a scan).
 MIN_CHARS_PER_PDF_PAGE = 40
+# Pages of any PDF: the parser reads at most 2,000,000 characters (~700 pages of text) and the
+# longest document of the corpus is ~200 pages; a PDF of thousands of pages is a book or a trap.
+MAX_PDF_PAGES = 1000
+# A .docx is a ZIP: its parts are checked in the ZIP directory before python-docx inflates them.
+# Images inside barely compress, so a real .docx inflates to little more than its size; XML
+# inflates 5-20x. A part over MAX_ZIP_RATIO x its compressed size, or more than MAX_DOCX_BYTES
+# in all, is a zip bomb (a 200 KB .docx whose document.xml inflates to gigabytes).
+MAX_DOCX_BYTES = 300 * 1024 * 1024
+MAX_DOCX_XML_BYTES = 64 * 1024 * 1024  # one XML part; lxml needs ~10x that in memory
+MAX_ZIP_RATIO = 200
+MAX_ZIP_PARTS = 10_000
 
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
 _LETTER = re.compile(r"[^\W\d_]")
+# A web page, a script or an SVG saved under a document's name: markup, not a văn bản.
+_MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe|object)\b", re.I)
 
 IMAGE_MAGIC = {
     b"\x89PNG": "PNG",
@@ -183,9 +197,20 @@ def _looks_like_text(text: str) -> bool:
     return odd / len(sample) < 0.01 and letters / len(sample) > 0.3
 
 
+def markup_kind(text: str) -> str | None:
+    """`HTML/XML` when the text opens with markup (a web page, a script, an SVG), else None."""
+    return "HTML/XML" if _MARKUP.match(text[:512].lstrip("\ufeff")) else None
+
+
 def read_text(path: Path) -> Source:
     data = path.read_bytes()
     text, encoding, warnings = decode_text(data, str(path))
+    if markup_kind(text):
+        raise errors.UnsupportedFile(
+            str(path),
+            "tệp HTML/XML (trang web, mã script hoặc SVG), không phải văn bản; hãy lưu văn bản "
+            "dạng .docx, .pdf hoặc .txt (unsupported)",
+        )
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise errors.EmptyFile(str(path), "tệp chỉ có khoảng trắng, không có nội dung (empty file)")
@@ -202,6 +227,7 @@ def read_docx(path: Path) -> Source:
     the same shape the crawled Markdown uses, so one header parser serves both."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -209,8 +235,18 @@ def read_docx(path: Path) -> Source:
                 raise errors.UnsupportedFile(
                     str(path), "tệp ZIP nhưng không phải văn bản Word .docx (unsupported)"
                 )
+            _check_zip_sizes(path, zf.infolist())
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        XMLSyntaxError,
+        NotImplementedError,  # a compression method zipfile does not know
+        EOFError,
+        zlib.error,
+    ) as exc:
         raise errors.DamagedFile(
             str(path), f"tệp .docx bị hỏng, không mở được (damaged): {exc}"
         ) from exc
@@ -225,6 +261,36 @@ def read_docx(path: Path) -> Source:
     if not text.strip():
         raise errors.EmptyFile(str(path), "tệp .docx không có chữ (empty document)")
     return _with_legacy_fixed(Source(text=text, kind="docx", encoding=None))
+
+
+def _check_zip_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from the sizes in the ZIP directory, before anything is inflated.
+
+    zipfile never inflates a part past the size its directory entry declares (it stops and
+    fails the CRC check), so these declared sizes bound what python-docx will read."""
+    if len(parts) > MAX_ZIP_PARTS:
+        raise errors.FileTooLarge(
+            str(path), f"tệp .docx có {len(parts)} phần, quá giới hạn {MAX_ZIP_PARTS} (zip bomb?)"
+        )
+    total = 0
+    for part in parts:
+        total += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        xml = part.filename.endswith((".xml", ".rels"))
+        if (part.file_size > 1024 * 1024 and ratio > MAX_ZIP_RATIO) or (
+            xml and part.file_size > MAX_DOCX_XML_BYTES
+        ):
+            raise errors.FileTooLarge(
+                str(path),
+                f"tệp .docx chứa phần `{part.filename}` nén {part.compress_size / 1e6:.1f} MB "
+                f"nhưng giải nén ra {part.file_size / 1e6:.0f} MB (zip bomb); tệp bị từ chối",
+            )
+    if total > MAX_DOCX_BYTES:
+        raise errors.FileTooLarge(
+            str(path),
+            f"tệp .docx giải nén ra {total / 1e6:.0f} MB, quá giới hạn "
+            f"{MAX_DOCX_BYTES / 1e6:.0f} MB (zip bomb?)",
+        )
 
 
 def _paragraph_text(paragraph) -> str:
@@ -262,8 +328,14 @@ def _docx_table_lines(table) -> list[str]:
 # -- PDF -------------------------------------------------------------------------------------
 
 
+def _is_scan(layer: str) -> bool:
+    """A scanned page: no text layer, or a layer left by OCR without the Vietnamese model."""
+    return count_letters(layer) < MIN_CHARS_PER_PDF_PAGE or needs_repair(layer)
+
+
 def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> Source:
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -275,11 +347,25 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
             str(path), f"PDF bị hỏng hoặc bị cắt cụt, không mở được (damaged PDF): {exc}"
         ) from exc
     try:
+        count = len(pdf)
+        if count > MAX_PDF_PAGES:
+            raise errors.FileTooLarge(
+                str(path),
+                f"PDF có {count} trang, quá giới hạn {MAX_PDF_PAGES} trang; một văn bản hành chính "
+                "hiếm khi quá 200 trang — hãy tách tệp",
+            )
         pages: list[str] = []
-        for page in pdf:
+        sizes: list[tuple[float, float]] = []  # points (1/72 inch), for rendering scans
+        for number, page in enumerate(pdf, start=1):
+            sizes.append(page.get_size())
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
             textpage.close()
+            if ocr and _is_scan(pages[-1]):
+                # Its images are decoded when the page is rendered for OCR: their sizes are
+                # read first, from their dictionaries, without decoding them.
+                for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                    check_embedded_image(path, number, *image.get_px_size())
             page.close()
     except pdfium.PdfiumError as exc:
         raise errors.DamagedFile(str(path), f"PDF bị hỏng, không đọc được trang: {exc}") from exc
@@ -287,14 +373,11 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
         pdf.close()
     if not pages:
         raise errors.EmptyFile(str(path), "PDF không có trang nào (empty PDF)")
-    # Scanned pages: no text layer, or a layer left by OCR without the Vietnamese model.
     letters = [count_letters(p) for p in pages]
-    scanned = [
-        i for i, p in enumerate(pages) if letters[i] < MIN_CHARS_PER_PDF_PAGE or needs_repair(p)
-    ]
+    scanned = [i for i, p in enumerate(pages) if _is_scan(p)]
     if scanned and ocr:
         # Mixed PDFs are read page by page: only the scanned pages go through OCR.
-        return _ocr_source(ocr_pdf(path, pages, scanned, progress), path)
+        return _ocr_source(ocr_pdf(path, pages, scanned, progress, sizes), path)
     if sum(letters) < MIN_CHARS_PER_PDF_PAGE:
         raise errors.NeedsOcr(str(path))
     text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))

@@ -6,6 +6,7 @@ folded twin, so each can be tested alone.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from cchc.document import Basis, Document
@@ -16,14 +17,78 @@ from cchc.parse.markup import to_lines
 from cchc.parse.references import find_references
 from cchc.text import fold
 
+# The time one document may take in `parse_text` on one core of the 2-core CI machine. The
+# largest document of the corpus (615,000 characters, 15,563 lines, 1,391 tasks) takes ~1 s; a
+# worker or a `cchc parse` stuck for minutes on a hostile file is worse than a document read
+# only in part. The limits below keep the worst text we know of (tests/test_fuzz_parser.py,
+# tests/test_hostile_files.py) well inside it; the clock is checked between stages as a backstop.
+PARSE_BUDGET_S = 10.0
+# Text read at all: 3x the largest corpus document. A 20 MB text file is not one công văn.
+MAX_PARSE_CHARS = 2_000_000
+# Lines read at all: 3x the longest corpus document (15,563 lines); without tasks, a line of the
+# worst shape costs ~0.06 ms, so 50,000 of them take ~3 s.
+MAX_PARSE_LINES = 50_000
+# Body lines given to the task extractor, the costly stage (~0.3 ms a line when every line is a
+# duty): 20,000 such lines take ~6 s.
+MAX_TASK_LINES = 20_000
+# Longer lines are wrapped at a space: 4.5x the longest line of the corpus (2,194 characters).
+# The header finders walk their lines character by character; a 10 MB line took 7.6 s.
+MAX_LINE_CHARS = 10_000
 
-def parse_text(text: str, file: str = "", tasks: bool = True) -> Document:
-    """Parse the text of one document; `tasks=False` skips the extraction of assigned work."""
-    lines = to_lines(text)
+
+def _n(count: int) -> str:
+    """`50.000`: thousands as Vietnamese writes them."""
+    return f"{count:,}".replace(",", ".")
+
+
+def _bounded_lines(text: str, warnings: list[str]) -> list[str]:
+    """`to_lines(text)` within MAX_PARSE_CHARS, MAX_LINE_CHARS and MAX_PARSE_LINES, with a warning
+    for each limit reached."""
+    if len(text) > MAX_PARSE_CHARS:
+        cut = text.rfind("\n", 0, MAX_PARSE_CHARS)
+        text = text[: cut if cut > MAX_PARSE_CHARS // 2 else MAX_PARSE_CHARS]
+        warnings.append(f"văn bản quá dài: chỉ phân tích {_n(MAX_PARSE_CHARS)} ký tự đầu")
+    lines: list[str] = []
+    wrapped = False
+    for line in to_lines(text):
+        while len(line) > MAX_LINE_CHARS:
+            cut = line.rfind(" ", MAX_LINE_CHARS // 2, MAX_LINE_CHARS)
+            cut = cut if cut > 0 else MAX_LINE_CHARS
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
+            wrapped = True
+        lines.append(line)
+    if wrapped:
+        warnings.append(f"dòng dài quá {_n(MAX_LINE_CHARS)} ký tự đã được ngắt thành nhiều dòng")
+    if len(lines) > MAX_PARSE_LINES:
+        lines = lines[:MAX_PARSE_LINES]
+        warnings.append(f"văn bản quá dài: chỉ phân tích {_n(MAX_PARSE_LINES)} dòng đầu")
+    return lines
+
+
+def parse_text(
+    text: str, file: str = "", tasks: bool = True, budget_s: float = PARSE_BUDGET_S
+) -> Document:
+    """Parse the text of one document; `tasks=False` skips the extraction of assigned work.
+
+    Stages not yet started when `budget_s` seconds have passed are skipped, with a warning."""
+    deadline = time.monotonic() + budget_s
+    warnings: list[str] = []
+    lines = _bounded_lines(text, warnings)
     doc = Document(file=file, text="\n".join(lines))
+    doc.warnings[:0] = warnings
     folded_text = fold(doc.text)  # one character per character: offsets stay valid
     folded = folded_text.split("\n")
     warnings = doc.warnings
+
+    def out_of_time(skipped: str) -> bool:
+        if time.monotonic() <= deadline:
+            return False
+        warnings.append(
+            f"phân tích quá {budget_s:g} giây (time budget): bỏ qua {skipped}; "
+            "văn bản có thể bị hỏng hoặc quá dài, cần rà soát lại"
+        )
+        return True
 
     number, symbol, number_line = hdr.find_number(lines, folded)
     place, iso_date, date_line, blank_date = hdr.find_date(lines, folded)
@@ -74,14 +139,23 @@ def parse_text(text: str, file: str = "", tasks: bool = True) -> Document:
     if doc.signer is None:
         warnings.append("không tìm thấy người ký")
 
+    if out_of_time("các văn bản dẫn chiếu, căn cứ, các phần và công việc"):
+        return doc
     doc.references = find_references(doc.text, number, folded_text)
+    if out_of_time("căn cứ, các phần và công việc"):
+        return doc
     for text_, _first, _last in parts.find_bases(lines, folded, body_start, body_end):
         cited = [r for r in doc.references if r.number and r.number in text_]
         doc.bases.append(Basis(text=text_, references=cited))
     doc.sections = parts.find_sections(lines, body_start, body_end)
-    if not tasks:
+    if not tasks or out_of_time("công việc được giao"):
         return doc
     tasks_end = dist_line if dist_line is not None and dist_line > body_start else body_end
+    if tasks_end - body_start > MAX_TASK_LINES:
+        tasks_end = body_start + MAX_TASK_LINES
+        warnings.append(
+            f"thân văn bản quá dài: chỉ tìm công việc trong {_n(MAX_TASK_LINES)} dòng đầu"
+        )
     anchor = date.fromisoformat(doc.date) if doc.date else None
     found, task_warnings = extract_tasks(
         doc.text,
@@ -91,7 +165,7 @@ def parse_text(text: str, file: str = "", tasks: bool = True) -> Document:
         doc.issuer,
         doc.recipients,
         folded_text,
-        appendix_end=len(lines),
+        appendix_end=min(len(lines), body_start + MAX_TASK_LINES),
     )
     doc.tasks = [t.to_dict() for t in found]
     warnings.extend(task_warnings)

@@ -66,7 +66,11 @@ def find_references(
         number = m.group(1).rstrip(".")
         if own_number and number == own_number:
             continue
-        doc_type, start = _type_before(flat_f[: m.start()])
+        # Only a window before the number: slicing the whole prefix for each of a million
+        # numbers made a 10 MB text quadratic.
+        window_start = max(0, m.start() - 90)
+        doc_type, start = _type_before(flat_f[window_start : m.start()])
+        start += window_start
         if doc_type is None:
             doc_type = type_from_symbol(_symbol_of(number))
             start = m.start()
@@ -74,14 +78,14 @@ def find_references(
                 start = flat.rfind("s", 0, m.start())
         end = m.end()
         ref_date = None
-        d = _DATE_AFTER.match(flat[end:])
+        d = _DATE_AFTER.match(flat[end : end + 60])
         if d:
             g = d.groups()
             day, month, year = g[:3] if g[0] else g[3:]
             ref_date = iso_date(int(year), int(month), int(day))
             end += d.end()
         issuer = None
-        of = _OF.match(flat[end:])
+        of = _OF.match(flat[end : end + 40])
         if of:
             tail = flat[end + of.end() : end + of.end() + 80]
             stop = _ISSUER_STOP.search(tail)

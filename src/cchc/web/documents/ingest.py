@@ -21,7 +21,7 @@ from django.utils import timezone
 
 import cchc
 from cchc.errors import CchcError
-from cchc.readers import media_type
+from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import audit
 from cchc.web.documents import search
 from cchc.web.documents.models import Citation, Document, IngestJob, number_key
@@ -43,11 +43,26 @@ class UploadRejected(ValueError):
     """An upload refused before it is stored: the message names the file and the reason."""
 
 
+# Display names are cut to this length (the column holds 255), keeping the extension.
+MAX_NAME_CHARS = 200
+
+
 def safe_name(name: str) -> str:
-    """A display name without directories, control characters or look-alike tricks."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip(" .")
-    return name[:200] or "tep-khong-ten"
+    """A display name without directories, control characters or look-alike tricks.
+
+    NFKC turns fullwidth look-alikes (`．ｐｄｆ`, `／`) into the characters they imitate; bidi
+    controls (U+202E shows `cv<U+202E>fdp.exe` as `cvexe.pdf`), zero-width and other
+    format or control characters are dropped, so what is shown is what the name is."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] not in "CZ" or c == " ")
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if len(name) > MAX_NAME_CHARS:
+        stem, dot, ext = name.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            name = stem[: MAX_NAME_CHARS - len(ext) - 1].rstrip(" .") + "." + ext
+        else:
+            name = name[:MAX_NAME_CHARS].rstrip(" .")
+    return name or "tep-khong-ten"
 
 
 def store_file(chunks, display: str) -> tuple[str, str, int, str]:
@@ -81,23 +96,27 @@ def store_file(chunks, display: str) -> tuple[str, str, int, str]:
         raise
 
 
-def _binary(path: Path) -> bool:
-    """NUL bytes in the first 4 KB of a file that is not PDF, DOCX or an image (UTF-16 aside)."""
+def _not_a_text(path: Path) -> str | None:
+    """Why a file that is not PDF, DOCX or an image is no text either: NUL bytes in its first
+    4 KB (UTF-16 aside), or markup (a web page or script under a document's name)."""
     with path.open("rb") as fh:
         sample = fh.read(4096)
-    return b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "không phải văn bản, PDF, DOCX hay ảnh quét"
+    if markup_kind(sample.decode("utf-8", "replace")):
+        return "tệp HTML/XML hoặc mã script, không phải văn bản"
+    return None
 
 
 def accept_upload(chunks, name: str, user=None, direction: str = "den") -> IngestJob:
     """Store an uploaded file and queue it; the same content twice gives a DUPLICATE job."""
     display = safe_name(name)
     sha, relative, _size, kind = store_file(chunks, display)
-    if kind.startswith("text/") and _binary(Path(settings.MEDIA_ROOT) / relative):
+    why = _not_a_text(Path(settings.MEDIA_ROOT) / relative) if kind.startswith("text/") else None
+    if why:
         if not Document.objects.filter(sha256=sha).exists():
             (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
-        raise UploadRejected(
-            f"{display}: định dạng không hỗ trợ (không phải văn bản, PDF, DOCX hay ảnh quét)"
-        )
+        raise UploadRejected(f"{display}: định dạng không hỗ trợ ({why})")
     existing = Document.objects.filter(sha256=sha).first()
     job = IngestJob.objects.create(
         original_name=display,
