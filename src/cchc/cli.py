@@ -306,6 +306,50 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["cchc manage", *args])
 
 
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup_command(file: str) -> None:
+    """Sao lưu CSDL và thư mục tệp (bản gốc, minh chứng) vào một tệp .tar.gz; chạy được khi
+    ứng dụng đang chạy."""
+    from cchc.web import backup
+
+    backup.setup()
+    try:
+        manifest = backup.backup(Path(file))
+    except CchcError as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    click.echo(f"Đã sao lưu vào {file}: {_backup_counts(manifest)}")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Thay cả khi CSDL hoặc thư mục tệp đã có dữ liệu.")
+def restore_command(file: str, force: bool) -> None:
+    """Khôi phục từ tệp của `cchc backup` (kiểm tra toàn bộ trước khi thay; dừng máy chủ
+    trước)."""
+    from cchc.web import backup
+
+    backup.setup()
+    try:
+        manifest = backup.restore(Path(file), force=force)
+    except CchcError as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    click.echo(
+        f"Đã khôi phục bản sao lưu ngày {manifest['created']}: {_backup_counts(manifest)}"
+    )
+
+
+def _backup_counts(manifest: dict) -> str:
+    counts = manifest["counts"]
+    return (
+        f"{counts['documents']} văn bản, {counts['tasks']} công việc, "
+        f"{counts['users']} người dùng, {manifest['files']['count']} tệp "
+        f"({manifest['files']['bytes'] / 1e6:.1f} MB)"
+    )
+
+
 def demo_table(docs: list[Document]) -> str:
     """One row per document: file, type, number, date, signer, tasks, subject (cut to fit)."""
     header = ("Tệp", "Loại", "Số, ký hiệu", "Ngày", "Người ký", "Việc", "Trích yếu")

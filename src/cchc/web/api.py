@@ -10,7 +10,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cchc.web.accounts.models import Unit, audit
-from cchc.web.accounts.roles import can_change_task, can_create_task, can_ingest
+from cchc.web.accounts.roles import (
+    can_assign_to,
+    can_change_task,
+    can_create_task,
+    can_edit_document,
+    can_ingest,
+)
 from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload
 from cchc.web.documents.models import Document, IngestJob
@@ -122,7 +128,7 @@ class DocumentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def update(self, request, *args, **kwargs):
         """Corrections of the editable fields; the machine's values are kept."""
         doc = self.get_object()
-        if not can_ingest(request.user):
+        if not can_edit_document(request.user):
             raise PermissionDenied("Bạn không có quyền sửa văn bản.")
         try:
             apply_corrections(doc, request.data, request.user)
@@ -160,9 +166,7 @@ class TaskViewSet(viewsets.ModelViewSet):
         return tasks
 
     def perform_create(self, serializer):
-        unit = serializer.validated_data.get("unit")
-        probe = Task(unit=unit)
-        if not can_change_task(self.request.user, probe):
+        if not can_assign_to(self.request.user, serializer.validated_data.get("unit")):
             raise PermissionDenied("Bạn chỉ được tạo công việc cho đơn vị mình.")
         task = serializer.save(created_by=self.request.user)
         audit(self.request.user, "task-create", task, str(task))
@@ -171,7 +175,7 @@ class TaskViewSet(viewsets.ModelViewSet):
         task = serializer.instance
         new_status = serializer.validated_data.pop("status", task.status)
         new_unit = serializer.validated_data.get("unit", task.unit)
-        if new_unit != task.unit and not can_change_task(self.request.user, Task(unit=new_unit)):
+        if new_unit != task.unit and not can_assign_to(self.request.user, new_unit):
             raise PermissionDenied("Không thể giao công việc cho đơn vị khác.")
         with transaction.atomic():
             task = serializer.save()

@@ -4,7 +4,13 @@
   (default `~/.local/share/cchc`).
 - `DATABASE_URL`: `sqlite:///path` (default: `CCHC_DATA_DIR/cchc.sqlite3`) or
   `postgres://user:password@host:port/name`.
-- `CCHC_SECRET_KEY`, `CCHC_DEBUG`, `CCHC_ALLOWED_HOSTS` (comma separated), `CCHC_SECURE_COOKIES`.
+- `CCHC_SECRET_KEY`, `CCHC_DEBUG`, `CCHC_ALLOWED_HOSTS` (comma separated).
+- `CCHC_SECURE_COOKIES=1` when served over HTTPS: session and CSRF cookies are sent over HTTPS only.
+- `CCHC_BEHIND_PROXY=1` when a reverse proxy (nginx, Caddy) terminates HTTPS in front of the
+  app: the request's scheme is read from `X-Forwarded-Proto` and the client's address (for the
+  log-in rate limit) from the last `X-Forwarded-For` entry. Only set it when the proxy sets both
+  headers itself, overwriting what the client sent.
+- `CCHC_LOGIN_MAX_FAILURES` (5), `CCHC_LOGIN_WINDOW` (900 s): the log-in rate limit.
 """
 
 from __future__ import annotations
@@ -147,13 +153,32 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF cookie stays readable by scripts (API clients in the page send it as X-CSRFToken);
+# it is no secret from the page itself, and useless to another site (SameSite, Origin check).
+CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CCHC_BEHIND_PROXY = os.environ.get("CCHC_BEHIND_PROXY", "") == "1"
+if CCHC_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Log-in rate limit (accounts/throttle.py), counted per username and client address in the
+# cache: a database table, shared by every waitress thread and every process.
+CCHC_LOGIN_MAX_FAILURES = int(os.environ.get("CCHC_LOGIN_MAX_FAILURES", 5))
+CCHC_LOGIN_WINDOW = int(os.environ.get("CCHC_LOGIN_WINDOW", 15 * 60))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cchc_cache",
+    }
+}
+AUTHENTICATION_BACKENDS = ["cchc.web.accounts.throttle.ThrottledModelBackend"]
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the original PDF is shown in a frame of our own page
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # enforces CSRF
+        "cchc.web.accounts.throttle.ThrottledBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

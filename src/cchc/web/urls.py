@@ -18,7 +18,7 @@ admin.site.site_header = "cchc – quản trị"
 
 urlpatterns = [
     path("", work.dashboard, name="dashboard"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", accounts.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("van-ban/", documents.registry, name="registry"),
     path("van-ban/nhap/", documents.ingest_page, name="ingest"),

@@ -204,21 +204,27 @@ def apply_corrections(doc: Document, values, user) -> list[str]:
     return changed
 
 
+# Shown in the browser beside the fields; anything else (SVG, HTML, text, DOCX…) is downloaded.
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+
+
 def original_file(request, pk: int):
     """The original as uploaded, with the type read from its content and a safe name."""
     doc = get_object_or_404(Document, pk=pk)
     path = settings.MEDIA_ROOT / doc.original
     if not path.is_file():
         raise Http404("Không tìm thấy tệp gốc")
-    inline = doc.content_type == "application/pdf" or doc.content_type.startswith("image/")
+    inline = doc.content_type in INLINE_TYPES
     response = FileResponse(
         path.open("rb"),
         content_type=doc.content_type,
         as_attachment=not inline,
         filename=doc.original_name,
     )
+    # nothing served from here runs scripts; only a PDF needs the browser's viewer unsandboxed
     response["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        + ("" if doc.content_type == "application/pdf" else "; sandbox")
     )
     return response
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cchc.errors import CchcError
 from cchc.par import framework as core
 from cchc.web.accounts.models import Unit
-from cchc.web.accounts.roles import role_of, sees_everything, unit_of
+from cchc.web.accounts.roles import can_self_assess, is_council
 from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
 from cchc.web.documents.models import Document, number_key
 from cchc.web.par import charts, reports, services
@@ -32,7 +32,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _council(user) -> bool:
     """Leaders and admins act as the appraisal council and run frameworks and plans."""
-    return sees_everything(user)
+    return is_council(user)
 
 
 def _require_council(user) -> None:
@@ -41,9 +41,7 @@ def _require_council(user) -> None:
 
 
 def _may_self_assess(user, assessment: Assessment) -> bool:
-    if _council(user):
-        return True
-    return role_of(user) == "officer" and getattr(unit_of(user), "pk", None) == assessment.unit_id
+    return can_self_assess(user, assessment)
 
 
 def overview(request):
@@ -229,6 +227,8 @@ def assessment_page(request, pk: int):
 
 
 def _save_assessment(request, assessment: Assessment):
+    if not _may_self_assess(request.user, assessment):  # neither its unit nor the council
+        raise PermissionDenied("Bạn chỉ làm việc được với bản đánh giá của đơn vị mình.")
     action = request.POST.get("action", "")
     leaves = assessment.framework.criteria.filter(is_leaf=True)
     try:

@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.web.accounts.models import Unit, audit
-from cchc.web.accounts.roles import can_change_task, can_create_task, sees_everything, unit_of
+from cchc.web.accounts.roles import (
+    can_assign_to,
+    can_change_task,
+    can_create_task,
+    sees_everything,
+    unit_of,
+)
 from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
 from cchc.web.documents.models import Document
 from cchc.web.work import assign, stats
@@ -157,12 +163,14 @@ def evidence_file(request, pk: int):
     path = Path(settings.MEDIA_ROOT) / evidence.path
     if not path.is_file():
         raise Http404("Không tìm thấy tệp")
-    return FileResponse(
+    response = FileResponse(
         path.open("rb"),
         as_attachment=True,
         filename=evidence.name,
         content_type="application/octet-stream",
     )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 class TaskForm(forms.ModelForm):
@@ -183,13 +191,19 @@ def task_edit(request, pk: int | None = None):
         _guard(request, task)
     elif not can_create_task(request.user):
         raise PermissionDenied("Bạn không có quyền tạo công việc.")
+    chosen = request.POST.get("unit", "") if request.method == "POST" else ""
+    if chosen.isdigit() and not can_assign_to(request.user, Unit.objects.filter(pk=chosen).first()):
+        raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
     form = TaskForm(request.POST or None, instance=task)
     if not sees_everything(request.user):  # officers create tasks for their own unit
         form.fields["unit"].queryset = Unit.objects.filter(
             pk=getattr(unit_of(request.user), "pk", None)
         )
+        form.fields["unit"].required = True
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
+        if not can_assign_to(request.user, saved.unit):
+            raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
         if task is None:
             saved.created_by = request.user
         saved.save()
