@@ -146,3 +146,25 @@ def test_a_watched_folder_ingests_each_new_file_once(deployment, sample_path, tm
     assert Document.objects.count() == 1
     assert sum("đã nhập" in line for line in said) == 1
     assert sum("trùng" in line for line in said) == 1
+
+
+def test_a_folder_is_parsed_in_worker_processes_and_stored_once_each(
+    deployment, sample_path, tmp_path
+):
+    from cchc.web.documents.watch import ingest_paths
+
+    folder = tmp_path / "thu-muc"
+    folder.mkdir()
+    for name in ("cong-van-tang-cuong-cchc.txt", "thong-bao-ket-luan.txt", "ke-hoach-cchc-2026.md"):
+        (folder / name).write_bytes(sample_path(name).read_bytes())
+    (folder / "ban-sao.txt").write_bytes(sample_path("thong-bao-ket-luan.txt").read_bytes())
+    (folder / "hong.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    said: list[str] = []
+    failed = ingest_paths([str(folder)], "den", said.append, workers=2)
+    assert failed == 1 and any("hong.pdf" in line for line in said)
+    assert sorted(Document.objects.values_list("number", flat=True)) == [
+        "18/KH-UBND",
+        "33/TB-SNV",
+        "412/UBND-NV",
+    ]
+    assert Task.objects.filter(document__number="412/UBND-NV").exists()

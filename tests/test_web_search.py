@@ -105,3 +105,21 @@ def test_search_api_answers_json(registry, login):
     answer = login("xem").get("/api/search/", {"q": '"nâng cao chỉ số"'}).json()
     assert answer["total"] >= 1
     assert all("<mark>" in r["snippet"] for r in answer["results"])
+
+
+def test_a_corrected_type_is_what_the_type_filter_finds(registry, deployment):
+    from django.contrib.auth import get_user_model
+
+    doc = registry["thong-bao-ket-luan.txt"]
+    apply_corrections(doc, {"type": "Kết luận"}, get_user_model().objects.get(username="noivu"))
+    assert found("ket luan", type="Kết luận") == ["33/TB-SNV"]
+    assert found("ket luan", type="Thông báo") == []
+
+
+def test_a_broad_query_is_answered_from_its_newest_matches(registry, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    results = search.search(search.Query.parse("cai cach hanh chinh"), {})
+    assert results.capped and results.total == 2
+    newest = sorted(registry.values(), key=lambda d: d.pk)[-2:]
+    assert set(results.ids) == {d.pk for d in newest}
+    assert sum(n for _, n in results.facets["type"]) == 2

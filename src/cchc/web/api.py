@@ -225,6 +225,7 @@ def search_api(request):
     return Response(
         {
             "total": results.total,
+            "capped": results.capped,
             "facets": {
                 k: [{"value": v, "count": n} for v, n in vals] for k, vals in results.facets.items()
             },

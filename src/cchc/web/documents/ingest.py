@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 import cchc
-from cchc.errors import CchcError
 from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import audit
 from cchc.web.documents import search
 from cchc.web.documents.models import Citation, Document, IngestJob, number_key
+from cchc.web.documents.parsing import parse_original
 
 log = logging.getLogger("cchc.ingest")
 
@@ -145,13 +145,19 @@ def accept_path(path: str | Path, user=None, direction: str = "den") -> IngestJo
 
 def run_job(job: IngestJob, tasks: bool = True) -> IngestJob:
     """Parse the stored file and save the document, its citations, tasks and search entry."""
-    if job.status != IngestJob.Status.QUEUED and job.status != IngestJob.Status.RUNNING:
+    if job.status not in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
         return job
     IngestJob.objects.filter(pk=job.pk).update(status=IngestJob.Status.RUNNING)
     path = Path(settings.MEDIA_ROOT) / job.stored_path
+    return finish_job(job, parse_original(str(path), job.original_name, tasks))
+
+
+def finish_job(job: IngestJob, parsed: cchc.Document | str) -> IngestJob:
+    """Store a parsed document in one transaction (or record why it failed)."""
+    if isinstance(parsed, str):
+        _fail(job, parsed)
+        return job
     try:
-        parsed = cchc.parse_file(path, tasks=tasks)
-        parsed.file = job.original_name
         with transaction.atomic():
             existing = Document.objects.filter(sha256=job.sha256).first()
             if existing:  # a parallel job got there first
@@ -163,13 +169,10 @@ def run_job(job: IngestJob, tasks: bool = True) -> IngestJob:
                 job.message = "; ".join(parsed.warnings)
             job.finished_at = timezone.now()
             job.save()
-    except CchcError as exc:
-        _fail(job, str(exc).replace(str(path), job.original_name))
     except Exception as exc:
-        log.exception("ingest of %s failed", job.original_name)
-        _fail(
-            job, f"{job.original_name}: lỗi không mong đợi khi xử lý ({type(exc).__name__}: {exc})"
-        )
+        log.exception("storing %s failed", job.original_name)
+        job.document = None
+        _fail(job, f"{job.original_name}: không lưu được ({type(exc).__name__}: {exc})")
     return job
 
 
@@ -250,26 +253,31 @@ def next_incoming_number(received: date) -> int:
 
 
 def _save_citations(doc: Document, parsed: cchc.Document) -> None:
-    seen: set[str] = set()
-    rows = []
+    refs = {}
     for ref in parsed.references:
         key = number_key(ref.number)
-        if not key or key in seen or key == doc.number_key:
-            continue
-        seen.add(key)
-        target = Document.objects.filter(number_key=key).order_by("id").first()
-        rows.append(
-            Citation(
-                document=doc,
-                type=ref.type or "",
-                number=ref.number or "",
-                number_key=key,
-                date=_date(ref.date),
-                issuer=ref.issuer or "",
-                text=ref.text[:500],
-                target=target,
-            )
+        if key and key not in refs and key != doc.number_key:
+            refs[key] = ref
+    targets: dict[str, int] = {}
+    for pk, key in (
+        Document.objects.filter(number_key__in=list(refs))
+        .order_by("-id")
+        .values_list("pk", "number_key")
+    ):
+        targets[key] = pk  # the first ingested document with that number wins
+    rows = [
+        Citation(
+            document=doc,
+            type=ref.type or "",
+            number=ref.number or "",
+            number_key=key,
+            date=_date(ref.date),
+            issuer=ref.issuer or "",
+            text=ref.text[:500],
+            target_id=targets.get(key),
         )
+        for key, ref in refs.items()
+    ]
     Citation.objects.bulk_create(rows)
     if doc.number_key:  # documents ingested earlier that cite this one now link to it
         Citation.objects.filter(number_key=doc.number_key, target=None).exclude(

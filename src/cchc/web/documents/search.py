@@ -8,6 +8,7 @@ are all required, `"…"` is an exact phrase, `595/UBND-NC` is the phrase `595 u
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -44,8 +45,10 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def fts5(self) -> str:
-        return " ".join('"' + " ".join(words) + '"' for words in self.terms)
+    def fts5(self, filters: dict | None = None) -> str:
+        terms = ['"' + " ".join(words) + '"' for words in self.terms]
+        terms += [filter_token(name, value) for name, value in (filters or {}).items() if value]
+        return " ".join(terms)
 
     def tsquery(self) -> str:
         return " & ".join("(" + " <-> ".join(words) + ")" for words in self.terms)
@@ -67,13 +70,26 @@ class Query:
         )
 
 
+def filter_token(name: str, value) -> str:
+    """A word no text contains that stands for one facet value (`zzyear2024`), so that the
+    FTS5 index itself narrows a search to a type, year, direction or issuer: much faster than
+    checking each match's row when the filter keeps few of many matches."""
+    word = _NOT_WORD.sub("", fold(str(value)))
+    if len(word) > 24:  # issuers are long: a short digest stands for them
+        word = hashlib.blake2b(word.encode(), digest_size=8).hexdigest()
+    return f"zz{name}{word}"
+
+
 def indexed_text(doc) -> str:
-    """What a document is found by: its metadata and its full text, folded."""
+    """What a document is found by: its metadata, its full text, folded, and its facet words."""
     meta = " ".join(
         x or ""
         for x in (doc.type, doc.number, doc.issuer, doc.subject, doc.signer_name, doc.original_name)
     )
-    return fold(meta + "\n" + doc.text)
+    facets = " ".join(
+        filter_token(name, getattr(doc, name)) for name in FACETS if getattr(doc, name)
+    )
+    return fold(meta + "\n" + doc.text) + "\n" + facets
 
 
 def index_document(doc, previous: str | None = None) -> None:
@@ -116,9 +132,15 @@ class Results:
     total: int
     ids: list[int]  # the page, in order
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    capped: bool = False  # more than CANDIDATES matched: total, order and facets are of those
 
 
 FACETS = ("type", "year", "direction", "issuer")
+# The most recent matches that relevance ranking, sorting and facets consider on SQLite. FTS5
+# scores and counts every match, which for a word in most of 100,000 documents costs hundreds of
+# milliseconds; the newest this many are found in a few (the index is read backwards and stops).
+# A query matching fewer documents is answered exactly; a broader one says "more than …".
+CANDIDATES = 1000
 
 
 def search(
@@ -130,58 +152,90 @@ def search(
     facets: bool = True,
 ) -> Results:
     """Matching document ids for one page, the total, and facet counts under the filters."""
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        match_sql = (
-            "SELECT document_id AS id, ts_rank_cd(vector, q) AS score "
-            "FROM documents_search, to_tsquery('simple', %s) q WHERE vector @@ q"
-        )
-        match_params = [query.tsquery()]
-        best = "m.score DESC"
+    if connection.vendor == "postgresql":
+        rows, capped = _postgres_matches(query, filters)
     else:
-        match_sql = (
-            "SELECT rowid AS id, rank AS score FROM documents_fts WHERE documents_fts MATCH %s"
-        )
-        match_params = [query.fts5()]
-        best = "m.score"
-    where, params = ["1=1"], []
+        rows, capped = _sqlite_matches(query, filters)
+    if order == "relevance":
+        rows.sort(key=lambda r: (-r[1], -r[0]))
+    else:  # newest first; documents without a date last
+        rows.sort(key=lambda r: (r[2]["date"] is not None, r[2]["date"] or "", r[0]), reverse=True)
+    start = (page - 1) * per_page
+    counts: dict[str, list[tuple[str, int]]] = {}
+    if facets and rows:
+        for name in FACETS:
+            per_value = Counter(r[2][name] for r in rows)
+            top = sorted(per_value.items(), key=lambda vn: (-vn[1], str(vn[0])))
+            counts[name] = [(value, n) for value, n in top if value not in ("", None)][:12]
+    return Results(
+        total=len(rows),
+        ids=[r[0] for r in rows[start : start + per_page]],
+        facets=counts,
+        capped=capped,
+    )
+
+
+def _where(filters: dict) -> tuple[str, list]:
+    where, params = [], []
     for name in FACETS:
         if filters.get(name):
             where.append(f"d.{name} = %s")
             params.append(filters[name])
-    table = "documents_document d"
-    if not postgres:  # each match's few short fields from a covering index, not from its row
-        table += " INDEXED BY documents_search_facets"  # (which holds the text and the parse)
-    base = f"FROM ({match_sql}) m JOIN {table} ON d.id = m.id WHERE {' AND '.join(where)}"
-    sort = best if order == "relevance" else "d.date DESC NULLS LAST, d.id DESC"
-    if not postgres and order != "relevance":
-        sort = "d.date IS NULL, d.date DESC, d.id DESC"
-    all_params = match_params + params
+    return "".join(f" AND {w}" for w in where), params
+
+
+def _rows(cur) -> list[tuple[int, float, dict]]:
+    """(id, score, facet fields and date) of each fetched match."""
+    return [
+        (row[0], row[1], dict(zip((*FACETS, "date"), row[2:], strict=True)))
+        for row in cur.fetchall()
+    ]
+
+
+_FIELDS = ", ".join(f"d.{name}" for name in (*FACETS, "date"))
+
+
+def _sqlite_matches(query: Query, filters: dict) -> tuple[list, bool]:
+    """The newest CANDIDATES matches under the filters (id order follows ingestion), each with
+    its bm25 score; the filters are words of the index (`filter_token`), the fields come from a
+    covering index, not from rows holding the text."""
+    match = query.fts5({k: v for k, v in filters.items() if k in FACETS})
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT d.id {base} ORDER BY {sort} LIMIT %s OFFSET %s",
-            [*all_params, per_page, (page - 1) * per_page],
+            f"SELECT m.rowid, 0, {_FIELDS} FROM documents_fts m "
+            "JOIN documents_document d INDEXED BY documents_search_facets ON d.id = m.rowid "
+            "WHERE documents_fts MATCH %s ORDER BY m.rowid DESC LIMIT %s",
+            [match, CANDIDATES + 1],
         )
-        ids = [row[0] for row in cur.fetchall()]
-        # One pass over the matches gives the total and every facet (a query per facet read
-        # each matching row five times): counts per combination of the facet fields.
-        columns = ", ".join(f"d.{name}" for name in FACETS)
-        cur.execute(f"SELECT {columns}, COUNT(*) {base} GROUP BY {columns}", all_params)
-        combinations = cur.fetchall()
-    total = sum(row[-1] for row in combinations)
-    counts: dict[str, list[tuple[str, int]]] = {}
-    if facets and total:
-        for i, name in enumerate(FACETS):
-            per_value: Counter = Counter()
-            for row in combinations:
-                per_value[row[i]] += row[-1]
-            # the 12 most frequent, blanks left out; equal counts in descending order of the
-            # values (NULL last), as SQLite's ORDER BY n DESC after GROUP BY gave them
-            top = sorted(
-                per_value.items(), key=lambda vn: (vn[1], vn[0] is not None, vn[0]), reverse=True
+        rows = _rows(cur)
+        capped = len(rows) > CANDIDATES
+        rows = rows[:CANDIDATES]
+        if rows:  # bm25 of the matches from the oldest candidate on (FTS5 reads a rowid range)
+            cur.execute(
+                "SELECT rowid, -rank FROM documents_fts WHERE documents_fts MATCH %s "
+                "AND rowid >= %s",
+                [match, rows[-1][0]],
             )
-            counts[name] = [(value, n) for value, n in top[:12] if value not in ("", None)]
-    return Results(total=total, ids=ids, facets=counts)
+            scores = dict(cur.fetchall())
+            rows = [(pk, scores.get(pk, 0.0), fields) for pk, _, fields in rows]
+    return rows, capped
+
+
+def _postgres_matches(query: Query, filters: dict) -> tuple[list, bool]:
+    """Every match under the filters, scored by ts_rank_cd (the GIN index finds them)."""
+    where, params = _where(filters)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT s.document_id, ts_rank_cd(s.vector, q), {_FIELDS} "
+            "FROM documents_search s CROSS JOIN to_tsquery('simple', %s) q "
+            f"JOIN documents_document d ON d.id = s.document_id WHERE s.vector @@ q{where}",
+            [query.tsquery(), *params],
+        )
+        rows = _rows(cur)
+    for _pk, _score, fields in rows:
+        if fields["date"] is not None:
+            fields["date"] = fields["date"].isoformat()
+    return rows, False
 
 
 def snippet(text: str, query: Query, width: int = SNIPPET_CHARS) -> str:
@@ -210,9 +264,7 @@ def snippet(text: str, query: Query, width: int = SNIPPET_CHARS) -> str:
 _OUTSIDE = re.compile(r"[^\w\s,.;:-]")
 
 
-def _first_match(
-    text: str, query: Query, pattern: re.Pattern
-) -> tuple[str, bool, re.Match | None]:
+def _first_match(text: str, query: Query, pattern: re.Pattern) -> tuple[str, bool, re.Match | None]:
     """The first match of the whole query as a phrase, else of any term, in `fold(text)`, and
     the folded text up to there. Folding a long document costs milliseconds, and most first
     matches are near the top, so the text is folded a piece at a time until the phrase turns up;

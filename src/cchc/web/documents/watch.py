@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from cchc.web.documents.ingest import UploadRejected, ingest_file
+from django.conf import settings
+
+from cchc.web.documents.ingest import UploadRejected, accept_path, finish_job, ingest_file, run_job
 from cchc.web.documents.models import IngestJob
+from cchc.web.documents.parsing import parse_original
 
 
 def _files(paths: Iterable[str]) -> Iterable[Path]:
@@ -21,13 +27,8 @@ def _files(paths: Iterable[str]) -> Iterable[Path]:
             yield path
 
 
-def ingest_one(path: Path, direction: str, say: Callable[[str], None]) -> bool:
-    """Ingest one file now; say what happened in one line. True when it is in the registry."""
-    try:
-        job = ingest_file(path, direction=direction)
-    except (UploadRejected, OSError) as exc:
-        say(f"lỗi: {path}: {exc}")
-        return False
+def _report(path: Path, job: IngestJob, say: Callable[[str], None]) -> bool:
+    """Say what happened to one file in one line. True when it is in the registry."""
     if job.status == IngestJob.Status.FAILED:
         say(f"lỗi: {job.message}")
         return False
@@ -36,9 +37,48 @@ def ingest_one(path: Path, direction: str, say: Callable[[str], None]) -> bool:
     return True
 
 
-def ingest_paths(paths: Iterable[str], direction: str, say: Callable[[str], None]) -> int:
-    """Ingest every file (folders recursively); returns how many failed."""
-    return sum(not ingest_one(p, direction, say) for p in _files(paths))
+def ingest_one(path: Path, direction: str, say: Callable[[str], None]) -> bool:
+    """Ingest one file now."""
+    try:
+        job = ingest_file(path, direction=direction)
+    except (UploadRejected, OSError) as exc:
+        say(f"lỗi: {path}: {exc}")
+        return False
+    return _report(path, job, say)
+
+
+def ingest_paths(
+    paths: Iterable[str], direction: str, say: Callable[[str], None], workers: int | None = None
+) -> int:
+    """Ingest every file (folders recursively); returns how many failed. Files are parsed in
+    worker processes (one per core) while this process stores them in order, one transaction
+    each: the core's parse is the costly part and touches no database."""
+    failed, accepted = 0, []
+    for path in _files(paths):
+        try:
+            job = accept_path(path, direction=direction)
+        except (UploadRejected, OSError) as exc:
+            say(f"lỗi: {path}: {exc}")
+            failed += 1
+            continue
+        if job.status == IngestJob.Status.QUEUED:
+            accepted.append((path, job))
+        else:
+            failed += not _report(path, job, say)
+    workers = workers or os.cpu_count() or 1
+    if len(accepted) < 2 or workers < 2:
+        return failed + sum(not _report(p, run_job(job), say) for p, job in accepted)
+    # spawn, not fork: a forked child would inherit this process's database connection
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parsed = pool.map(
+            parse_original,
+            [str(Path(settings.MEDIA_ROOT) / job.stored_path) for _, job in accepted],
+            [job.original_name for _, job in accepted],
+            chunksize=4,
+        )
+        for (path, job), result in zip(accepted, parsed, strict=True):
+            failed += not _report(path, finish_job(job, result), say)
+    return failed
 
 
 def watch(

@@ -8,6 +8,8 @@ import re
 from datetime import date
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -37,17 +39,39 @@ COLLECTIVE_KINDS = (
 TITLE = re.compile(r"^(?:chanh|truong|pho truong|giam doc|chu tich|pho chu tich|thu truong) (?=\w)")
 
 
-def _unit_names() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for unit in Unit.objects.all():
-        for name in unit.names():
-            names.setdefault(name, unit.pk)
-    return names
+_registry: tuple[list[Unit], dict[str, int]] | None = None
+_matches: dict[str, int | None] = {}  # printed name → unit, valid as long as the registry
 
 
-def match_unit(name: str, names: dict[str, int] | None = None) -> int | None:
+def registry() -> tuple[list[Unit], dict[str, int]]:
+    """The deployment's units and every canonical name they go by, read once and kept until a
+    unit changes (ingest asks for them for every document)."""
+    global _registry
+    if _registry is None:
+        units = list(Unit.objects.all())
+        names: dict[str, int] = {}
+        for unit in units:
+            for name in unit.names():
+                names.setdefault(name, unit.pk)
+        _registry = (units, names)
+    return _registry
+
+
+@receiver([post_save, post_delete], sender=Unit)
+def _forget_registry(**_kwargs) -> None:
+    global _registry
+    _registry = None
+    _matches.clear()
+
+
+def match_unit(name: str) -> int | None:
     """The registry unit a printed name refers to: same canonical name, else a close match."""
-    names = _unit_names() if names is None else names
+    if name not in _matches:
+        _matches[name] = _match(name, registry()[1])
+    return _matches[name]
+
+
+def _match(name: str, names: dict[str, int]) -> int | None:
     key = TITLE.sub("", canonical_name(name))
     if key in names:
         return names[key]
@@ -59,11 +83,12 @@ def match_unit(name: str, names: dict[str, int] | None = None) -> int | None:
     return names[found[0]] if found else None
 
 
-def collective_units(canonical: str) -> list[Unit]:
+def collective_units(canonical: str, units: list[Unit] | None = None) -> list[Unit]:
     """The units a collective name covers in this deployment (none when it is not known)."""
     for pattern, kinds in COLLECTIVE_KINDS:
         if pattern.search(canonical):
-            return list(Unit.objects.filter(kind__in=kinds))
+            pool = Unit.objects.all() if units is None else units
+            return [u for u in pool if u.kind in kinds]
     return []
 
 
@@ -71,65 +96,66 @@ def _date(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if iso else None
 
 
+def _fields(item: dict) -> dict:
+    """A stored task's fields from one task of the core's JSON."""
+    lead = item.get("lead") or []
+    span = item.get("source_span") or [None, None]
+    return {
+        "lead_text": ", ".join(u["name"] for u in lead)[:300],
+        "support": [u["name"] for u in item.get("support") or []],
+        "action": item.get("action") or "",
+        "kind": item.get("kind") if item.get("kind") in Task.Kind.values else Task.Kind.TASK,
+        "deadline": _date(item.get("deadline") or item.get("due")),
+        "deadline_text": (item.get("deadline_text") or "")[:200],
+        "urgent": bool(item.get("urgent")),
+        "recurrence": item.get("recurrence") or "",
+        "report_to": (item.get("report_to") or "")[:300],
+        "period": item.get("period") or "",
+        "data_from": _date(item.get("data_from")),
+        "data_to": _date(item.get("data_to")),
+        "section": (item.get("section") or "")[:200],
+        "source_start": span[0],
+        "source_end": span[1],
+    }
+
+
 def create_tasks(doc, extracted: list[dict]) -> list[Task]:
     """Tasks of one ingested document (inside the caller's transaction). A task with one lead
     unit goes to that unit; several leads or a collective lead make a collective task with one
-    child per unit of the registry they name."""
-    names = _unit_names()
-    created = []
+    child per unit of the registry they name. Written with two bulk inserts."""
+    if not extracted:
+        return []
+    all_units = registry()[0]
+    tasks, targets = [], []
     for item in extracted:
         lead = item.get("lead") or []
         units: list[int] = []
         for unit in lead:
             found = (
-                [u.pk for u in collective_units(unit["canonical"])]
+                [u.pk for u in collective_units(unit["canonical"], all_units)]
                 if unit.get("collective")
-                else [match_unit(unit["name"], names)]
+                else [match_unit(unit["name"])]
             )
             units.extend(pk for pk in found if pk is not None and pk not in units)
-        span = item.get("source_span") or [None, None]
-        task = Task(
-            document=doc,
-            lead_text=", ".join(u["name"] for u in lead)[:300],
-            support=[u["name"] for u in item.get("support") or []],
-            collective=len(lead) > 1 or any(u.get("collective") for u in lead),
-            action=item.get("action") or "",
-            kind=item.get("kind") if item.get("kind") in Task.Kind.values else Task.Kind.TASK,
-            deadline=_date(item.get("deadline") or item.get("due")),
-            deadline_text=(item.get("deadline_text") or "")[:200],
-            urgent=bool(item.get("urgent")),
-            recurrence=item.get("recurrence") or "",
-            report_to=(item.get("report_to") or "")[:300],
-            period=item.get("period") or "",
-            data_from=_date(item.get("data_from")),
-            data_to=_date(item.get("data_to")),
-            section=(item.get("section") or "")[:200],
-            source_start=span[0],
-            source_end=span[1],
-            machine=item,
+        collective = len(lead) > 1 or any(u.get("collective") for u in lead)
+        tasks.append(
+            Task(
+                document=doc,
+                collective=collective,
+                machine=item,
+                unit_id=units[0] if units and not collective else None,
+                **_fields(item),
+            )
         )
-        if not task.collective and units:
-            task.unit_id = units[0]
-        task.save()
-        created.append(task)
-        if task.collective:
-            created.extend(fan_out(task, list(Unit.objects.filter(pk__in=units))))
-    return created
-
-
-def fan_out(task: Task, units: list[Unit]) -> list[Task]:
-    """One child task per unit; the collective task rolls their progress up."""
-    children = []
-    for unit in units:
-        child = Task.objects.get(pk=task.pk)
-        child.pk = None
-        child.id = None
-        child.parent = task
-        child.unit = unit
-        child.collective = False
-        child.save()
-        children.append(child)
-    return children
+        targets.append(units if collective else [])
+    Task.objects.bulk_create(tasks)
+    children = [
+        Task(document=doc, parent=task, unit_id=unit_id, **_fields(task.machine))
+        for task, units in zip(tasks, targets, strict=True)
+        for unit_id in units
+    ]
+    Task.objects.bulk_create(children)
+    return tasks + children
 
 
 def set_status(task: Task, status: str, user, note: str = "") -> Task:

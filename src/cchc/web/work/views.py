@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from cchc.web.work import assign, stats
 from cchc.web.work.calendar import month_grid, unit_feed
 from cchc.web.work.models import Evidence, Task
 
+CARDS_PER_COLUMN = 50
 COLUMNS = [
     ("overdue", "Quá hạn"),
     ("todo", "Chưa làm"),
@@ -68,20 +69,32 @@ def board(request):
     )
     if unit is not None:
         tasks = tasks.filter(unit=unit)
-    columns: dict[str, list[Task]] = {key: [] for key, _ in COLUMNS}
     today = timezone.localdate()
-    open_tasks = tasks.exclude(status=Task.Status.DONE).order_by("deadline", "id")
-    done = tasks.filter(status=Task.Status.DONE).order_by("-completed_at")[:30]
-    for task in open_tasks[:400]:
-        columns[task.column].append(task)
-    columns["done"] = list(done)
+    open_tasks = tasks.exclude(status=Task.Status.DONE)
+    by_deadline = (F("deadline").asc(nulls_last=True), "id")
+    queries = {
+        "overdue": open_tasks.filter(deadline__lt=today).order_by(*by_deadline),
+        "todo": open_tasks.filter(status=Task.Status.TODO)
+        .exclude(deadline__lt=today)
+        .order_by(*by_deadline),
+        "doing": open_tasks.filter(status=Task.Status.DOING)
+        .exclude(deadline__lt=today)
+        .order_by(*by_deadline),
+        "done": tasks.filter(status=Task.Status.DONE).order_by("-completed_at"),
+    }
+    # a column shows its first cards and says how many more there are: a board of a whole
+    # town's 400 cards is neither readable nor quick
+    columns = [
+        (key, label, list(queries[key][:CARDS_PER_COLUMN]), queries[key].count())
+        for key, label in COLUMNS
+    ]
     return render(
         request,
         "work/board.html",
         {
             "unit": unit,
             "units": Unit.objects.all(),
-            "columns": [(key, label, columns[key]) for key, label in COLUMNS],
+            "columns": columns,
             "unassigned": Task.objects.filter(unit=None, collective=False).count(),
             "today": today,
             "soon": today + timedelta(days=7),
