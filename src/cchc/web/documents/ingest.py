@@ -23,7 +23,13 @@ import cchc
 from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import audit
 from cchc.web.documents import search
-from cchc.web.documents.models import Citation, Document, IngestJob, number_key
+from cchc.web.documents.models import (
+    Citation,
+    Document,
+    IncomingCounter,
+    IngestJob,
+    number_key,
+)
 from cchc.web.documents.parsing import parse_original
 
 log = logging.getLogger("cchc.ingest")
@@ -241,15 +247,11 @@ def _head(path: Path) -> bytes:
 
 
 def next_incoming_number(received: date) -> int:
-    """Số đến runs from 1 each year."""
-    last = (
-        Document.objects.filter(received_date__year=received.year)
-        .exclude(incoming_number=None)
-        .order_by("-incoming_number")
-        .values_list("incoming_number", flat=True)
-        .first()
-    )
-    return (last or 0) + 1
+    """Số đến runs from 1 each year (inside the caller's transaction, which holds the row)."""
+    counter, _ = IncomingCounter.objects.select_for_update().get_or_create(year=received.year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
 
 
 def _save_citations(doc: Document, parsed: cchc.Document) -> None:

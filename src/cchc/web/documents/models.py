@@ -82,7 +82,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["direction", "-date", "-id"]),
             models.Index(fields=["year", "-date", "-id"]),
-            models.Index(fields=["incoming_number"]),  # the next số đến without a table scan
+            models.Index(fields=["-received_date", "-incoming_number"]),  # sổ đến order
             # what search reads of each match (facets, filters, date order): see search.py
             models.Index(
                 fields=["id", "type", "year", "direction", "issuer", "date"],
@@ -102,6 +102,14 @@ class Document(models.Model):
         self.number_key = number_key(self.number)
         self.year = self.date.year if self.date else None
         super().save(*args, **kwargs)
+
+
+class IncomingCounter(models.Model):
+    """The last số đến given in a year: one row to lock and count on, whatever the registry's
+    size and however many workers ingest at once."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
 
 
 class Correction(models.Model):
