@@ -16,12 +16,13 @@ import os
 import re
 from dataclasses import dataclass
 from typing import IO
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -395,37 +396,45 @@ def _table(doc: Document, table: Table, caption: bool = True) -> None:
         caption.paragraph_format.space_before = Pt(6)
         caption.paragraph_format.keep_with_next = True
     widths = table.widths_cm or _fit_widths(table)
-    grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    grid = doc.add_table(rows=0, cols=len(table.header))
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    # One pass over the rows: `grid.rows[i]` walks the table from its start each time, which
-    # made a table of 3,300 rows take minutes.
-    for row_index, (row, values) in enumerate(
-        zip(grid.rows, [table.header, *table.rows], strict=True)
-    ):
-        cells = row.cells
-        keep = OxmlElement("w:cantSplit")  # a row is not broken across two pages
-        row._tr.get_or_add_trPr().append(keep)
-        for column, value in enumerate(values[: len(table.header)]):
-            cell = cells[column]
-            cell.width = Cm(widths[column])
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            number = isinstance(value, int | float) and not isinstance(value, bool)
-            align = (
-                WD_ALIGN_PARAGRAPH.CENTER if row_index == 0 or number else WD_ALIGN_PARAGRAPH.LEFT
-            )
-            paragraph = _para(cell, _cell_text(value), TABLE_PT, bold=row_index == 0, align=align)
-            paragraph.paragraph_format.space_before = Pt(2)
-            paragraph.paragraph_format.space_after = Pt(2)
+    # Rows are written as XML, one string each: through python-docx's cell objects a ranking
+    # of 3,300 units (76,000 cells) took minutes.
+    twips = [round(Cm(w).twips) for w in widths]
+    for row_index, values in enumerate([table.header, *table.rows]):
+        grid._tbl.append(parse_xml(_row_xml(values[: len(table.header)], twips, row_index == 0)))
     for column, width in enumerate(widths):
         grid.columns[column].width = Cm(width)
-    # The header row repeats on every page the table runs over.
-    header_pr = grid.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_pr.append(repeat)
     _para(doc, size=6)  # air between the table and what follows
+
+
+def _row_xml(values: list[Cell], twips: list[int], header: bool) -> str:
+    """One table row: cells of fixed width, vertically centred, 2 pt above and below; the header
+    bold, centred and repeated on every page; numbers centred; no row broken across pages."""
+    size = int(TABLE_PT * 2)
+    cells = []
+    for value, width in zip(values, twips, strict=False):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        align = "center" if header or number else "left"
+        text = _cell_text(value)
+        run = (
+            f'<w:r><w:rPr>{"<w:b/>" if header else ""}<w:sz w:val="{size}"/></w:rPr>'
+            f'<w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
+            if text
+            else ""
+        )
+        cells.append(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/>'
+            f'</w:tcPr><w:p><w:pPr><w:spacing w:before="40" w:after="40"/><w:jc w:val="{align}"/>'
+            f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:pPr>{run}</w:p>'
+            "</w:tc>"
+        )
+    repeat = '<w:tblHeader w:val="true"/>' if header else ""
+    return (
+        f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{repeat}</w:trPr>{''.join(cells)}</w:tr>"
+    )
 
 
 def _cell_text(value: Cell) -> str:
