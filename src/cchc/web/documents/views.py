@@ -174,7 +174,7 @@ class CorrectionError(ValueError):
 def apply_corrections(doc: Document, values, user) -> list[str]:
     """Save the fields that changed, each with the machine's value kept beside it."""
     changed = []
-    previous = search.indexed_text(doc)
+    previous = search.indexed(doc)
     with transaction.atomic():
         for name in EDITABLE_FIELDS:
             if name not in values:
