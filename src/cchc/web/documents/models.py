@@ -83,6 +83,7 @@ class Document(models.Model):
             models.Index(fields=["direction", "-date", "-id"]),
             models.Index(fields=["year", "-date", "-id"]),
             models.Index(fields=["-received_date", "-incoming_number"]),  # sổ đến order
+            models.Index(fields=["direction", "-received_date", "-incoming_number"]),
             # what search reads of each match (facets, filters, date order): see search.py
             models.Index(
                 fields=["id", "type", "year", "direction", "issuer", "date"],

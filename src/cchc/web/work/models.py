@@ -68,7 +68,10 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["unit", "status", "deadline"])]
+        indexes = [
+            models.Index(fields=["unit", "status", "deadline"]),
+            models.Index(fields=["status", "deadline"]),  # the board of every unit
+        ]
         verbose_name = "công việc"
         verbose_name_plural = "công việc"
 

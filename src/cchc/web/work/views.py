@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +32,7 @@ from cchc.web.work.calendar import month_grid, unit_feed
 from cchc.web.work.models import Evidence, Task
 
 CARDS_PER_COLUMN = 50
+COUNT_CAP = 999
 COLUMNS = [
     ("overdue", "Quá hạn"),
     ("todo", "Chưa làm"),
@@ -70,24 +71,19 @@ def board(request):
     if unit is not None:
         tasks = tasks.filter(unit=unit)
     today = timezone.localdate()
-    open_tasks = tasks.exclude(status=Task.Status.DONE)
-    by_deadline = (F("deadline").asc(nulls_last=True), "id")
-    queries = {
-        "overdue": open_tasks.filter(deadline__lt=today).order_by(*by_deadline),
-        "todo": open_tasks.filter(status=Task.Status.TODO)
-        .exclude(deadline__lt=today)
-        .order_by(*by_deadline),
-        "doing": open_tasks.filter(status=Task.Status.DOING)
-        .exclude(deadline__lt=today)
-        .order_by(*by_deadline),
-        "done": tasks.filter(status=Task.Status.DONE).order_by("-completed_at"),
-    }
-    # a column shows its first cards and says how many more there are: a board of a whole
-    # town's 400 cards is neither readable nor quick
-    columns = [
-        (key, label, list(queries[key][:CARDS_PER_COLUMN]), queries[key].count())
-        for key, label in COLUMNS
-    ]
+    open_statuses = [Task.Status.TODO, Task.Status.DOING]
+    overdue = tasks.filter(status__in=open_statuses, deadline__lt=today)
+    labels = dict(COLUMNS)
+    overdue = tasks.filter(status__in=[Task.Status.TODO, Task.Status.DOING], deadline__lt=today)
+    parts = {"overdue": [overdue.order_by("deadline", "id")]}
+    for status in (Task.Status.TODO, Task.Status.DOING):  # due soonest, then without a deadline
+        current = tasks.filter(status=status)
+        parts[status] = [
+            current.filter(deadline__gte=today).order_by("deadline", "id"),
+            current.filter(deadline=None).order_by("id"),
+        ]
+    parts["done"] = [tasks.filter(status=Task.Status.DONE).order_by("-completed_at")]
+    columns = [(key, labels[key], *_column(parts[key])) for key, _label in COLUMNS]
     return render(
         request,
         "work/board.html",
@@ -95,11 +91,23 @@ def board(request):
             "unit": unit,
             "units": Unit.objects.all(),
             "columns": columns,
-            "unassigned": Task.objects.filter(unit=None, collective=False).count(),
+            "unassigned": Task.objects.filter(unit=None, collective=False).exists(),
             "today": today,
             "soon": today + timedelta(days=7),
         },
     )
+
+
+def _column(querysets) -> tuple[list[Task], str, bool]:
+    """A column's first cards, how many there are ("999+" past that: counting a whole town's
+    open tasks costs more than the page), and whether there are more than it shows."""
+    cards, count = [], 0
+    for tasks in querysets:
+        if len(cards) < CARDS_PER_COLUMN:
+            cards += list(tasks[: CARDS_PER_COLUMN - len(cards)])
+        count += tasks[: COUNT_CAP + 1].count()
+    label = f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+    return cards, label, count > len(cards)
 
 
 def task_page(request, pk: int):
