@@ -21,6 +21,7 @@ from cchc.text import fold
 
 _TOKEN = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
+_LETTER = re.compile(r"[a-z]")
 _QUOTED = re.compile(r'"([^"]*)"')
 SNIPPET_CHARS = 220
 
@@ -30,23 +31,30 @@ class Query:
     """A parsed query: each term is a tuple of folded words that must appear in a row."""
 
     terms: list[tuple[str, ...]]
+    numbers: dict[tuple[str, ...], str] = field(default_factory=dict)  # term → number word
 
     @classmethod
     def parse(cls, text: str) -> Query:
         terms: list[tuple[str, ...]] = []
+        numbers: dict[tuple[str, ...], str] = {}
         for quoted in _QUOTED.findall(text):
             if words := tuple(_TOKEN.findall(fold(quoted))):
                 terms.append(words)
         for chunk in _QUOTED.sub(" ", text).split():
             if words := tuple(_TOKEN.findall(fold(chunk))):
                 terms.append(words)
-        return cls(terms)
+                number = fold(chunk).strip(".,;:()")
+                if _DOC_NUMBER.fullmatch(number) and _LETTER.search(number):
+                    numbers[words] = number_token(number)
+        return cls(terms, numbers)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
     def fts5(self, filters: dict | None = None) -> str:
-        terms = ['"' + " ".join(words) + '"' for words in self.terms]
+        """FTS5 syntax; a document number (`59/2020/QH14`) is looked up as its one index word,
+        not as a phrase of words found in almost every document (59, 2020, qh14)."""
+        terms = [self.numbers.get(words) or '"' + " ".join(words) + '"' for words in self.terms]
         terms += [filter_token(name, value) for name, value in (filters or {}).items() if value]
         return " ".join(terms)
 
@@ -87,17 +95,61 @@ def indexed_meta(doc) -> str:
     return fold(" ".join(x or "" for x in meta))
 
 
+# A document number or symbol as printed: 59/2020/QH14, 30/2020/NĐ-CP, 2820/QĐ-UBND (folded).
+_DOC_NUMBER = re.compile(r"(?<![\w/])\d+(?:/[^\W_][\w.&-]*)+")
+
+
+def number_token(folded: str) -> str:
+    return "zn" + _NOT_WORD.sub("", folded)
+
+
+def number_tokens(folded: str) -> list[str]:
+    """One index word for each document number in a folded text (spaces around `/` closed)."""
+    closed = re.sub(r"\s*/\s*", "/", folded)
+    found = {number_token(m.group()) for m in _DOC_NUMBER.finditer(closed)}
+    return sorted(t for t in found if _LETTER.search(t, 2))  # dates are not numbers
+
+
 def indexed_text(doc) -> str:
-    """What a document is found by: its metadata, its full text, folded, and its facet words."""
+    """What a document is found by: its metadata, its full text, folded, its facet words and
+    a word for each document number in it."""
     facets = " ".join(
         filter_token(name, getattr(doc, name)) for name in FACETS if getattr(doc, name)
     )
-    return indexed_meta(doc) + "\n" + fold(doc.text) + "\n" + facets
+    text = indexed_meta(doc) + "\n" + fold(doc.text)
+    return text + "\n" + facets + " " + " ".join(number_tokens(text))
 
 
 def indexed(doc) -> tuple[str, str]:
     """Both indexed forms, to hand to `index_document` as `previous` before a change."""
     return indexed_text(doc), indexed_meta(doc)
+
+
+def rebuild_index(connection, documents) -> None:
+    """Empty the full-text index and write every document in again (on SQLite the FTS5 table is
+    recreated: contentless entries can only be removed with the text they were written with)."""
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cur:
+        if postgres:
+            cur.execute("DELETE FROM documents_search")
+        else:
+            cur.execute("DROP TABLE documents_fts")
+            cur.execute(
+                "CREATE VIRTUAL TABLE documents_fts USING fts5("
+                "body, content='', tokenize='unicode61 remove_diacritics 2')"
+            )
+        for doc in documents.iterator(chunk_size=500):
+            if postgres:
+                cur.execute(
+                    "INSERT INTO documents_search (document_id, vector) "
+                    "VALUES (%s, to_tsvector('simple', %s))",
+                    [doc.pk, _NOT_WORD.sub(" ", indexed_text(doc))],
+                )
+            else:
+                cur.execute(
+                    "INSERT INTO documents_fts (rowid, body) VALUES (%s, %s)",
+                    [doc.pk, indexed_text(doc)],
+                )
 
 
 def index_document(doc, previous: tuple[str, str] | None = None) -> None:
