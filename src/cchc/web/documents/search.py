@@ -22,6 +22,8 @@ from cchc.text import fold
 _TOKEN = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _LETTER = re.compile(r"[a-z]")
+# Between two words of a phrase in a text: spaces, or the / and - of 59/2020/QH14.
+_BETWEEN_WORDS = r"[\W_]+"
 _QUOTED = re.compile(r'"([^"]*)"')
 SNIPPET_CHARS = 220
 
@@ -64,7 +66,7 @@ class Query:
     def highlight_pattern(self) -> re.Pattern:
         """Every term; the whole query as one phrase first, so `cai cach hanh chinh` marks the
         phrase rather than four scattered words."""
-        phrases = [r"\s+".join(map(re.escape, w)) for w in self.terms]
+        phrases = [_BETWEEN_WORDS.join(map(re.escape, w)) for w in self.terms]
         alternatives = sorted(set(phrases), key=len, reverse=True)
         if len(phrases) > 1:
             alternatives.insert(0, r"[\s,.;:-]+".join(phrases))
@@ -73,7 +75,7 @@ class Query:
     def phrase_pattern(self) -> re.Pattern:
         return re.compile(
             r"(?<!\w)"
-            + r"[\s,.;:-]+".join(r"\s+".join(map(re.escape, w)) for w in self.terms)
+            + r"[\s,.;:-]+".join(_BETWEEN_WORDS.join(map(re.escape, w)) for w in self.terms)
             + r"(?!\w)"
         )
 
