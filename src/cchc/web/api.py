@@ -20,7 +20,14 @@ from cchc.web.accounts.roles import (
 from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload
 from cchc.web.documents.models import Document, IngestJob
-from cchc.web.documents.views import CorrectionError, apply_corrections, job_json, registry_filters
+from cchc.web.documents.views import (
+    REGISTRY_FIELDS,
+    CorrectionError,
+    apply_corrections,
+    job_json,
+    registry_documents,
+    registry_filters,
+)
 from cchc.web.work import assign
 from cchc.web.work.models import Task
 from cchc.web.work.views import add_evidence
@@ -35,19 +42,7 @@ class UnitSerializer(serializers.ModelSerializer):
 class DocumentListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Document
-        fields = [
-            "id",
-            "direction",
-            "incoming_number",
-            "received_date",
-            "type",
-            "number",
-            "issuer",
-            "place",
-            "date",
-            "subject",
-            "original_name",
-        ]
+        fields = [*REGISTRY_FIELDS, "place"]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -120,10 +115,7 @@ class DocumentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return DocumentListSerializer if self.action == "list" else DocumentSerializer
 
     def get_queryset(self):
-        docs = Document.objects.all()
-        for name, value in registry_filters(self.request.query_params).items():
-            docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
-        return docs
+        return registry_documents(self.request.query_params)[0]
 
     def update(self, request, *args, **kwargs):
         """Corrections of the editable fields; the machine's values are kept."""

@@ -42,24 +42,34 @@ def registry_filters(params) -> dict:
     return out
 
 
-def registry(request):
-    filters = registry_filters(request.GET)
+# What a registry row shows (the API's list gives the same fields and `place`).
+REGISTRY_FIELDS = [
+    "id",
+    "direction",
+    "incoming_number",
+    "received_date",
+    "type",
+    "number",
+    "issuer",
+    "date",
+    "subject",
+    "original_name",
+]
+
+
+def registry_documents(params):
+    """The documents under the registry filters of a request's parameters, and the filters."""
+    filters = registry_filters(params)
     docs = Document.objects.all()
     for name, value in filters.items():
         docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
+    return docs, filters
+
+
+def registry(request):
+    docs, filters = registry_documents(request.GET)
     sort = request.GET.get("sort", "-date")
-    docs = docs.order_by(*SORTS.get(sort, SORTS["-date"])).only(
-        "id",
-        "direction",
-        "incoming_number",
-        "received_date",
-        "type",
-        "number",
-        "issuer",
-        "date",
-        "subject",
-        "original_name",
-    )
+    docs = docs.order_by(*SORTS.get(sort, SORTS["-date"])).only(*REGISTRY_FIELDS)
     page = Paginator(docs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
