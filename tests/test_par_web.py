@@ -167,6 +167,10 @@ def test_self_assessment_with_evidence_from_the_registry_and_a_file(sample, logi
     assert s.self_points == Decimal("1.5") and s.explanation == "Đã ban hành kế hoạch"
     assert {e.name for e in s.evidence.all()} == {str(doc), "bien-ban.pdf"}
     assert s.evidence.get(document=doc)
+    uploaded = s.evidence.get(name="bien-ban.pdf")
+    download = login("xem").get(f"/chi-so/minh-chung/{uploaded.pk}/")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 x"
 
 
 def test_another_units_officer_cannot_self_assess(sample, login):

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cchc.par.framework import shipped
 from cchc.web.accounts.models import AuditEntry, Unit
-from cchc.web.documents.ingest import ingest_file
+from cchc.web.documents.ingest import ingest_file, store_file
 from cchc.web.documents.models import Correction, Document, IngestJob
 from cchc.web.par import services
 from cchc.web.par.models import Assessment, Commitment, Framework, Score, ScoreEvidence
@@ -36,7 +36,12 @@ from cchc.web.work.views import add_evidence
 # --- who gets through -----------------------------------------------------------------------
 
 ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, LEADER, ADMIN = (
-    "", "xem", "anlac", "noivu", "lanhdao", "quantri"
+    "",
+    "xem",
+    "anlac",
+    "noivu",
+    "lanhdao",
+    "quantri",
 )
 ROLES = [ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, LEADER, ADMIN]
 UNIT_A = "UBND phường An Lạc"  # anlac's unit; noivu is of Phòng Nội vụ (unit B)
@@ -161,6 +166,9 @@ ACCESS: dict[str, list[Call]] = {
         ),
     ],
     "minh-chung/<int:pk>/": [Call("GET", READ, lambda w: f"/minh-chung/{w.evidence.pk}/")],
+    "chi-so/minh-chung/<int:pk>/": [
+        Call("GET", READ, lambda w: f"/chi-so/minh-chung/{w.extra['score_evidence']}/")
+    ],
     "lich/": [Call("GET", READ, lambda w: "/lich/?year=2026&month=4")],
     "lich/feed/<str:token>.ics": [
         Call("GET", OPEN, lambda w: f"/lich/feed/{w.unit_a.feed_token}.ics")
@@ -225,8 +233,11 @@ ACCESS: dict[str, list[Call]] = {
             "POST",
             COUNCIL,
             lambda w: f"/chi-so/danh-gia/{w.submitted.pk}/",
-            lambda w: {"action": "appraise-scores", f"appraised-{w.leaf}": "0",
-                       f"reason-{w.leaf}": "Thiếu minh chứng"},
+            lambda w: {
+                "action": "appraise-scores",
+                f"appraised-{w.leaf}": "0",
+                f"reason-{w.leaf}": "Thiếu minh chứng",
+            },
             changes=True,
         ),
     ],
@@ -415,7 +426,13 @@ def world(deployment, sample_path) -> World:
         )
     services.advance(submitted, "submit", _user("anlac"))
     yesno = next(c for c in leaves if c.scoring == "yesno")
-    return World(unit_a, doc, task_a, evidence, framework, draft, submitted, job, yesno.pk)
+    stored = store_file(iter([b"%PDF-1.4 minh chung"]), "minh-chung.pdf")[1]
+    score_evidence = ScoreEvidence.objects.create(
+        score=draft.scores.first(), path=stored, name="minh-chung.pdf", user=_user("anlac")
+    )
+    world = World(unit_a, doc, task_a, evidence, framework, draft, submitted, job, yesno.pk)
+    world.extra["score_evidence"] = score_evidence.pk
+    return world
 
 
 def _half(criterion) -> Decimal:
@@ -431,8 +448,18 @@ def _half(criterion) -> Decimal:
 def fingerprint() -> tuple:
     """Everything a refused request must leave as it was."""
     models = [
-        Document, Correction, IngestJob, Task, ProgressNote, Evidence, AuditEntry,
-        Framework, Assessment, Score, ScoreEvidence, Commitment,
+        Document,
+        Correction,
+        IngestJob,
+        Task,
+        ProgressNote,
+        Evidence,
+        AuditEntry,
+        Framework,
+        Assessment,
+        Score,
+        ScoreEvidence,
+        Commitment,
     ]
     return (
         tuple(m.objects.count() for m in models),
@@ -455,9 +482,7 @@ def _request(client: Client, call: Call, world: World, url: str):
     if call.method == "GET":
         return client.get(url)
     if call.as_json:
-        return client.generic(
-            call.method, url, json.dumps(data), content_type="application/json"
-        )
+        return client.generic(call.method, url, json.dumps(data), content_type="application/json")
     return client.post(url, data)
 
 
@@ -480,8 +505,10 @@ def _verdict(role: str, route: str, call: Call, answer, changed: bool) -> str | 
         return f"refused role changed the database (answer {code})"
     if not role:
         expected = code in (401, 403) if api else to_login
-        return None if expected else f"anonymous got {code}, not a log-in " + (
-            "refusal" if api else "redirect"
+        return (
+            None
+            if expected
+            else f"anonymous got {code}, not a log-in " + ("refusal" if api else "redirect")
         )
     if call.allowed is STAFF:  # the admin sends non-staff to its own log-in page
         return None if code == 302 and "/quan-tri/login/" in answer["Location"] else f"got {code}"

@@ -47,6 +47,7 @@ urlpatterns = [
     path("chi-so/don-vi/<int:pk>/", par.unit_trend_page, name="par-trend"),
     path("chi-so/bieu-do/<str:kind>.<str:fmt>", par.chart, name="par-chart"),
     path("chi-so/cam-ket/", par.commitments_page, name="par-commitments"),
+    path("chi-so/minh-chung/<int:pk>/", par.score_evidence_file, name="par-evidence"),
     path("chi-so/bao-cao/", par.reports_page, name="par-reports"),
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),

@@ -25,6 +25,7 @@ from cchc.web.documents.models import Document, number_key
 from cchc.web.par import charts, reports, services
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
 from cchc.web.work.models import Task
+from cchc.web.work.views import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -300,6 +301,11 @@ def _save_evidence(request, assessment: Assessment, leaves) -> None:
             )
 
 
+def score_evidence_file(request, pk: int):
+    evidence = get_object_or_404(ScoreEvidence, pk=pk)
+    return attachment(evidence.path, evidence.name)
+
+
 def weak_page(request, pk: int):
     """Weak criteria of an assessment and the improvement plan a person reviews before creating."""
     assessment = get_object_or_404(Assessment.objects.select_related("framework", "unit"), pk=pk)
@@ -388,7 +394,9 @@ def chart(request, kind: str, fmt: str):
         raise Http404
     data = charts.render(fig, fmt)
     if fmt == "svg":
-        return HttpResponse(data, content_type="image/svg+xml")
+        response = HttpResponse(data, content_type="image/svg+xml")
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return response
     return _download(data, "image/png", f"{kind}.png")
 
 

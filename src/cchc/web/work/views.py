@@ -181,13 +181,18 @@ def add_evidence(task: Task, upload, user) -> Evidence:
 
 def evidence_file(request, pk: int):
     evidence = get_object_or_404(Evidence, pk=pk)
-    path = Path(settings.MEDIA_ROOT) / evidence.path
-    if not path.is_file():
+    return attachment(evidence.path, evidence.name)
+
+
+def attachment(stored_path: str, name: str) -> FileResponse:
+    """A stored evidence file as a download: never shown in the browser, whatever it holds."""
+    path = Path(settings.MEDIA_ROOT) / stored_path
+    if not stored_path or not path.is_file():
         raise Http404("Không tìm thấy tệp")
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=evidence.name,
+        filename=name,
         content_type="application/octet-stream",
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
