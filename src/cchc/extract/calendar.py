@@ -3,7 +3,8 @@ and iCalendar export of task deadlines."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
@@ -45,25 +46,42 @@ def report_period(year: int, period: str) -> dict:
     }
 
 
-def tasks_to_ics(documents: list) -> bytes:
-    """One all-day event per task deadline (and per next date of a recurring task)."""
+def ics(name: str, events: Iterable[tuple[str, str, date, str, str]]) -> bytes:
+    """An iCalendar of all-day events, each (uid, summary, day, description, category)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//cchc//lich han xu ly//VI")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Hạn xử lý công việc (cchc)")
-    for doc in documents:
-        for task in doc.tasks:
-            dates = [task["deadline"]] if task.get("deadline") else list(task.get("next_dates", []))
-            for n, when in enumerate(dates):
-                event = Event()
-                leads = ", ".join(u["name"] for u in task["lead"])
-                source = doc.number or doc.file
-                event.add("uid", f"{source}-{task['id']}-{n}@cchc")
-                event.add("summary", f"[{leads}] {task['action'][:120]}")
-                event.add("dtstart", date.fromisoformat(when))
-                event.add("description", f"Văn bản: {source}\n{task['action']}")
-                event.add("categories", [task.get("kind", "task")])
-                cal.add_component(event)
+    cal.add("x-wr-calname", name)
+    for uid, summary, day, description, category in events:
+        event = Event()
+        event.add("uid", uid)
+        event.add("summary", summary)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("description", description)
+        event.add("categories", [category])
+        cal.add_component(event)
     return cal.to_ical()
+
+
+def tasks_to_ics(documents: list) -> bytes:
+    """One all-day event per task deadline (and per next date of a recurring task)."""
+
+    def events():
+        for doc in documents:
+            source = doc.number or doc.file
+            for task in doc.tasks:
+                dates = [task["deadline"]] if task.get("deadline") else task.get("next_dates", [])
+                leads = ", ".join(u["name"] for u in task["lead"])
+                for n, when in enumerate(dates):
+                    yield (
+                        f"{source}-{task['id']}-{n}@cchc",
+                        f"[{leads}] {task['action'][:120]}",
+                        date.fromisoformat(when),
+                        f"Văn bản: {source}\n{task['action']}",
+                        task.get("kind", "task"),
+                    )
+
+    return ics("Hạn xử lý công việc (cchc)", events())

@@ -96,9 +96,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return " ".join(x for x in (self.type, self.number) if x) or self.original_name
 
-    def title(self) -> str:
-        return f"{self} – {self.subject}" if self.subject else str(self)
-
     def save(self, *args, **kwargs):
         self.number_key = number_key(self.number)
         self.year = self.date.year if self.date else None

@@ -55,6 +55,3 @@ def resume_pending() -> int:
         enqueue(job)
     return len(pending)
 
-
-def wait_until_idle() -> None:
-    _jobs.join()

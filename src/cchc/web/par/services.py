@@ -41,10 +41,11 @@ def import_framework(data: core.Framework, user=None) -> Framework:
     )
     rows: dict[str, Criterion] = {}
     for order, (node, depth, parent) in enumerate(data.walk()):
+        above = rows[parent.code] if parent else None
         row = Criterion.objects.create(
             framework=stored,
-            parent=rows[parent.code] if parent else None,
-            area=rows[_area_code(data, node)] if depth else None,
+            parent=above,
+            area=(above.area or above) if above else None,  # the area is the top ancestor
             code=node.code,
             name=node.name,
             max_points=node.max_points,
@@ -60,17 +61,6 @@ def import_framework(data: core.Framework, user=None) -> Framework:
         rows[node.code] = row
     audit(user, "framework-import", stored, f"Nhập bộ tiêu chí {stored}")
     return stored
-
-
-def _area_code(data: core.Framework, node: core.Criterion) -> str:
-    for area in data.areas:
-        stack = [area]
-        while stack:
-            current = stack.pop()
-            if current is node:
-                return area.code
-            stack.extend(current.children)
-    raise KeyError(node.code)
 
 
 def to_core(stored: Framework) -> core.Framework:

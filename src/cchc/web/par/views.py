@@ -467,7 +467,7 @@ def commitments_page(request):
         "par/commitments.html",
         {
             "states": states,
-            "unmet": [s for s in states if s.overdue],
+            "unmet": services.unmet_commitments(),
             "units": Unit.objects.all(),
             "council": _council(request.user),
             "criteria": Criterion.objects.filter(

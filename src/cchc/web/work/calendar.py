@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
-from icalendar import Calendar, Event
 
+from cchc.extract.calendar import ics
 from cchc.extract.deadlines import next_dates
 from cchc.web.work.models import Task
 
@@ -20,26 +20,25 @@ def month_grid(first: date, by_day: dict[date, list]) -> list[list[tuple[date, b
 
 def unit_feed(unit) -> bytes:
     """One all-day event per open deadline of the unit, and the next dates of recurring duties."""
-    cal = Calendar()
-    cal.add("prodid", "-//cchc//han xu ly//VI")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Hạn công việc – {unit.name}")
     today = timezone.localdate()
     tasks = (
         Task.objects.filter(unit=unit).exclude(status=Task.Status.DONE).select_related("document")
     )
-    for task in tasks:
-        dates = [task.deadline] if task.deadline else []
-        if task.recurrence and not dates:
-            anchor = task.document.date if task.document and task.document.date else today
-            dates = [date.fromisoformat(d) for d in next_dates(task.recurrence, anchor)]
-        for n, when in enumerate(dates):
-            event = Event()
-            event.add("uid", f"task-{task.pk}-{n}@cchc")
-            event.add("summary", f"{task.get_kind_display()}: {task.action[:120]}")
-            event.add("dtstart", when)
-            event.add("dtend", when + timedelta(days=1))
+
+    def events():
+        for task in tasks:
+            dates = [task.deadline] if task.deadline else []
+            if task.recurrence and not dates:
+                anchor = task.document.date if task.document and task.document.date else today
+                dates = [date.fromisoformat(d) for d in next_dates(task.recurrence, anchor)]
             source = f"Văn bản: {task.document}\n" if task.document else ""
-            event.add("description", f"{source}{task.action}")
-            cal.add_component(event)
-    return cal.to_ical()
+            for n, when in enumerate(dates):
+                yield (
+                    f"task-{task.pk}-{n}@cchc",
+                    f"{task.get_kind_display()}: {task.action[:120]}",
+                    when,
+                    f"{source}{task.action}",
+                    task.kind,
+                )
+
+    return ics(f"Hạn công việc – {unit.name}", events())
