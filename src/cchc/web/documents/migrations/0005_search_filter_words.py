@@ -1,19 +1,10 @@
-"""Index the facet words (`search.filter_token`) with each document: the full-text index is
-written again for every document (`search.rebuild_index`)."""
+"""Facet words (`search.filter_token`) in the full-text index. Writing them needs the whole index
+rebuilt, which 0009 does (with the number words), so that a registry upgraded past both is
+rebuilt once, not twice."""
 
 from django.db import migrations
-
-FIELDS = ["id", "type", "number", "issuer", "subject", "signer_name", "original_name", "text",
-          "year", "direction"]
-
-
-def reindex(apps, schema_editor):
-    from cchc.web.documents.search import rebuild_index
-
-    documents = apps.get_model("documents", "Document").objects.only(*FIELDS).order_by("id")
-    rebuild_index(schema_editor.connection, documents)
 
 
 class Migration(migrations.Migration):
     dependencies = [("documents", "0004_search_facets_index")]
-    operations = [migrations.RunPython(reindex, migrations.RunPython.noop)]
+    operations = []

@@ -1,5 +1,5 @@
-"""Index a word for each document number in a document (`search.number_tokens`): the
-full-text index is written again for every document (`search.rebuild_index`)."""
+"""Index the facet words (0005) and a word for each document number (`search.number_tokens`):
+the full-text index is written again for every document (`search.rebuild_index`)."""
 
 from django.db import migrations
 
