@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the product or its tests need; installed with apt-get when absent.
 # chromium: the browser of the end-to-end tests (driven by Playwright, never downloaded);
-# postgresql: the tests start a throw-away server to run the web suite on it.
+# postgresql, redis-server: the tests start throw-away servers (the web suite on PostgreSQL,
+# Celery workers with a Redis broker).
 DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf chromium \
-	postgresql
+	postgresql redis-server
 # The demo's database and files; a real deployment sets CCHC_DATA_DIR (or DATABASE_URL) itself.
 DEMO_DATA ?= var/demo
 
