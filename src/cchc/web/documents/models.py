@@ -160,7 +160,14 @@ class IngestJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the job reached the Celery broker"
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="runs started; a job that stopped a worker this often fails"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="documents_job_status")]
