@@ -107,28 +107,17 @@ def _parse_copy(index: int):
         return index, path, None, f"{type(exc).__name__}: {exc}"
 
 
-def store_parsed(path: Path, parsed, error: str | None):
-    """What `run_job` does after parsing: accept the file, save the document in one transaction."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from cchc.web.documents.ingest import _fail, accept_path, save_document
+def store_parsed(path: Path, parsed, error: str | None, direction: str = "den"):
+    """What `run_job` does after parsing: accept the file, store it with `finish_job`."""
+    from cchc.web.documents.ingest import accept_path, finish_job
     from cchc.web.documents.models import IngestJob
 
-    job = accept_path(path)
+    job = accept_path(path, direction=direction)
     if job.status != IngestJob.Status.QUEUED:
         return job
-    if error is not None:
-        _fail(job, error)
-        return job
-    parsed.file = job.original_name
-    with transaction.atomic():
-        job.document = save_document(parsed, job)
-        job.status = IngestJob.Status.DONE
-        job.message = "; ".join(parsed.warnings)
-        job.finished_at = timezone.now()
-        job.save()
-    return job
+    if error is None:
+        parsed.file = job.original_name
+    return finish_job(job, parsed if error is None else error)
 
 
 def load_templates(corpus: Path) -> list[tuple[str, str]]:

@@ -26,15 +26,24 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a server and yield its DATABASE_URL (database `cchc`, user `cchc`, no password)."""
+def postgres_server(keep: Path | None = None, settings: dict | None = None) -> Iterator[str]:
+    """Start a server and yield its DATABASE_URL (database `cchc`, user `cchc`, no password).
+
+    With `keep`, the cluster lives in that folder and is kept after the server stops, and a
+    cluster already there is started again (benchmarks reuse a built database). `settings` are
+    extra server settings (`-c name=value`)."""
     binaries = pg_bin()
     if binaries is None:
         raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="cchc-pg-"))
+    if keep is None:
+        root = Path(tempfile.mkdtemp(prefix="cchc-pg-"))
+    else:
+        root = keep.resolve()
+        root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o755)
     data = root / "data"
-    data.mkdir()
+    fresh = not (data / "PG_VERSION").exists()
+    data.mkdir(exist_ok=True)
     as_owner: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root: the server runs as `postgres`
         owner = pwd.getpwnam("postgres")
@@ -46,14 +55,19 @@ def postgres_server() -> Iterator[str]:
     def run(*args: str) -> None:
         subprocess.run([*as_owner, *args], check=True, capture_output=True)
 
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "cchc", "--auth=trust", "-E", "UTF8",
-        "--no-locale")
+    if fresh:
+        run(str(binaries / "initdb"), "-D", str(data), "-U", "cchc", "--auth=trust", "-E",
+            "UTF8", "--no-locale")
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
         "-w", "start")
     try:
-        run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "cchc", "cchc")
+        if fresh:
+            run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "cchc",
+                "cchc")
         yield f"postgres://cchc@127.0.0.1:{port}/cchc"
     finally:
         run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
