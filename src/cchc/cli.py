@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -280,6 +281,29 @@ def ingest(paths: tuple[str, ...], watch_dir: str | None, direction: str, interv
         watch(Path(watch_dir), direction, interval, click.echo)
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--concurrency", default=None, type=int, help="Số tiến trình xử lý (mặc định: số lõi CPU)."
+)
+@click.option("--name", default=None, help="Tên worker (mặc định: cchc-<pid>@<máy>).")
+def worker(concurrency: int | None, name: str | None) -> None:
+    """Chạy worker Celery nhận việc nhập văn bản (OCR, khôi phục dấu, phân tích, lập chỉ mục)
+    từ CELERY_BROKER_URL."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        raise click.UsageError(
+            "Chưa đặt CELERY_BROKER_URL (ví dụ redis://127.0.0.1:6379/0): không có hàng đợi "
+            "để nhận việc. Khi không đặt, `cchc serve` tự xử lý việc nhập văn bản."
+        )
+    from cchc.web.worker import run_worker
+
+    run_worker(concurrency or os.cpu_count() or 1, name or f"cchc-{os.getpid()}@%h")
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

@@ -11,6 +11,10 @@
   log-in rate limit) from the last `X-Forwarded-For` entry. Only set it when the proxy sets both
   headers itself, overwriting what the client sent.
 - `CCHC_LOGIN_MAX_FAILURES` (5), `CCHC_LOGIN_WINDOW` (900 s): the log-in rate limit.
+- `CELERY_BROKER_URL` (e.g. `redis://127.0.0.1:6379/0`): ingest jobs (OCR, repair, parsing,
+  indexing) go to `cchc worker` processes through this broker instead of the web server's own
+  worker thread. `CCHC_JOB_VISIBILITY` (3600 s): how long the broker waits for a job's
+  acknowledgement before handing it to another worker; longer than the slowest job.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ def database_from_url(url: str | None) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": 60,
+            # a connection kept from before a server restart is checked, not used broken
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ValueError(
         f"DATABASE_URL không hỗ trợ: {parts.scheme!r} (dùng sqlite:// hoặc postgres://)"
@@ -174,6 +180,9 @@ CACHES = {
 }
 AUTHENTICATION_BACKENDS = ["cchc.web.accounts.throttle.ThrottledModelBackend"]
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the original PDF is shown in a frame of our own page
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CCHC_JOB_VISIBILITY = int(os.environ.get("CCHC_JOB_VISIBILITY", 3600))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,6 +6,7 @@ A job is recorded before any work starts, so a crash leaves a job to retry, neve
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 import cchc
@@ -33,6 +34,9 @@ from cchc.web.documents.models import (
 from cchc.web.documents.parsing import parse_original
 
 log = logging.getLogger("cchc.ingest")
+
+# A lost database connection: the job stays unfinished, to be tried again.
+DATABASE_AWAY = (OperationalError, InterfaceError)
 
 _EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -76,7 +80,11 @@ def store_file(chunks, display: str) -> tuple[str, str, int, str]:
     root = Path(settings.MEDIA_ROOT) / "originals"
     root.mkdir(parents=True, exist_ok=True)
     digest, size, head = hashlib.sha256(), 0, b""
-    fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    except OSError as exc:
+        _refuse_if_disk_full(exc, display)
+        raise
     try:
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
@@ -97,9 +105,21 @@ def store_file(chunks, display: str) -> tuple[str, str, int, str]:
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)
         return sha, relative, size, kind
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        _refuse_if_disk_full(exc, display)
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _refuse_if_disk_full(exc: OSError, display: str) -> None:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise UploadRejected(
+            f"{display}: không đủ chỗ trên đĩa lưu tệp của máy chủ; tệp chưa được nhận, "
+            "hãy báo quản trị hệ thống rồi gửi lại"
+        ) from exc
 
 
 def _not_a_text(path: Path) -> str | None:
@@ -153,36 +173,61 @@ def run_job(job: IngestJob, tasks: bool = True) -> IngestJob:
     """Parse the stored file and save the document, its citations, tasks and search entry."""
     if job.status not in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
         return job
-    IngestJob.objects.filter(pk=job.pk).update(status=IngestJob.Status.RUNNING)
+    job.attempts += 1
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=IngestJob.Status.RUNNING, attempts=job.attempts
+    )
     path = Path(settings.MEDIA_ROOT) / job.stored_path
     return finish_job(job, parse_original(str(path), job.original_name, tasks))
 
 
 def finish_job(job: IngestJob, parsed: cchc.Document | str) -> IngestJob:
-    """Store a parsed document in one transaction (or record why it failed)."""
-    if isinstance(parsed, str):
-        _fail(job, parsed)
-        return job
+    """Store a parsed document in one transaction (or record why it failed). A job finished
+    meanwhile by another worker is left as it is. A lost database connection is raised, not
+    recorded: the job is still unfinished and will be tried again."""
     try:
         with transaction.atomic():
+            current = IngestJob.objects.select_for_update().filter(pk=job.pk).first()
+            if current is None or current.status not in (
+                IngestJob.Status.QUEUED,
+                IngestJob.Status.RUNNING,
+            ):
+                return current or job
+            if isinstance(parsed, str):
+                _set_failed(job, parsed)
+                return job
             existing = Document.objects.filter(sha256=job.sha256).first()
-            if existing:  # a parallel job got there first
+            if existing is None:
+                try:
+                    with transaction.atomic():
+                        job.document = save_document(parsed, job)
+                except IntegrityError:  # a parallel job stored the same content just now
+                    existing = Document.objects.filter(sha256=job.sha256).first()
+                    if existing is None:
+                        raise
+            if existing:
                 job.status, job.document = IngestJob.Status.DUPLICATE, existing
                 job.message = f"đã có trong sổ: {existing}"
             else:
-                job.document = save_document(parsed, job)
                 job.status = IngestJob.Status.DONE
                 job.message = "; ".join(parsed.warnings)
             job.finished_at = timezone.now()
             job.save()
+    except DATABASE_AWAY:
+        raise
     except Exception as exc:
         log.exception("storing %s failed", job.original_name)
         job.document = None
-        _fail(job, f"{job.original_name}: không lưu được ({type(exc).__name__}: {exc})")
+        fail_job(job, f"{job.original_name}: không lưu được ({type(exc).__name__}: {exc})")
     return job
 
 
-def _fail(job: IngestJob, message: str) -> None:
+def fail_job(job: IngestJob, message: str) -> None:
+    with transaction.atomic():
+        _set_failed(job, message)
+
+
+def _set_failed(job: IngestJob, message: str) -> None:
     job.status = IngestJob.Status.FAILED
     job.message = message
     job.finished_at = timezone.now()
