@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import requests
 
 CCHC = str(Path(sys.executable).with_name("cchc"))
@@ -125,6 +126,18 @@ class Deployment:
             for worker in started:
                 if worker in self.workers:
                     self.kill_worker(worker)
+
+    def busy_with_ocr(self, timeout: float = 300) -> tuple[subprocess.Popen, psutil.Process]:
+        """Wait until a job is mid-OCR: (its worker, the pool process running it)."""
+
+        def busy():
+            for worker in self.workers:
+                for child in psutil.Process(worker.pid).children():
+                    if any("tesseract" in p.name() for p in child.children(recursive=True)):
+                        return worker, child
+            return None
+
+        return wait_for(busy, timeout, "a worker process running tesseract", every=0.05)
 
     def kill_worker(self, worker: subprocess.Popen) -> None:
         """kill -9 the worker and its pool processes (OCR programs they started finish alone)."""

@@ -9,10 +9,9 @@ import os
 import shutil
 import subprocess
 
-import psutil
 import pytest
 
-from tests.cluster import Deployment, Redis, restart_postgres, scanned_pdf, wait_for
+from tests.cluster import Deployment, Redis, restart_postgres, scanned_pdf
 from tests.pg import pg_bin, postgres_server
 
 pytestmark = pytest.mark.skipif(
@@ -53,18 +52,6 @@ def _assert_all_stored_once(cluster, job_ids: list[int]) -> dict:
     return outcome
 
 
-def _pool_process_running_ocr(worker) -> psutil.Process:
-    """The worker's pool process that has a tesseract running (the job is mid-OCR)."""
-
-    def busy():
-        for child in psutil.Process(worker.pid).children():
-            if any("tesseract" in p.name() for p in child.children(recursive=True)):
-                return child
-        return None
-
-    return wait_for(busy, 120, "a worker process running tesseract", every=0.05)
-
-
 def test_jobs_go_through_the_broker_to_a_worker(cluster, tmp_path):
     jobs = _upload_scans(cluster, tmp_path, 1001, 2)
     assert {cluster.job_status(j) for j in jobs} == {"queued"}  # no worker yet: nothing runs
@@ -79,9 +66,9 @@ def test_jobs_go_through_the_broker_to_a_worker(cluster, tmp_path):
 
 
 def test_a_pool_process_killed_mid_ocr_loses_nothing(cluster, tmp_path):
-    with cluster.running_workers() as [worker]:
+    with cluster.running_workers():
         jobs = _upload_scans(cluster, tmp_path, 2001, 2, pages=3)
-        _pool_process_running_ocr(worker).kill()  # kill -9 of the process running the job
+        cluster.busy_with_ocr()[1].kill()  # kill -9 of the process running the job
         cluster.wait_finished(jobs, 300)
     _assert_all_stored_once(cluster, jobs)
     attempts = cluster.sql(f"SELECT max(attempts) FROM documents_ingestjob WHERE id IN "
@@ -90,10 +77,10 @@ def test_a_pool_process_killed_mid_ocr_loses_nothing(cluster, tmp_path):
 
 
 def test_a_worker_killed_whole_mid_ocr_is_taken_up_by_the_next(cluster, tmp_path):
-    with cluster.running_workers() as [worker]:
+    with cluster.running_workers():
         jobs = _upload_scans(cluster, tmp_path, 3001, 2, pages=3)
-        _pool_process_running_ocr(worker)
-        cluster.kill_worker(worker)  # the worker and its pool: the broker never hears back
+        # the worker and its pool: the broker never hears back
+        cluster.kill_worker(cluster.busy_with_ocr()[0])
     assert "running" in {cluster.job_status(j) for j in jobs}
     with cluster.running_workers():
         cluster.wait_finished(jobs, 300)
@@ -101,9 +88,9 @@ def test_a_worker_killed_whole_mid_ocr_is_taken_up_by_the_next(cluster, tmp_path
 
 
 def test_postgres_and_redis_restarts_during_ingest_lose_nothing(cluster, tmp_path):
-    with cluster.running_workers() as [worker]:
+    with cluster.running_workers():
         jobs = _upload_scans(cluster, tmp_path, 4001, 3, pages=2)
-        _pool_process_running_ocr(worker)
+        cluster.busy_with_ocr()
         restart_postgres(cluster.database_url)
         cluster.redis.stop()
         cluster.redis.start()
