@@ -273,12 +273,21 @@ def ingest(paths: tuple[str, ...], watch_dir: str | None, direction: str, interv
     from cchc.web import runtime
 
     runtime.setup()
+    from cchc.web.documents.ingest import DATABASE_AWAY
     from cchc.web.documents.watch import ingest_paths, watch
 
-    failed = ingest_paths(paths, direction, click.echo)
-    if watch_dir:
-        click.echo(f"Đang theo dõi {watch_dir} (Ctrl+C để dừng)")
-        watch(Path(watch_dir), direction, interval, click.echo)
+    try:
+        failed = ingest_paths(paths, direction, click.echo)
+        if watch_dir:
+            click.echo(f"Đang theo dõi {watch_dir} (Ctrl+C để dừng)")
+            watch(Path(watch_dir), direction, interval, click.echo)
+    except DATABASE_AWAY as exc:
+        click.echo(
+            f"lỗi: mất kết nối cơ sở dữ liệu ({exc}). Các tệp đã lưu xong vẫn còn; chạy lại "
+            "lệnh khi CSDL hoạt động để nhập nốt (tệp đã có không bị nhập hai lần).",
+            err=True,
+        )
+        sys.exit(1)
     if failed:
         sys.exit(1)
 
