@@ -9,17 +9,21 @@ The set is built through the real code, as `bench/web.py` builds its SQLite set:
 corpus document gets another printed number, every full date moved, and (for documents of an
 ỦY BAN NHÂN DÂN) the issuer printed in the header replaced by one of the invented communes below;
 it is written to a file, parsed by `cchc.parse_file` (OCR is never needed: the corpus is typed),
-accepted by `accept_path` (`store_file`) and stored by `save_document` in one transaction as
-`finish_job` does (document, citations, tasks, search index, audit). What keeps 1,000,000 within
-an hour and the disk:
+accepted by `accept_path` (`store_file`) and stored by `finish_job` (`save_document`: document,
+citations, tasks, search index, audit, in one transaction). Every copy is parsed: that takes
+~4 ms, and storing it through Django ~6 ms more, so parsing once per corpus document would save
+little. What keeps the build short and the disk in bounds:
 
 - only corpus documents of ≤ 15 KB (most công văn are 1–3 pages) with a printed number (so every
   copy differs), about half the corpus;
 - tasks are extracted and stored for one copy in `--tasks-every` (storing ~25 tasks is most of
   the cost of storing a document);
-- `--workers` processes each parse and store their own copies (parsing a typed document takes
-  ~4 ms; storing is the cost, so the stores run in parallel, not the parses);
+- `--workers` processes each parse and store their own copies;
 - the server runs without fsync and synchronous commit (settings for building, not serving).
+
+Even so a million documents take hours on two shared cores (~100 docs/s at best, ~45 docs/s
+while other work runs): `--build-minutes` stops the build in time to measure at the size reached,
+and the next run goes on from there. Documents per second and disk use are printed.
 
 Then the search page's queries (bench/web.py's list) and the registry page are timed.
 """

@@ -11,7 +11,7 @@
 The database is built once in `--data` and reused by later runs (a stopped build resumes). It is
 built through the real code: each corpus document is copied many times with its printed number
 (`Số: 123/…`) and every full date in its text changed, written to a file, parsed by
-`cchc.parse_file` in a pool of worker processes, and stored in this process by `save_document`
+`cchc.parse_file` in a pool of worker processes, and stored in this process by `finish_job`
 with a job made by `accept_path`, as `run_job` does. The documents added by the ingest figure are
 deleted again afterwards, so every run measures the same database.
 """
