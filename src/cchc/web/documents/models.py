@@ -82,6 +82,9 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["direction", "-date", "-id"]),
             models.Index(fields=["year", "-date", "-id"]),
+            # the registry's orders: pages are read from these indexes alone (views.IdPaginator)
+            models.Index(fields=["-date", "-id"], name="documents_registry_order"),
+            models.Index(fields=["number_key", "id"], name="documents_registry_number"),
             models.Index(fields=["-received_date", "-incoming_number"]),  # sổ đến order
             models.Index(fields=["direction", "-received_date", "-incoming_number"]),
             # what search reads of each match (facets, filters, date order): see search.py
@@ -97,9 +100,13 @@ class Document(models.Model):
         return " ".join(x for x in (self.type, self.number) if x) or self.original_name
 
     def save(self, *args, **kwargs):
+        self.derive()
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """The fields computed from others (also before a bulk insert, which skips `save`)."""
         self.number_key = number_key(self.number)
         self.year = self.date.year if self.date else None
-        super().save(*args, **kwargs)
 
 
 class IncomingCounter(models.Model):

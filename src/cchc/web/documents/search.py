@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 
 from cchc.text import fold
 
@@ -60,8 +61,13 @@ class Query:
         terms += [filter_token(name, value) for name, value in (filters or {}).items() if value]
         return " ".join(terms)
 
-    def tsquery(self) -> str:
-        return " & ".join("(" + " <-> ".join(words) + ")" for words in self.terms)
+    def tsquery(self, filters: dict | None = None, phrases: bool = True) -> str:
+        """PostgreSQL tsquery syntax, with the same number and filter words as `fts5`; without
+        `phrases`, the words of a phrase anywhere in a text (what the GIN index can tell)."""
+        link = " <-> " if phrases else " & "
+        terms = [self.numbers.get(words) or "(" + link.join(words) + ")" for words in self.terms]
+        terms += [filter_token(name, value) for name, value in (filters or {}).items() if value]
+        return " & ".join(terms)
 
     def highlight_pattern(self) -> re.Pattern:
         """Every term; the whole query as one phrase first, so `cai cach hanh chinh` marks the
@@ -154,6 +160,15 @@ def rebuild_index(connection, documents) -> None:
                 )
 
 
+def meta_vector_rows(cur, documents) -> None:
+    """Write the PostgreSQL documents_meta rows of some documents."""
+    cur.executemany(
+        "INSERT INTO documents_meta (document_id, meta) VALUES (%s, to_tsvector('simple', %s)) "
+        "ON CONFLICT (document_id) DO UPDATE SET meta = EXCLUDED.meta",
+        [(doc.pk, _NOT_WORD.sub(" ", indexed_meta(doc))) for doc in documents],
+    )
+
+
 def index_document(doc, previous: tuple[str, str] | None = None) -> None:
     """Add a document to the index; `previous` is `indexed(doc)` before a change, which the
     contentless SQLite tables need to take the old entries out."""
@@ -168,6 +183,7 @@ def index_document(doc, previous: tuple[str, str] | None = None) -> None:
                 # hyphenated word, where FTS5 and the query see the words 412, ubnd, nv
                 [doc.pk, _NOT_WORD.sub(" ", body)],
             )
+            meta_vector_rows(cur, [doc])
             return
         if previous is not None:
             _sqlite_delete(cur, doc.pk, *previous)
@@ -179,6 +195,7 @@ def unindex_document(doc) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("DELETE FROM documents_search WHERE document_id = %s", [doc.pk])
+            cur.execute("DELETE FROM documents_meta WHERE document_id = %s", [doc.pk])
         else:
             _sqlite_delete(cur, doc.pk, *indexed(doc))
 
@@ -203,10 +220,10 @@ class Results:
 
 
 FACETS = ("type", "year", "direction", "issuer")
-# The most recent matches that relevance ranking, sorting and facets consider on SQLite. FTS5
-# scores and counts every match, which for a word in most of 100,000 documents costs hundreds of
-# milliseconds; the newest this many are found in a few (the index is read backwards and stops).
-# A query matching fewer documents is answered exactly; a broader one says "more than …".
+# The most recent matches that relevance ranking, sorting and facets consider. Scoring and
+# counting every match of a word in most of 100,000 (SQLite) or 1,000,000 (PostgreSQL) documents
+# costs hundreds of milliseconds to seconds; the newest this many are found in a few. A query
+# matching fewer documents is answered exactly; a broader one says "more than …".
 CANDIDATES = 1000
 
 
@@ -219,6 +236,7 @@ def search(
     facets: bool = True,
 ) -> Results:
     """Matching document ids for one page, the total, and facet counts under the filters."""
+    filters = {k: v for k, v in filters.items() if k in FACETS}
     if connection.vendor == "postgresql":
         rows, capped = _postgres_matches(query, filters)
     else:
@@ -242,15 +260,6 @@ def search(
     )
 
 
-def _where(filters: dict) -> tuple[str, list]:
-    where, params = [], []
-    for name in FACETS:
-        if filters.get(name):
-            where.append(f"d.{name} = %s")
-            params.append(filters[name])
-    return "".join(f" AND {w}" for w in where), params
-
-
 def _rows(cur) -> list[tuple[int, float, dict]]:
     """(id, score, facet fields and date) of each fetched match."""
     return [
@@ -266,7 +275,7 @@ def _sqlite_matches(query: Query, filters: dict) -> tuple[list, bool]:
     """The newest CANDIDATES matches under the filters (id order follows ingestion), each with
     its score; the filters are words of the index (`filter_token`), the fields come from a
     covering index, not from rows holding the text."""
-    match = query.fts5({k: v for k, v in filters.items() if k in FACETS})
+    match = query.fts5(filters)
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT m.rowid, 0, {_FIELDS} FROM documents_fts m "
@@ -292,21 +301,69 @@ def _sqlite_matches(query: Query, filters: dict) -> tuple[list, bool]:
     return rows, capped
 
 
+# PostgreSQL: the newest rows read first to learn how common a query is (see _postgres_matches),
+# and the relative cost of a row that the index of ids scan reads (its vector is read from the
+# TOAST table and checked) to one that the GIN index finds (a small heap row; a phrase rechecks).
+PROBE = 1000
+ID_SCAN_COST, GIN_COST, GIN_PHRASE_COST = 10.0, 2.0, 10.0
+
+
 def _postgres_matches(query: Query, filters: dict) -> tuple[list, bool]:
-    """Every match under the filters, scored by ts_rank_cd (the GIN index finds them)."""
-    where, params = _where(filters)
-    with connection.cursor() as cur:
+    """The newest CANDIDATES matches under the filters (which are words of the index, as on
+    SQLite), scored by ts_rank_cd. Two plans find them: the ids read backwards with each row's
+    vector checked, which stops after enough matches (fast for a common query), or every match
+    from the GIN index, then the newest (fast for a rare one). The planner counts a row's vector
+    as free to check and would pick wrongly, so the newest PROBE rows are checked first and the
+    share of them that match decides."""
+    match = query.tsquery(filters)
+    with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
-            f"SELECT s.document_id, ts_rank_cd(s.vector, q), {_FIELDS} "
-            "FROM documents_search s CROSS JOIN to_tsquery('simple', %s) q "
-            f"JOIN documents_document d ON d.id = s.document_id WHERE s.vector @@ q{where}",
-            [query.tsquery(), *params],
+            "SELECT document_id, vector @@ to_tsquery('simple', %s), "
+            "vector @@ to_tsquery('simple', %s) FROM (SELECT document_id, vector "
+            "FROM documents_search ORDER BY document_id DESC LIMIT %s) s",
+            [match, query.tsquery(filters, phrases=False), PROBE],
+        )
+        probed = cur.fetchall()
+        ids = sorted((pk for pk, ok, _ in probed if ok), reverse=True)
+        if len(probed) == PROBE and len(ids) <= CANDIDATES:
+            share = len(ids) / PROBE
+            need = CANDIDATES + 1 - len(ids)
+            cur.execute("SELECT reltuples FROM pg_class WHERE oid = 'documents_search'::regclass")
+            rows = max(cur.fetchone()[0], PROBE)
+            by_id = need / share * ID_SCAN_COST if share else math.inf
+            if match == query.tsquery(filters, phrases=False):
+                by_gin = rows * share * GIN_COST
+            else:  # the GIN index finds the rows with the words; each one's phrases are checked
+                by_gin = rows * sum(words for *_, words in probed) / PROBE * GIN_PHRASE_COST
+            if by_id < by_gin:  # on from the probed rows
+                avoid, since = "enable_bitmapscan", min(pk for pk, *_ in probed)
+            else:  # every match (a range of ids would be read as a bitmap too)
+                avoid, since, need, ids = "enable_indexscan", None, CANDIDATES + 1, []
+            for setting in (avoid, "enable_seqscan"):
+                cur.execute("SELECT set_config(%s, 'off', true)", [setting])
+            cur.execute(
+                "SELECT document_id FROM documents_search WHERE vector @@ to_tsquery('simple', %s)"
+                f"{'' if since is None else ' AND document_id < %s'} "
+                "ORDER BY document_id DESC LIMIT %s",
+                [match, *([] if since is None else [since]), need],
+            )
+            ids += [pk for (pk,) in cur.fetchall()]
+            for setting in (avoid, "enable_seqscan"):
+                cur.execute("SELECT set_config(%s, 'on', true)", [setting])
+        capped = len(ids) > CANDIDATES
+        # Relevance as on SQLite: ranked on the short fields (documents_meta), a fraction of
+        # the cost of ranking each candidate's whole text; matches only in their body score 0.
+        cur.execute(
+            "SELECT d.id, CASE WHEN m.meta @@ q THEN ts_rank_cd(m.meta, q) ELSE 0 END, "
+            f"{_FIELDS} FROM documents_document d CROSS JOIN to_tsquery('simple', %s) q "
+            "LEFT JOIN documents_meta m ON m.document_id = d.id WHERE d.id = ANY(%s)",
+            [query.tsquery(), ids[:CANDIDATES]],
         )
         rows = _rows(cur)
     for _pk, _score, fields in rows:
         if fields["date"] is not None:
             fields["date"] = fields["date"].isoformat()
-    return rows, False
+    return rows, capped
 
 
 def snippet(text: str, query: Query, width: int = SNIPPET_CHARS) -> str:
