@@ -79,6 +79,35 @@ def test_citations_link_in_both_orders_of_arrival(deployment, sample_path, tmp_p
     assert cited.target == original
 
 
+def test_documents_stored_together_are_stored_as_one_by_one(deployment, sample_path, tmp_path):
+    """`save_documents` (a batch in one transaction): số đến in order, a citation of a document
+    later in the same batch linked, tasks, search entries and audit entries for each."""
+    import cchc
+    from cchc.web.accounts.models import AuditEntry
+    from cchc.web.documents import search
+    from cchc.web.documents.ingest import accept_path, save_documents
+
+    reply = tmp_path / "bao-cao.txt"
+    reply.write_text(
+        "ỦY BAN NHÂN DÂN\nPHƯỜNG AN LẠC\nSố: 15/BC-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "An Lạc, ngày 20 tháng 3 năm 2026\n\nBÁO CÁO\nKết quả thực hiện Công văn số "
+        "412/UBND-NV ngày 14/3/2026\n\nThực hiện Công văn số 412/UBND-NV ngày 14/3/2026 của "
+        "UBND thị xã An Phú, UBND phường báo cáo như sau: đã quán triệt.\n",
+        encoding="utf-8",
+    )
+    paths = [reply, sample_path("cong-van-tang-cuong-cchc.txt")]
+    paths.append(sample_path("thong-bao-ket-luan.txt"))
+    items = [(cchc.parse_file(path), accept_path(path)) for path in paths]
+    answer, original, third = save_documents(items)
+    assert [d.incoming_number for d in (answer, original, third)] == [1, 2, 3]
+    assert original.number == "412/UBND-NV"
+    assert Citation.objects.get(document=answer, number="412/UBND-NV").target == original
+    assert original.tasks.filter(unit__name="Phòng Nội vụ").exists()
+    found = search.search(search.Query.parse("412/UBND-NV"), {})
+    assert original.pk in found.ids
+    assert AuditEntry.objects.filter(action="ingest").count() == 3
+
+
 def test_a_damaged_file_fails_its_job_with_its_name_and_writes_no_document(deployment, tmp_path):
     broken = tmp_path / "hong.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")

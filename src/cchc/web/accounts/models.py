@@ -85,7 +85,14 @@ class AuditEntry(models.Model):
 
 def audit(user, action: str, obj: models.Model, summary: str) -> AuditEntry:
     """Record a change; `user` may be None for the system (ingest, watched folder)."""
-    return AuditEntry.objects.create(
+    entry = audit_entry(user, action, obj, summary)
+    entry.save()
+    return entry
+
+
+def audit_entry(user, action: str, obj: models.Model, summary: str) -> AuditEntry:
+    """The entry `audit` records, unsaved (for a bulk insert)."""
+    return AuditEntry(
         user=user if user is not None and user.is_authenticated else None,
         action=action,
         object_type=obj._meta.model_name,

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 import cchc
 from cchc.readers import markup_kind, media_type
-from cchc.web.accounts.models import audit
+from cchc.web.accounts.models import AuditEntry, audit_entry
 from cchc.web.documents import search
 from cchc.web.documents.models import (
     Citation,
@@ -240,8 +241,29 @@ def _date(iso: str | None) -> date | None:
 
 def save_document(parsed: cchc.Document, job: IngestJob) -> Document:
     """Store one parsed document (inside the caller's transaction)."""
+    return save_documents([(parsed, job)])[0]
+
+
+def save_documents(items: list[tuple[cchc.Document, IngestJob]]) -> list[Document]:
+    """Store parsed documents with their citations, tasks, search entries and audit entries
+    (inside the caller's transaction); one insert per table for the lot."""
     from cchc.web.work.assign import create_tasks  # work builds on documents, not the reverse
 
+    docs = [_document_row(parsed, job) for parsed, job in items]
+    _number_incoming(docs)
+    Document.objects.bulk_create(docs)
+    _save_citations(docs, [parsed for parsed, _job in items])
+    for doc, (parsed, _job) in zip(docs, items, strict=True):
+        create_tasks(doc, parsed.tasks)
+        search.index_document(doc)
+    AuditEntry.objects.bulk_create(
+        audit_entry(job.created_by, "ingest", doc, f"Nhập văn bản {doc} từ tệp {job.original_name}")
+        for doc, (_parsed, job) in zip(docs, items, strict=True)
+    )
+    return docs
+
+
+def _document_row(parsed: cchc.Document, job: IngestJob) -> Document:
     stored = Path(settings.MEDIA_ROOT) / job.stored_path
     signer = parsed.signer
     machine = parsed.to_dict()
@@ -276,13 +298,7 @@ def save_document(parsed: cchc.Document, job: IngestJob) -> Document:
         machine=machine,
         created_by=job.created_by,
     )
-    if doc.direction == Document.Direction.INCOMING:
-        doc.incoming_number = next_incoming_number(doc.received_date)
-    doc.save()
-    _save_citations(doc, parsed)
-    create_tasks(doc, parsed.tasks)
-    search.index_document(doc)
-    audit(job.created_by, "ingest", doc, f"Nhập văn bản {doc} từ tệp {job.original_name}")
+    doc.derive()
     return doc
 
 
@@ -291,28 +307,38 @@ def _head(path: Path) -> bytes:
         return fh.read(8)
 
 
-def next_incoming_number(received: date) -> int:
-    """Số đến runs from 1 each year (inside the caller's transaction, which holds the row)."""
-    counter, _ = IncomingCounter.objects.select_for_update().get_or_create(year=received.year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+def _number_incoming(docs: list[Document]) -> None:
+    """Số đến runs from 1 each year, in the order given (inside the caller's transaction, which
+    holds the year's counter row until it ends)."""
+    incoming = [d for d in docs if d.direction == Document.Direction.INCOMING]
+    for year in sorted({d.received_date.year for d in incoming}):
+        counter, _ = IncomingCounter.objects.select_for_update().get_or_create(year=year)
+        for doc in incoming:
+            if doc.received_date.year == year:
+                counter.last += 1
+                doc.incoming_number = counter.last
+        counter.save(update_fields=["last"])
 
 
-def _save_citations(doc: Document, parsed: cchc.Document) -> None:
-    refs = {}
-    for ref in parsed.references:
-        key = number_key(ref.number)
-        if key and key not in refs and key != doc.number_key:
-            refs[key] = ref
-    targets: dict[str, int] = {}
-    for pk, key in (
-        Document.objects.filter(number_key__in=list(refs))
-        .order_by("-id")
-        .values_list("pk", "number_key")
-    ):
-        targets[key] = pk  # the first ingested document with that number wins
-    rows = [
+def _save_citations(docs: list[Document], parsed: list[cchc.Document]) -> None:
+    """The documents each one cites, linked to the first ingested document with that number;
+    citations stored earlier that wait for one of these numbers are linked now."""
+    cited = []
+    for doc, one in zip(docs, parsed, strict=True):
+        refs = {}
+        for ref in one.references:
+            key = number_key(ref.number)
+            if key and key not in refs and key != doc.number_key:
+                refs[key] = ref
+        cited.append(refs)
+    wanted = {key for refs in cited for key in refs}
+    targets = dict(
+        Document.objects.filter(number_key__in=wanted)
+        .values("number_key")
+        .annotate(first=Min("id"))
+        .values_list("number_key", "first")
+    )
+    Citation.objects.bulk_create(
         Citation(
             document=doc,
             type=ref.type or "",
@@ -323,13 +349,15 @@ def _save_citations(doc: Document, parsed: cchc.Document) -> None:
             text=ref.text[:500],
             target_id=targets.get(key),
         )
+        for doc, refs in zip(docs, cited, strict=True)
         for key, ref in refs.items()
-    ]
-    Citation.objects.bulk_create(rows)
-    if doc.number_key:  # documents ingested earlier that cite this one now link to it
-        Citation.objects.filter(number_key=doc.number_key, target=None).exclude(
-            document=doc
-        ).update(target=doc)
+    )
+    numbers = {doc.number_key for doc in docs if doc.number_key}
+    if numbers:
+        first = Document.objects.filter(number_key=OuterRef("number_key")).order_by("id")
+        Citation.objects.filter(number_key__in=numbers, target=None).update(
+            target=Subquery(first.values("id")[:1])
+        )
 
 
 def ingest_file(path: str | Path, user=None, direction: str = "den", tasks: bool = True):
