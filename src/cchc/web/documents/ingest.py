@@ -250,7 +250,6 @@ def save_documents(items: list[tuple[cchc.Document, IngestJob]]) -> list[Documen
     from cchc.web.work.assign import create_tasks  # work builds on documents, not the reverse
 
     docs = [_document_row(parsed, job) for parsed, job in items]
-    _number_incoming(docs)
     Document.objects.bulk_create(docs)
     _save_citations(docs, [parsed for parsed, _job in items])
     for doc, (parsed, _job) in zip(docs, items, strict=True):
@@ -260,6 +259,10 @@ def save_documents(items: list[tuple[cchc.Document, IngestJob]]) -> list[Documen
         audit_entry(job.created_by, "ingest", doc, f"Nhập văn bản {doc} từ tệp {job.original_name}")
         for doc, (_parsed, job) in zip(docs, items, strict=True)
     )
+    # last: the year's counter row stays locked until the transaction ends, so parallel
+    # workers wait for each other only this long
+    if _number_incoming(docs):
+        Document.objects.bulk_update(docs, ["incoming_number"])
     return docs
 
 
@@ -307,9 +310,9 @@ def _head(path: Path) -> bytes:
         return fh.read(8)
 
 
-def _number_incoming(docs: list[Document]) -> None:
+def _number_incoming(docs: list[Document]) -> bool:
     """Số đến runs from 1 each year, in the order given (inside the caller's transaction, which
-    holds the year's counter row until it ends)."""
+    holds the year's counter row until it ends). False when none is incoming."""
     incoming = [d for d in docs if d.direction == Document.Direction.INCOMING]
     for year in sorted({d.received_date.year for d in incoming}):
         counter, _ = IncomingCounter.objects.select_for_update().get_or_create(year=year)
@@ -318,6 +321,7 @@ def _number_incoming(docs: list[Document]) -> None:
                 counter.last += 1
                 doc.incoming_number = counter.last
         counter.save(update_fields=["last"])
+    return bool(incoming)
 
 
 def _save_citations(docs: list[Document], parsed: list[cchc.Document]) -> None:
