@@ -250,7 +250,8 @@ def save_documents(items: list[tuple[cchc.Document, IngestJob]]) -> list[Documen
     from cchc.web.work.assign import create_tasks  # work builds on documents, not the reverse
 
     docs = [_document_row(parsed, job) for parsed, job in items]
-    Document.objects.bulk_create(docs)
+    for doc in docs:  # one INSERT each: a bulk insert on PostgreSQL quotes every text and JSON
+        doc.save()  # value into an array literal in Python, which costs more than the round trips
     _save_citations(docs, [parsed for parsed, _job in items])
     for doc, (parsed, _job) in zip(docs, items, strict=True):
         create_tasks(doc, parsed.tasks)
@@ -301,7 +302,6 @@ def _document_row(parsed: cchc.Document, job: IngestJob) -> Document:
         machine=machine,
         created_by=job.created_by,
     )
-    doc.derive()
     return doc
 
 
