@@ -197,3 +197,8 @@ def test_a_folder_is_parsed_in_worker_processes_and_stored_once_each(
         "412/UBND-NV",
     ]
     assert Task.objects.filter(document__number="412/UBND-NV").exists()
+    # stored together: of two files with the same content, the later in the folder's order is
+    # a duplicate of the first
+    statuses = dict(IngestJob.objects.values_list("original_name", "status"))
+    assert statuses["ban-sao.txt"] == IngestJob.Status.DONE
+    assert statuses["thong-bao-ket-luan.txt"] == IngestJob.Status.DUPLICATE

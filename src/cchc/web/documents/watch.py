@@ -11,9 +11,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-from cchc.web.documents.ingest import UploadRejected, accept_path, finish_job, ingest_file, run_job
+from cchc.web.documents.ingest import (
+    UploadRejected,
+    accept_path,
+    finish_jobs,
+    ingest_file,
+    run_job,
+)
 from cchc.web.documents.models import IngestJob
 from cchc.web.documents.parsing import parse_original
+
+# Parsed files stored per transaction by a folder ingest.
+STORE_BATCH = 50
 
 
 def _files(paths: Iterable[str]) -> Iterable[Path]:
@@ -76,9 +85,24 @@ def ingest_paths(
             [job.original_name for _, job in accepted],
             chunksize=4,
         )
+        batch: list[tuple[Path, IngestJob, object]] = []
         for (path, job), result in zip(accepted, parsed, strict=True):
-            failed += not _report(path, finish_job(job, result), say)
+            batch.append((path, job, result))
+            if len(batch) == STORE_BATCH:
+                failed += _store(batch, say)
+                batch = []
+        failed += _store(batch, say)
     return failed
+
+
+def _store(batch: list[tuple[Path, IngestJob, object]], say: Callable[[str], None]) -> int:
+    """Store parsed files in one transaction; returns how many failed."""
+    if not batch:
+        return 0
+    jobs = finish_jobs([(job, result) for _path, job, result in batch])
+    return sum(
+        not _report(path, job, say) for (path, _, _), job in zip(batch, jobs, strict=True)
+    )
 
 
 def watch(
