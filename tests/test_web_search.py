@@ -137,3 +137,18 @@ def test_both_postgresql_plans_find_the_newest_matches(registry, monkeypatch, id
         results = search.search(search.Query.parse(text), {}, order="date")
         assert results.capped and results.total == 3
         assert set(results.ids) == {d.pk for d in newest}
+
+
+def test_the_registry_counts_exactly_up_to_a_limit_then_estimates(registry, login, monkeypatch):
+    """Beyond COUNT_EXACTLY documents PostgreSQL's estimate is shown, not a count of every row
+    (SQLite counts); the page itself is the same either way."""
+    from django.db import connection
+
+    from cchc.web.documents import views
+
+    body = login("xem").get("/van-ban/").content.decode()
+    assert "5 văn bản" in body and "Khoảng" not in body
+    monkeypatch.setattr(views, "COUNT_EXACTLY", 2)
+    body = login("xem").get("/van-ban/").content.decode()
+    assert ("Khoảng" in body) == (connection.vendor == "postgresql")
+    assert all(doc.number in body for doc in registry.values())

@@ -85,8 +85,7 @@ class Document(models.Model):
             # the registry's orders: pages are read from these indexes alone (views.IdPaginator)
             models.Index(fields=["-date", "-id"], name="documents_registry_order"),
             models.Index(fields=["number_key", "id"], name="documents_registry_number"),
-            models.Index(fields=["-received_date", "-incoming_number"]),  # sổ đến order
-            models.Index(fields=["direction", "-received_date", "-incoming_number"]),
+            models.Index(fields=["direction", "-received_date", "-incoming_number"]),  # sổ đến
             # what search reads of each match (facets, filters, date order): see search.py
             models.Index(
                 fields=["id", "type", "year", "direction", "issuer", "date"],
