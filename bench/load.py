@@ -8,11 +8,10 @@ For each database it sets up a deployment of its own under `--data`: `cchc demo 
 then copies of the corpus documents with other numbers and dates (bench/web.py's `write_copy`)
 through `ingest_file` up to `--docs` documents (the tasks of one in `--tasks-every` stored),
 and the tasks no unit was found for spread over the units (so every officer has tasks of their
-own unit to update).
-PostgreSQL is a throw-away server (tests/pg.py, fsync off); the SQLite registry is built once
-in `--data/sqlite-template` and copied afresh for every run. Then `cchc serve` runs as a
-subprocess on 127.0.0.1 and locust (bench/locustfile.py) runs headless against it for
-`--minutes`; every request it makes is recorded and summed up here per endpoint.
+own unit to update). Every run starts afresh: `--data/sqlite`, or a throw-away PostgreSQL server
+(tests/pg.py, fsync off). Then `cchc serve` runs as a subprocess on 127.0.0.1 and locust
+(bench/locustfile.py) runs headless against it for `--minutes`; every request it makes is
+recorded and summed up here per endpoint.
 """
 
 from __future__ import annotations
@@ -71,7 +70,7 @@ def prepare(env: dict, args) -> None:
 
 def build_registry(args) -> None:
     """Run in the deployment's environment: copies of the corpus documents through `ingest_file`
-    up to `--docs` documents (resuming), then the tasks no unit was found for spread over the
+    up to `--docs` documents, then the tasks no unit was found for spread over the
     units."""
     from cchc.web import runtime
 
@@ -237,15 +236,13 @@ def report(records: Path, server_log: Path) -> bool:
 def bench(db: str, args) -> bool:
     data = args.data / db
     shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
     if db == "sqlite":
-        template = args.data / "sqlite-template"
-        template.mkdir(parents=True, exist_ok=True)
-        prepare(server_env(template, None), args)
-        shutil.copytree(template, data)
-        return measure(db, data, server_env(data, None), args)
+        env = server_env(data, None)
+        prepare(env, args)
+        return measure(db, data, env, args)
     from tests.pg import postgres_server
 
-    data.mkdir(parents=True)
     with postgres_server() as url:
         env = server_env(data, url)
         prepare(env, args)
