@@ -77,6 +77,16 @@ def test_snippets_escape_the_document_text():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_snippets_of_long_documents_look_for_the_phrase_near_the_top_only():
+    filler = "Các cơ quan (phòng, ban) triển khai thực hiện nghiêm túc. " * 800  # ~46,000 chars
+    late_phrase = "Công tác cải cách được quan tâm. " + filler + "Kết quả cải cách hành chính."
+    html = search.snippet(late_phrase, search.Query.parse("cai cach hanh chinh"))
+    assert html.startswith("Công tác <mark>cải</mark> <mark>cách</mark>")  # terms at the top
+    only_late = filler + "Kết quả cải cách hành chính năm 2026."
+    html = search.snippet(only_late, search.Query.parse("cai cach hanh chinh"))
+    assert "<mark>cải cách hành chính</mark> năm 2026" in html  # found at the end all the same
+
+
 def test_a_corrected_field_is_searchable_and_the_old_value_is_not(registry, deployment):
     from django.contrib.auth import get_user_model
 

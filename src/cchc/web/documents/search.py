@@ -392,21 +392,31 @@ def snippet(text: str, query: Query, width: int = SNIPPET_CHARS) -> str:
 _OUTSIDE = re.compile(r"[^\w\s,.;:-]")
 
 
+# How far into a document a snippet looks for the query as a phrase before it takes the first
+# term: folding a whole long document for each of a page's results cost tens of milliseconds.
+PHRASE_SCAN_CHARS = 16_384
+
+
 def _first_match(text: str, query: Query, pattern: re.Pattern) -> tuple[str, bool, re.Match | None]:
-    """The first match of the whole query as a phrase, else of any term, in `fold(text)`, and
-    the folded text up to there. Folding a long document costs milliseconds, and most first
-    matches are near the top, so the text is folded a piece at a time until the phrase turns up;
-    `fold` gives one character for one, so the folded pieces line up with the text. Also says
-    whether the folded text is the whole of it."""
+    """The first match of the whole query as a phrase (in the first PHRASE_SCAN_CHARS), else of
+    any term, in `fold(text)`, and the folded text up to there. Folding a long document costs
+    milliseconds, and most first matches are near the top, so the text is folded a piece at a
+    time until the phrase turns up; `fold` gives one character for one, so the folded pieces
+    line up with the text. Also says whether the folded text is the whole of it."""
     phrase = query.phrase_pattern()
     folded, searched = "", 0
     while True:
         folded, whole = _fold_more(text, folded, max(4096, 4 * len(folded)))
         if m := phrase.search(folded, searched):
             return folded, whole, m
-        if whole:
-            return folded, whole, pattern.search(folded)
+        if whole or len(folded) >= PHRASE_SCAN_CHARS:
+            break
         searched = len(folded)
+    # no phrase near the top: the first term there will do (the search page shows 20 of these)
+    if (m := pattern.search(folded)) or whole:
+        return folded, whole, m
+    folded, whole = _fold_more(text, folded, len(text))
+    return folded, whole, pattern.search(folded)
 
 
 def _fold_more(text: str, folded: str, at_least: int) -> tuple[str, bool]:
