@@ -85,6 +85,9 @@ class Document(models.Model):
             # the registry's orders: pages are read from these indexes alone (views.IdPaginator)
             models.Index(fields=["-date", "-id"], name="documents_registry_order"),
             models.Index(fields=["number_key", "id"], name="documents_registry_number"),
+            # a filter by issuer or type, newest first, without reading the others' rows
+            models.Index(fields=["issuer", "-date", "-id"], name="documents_registry_issuer"),
+            models.Index(fields=["type", "-date", "-id"], name="documents_registry_type"),
             models.Index(fields=["direction", "-received_date", "-incoming_number"]),  # sổ đến
             # what search reads of each match (facets, filters, date order): see search.py
             models.Index(
