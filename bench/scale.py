@@ -8,22 +8,21 @@ originals in `--data`/files; a built set is reused by later runs and a stopped b
 The set is built through the real code, as `bench/web.py` builds its SQLite set: each copy of a
 corpus document gets another printed number, every full date moved, and (for documents of an
 ỦY BAN NHÂN DÂN) the issuer printed in the header replaced by one of the invented communes below;
-it is written to a file, parsed by `cchc.parse_file` (OCR is never needed: the corpus is typed),
-accepted by `accept_path` (`store_file`) and stored by `finish_job` (`save_document`: document,
-citations, tasks, search index, audit, in one transaction). Every copy is parsed: that takes
-~4 ms, and storing it through Django ~6 ms more, so parsing once per corpus document would save
-little. What keeps the build short and the disk in bounds:
+it is written to a file, accepted by `accept_path` (`store_file`), parsed by `cchc.parse_file`
+(OCR is never needed: the corpus is typed) and stored as `cchc ingest DIR` stores a folder,
+`finish_jobs` for 50 at a time (`save_documents`: documents, citations, tasks, search index,
+audit, in one transaction). Every copy is parsed. What keeps the build short and the disk in
+bounds:
 
 - only corpus documents of ≤ 15 KB (most công văn are 1–3 pages) with a printed number (so every
   copy differs), about half the corpus;
 - tasks are extracted and stored for one copy in `--tasks-every` (storing ~25 tasks is most of
   the cost of storing a document);
-- `--workers` processes each parse and store their own copies;
+- `--workers` processes each accept, parse and store their own copies;
 - the server runs without fsync and synchronous commit (settings for building, not serving).
 
-Even so a million documents take hours on two shared cores (~100 docs/s at best, ~45 docs/s
-while other work runs): `--build-minutes` stops the build in time to measure at the size reached,
-and the next run goes on from there. Documents per second and disk use are printed.
+`--build-minutes` stops the build in time to measure at the size reached, and the next run goes
+on from there. Documents per second and disk use are printed.
 
 Then the search page's queries (bench/web.py's list) and the registry page are timed.
 """
@@ -45,7 +44,6 @@ from web import (
     REPO,
     load_templates,
     percentile,
-    store_parsed,
     summary,
     time_pages,
     time_search,
@@ -109,32 +107,42 @@ def _store_copies(
     worker: int, workers: int, first: int, count: int, chosen, tasks_every: int, until: float
 ):
     """One build process: copies first + worker, first + worker + workers, … until `count` are
-    stored or the clock passes `until`."""
+    stored or the clock passes `until`. As `cchc ingest DIR` does: each file accepted
+    (`accept_path`) and parsed, and stored STORE_BATCH to a transaction (`finish_jobs`)."""
     import cchc
+    from cchc.web.documents.ingest import accept_path, finish_jobs
     from cchc.web.documents.models import IngestJob
+    from cchc.web.documents.watch import STORE_BATCH
 
-    began, done, skipped = time.perf_counter(), 0, 0
+    began, done, skipped, batch = time.perf_counter(), 0, 0, []
     with tempfile.TemporaryDirectory(prefix="cchc-scale-") as workdir:
         index = first + worker
         while done < count and time.time() < until:
             name, text = copy_text(index, chosen)
             path = Path(workdir) / name
             path.write_text(text, encoding="utf-8")
+            job = accept_path(path, direction="di" if index % 4 == 3 else "den")
             try:
-                parsed, error = cchc.parse_file(path, tasks=index % tasks_every == 0), None
+                parsed = cchc.parse_file(path, tasks=index % tasks_every == 0)
+                parsed.file = job.original_name
             except Exception as exc:  # stored as a failed job
-                parsed, error = None, f"{type(exc).__name__}: {exc}"
-            direction = "di" if index % 4 == 3 else "den"
-            job = store_parsed(path, parsed, error, direction)
+                parsed = f"{type(exc).__name__}: {exc}"
             path.unlink()
             index += workers
-            if job.status != IngestJob.Status.DONE:
-                skipped += 1
+            if job.status == IngestJob.Status.QUEUED:
+                batch.append((job, parsed))
+            if len(batch) < STORE_BATCH:
                 continue
-            done += 1
-            if done % 5000 == 0:
-                rate = done / (time.perf_counter() - began)
-                print(f"  worker {worker}: {done} stored, {rate:.0f} docs/s", flush=True)
+            finished = finish_jobs(batch)
+            batch = []
+            stored = sum(job.status == IngestJob.Status.DONE for job in finished)
+            skipped += len(finished) - stored
+            if done // 5000 != (done + stored) // 5000:
+                rate = (done + stored) / (time.perf_counter() - began)
+                print(f"  worker {worker}: {done + stored} stored, {rate:.0f} docs/s", flush=True)
+            done += stored
+        if batch:
+            done += sum(job.status == IngestJob.Status.DONE for job in finish_jobs(batch))
     print(f"  worker {worker}: {done} stored, {skipped} skipped", flush=True)
 
 
