@@ -189,8 +189,11 @@ def cpu_seconds(usage) -> float:
 
 
 def process_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of the server: its master process and its worker processes."""
+    import psutil
+
+    server = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)])
 
 
 def report(records: Path, server_log: Path) -> bool:

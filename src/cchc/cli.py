@@ -253,13 +253,16 @@ def _stored_summary(stored) -> Document:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--processes", default=None, type=int, help="Số tiến trình phục vụ (mặc định: số lõi CPU)."
+)
+def serve(host: str, port: int, processes: int | None) -> None:
     """Chạy ứng dụng web (CSDL theo DATABASE_URL, mặc định SQLite trong CCHC_DATA_DIR)."""
     from cchc.web import runtime
 
     runtime.setup()
     click.echo(f"Mở http://{host}:{port}/ (Ctrl+C để dừng)")
-    runtime.serve(host, port)
+    runtime.serve(host, port, processes)
 
 
 @main.command()

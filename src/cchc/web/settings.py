@@ -169,7 +169,7 @@ if CCHC_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Log-in rate limit (accounts/throttle.py), counted per username and client address in the
-# cache: a database table, shared by every waitress thread and every process.
+# cache: a database table, shared by every server thread and process.
 CCHC_LOGIN_MAX_FAILURES = int(os.environ.get("CCHC_LOGIN_MAX_FAILURES", 5))
 CCHC_LOGIN_WINDOW = int(os.environ.get("CCHC_LOGIN_WINDOW", 15 * 60))
 CACHES = {
