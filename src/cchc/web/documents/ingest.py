@@ -243,7 +243,9 @@ def finish_jobs(results: list[tuple[IngestJob, cchc.Document | str]]) -> list[In
             shas = [job.sha256 for job, parsed in results if not isinstance(parsed, str)]
             earlier = {
                 d.sha256: d
-                for d in Document.objects.filter(sha256__in=shas).only("type", "number", "sha256")
+                for d in Document.objects.filter(sha256__in=shas).only(
+                    "type", "number", "original_name", "sha256"
+                )
             }
             first: dict[str, IngestJob] = {}
             for job, parsed in results:
