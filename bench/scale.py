@@ -39,17 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from web import (
-    QUERIES,
-    REPO,
-    load_templates,
-    percentile,
-    summary,
-    time_pages,
-    time_search,
-    vary,
-    verdict,
-)
+from web import REPO, load_templates, report_reads, vary
 
 sys.path.insert(0, str(REPO))
 from tests.pg import postgres_server
@@ -226,25 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.build_only:
             return 0
 
-        from cchc.web.documents.models import Document
-        from cchc.web.work.models import Task
-
-        docs = Document.objects.count()
-        print(f"{docs} documents, {Task.objects.count()} tasks", flush=True)
-        times = time_search(args.rounds)
-        p95 = percentile(times, 95)
-        print(
-            f"search over {docs} documents ({len(QUERIES)} queries): {summary(times)}; "
-            f"target p95 ≤ {SEARCH_TARGET_MS:.0f} ms: {verdict(p95 <= SEARCH_TARGET_MS)}",
-            flush=True,
-        )
-        for kind, values in time_pages(args.rounds).items():
-            p95 = percentile(values, 95)
-            print(
-                f"page {kind}: {summary(values)}; "
-                f"target p95 ≤ {PAGE_TARGET_MS:.0f} ms: {verdict(p95 <= PAGE_TARGET_MS)}",
-                flush=True,
-            )
+        report_reads(args.rounds, SEARCH_TARGET_MS, PAGE_TARGET_MS)
     return 0
 
 
