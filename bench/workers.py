@@ -59,8 +59,7 @@ def deployment(folder: Path, celery: bool, media_size: str | None = None):
             redis = Redis(folder / "redis")
             redis.start()
             stack.callback(redis.stop)
-        site = Deployment(folder, url, redis.url if redis else None)
-        site.redis = redis
+        site = Deployment(folder, url, redis)
         site.set_up()
         if media_size:
             files = folder / "data" / "files"

@@ -72,12 +72,14 @@ class Redis:
 
 
 class Deployment:
-    """cchc on `database_url` (None: SQLite in the folder), with jobs on `broker_url` (None: the
-    web server's own thread)."""
+    """cchc on `database_url` (None: SQLite in the folder), with jobs through `redis` (None:
+    the web server's own thread)."""
 
-    def __init__(self, folder: Path, database_url: str | None, broker_url: str | None = None):
+    def __init__(self, folder: Path, database_url: str | None, redis: Redis | None = None):
         self.folder = folder
         self.database_url = database_url
+        self.redis = redis
+        broker_url = redis.url if redis else None
         self.env = {**os.environ, "CCHC_DATA_DIR": str(folder / "data"),
                     "CCHC_SECRET_KEY": "cluster-test"}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -26,8 +26,7 @@ def cluster(tmp_path_factory):
     with postgres_server() as url:
         redis = Redis(folder / "redis")
         redis.start()
-        deployment = Deployment(folder, url, redis.url)
-        deployment.redis = redis
+        deployment = Deployment(folder, url, redis)
         try:
             deployment.set_up()
             deployment.serve()
