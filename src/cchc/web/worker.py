@@ -39,17 +39,19 @@ app.conf.update(
 
 
 @app.task(name="cchc.ingest", bind=True, max_retries=None)
-def ingest(self, job_id: int) -> None:
+def ingest(self, job_id: int, lost_run: str | None = None) -> None:
     """OCR, repair, parse, store and index one job's file."""
-    from cchc.web.documents.ingest import DATABASE_AWAY
-    from cchc.web.documents.queue import process
+    from cchc.web.documents.queue import DatabaseLost, process
 
     try:
-        process(job_id)
-    except DATABASE_AWAY as exc:
-        log.warning("ingest job %s: database unavailable (%s); retrying", job_id, exc)
+        process(job_id, lost_run)
+    except DatabaseLost as lost:
+        log.warning("ingest job %s: database unavailable (%s); retrying", job_id, lost.__cause__)
         connections.close_all()
-        raise self.retry(exc=exc, countdown=DATABASE_RETRY_SECONDS) from exc
+        raise self.retry(
+            args=(job_id,), kwargs={"lost_run": lost.run}, exc=lost,
+            countdown=DATABASE_RETRY_SECONDS,
+        ) from lost
 
 
 def _sweep(stop: threading.Event) -> None:

@@ -170,13 +170,15 @@ def accept_path(path: str | Path, user=None, direction: str = "den") -> IngestJo
     return accept_upload(chunks(), path.name, user, direction)
 
 
-def run_job(job: IngestJob, tasks: bool = True) -> IngestJob:
-    """Parse the stored file and save the document, its citations, tasks and search entry."""
+def run_job(job: IngestJob, tasks: bool = True, new_attempt: bool = True) -> IngestJob:
+    """Parse the stored file and save the document, its citations, tasks and search entry.
+    Without `new_attempt` the run goes on with the attempt a lost database connection cut off."""
     if job.status not in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
         return job
-    job.attempts += 1
+    job.attempts += new_attempt
+    job.started_at = timezone.now()
     IngestJob.objects.filter(pk=job.pk).update(
-        status=IngestJob.Status.RUNNING, attempts=job.attempts
+        status=IngestJob.Status.RUNNING, attempts=job.attempts, started_at=job.started_at
     )
     path = Path(settings.MEDIA_ROOT) / job.stored_path
     return finish_job(job, parse_original(str(path), job.original_name, tasks))

@@ -175,6 +175,7 @@ class IngestJob(models.Model):
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="runs started; a job that stopped a worker this often fails"
     )
+    started_at = models.DateTimeField(null=True, blank=True, help_text="when its last run began")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -41,7 +41,7 @@ _UNSENT_GRACE = timedelta(seconds=30)
 # A broker that is restarting gets about two seconds; after that the job waits for `requeue`.
 _SEND_RETRY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
-_jobs: queue.Queue[int] = queue.Queue()
+_jobs: queue.Queue[tuple[int, str | None]] = queue.Queue()  # (job, lost run)
 _worker: threading.Thread | None = None
 _lock = threading.Lock()
 
@@ -71,10 +71,25 @@ def claim(job_id: int) -> Iterator[bool]:
                 cur.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_SPACE, job_id])
 
 
-def process(job_id: int) -> None:
+class DatabaseLost(Exception):
+    """The database went away while a job was processed; try again later with `run`.
+
+    `run` is when the cut-off run began (`IngestJob.started_at`, ISO), None if it never began.
+    The retry given it goes on with the same attempt, so that database restarts do not use up
+    the attempts meant for a file that kills its worker. A retry of a retry that died (the
+    broker delivers the same message again) finds a later `started_at` and counts as usual."""
+
+    def __init__(self, job_id: int, run: str | None):
+        super().__init__(job_id, run)
+        self.job_id, self.run = job_id, run
+
+
+def process(job_id: int, lost_run: str | None = None) -> None:
     """Run one job unless it is finished or another worker has it (safe to call twice).
-    Raises DATABASE_AWAY errors for the caller to try again later."""
+    `lost_run` is `DatabaseLost.run` of the run a lost connection cut off (see there).
+    Raises DatabaseLost for the caller to try again later."""
     close_old_connections()
+    running = None
     try:
         with claim(job_id) as held:
             if not held:
@@ -82,28 +97,39 @@ def process(job_id: int) -> None:
             job = IngestJob.objects.filter(pk=job_id).first()
             if job is None or job.status not in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
                 return
-            if job.attempts >= MAX_ATTEMPTS:
+            goes_on = lost_run is not None and _run_of(job) == lost_run
+            if job.attempts >= MAX_ATTEMPTS and not goes_on:
                 fail_job(
                     job,
                     f"{job.original_name}: dừng giữa chừng {job.attempts} lần khi xử lý "
                     "(tệp có thể làm hỏng bộ đọc); không thử lại nữa",
                 )
                 return
-            run_job(job)
+            running = job
+            run_job(job, new_attempt=not goes_on)
+    except DATABASE_AWAY as exc:
+        # running.started_at is the run begun here even if the database never recorded it:
+        # then the retry does not match it, and counts the attempt that was not counted
+        raise DatabaseLost(job_id, running and _run_of(running)) from exc
     finally:
         close_old_connections()
 
 
+def _run_of(job: IngestJob) -> str | None:
+    return job.started_at.isoformat() if job.started_at else None
+
+
 def _work() -> None:
     while True:
-        job_id = _jobs.get()
+        job_id, lost_run = _jobs.get()
         try:
-            process(job_id)
-        except DATABASE_AWAY as exc:
-            log.warning("ingest job %s: database unavailable (%s); retrying in 5 s", job_id, exc)
+            process(job_id, lost_run)
+        except DatabaseLost as lost:
+            log.warning("ingest job %s: database unavailable (%s); retrying in 5 s", job_id,
+                        lost.__cause__)
             connection.close()
             time.sleep(5)
-            _jobs.put(job_id)
+            _jobs.put((job_id, lost.run))
         except Exception:
             log.exception("ingest job %s stopped", job_id)
         finally:
@@ -122,7 +148,7 @@ def enqueue(job: IngestJob) -> None:
         if _worker is None or not _worker.is_alive():
             _worker = threading.Thread(target=_work, name="cchc-ingest", daemon=True)
             _worker.start()
-    _jobs.put(job.pk)
+    _jobs.put((job.pk, None))
 
 
 def _send(job: IngestJob) -> bool:
