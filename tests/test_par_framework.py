@@ -8,6 +8,7 @@ from cchc.par.framework import (
     Criterion,
     Framework,
     FrameworkError,
+    entered_value,
     load_excel,
     load_yaml,
     points,
@@ -370,6 +371,17 @@ def test_points_entered_are_kept_and_above_maximum_refused():
         points(c, -1)
     with pytest.raises(ValueError, match="không phải là số"):
         points(c, "hai")
+
+
+def test_a_value_typed_in_the_form_is_read_as_the_scoring_reads_it():
+    assert entered_value(" 14,5 ") == Decimal("14.5")
+    assert entered_value("10 điểm") == 10
+    assert entered_value("50%") == Decimal("0.5") and entered_value("0,5 %") == Decimal("0.005")
+    assert [entered_value(v) for v in ("Có", "đạt", "không", "Không đạt")] == [1, 1, 0, 0]
+    assert entered_value("") is None
+    for text in ("hai", "NaN", "1e5", "Infinity"):
+        with pytest.raises(ValueError, match="không phải là số"):
+            entered_value(text)
 
 
 def test_points_yes_no_gives_the_maximum_or_nothing():

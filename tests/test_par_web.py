@@ -147,6 +147,25 @@ def test_a_score_above_the_maximum_is_refused_and_nothing_is_saved(sample, login
     assert not Score.objects.filter(assessment=a).exists()
 
 
+def test_the_form_takes_percents_yes_no_and_points_as_typed(sample, login):
+    a = services.open_assessment(sample, Unit.objects.get(name="UBND phường An Lạc"), 2026)
+    leaves = sample.criteria.filter(is_leaf=True)
+    ratio = leaves.filter(scoring="ratio").first()
+    yesno = leaves.filter(scoring="yesno").first()
+    scored = leaves.filter(scoring="points", max_points__gte=1).first()
+    login("anlac").post(
+        f"/chi-so/danh-gia/{a.pk}/",
+        {
+            "action": "self",
+            f"value-{ratio.pk}": "50%",
+            f"value-{yesno.pk}": "Đạt",
+            f"value-{scored.pk}": "1 điểm",
+        },
+    )
+    got = {s.criterion_id: s.self_points for s in Score.objects.filter(assessment=a)}
+    assert got == {ratio.pk: ratio.max_points / 2, yesno.pk: yesno.max_points, scored.pk: 1}
+
+
 def test_self_assessment_with_evidence_from_the_registry_and_a_file(sample, login, sample_path):
     doc = ingest_file(sample_path("ke-hoach-cchc-2026.md")).document
     a = services.open_assessment(sample, Unit.objects.get(name="UBND phường An Lạc"), 2026)

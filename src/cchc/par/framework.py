@@ -227,6 +227,23 @@ def points(criterion: Criterion, value) -> Decimal:
     raise ValueError(f"{c.code}: cách chấm '{c.scoring}' không hợp lệ")
 
 
+def entered_value(text: str) -> Decimal | None:
+    """A value as typed in the assessment form, as it is stored: a number ("14,5", "10 điểm"),
+    a percent as its ratio ("50%" → 0.5), có/đạt → 1, không → 0; None if empty. Raises
+    ValueError for anything else; `points` then checks it against its criterion."""
+    text = nfc(text).strip()
+    if not text:
+        return None
+    key = fold(text)
+    if key in _YES or key in _NO:
+        return Decimal(key in _YES)
+    percent = text.endswith("%")
+    number = _number(text[:-1] if percent else text)
+    if number is None:
+        raise ValueError(f"“{text}” không phải là số")
+    return number / 100 if percent else number
+
+
 def _number(value) -> Decimal | None:
     """A Decimal from an int, a float (as printed) or text ("14,5", "10 điểm"); None if not one."""
     if isinstance(value, bool):

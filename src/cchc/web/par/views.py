@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -181,17 +181,10 @@ def open_assessment(request):
 
 
 def _decimal(text: str) -> Decimal | None:
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
-    if text.lower() in ("có", "co", "yes"):
-        return Decimal(1)
-    if text.lower() in ("không", "khong", "no"):
-        return Decimal(0)
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise services.WorkflowError(f"“{text}” không phải là số") from exc
+        return core.entered_value(text)
+    except ValueError as exc:
+        raise services.WorkflowError(str(exc)) from exc
 
 
 def assessment_page(request, pk: int):
