@@ -196,31 +196,23 @@ def finish_job(job: IngestJob, parsed: cchc.Document | str) -> IngestJob:
                 IngestJob.Status.RUNNING,
             ):
                 return current or job
-            if isinstance(parsed, str):
-                _set_failed(job, parsed)
-                return job
-            existing = Document.objects.filter(sha256=job.sha256).first()
-            if existing is None:
-                try:
-                    with transaction.atomic():
-                        job.document = save_document(parsed, job)
-                except IntegrityError:  # a parallel job stored the same content just now
-                    existing = Document.objects.filter(sha256=job.sha256).first()
-                    if existing is None:
-                        raise
-            if existing:
-                job.status, job.document = IngestJob.Status.DUPLICATE, existing
-                job.message = f"đã có trong sổ: {existing}"
-            else:
-                job.status = IngestJob.Status.DONE
-                job.message = "; ".join(parsed.warnings)
-            job.finished_at = timezone.now()
+            stored = existing = None
+            if not isinstance(parsed, str):
+                existing = Document.objects.filter(sha256=job.sha256).first()
+                if existing is None:
+                    try:
+                        with transaction.atomic():
+                            stored = save_document(parsed, job)
+                    except IntegrityError:  # a parallel job stored the same content just now
+                        existing = Document.objects.filter(sha256=job.sha256).first()
+                        if existing is None:
+                            raise
+            _set_outcome(job, parsed, stored, existing)
             job.save()
     except DATABASE_AWAY:
         raise
     except Exception as exc:
         log.exception("storing %s failed", job.original_name)
-        job.document = None
         fail_job(job, f"{job.original_name}: không lưu được ({type(exc).__name__}: {exc})")
     return job
 
@@ -257,16 +249,11 @@ def finish_jobs(results: list[tuple[IngestJob, cchc.Document | str]]) -> list[In
                                      if first.get(job.sha256) is job])
             stored_by_sha = {doc.sha256: doc for doc in stored}
             for job, parsed in results:
-                if isinstance(parsed, str):
-                    job.status, job.message = IngestJob.Status.FAILED, parsed
-                elif first.get(job.sha256) is job:
-                    job.status, job.document = IngestJob.Status.DONE, stored_by_sha[job.sha256]
-                    job.message = "; ".join(parsed.warnings)
+                if isinstance(parsed, str) or first.get(job.sha256) is job:
+                    _set_outcome(job, parsed, stored=stored_by_sha.get(job.sha256))
                 else:
-                    job.status = IngestJob.Status.DUPLICATE
-                    job.document = earlier.get(job.sha256) or stored_by_sha[job.sha256]
-                    job.message = f"đã có trong sổ: {job.document}"
-                job.finished_at = timezone.now()
+                    existing = earlier.get(job.sha256) or stored_by_sha[job.sha256]
+                    _set_outcome(job, parsed, existing=existing)
             IngestJob.objects.bulk_update(
                 [job for job, _ in results], ["status", "message", "document", "finished_at"]
             )
@@ -281,16 +268,30 @@ def finish_jobs(results: list[tuple[IngestJob, cchc.Document | str]]) -> list[In
     return [job for job, _ in given]
 
 
-def fail_job(job: IngestJob, message: str) -> None:
-    with transaction.atomic():
-        _set_failed(job, message)
-
-
-def _set_failed(job: IngestJob, message: str) -> None:
-    job.status = IngestJob.Status.FAILED
-    job.message = message
+def _set_outcome(
+    job: IngestJob,
+    parsed: cchc.Document | str,
+    stored: Document | None = None,
+    existing: Document | None = None,
+) -> None:
+    """A finished job's status, message, document and time (not saved): failed when `parsed`
+    is the reason it could not be read, a duplicate of `existing`, or done as `stored`."""
+    if isinstance(parsed, str):
+        job.status, job.message, job.document = IngestJob.Status.FAILED, parsed, None
+    elif existing is not None:
+        job.status, job.document = IngestJob.Status.DUPLICATE, existing
+        job.message = f"đã có trong sổ: {existing}"
+    else:
+        job.status, job.document = IngestJob.Status.DONE, stored
+        job.message = "; ".join(parsed.warnings)
     job.finished_at = timezone.now()
+
+
+def fail_job(job: IngestJob, message: str) -> None:
+    _set_outcome(job, message)
     job.save()
+
+
 
 
 def _date(iso: str | None) -> date | None:
