@@ -80,8 +80,8 @@ class DatabaseLost(Exception):
     broker delivers the same message again) finds a later `started_at` and counts as usual."""
 
     def __init__(self, job_id: int, run: str | None):
-        super().__init__(job_id, run)
-        self.job_id, self.run = job_id, run
+        super().__init__(job_id, run)  # both in the worker's log line
+        self.run = run
 
 
 def process(job_id: int, lost_run: str | None = None) -> None:
