@@ -1,0 +1,110 @@
+"""Print the import graph between cchc's packages, and the imports that run against their order.
+
+Every import counts, including those hidden inside functions. A package is `cchc.<name>` for
+the core and `cchc.web.<app>` for the web layer. Usage: python tools/imports_graph.py [src]
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+# Lower layers first: a package may import from its own layer or lower ones only. The CLI is the
+# outermost layer (it starts the web server and the workers).
+WEB_ORDER = ["accounts", "documents", "work", "par"]
+
+
+def package_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[:2] == ["cchc", "web"] and len(parts) > 2:
+        return "web." + parts[2]
+    if parts[:2] == ["cchc", "web"]:
+        return "web"
+    return parts[1] if len(parts) > 1 else "cchc"
+
+
+def module_name(path: Path, src: Path) -> str:
+    rel = path.relative_to(src).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path, module: str) -> list[tuple[str, int, bool]]:
+    """(imported module, line, inside a function) for each cchc import of one file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, int, bool]] = []
+
+    def visit(node: ast.AST, nested: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = nested or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if isinstance(child, ast.Import):
+                found.extend((a.name, child.lineno, nested) for a in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    anchor = module.split(".")
+                    anchor = anchor[: len(anchor) - child.level + (path.stem == "__init__")]
+                    base = ".".join([*anchor, base] if base else anchor)
+                found.append((base, child.lineno, nested))
+            visit(child, inner)
+
+    visit(tree, False)
+    return [f for f in found if f[0] == "cchc" or f[0].startswith("cchc.")]
+
+
+def web_rank(package: str) -> int | None:
+    name = package.removeprefix("web.")
+    return WEB_ORDER.index(name) if package.startswith("web.") and name in WEB_ORDER else None
+
+
+def main(src: Path) -> int:
+    edges: dict[tuple[str, str], int] = defaultdict(int)
+    against: list[str] = []
+    hidden: list[str] = []
+    view_imports: list[str] = []
+    module_edges: set[tuple[str, str]] = set()
+    for path in sorted(src.joinpath("cchc").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        module = module_name(path, src)
+        here = package_of(module)
+        for target, line, nested in imports(path, module):
+            there = package_of(target)
+            module_edges.add((module, target))
+            where = f"{path.relative_to(src)}:{line} -> {target}"
+            if there != here:
+                edges[(here, there)] += 1
+            low, high = web_rank(there), web_rank(here)
+            if low is not None and high is not None and low > high:
+                against.append(where)
+            elif here not in ("cli", "web") and not here.startswith("web") and there.startswith("web"):
+                against.append(where)
+            if nested and there != here:
+                hidden.append(where)
+            if target.endswith(".views") and not module.endswith(".urls"):
+                view_imports.append(where)
+    print("package imports (count of import statements):")
+    for (a, b), n in sorted(edges.items()):
+        print(f"  {a:16} -> {b:16} {n}")
+    print(f"\nagainst the order core < web.{' < web.'.join(WEB_ORDER)}: {len(against)}")
+    for line in against:
+        print("  " + line)
+    print(f"\nimports from another module's views (views used as a service layer): {len(view_imports)}")
+    for line in view_imports:
+        print("  " + line)
+    pairs = sorted({tuple(sorted(e)) for e in module_edges if e[::-1] in module_edges and e[0] != e[1]})
+    print(f"\nmodules importing each other: {len(pairs)}")
+    for a, b in pairs:
+        print(f"  {a} <-> {b}")
+    print(f"\ncross-package imports hidden inside functions: {len(hidden)}")
+    for line in hidden:
+        print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "src")))
