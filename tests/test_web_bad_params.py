@@ -1,0 +1,55 @@
+"""Bad query parameters answer 400 with a Vietnamese message, never a 500: every page and API
+endpoint that reads a number, a year or an id from the URL validates it first."""
+
+from __future__ import annotations
+
+import pytest
+
+HUGE = "99999999999999999999"
+
+BAD_GETS = [
+    "/van-ban/?unit=²",
+    f"/van-ban/?unit={HUGE}",
+    "/api/documents/?unit=²",
+    f"/api/documents/?unit={HUGE}",
+    f"/api/tasks/?unit={HUGE}",
+    "/api/tasks/?unit=²",
+    "/tim-kiem/?q=cai+cach&unit=²",
+    f"/tim-kiem/?q=cai+cach&unit={HUGE}",
+    f"/api/search/?q=cai+cach&unit={HUGE}",
+    "/cong-viec/?unit=²",
+    f"/cong-viec/?unit={HUGE}",
+    "/lich/?unit=²",
+    f"/lich/?unit={HUGE}",
+    "/lich/?year=9999&month=12",
+    "/lich/?year=1&month=1",
+    f"/van-ban/nhap/trang-thai/?ids={HUGE}",
+]
+
+
+@pytest.mark.parametrize("url", BAD_GETS)
+def test_a_bad_parameter_answers_400_with_a_message(login, url):
+    client = login("lanhdao")
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+    body = response.content.decode()
+    assert any(word in body for word in ("không hợp lệ", "Không hợp lệ", "không đúng")), body[:400]
+
+
+def test_a_bad_date_in_the_document_edit_keeps_the_other_fields(login, deployment, sample_path):
+    from cchc.web.documents.ingest import ingest_file
+    from cchc.web.documents.models import Document
+
+    document = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt"))
+    assert isinstance(document, Document)
+    client = login("lanhdao")
+    response = client.post(
+        f"/van-ban/{document.pk}/sua/",
+        {"number": "123/UBND-VP", "date": "1/1/" + HUGE},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "123/UBND-VP" in body  # what was typed is shown again, not thrown away
+    assert "ngày" in body.lower()
+    document.refresh_from_db()
+    assert document.number != "123/UBND-VP"  # nothing half-saved
