@@ -152,15 +152,95 @@ def find_recurrence(folded: str) -> str | None:
     return None
 
 
+class InvalidRecurrence(ValueError):
+    """A recurrence rule cchc does not accept; `str(err)` says why, in Vietnamese."""
+
+
+# Duties recur weekly at most: a daily or hourly rule would flood a unit's calendar.
+FREQUENCIES = {"WEEKLY": "hằng tuần", "MONTHLY": "hằng tháng", "YEARLY": "hằng năm"}
+_RULE_KEYS = ("FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "COUNT", "UNTIL")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29 Feb in leap years
+MAX_COUNT = 1000
+MAX_RULE_CHARS = 200  # the stored field's length
+
+
+def _numbers(key: str, value: str, low: int, high: int, zero: bool = False) -> list[int]:
+    try:
+        numbers = [int(v) for v in value.split(",")]
+    except ValueError:
+        numbers = []
+    if not numbers or any(not low <= n <= high or (n == 0 and not zero) for n in numbers):
+        raise InvalidRecurrence(f"{key}={value}: cần các số từ {low} đến {high}")
+    return numbers
+
+
+def validate_recurrence(text: str) -> str:
+    """The rule in canonical form (`FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20`), or
+    InvalidRecurrence: only weekly, monthly and yearly rules (a quarter is `FREQ=YEARLY;
+    BYMONTH=3,6,9,12` or `FREQ=MONTHLY;INTERVAL=3`), a COUNT of at most 1,000, and no day that
+    never comes (30 February)."""
+    rule = (text or "").strip().upper().removeprefix("RRULE:")
+    if not rule:
+        raise InvalidRecurrence("quy tắc lặp lại trống")
+    if len(rule) > MAX_RULE_CHARS:
+        raise InvalidRecurrence(f"quy tắc lặp lại dài quá {MAX_RULE_CHARS} ký tự")
+    parts: dict[str, str] = {}
+    for item in filter(None, rule.split(";")):
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not value or key not in _RULE_KEYS or key in parts:
+            raise InvalidRecurrence(
+                f"không hiểu “{item[:40]}” trong quy tắc lặp lại; dạng đúng, ví dụ: "
+                "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20 (ngày 20 tháng cuối mỗi quý)"
+            )
+        parts[key] = value
+    if parts.get("FREQ") not in FREQUENCIES:
+        raise InvalidRecurrence(
+            f"tần suất “{parts.get('FREQ', '')}” không được dùng; chỉ nhận "
+            + ", ".join(f"{k} ({v})" for k, v in FREQUENCIES.items())
+        )
+    if "INTERVAL" in parts:
+        _numbers("INTERVAL", parts["INTERVAL"], 1, 52)
+    months = _numbers("BYMONTH", parts["BYMONTH"], 1, 12) if "BYMONTH" in parts else []
+    if "BYMONTHDAY" in parts:
+        days = _numbers("BYMONTHDAY", parts["BYMONTHDAY"], -31, 31)
+        for month in months:
+            for day in days:
+                if abs(day) > _DAYS_IN_MONTH[month - 1]:
+                    raise InvalidRecurrence(
+                        f"tháng {month} không có ngày {abs(day)}: quy tắc không bao giờ đến hạn"
+                    )
+    weekly = parts["FREQ"] == "WEEKLY"
+    if "BYDAY" in parts and (not weekly or set(parts["BYDAY"].split(",")) - set(_WEEKDAYS)):
+        raise InvalidRecurrence("BYDAY chỉ dùng với FREQ=WEEKLY, các ngày MO,TU,WE,TH,FR,SA,SU")
+    if "COUNT" in parts:
+        _numbers("COUNT", parts["COUNT"], 1, MAX_COUNT)
+    until = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T\d{6}Z?)?", parts.get("UNTIL", "20000101"))
+    if not until or iso_date(*map(int, until.groups())) is None:
+        raise InvalidRecurrence(f"UNTIL={parts['UNTIL']}: cần một ngày có thật, dạng YYYYMMDD")
+    return ";".join(f"{key}={parts[key]}" for key in _RULE_KEYS if key in parts)
+
+
 def next_dates(rrule: str, anchor: date, count: int = 4) -> list[str]:
-    """The next dates of a rule after `anchor`; a rule without a day falls on the month's end."""
+    """The next dates of a rule after `anchor`; a rule without a day falls on the month's end.
+    A rule that `validate_recurrence` refuses (a bad stored value) gives no dates, never an
+    error."""
+    from itertools import islice
+
     from dateutil.rrule import rrulestr
 
-    rule = rrule
-    if "BYMONTHDAY" not in rule:
+    try:
+        rule = validate_recurrence(rrule)
+    except InvalidRecurrence:
+        return []
+    if "BYMONTHDAY" not in rule and "BYDAY" not in rule:
         rule += ";BYMONTHDAY=-1"
         if rule.startswith("FREQ=YEARLY") and "BYMONTH=" not in rule:
             rule += ";BYMONTH=12"
     start = anchor.strftime("%Y%m%d")
-    dates = rrulestr(f"DTSTART:{start}\nRRULE:{rule};COUNT={count}")
-    return [d.date().isoformat() for d in dates]
+    try:
+        dates = rrulestr(f"DTSTART:{start}\nRRULE:{rule}", cache=False)
+        return [d.date().isoformat() for d in islice(dates, count)]
+    except (ValueError, OverflowError):  # past year 9999
+        return []
