@@ -18,6 +18,7 @@ from importlib import resources
 
 import yaml
 
+from cchc.budget import UNLIMITED, Budget
 from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.units import Unit, canonical_name, make_unit, split_units, starts_with_head
 from cchc.text import fold, iso_date, squash
@@ -368,8 +369,10 @@ def extract_tasks(
     recipients: list[str] | None = None,
     folded_text: str | None = None,
     appendix_end: int | None = None,
+    budget: Budget = UNLIMITED,
 ) -> tuple[list[Task], list[str]]:
-    """Tasks of the body lines [start_line, end_line) of `text`, and warnings.
+    """Tasks of the body lines [start_line, end_line) of `text`, and warnings; when `budget`
+    is spent, the tasks found so far.
 
     `folded_text` is `fold(text)` when the caller has it already."""
     tasks: list[Task] = []
@@ -380,6 +383,8 @@ def extract_tasks(
     block = _TaskBlock(anchor, tasks, warnings)
     quoting = False
     for para in paragraphs(text, start_line, end_line, folded_text):
+        if budget.spent():
+            break
         # Provisions quoted from other documents (“…”) assign nothing here.
         opens, closes = para.text.count("“") + para.text.startswith('"'), para.text.count("”")
         if quoting or para.text.startswith(("“", '"')):
@@ -453,9 +458,12 @@ def extract_tasks(
                 task.section = section
                 tasks.append(task)
     tasks += block.close()
-    if "chu tri" in (folded_text if folded_text is not None else fold(text)):
+    if budget.spent():
+        pass
+    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
         tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
-    tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
+    if not budget.spent():
+        tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
     for n, task in enumerate(tasks, start=1):
         task.id = f"t{n}"
     return tasks, warnings

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
+from cchc.budget import UNLIMITED, Budget
 from cchc.document import Reference
 from cchc.knowledge import doc_types
 from cchc.parse.header import type_from_symbol
@@ -54,15 +56,21 @@ def _type_before(prefix_f: str) -> tuple[str | None, int]:
 
 
 def find_references(
-    text: str, own_number: str | None = None, folded: str | None = None
+    text: str,
+    own_number: str | None = None,
+    folded: str | None = None,
+    budget: Budget = UNLIMITED,
 ) -> list[Reference]:
-    """Every cited document with a number, in order of first mention, each number once.
+    """Every cited document with a number, in order of first mention, each number once; those
+    found before `budget` is spent.
 
     `folded` is `fold(text)` when the caller has it already (folding keeps every offset)."""
     flat = squash(text)
     flat_f = squash(folded) if folded is not None else fold(flat)
     found: dict[str, Reference] = {}
     for m in _NUMBER.finditer(flat):
+        if budget.spent():
+            break
         number = m.group(1).rstrip(".")
         if own_number and number == own_number:
             continue
@@ -108,6 +116,19 @@ def find_references(
             known.issuer = known.issuer or reference.issuer
             known.type = known.type or reference.type
     return list(found.values())
+
+
+def citations(references: list[Reference]) -> Callable[[str], list[Reference]]:
+    """A function giving the references a clause cites, in the order of `references`: each
+    number of the clause is looked up (testing every reference against every clause was
+    quadratic: 8,000 `Căn cứ` lines took 6.6 s)."""
+    order = {r.number: i for i, r in enumerate(references) if r.number}
+
+    def cited_in(text: str) -> list[Reference]:
+        numbers = {m.group(1).rstrip(".") for m in _NUMBER.finditer(text)} & order.keys()
+        return [references[order[n]] for n in sorted(numbers, key=order.__getitem__)]
+
+    return cited_in
 
 
 def _symbol_of(number: str) -> str | None:
