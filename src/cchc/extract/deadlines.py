@@ -8,27 +8,23 @@ alike; dates are anchored on the document's own date when the phrase is relative
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cchc.text import fold, iso_date
+from cchc.dates import DATE_NUM, DATE_WORDS, QUARTER, end_of_month, iso_date, quarter_number
+from cchc.text import fold
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_D = r"(\d{1,2})"
-_DATE_NUM = rf"{_D}\s*/\s*{_D}\s*/\s*(\d{{4}})"
-_DATE_WORDS = rf"{_D}\s+thang\s+{_D}\s+nam\s+(\d{{4}})"
 _BEFORE = r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het)"
 
 _HOUR = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{2})?(?:\s*phut)?\s*,?\s*)?"  # `17 giờ`, `17h00`
-_ABS = re.compile(rf"{_BEFORE}\s+{_HOUR}(?:ngay\s+)?(?:{_DATE_NUM}|{_DATE_WORDS})")
-_BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{_DATE_NUM}|{_DATE_WORDS})")
+_ABS = re.compile(rf"{_BEFORE}\s+{_HOUR}(?:ngay\s+)?(?:{DATE_NUM}|{DATE_WORDS})")
+_BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{DATE_NUM}|{DATE_WORDS})")
 _MONTH = re.compile(
     r"(?:trong|truoc het|den het|cuoi)\s+thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})"
 )
 _QUARTER = re.compile(
-    r"(?:trong|truoc het|den het|cuoi)\s+quy\s+(iv|iii|ii|i|[1-4])\s*(?:nam\s+|/\s*)(\d{4})"
+    rf"(?:trong|truoc het|den het|cuoi)\s+quy\s+{QUARTER}\s*(?:nam\s+|/\s*)(\d{{4}})"
 )
 _YEAR = re.compile(r"(?:trong|truoc het|den het|cuoi)\s+nam\s+(\d{4})")
 _RELATIVE = re.compile(r"trong\s+(?:thoi han\s+)?(\d{1,3})\s+ngay(?:\s+lam viec)?")
@@ -59,12 +55,6 @@ class Deadline:
     warnings: list[str] = field(default_factory=list)
 
 
-def _end_of_month(year: int, month: int) -> str | None:
-    if not 1 <= month <= 12:
-        return None
-    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-
-
 def _groups_date(m: re.Match, offset: int) -> tuple[int, int, int]:
     g = m.groups()[offset:]
     if g[0] is not None:
@@ -89,13 +79,13 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
         m = _MONTH.search(folded)
         if m:
             found.text = text[m.start() : m.end()]
-            found.date = _end_of_month(int(m.group(2)), int(m.group(1)))
+            found.date = end_of_month(int(m.group(2)), int(m.group(1)))
     if found.text is None:
         m = _QUARTER.search(folded)
         if m:
-            quarter = _ROMAN[m.group(1)]
+            quarter = quarter_number(m.group(1))
             found.text = text[m.start() : m.end()]
-            found.date = _end_of_month(int(m.group(2)), quarter * 3)
+            found.date = end_of_month(int(m.group(2)), quarter * 3)
     if found.text is None:
         m = _YEAR.search(folded)
         if m and not re.match(r"\s*(?:va|den|-)", folded[m.end() :]):

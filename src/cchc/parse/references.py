@@ -8,19 +8,18 @@ from collections.abc import Callable
 from functools import cache
 
 from cchc.budget import UNLIMITED, Budget
+from cchc.dates import DATE_NUM, DATE_WORDS, iso_date
 from cchc.document import Reference
 from cchc.knowledge import doc_types
 from cchc.parse.header import type_from_symbol
-from cchc.text import fold, iso_date, squash
+from cchc.text import fold, squash
 
 # A number with a symbol: 834/QĐ-UBND, 52/2025/QĐ-CTUBND, 383-QĐ/TW, 59/2020/QH14.
 _NUMBER = re.compile(
     r"(?<![\w/])(\d{1,6}[a-z]?(?:/\d{4})?/[A-ZĐ][\w&.]*(?:-[\w&.]+)*|\d{1,6}-[A-ZĐ]+/[A-ZĐ]+)(?![\w])"
 )
-_DATE_AFTER = re.compile(
-    r"^[\s,]*(?:ngày|ngay)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
-    r"|(\d{1,2})\s+(?:tháng|thang)\s+(\d{1,2})\s+(?:năm|nam)\s+(\d{4}))"
-)
+# Read on the folded text, whose offsets are the text's.
+_DATE_AFTER = re.compile(rf"^[\s,]*ngay\s+(?:{DATE_NUM}|{DATE_WORDS})")
 _OF = re.compile(r"^[\s,]*(?:của|cua)\s+")
 _ISSUER_STOP = re.compile(
     r"\s(?:về|quy định|phê duyệt|ban hành|hướng dẫn|sửa đổi|và|đã|được|tại|có|trong|thì|là|"
@@ -86,7 +85,7 @@ def find_references(
                 start = flat.rfind("s", 0, m.start())
         end = m.end()
         ref_date = None
-        d = _DATE_AFTER.match(flat[end : end + 60])
+        d = _DATE_AFTER.match(flat_f[end : end + 60])
         if d:
             g = d.groups()
             day, month, year = g[:3] if g[0] else g[3:]

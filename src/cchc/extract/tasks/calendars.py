@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cchc.dates import QUARTER_NUMERAL_OCR, parse_dmy, quarter_code, quarter_number
 from cchc.extract.tasks.model import Task, unit_dict
 from cchc.extract.units import make_unit
-from cchc.text import fold, iso_date, squash
+from cchc.text import fold, squash
 
 PERIOD = re.compile(
-    r"bao cao\s+(?:(?P<q>quy\s+(?P<qn>iv|iii|ii|i|[1-4]|[il1]{2,3}))|(?P<h>6\s+thang(?:\s+dau)?)|"
+    rf"bao cao\s+(?:(?P<q>quy\s+(?P<qn>{QUARTER_NUMERAL_OCR}))|(?P<h>6\s+thang(?:\s+dau)?)|"
     r"(?P<n9>9\s+thang)|(?P<y>tong hop\s+\w{2,4}|nam))\s*(?:nam\s+)?/?\s*(?P<year>\d{4})\s*:"
     r".{0,80}?ngay\s+(?P<from>\d{1,2}/\d{1,2}/\d{4})\s+den\s+"
     r"(?:ngay\s+)?(?:(?P<to>\d{1,2}/\d{1,2}/\d{4})|thoi diem)"
@@ -28,7 +29,6 @@ _RECEIVER = re.compile(
 )
 
 
-_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 _REPORT_TITLE = re.compile(r"[Bb]áo cáo (tình hình[^.;]{0,80}?)(?=\s+(?:hằng|hàng|định kỳ)|,)")
@@ -42,11 +42,6 @@ def _calendar_action(flat: str, m: re.Match, title: re.Match | None, report_to: 
         return squash(printed)[:300]
     action = f"Báo cáo {title.group(1)} {period}"
     return squash(f"{action} gửi {report_to}" if report_to else action)
-
-
-def _dmy(value: str) -> str | None:
-    day, month, year = (int(x) for x in value.split("/"))
-    return iso_date(year, month, day)
 
 
 def report_calendar(
@@ -72,8 +67,8 @@ def report_calendar(
     for m in PERIOD.finditer(flat_f):
         year = int(m.group("year"))
         if m.group("q"):
-            quarter = _QUARTER.get(m.group("qn"), len(m.group("qn")))  # OCR: `I11` for III
-            period, last_month = f"Q{quarter}/{year}", quarter * 3
+            quarter = quarter_number(m.group("qn"))  # OCR: `I11` for III
+            period, last_month = f"{quarter_code(quarter)}/{year}", quarter * 3
         elif m.group("h"):
             period, last_month = f"H1/{year}", 6
         elif m.group("n9"):
@@ -97,8 +92,8 @@ def report_calendar(
                 source_span=[],
                 kind="report",
                 period=period,
-                data_from=_dmy(m.group("from")),
-                data_to=_dmy(m.group("to")) if m.group("to") else None,
+                data_from=parse_dmy(m.group("from")),
+                data_to=parse_dmy(m.group("to")) if m.group("to") else None,
                 due=due,
             )
         )
