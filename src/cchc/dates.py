@@ -69,7 +69,8 @@ class InvalidDate(ValueError):
     which, in Vietnamese."""
 
 
-MIN_USER_YEAR, MAX_USER_YEAR = 1900, 2999
+# The years cchc accepts where a person or a command gives one.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def parse_user_date(text: str) -> date:
@@ -83,10 +84,10 @@ def parse_user_date(text: str) -> date:
             f"Ngày không hợp lệ: “{value[:40]}” (cần dạng dd/mm/yyyy, ví dụ 05/03/2026)"
         )
     day, month, year = (int(g) for g in m.groups())
-    if not MIN_USER_YEAR <= year <= MAX_USER_YEAR:
+    if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidDate(
-            f"Năm không hợp lệ: “{m.group(3)[:20]}” (cần một năm từ {MIN_USER_YEAR} đến "
-            f"{MAX_USER_YEAR}, dạng dd/mm/yyyy)"
+            f"Năm không hợp lệ: “{m.group(3)[:20]}” (cần một năm từ {MIN_YEAR} đến "
+            f"{MAX_YEAR}, dạng dd/mm/yyyy)"
         )
     if not 1 <= month <= 12:
         raise InvalidDate(f"Tháng không hợp lệ: {month} (cần từ 1 đến 12, dạng dd/mm/yyyy)")

@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-MIN_YEAR, MAX_YEAR = 1900, 2999
+from cchc.dates import MAX_YEAR, MIN_YEAR
 
 
 @cache
