@@ -1,11 +1,17 @@
 """Deadline, recurrence and urgency phrases, anchored on the document's date."""
 
+import time
 from datetime import date
 
 import pytest
 
 from cchc.extract.calendar import national_calendar
-from cchc.extract.deadlines import find_deadline
+from cchc.extract.deadlines import (
+    InvalidRecurrence,
+    find_deadline,
+    next_dates,
+    validate_recurrence,
+)
 
 ANCHOR = date(2021, 1, 5)
 
@@ -98,3 +104,60 @@ def test_ambiguous_deadline_keeps_the_phrase_and_says_why():
 def test_an_hour_before_the_date_keeps_the_date():
     found = find_deadline("gửi Báo cáo về Văn phòng Chính phủ trước 17 giờ ngày 27/11/2025")
     assert found.date == "2025-11-27"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20",
+        "FREQ=MONTHLY",
+        "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1",
+        "FREQ=WEEKLY;BYDAY=FR",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+        "rrule:freq=yearly;bymonth=6,12;count=10",
+    ],
+)
+def test_recurrence_rules_tasks_use_are_valid(rule):
+    assert validate_recurrence(rule).startswith("FREQ=")
+    assert next_dates(rule, ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", "MINUTELY"),
+        ("FREQ=DAILY", "chỉ nhận"),
+        ("garbage", "không hiểu"),
+        ("", "trống"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "tháng 2 không có ngày 30"),
+        ("FREQ=YEARLY;BYMONTH=13", "từ 1 đến 12"),
+        ("FREQ=MONTHLY;COUNT=99999999999999999999", "COUNT"),
+        ("FREQ=MONTHLY;UNTIL=20211331", "UNTIL"),
+        ("FREQ=MONTHLY;BYDAY=XX", "BYDAY"),
+        ("FREQ=MONTHLY;FREQ=YEARLY", "không hiểu"),
+    ],
+)
+def test_bad_recurrence_is_refused_with_a_vietnamese_reason(rule, words):
+    with pytest.raises(InvalidRecurrence, match=words):
+        validate_recurrence(rule)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", "garbage", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"],
+)
+def test_bad_stored_recurrence_expands_to_no_dates_quickly(stored):
+    started = time.perf_counter()
+    assert next_dates(stored, ANCHOR) == []
+    assert time.perf_counter() - started < 1
+
+
+def test_calendar_command_refuses_an_impossible_year():
+    from click.testing import CliRunner
+
+    from cchc.cli import main
+
+    result = CliRunner().invoke(main, ["calendar", "0"])
+    assert result.exit_code == 2
+    assert "năm 0 không hợp lệ" in result.stderr and "Traceback" not in result.output
+    assert CliRunner().invoke(main, ["calendar", "2026"]).exit_code == 0

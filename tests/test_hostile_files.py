@@ -6,6 +6,7 @@ The bombs are written here, small on disk and huge once expanded."""
 
 from __future__ import annotations
 
+import random
 import struct
 import time
 import zipfile
@@ -457,3 +458,46 @@ def test_hostile_names_reach_the_registry_cleaned(deployment, tmp_path):
     assert len(shown) <= 200 and shown.endswith(".docx")
     assert "/" not in shown and "\x00" not in shown and "\u202e" not in shown
     assert IngestJob.objects.get(pk=job.pk).original_name == shown
+
+
+def many_big_headers_docx(path: Path, headers: int = 4, header_mib: int = 60) -> Path:
+    """A real .docx with `headers` XML parts of `header_mib` MiB each that compress only ~100x:
+    each part passes the per-part limits (size, ratio), all together they are a bomb."""
+    real = write_docx(path.with_name("real.docx"))
+    members = []
+    with zipfile.ZipFile(real) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            packed = c.compress(data) + c.flush()
+            members.append((info.filename, packed, zlib.crc32(data), len(packed), len(data)))
+    rng = random.Random(14)
+    chunk = b"".join(
+        b"<w:t>" + b"%016x" % rng.getrandbits(64) + b"</w:t>" + b" " * 2020
+        for _ in range(MIB // 2048)
+    )
+    for i in range(1, headers + 1):
+        head = b'<?xml version="1.0"?><w:hdr xmlns:w="urn:w">'
+        stream, crc = _deflate_repeated(head, chunk, header_mib, b"</w:hdr>")
+        size = len(head) + len(chunk) * header_mib + 8
+        members.append((f"word/header{i}.xml", stream, crc, len(stream), size))
+    return _write_zip(path, members)
+
+
+def test_docx_whose_xml_parts_together_are_too_large_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from cchc.cli import main
+    from cchc.readers import MAX_DOCX_XML_BYTES, MAX_ZIP_RATIO
+
+    path = many_big_headers_docx(tmp_path / "headers.docx")
+    with zipfile.ZipFile(path) as zf:
+        headers = [i for i in zf.infolist() if i.filename.startswith("word/header")]
+    assert all(i.file_size < MAX_DOCX_XML_BYTES for i in headers)
+    assert all(i.file_size / i.compress_size < MAX_ZIP_RATIO for i in headers)
+    assert path.stat().st_size < 5 * MIB
+    with pytest.raises(errors.FileTooLarge, match="phần XML"):
+        parse_file(path)
+    result = CliRunner().invoke(main, ["parse", str(path)])
+    assert result.exit_code == errors.ExitCode.too_large
+    assert "headers.docx" in result.stderr and "Traceback" not in result.output

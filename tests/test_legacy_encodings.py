@@ -12,6 +12,15 @@ TCVN3 = (
     "Céng hßa x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc\n"
     "An Phó, ngµy 14 th¸ng 3 n¨m 2026\nKÝnh göi: Phßng Néi vô.\n"
 )
+# Headings typed in .VnTimeH, the capitals-only font: accented capitals are stored with the
+# lower-case codes (`HßA` is drawn HÒA), plain capitals as A-Z.
+TCVN3_HEADINGS = (
+    "UBND THÞ X· AN PHó\nSè: 412/KH-UBND\n"
+    "CéNG HßA X· HéI CHñ NGHÜA VIÖT NAM\n§éc lËp - Tù do - H¹nh phóc\n"
+    "An Phó, ngµy 14 th¸ng 3 n¨m 2026\n\nKÕ HO¹CH\nC¶i c¸ch hµnh chÝnh n¨m 2026\n\n"
+    "C¸c phßng, ban triÓn khai thùc hiÖn kÕ ho¹ch nµy.\n\n"
+    "N¬i nhËn:\n- Phßng Néi vô;\n- L­u: VT.\nKT. CHñ TÞCH\nPHã CHñ TÞCH\n\nNguyÔn V¨n An\n"
+)
 VNI = (
     "UÛy ban nhaân daân\nThò xaõ An Phuù\nSoá: 412/UBND-NV\n"
     "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp - Töï do - Haïnh phuùc\n"
@@ -27,6 +36,20 @@ def test_tcvn3_mojibake_is_converted():
     assert "Cộng hòa xã hội chủ nghĩa Việt Nam" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "An Phú, ngày 14 tháng 3 năm 2026" in text
+
+
+def test_tcvn3_headings_typed_in_vntimeh_keep_their_capitals(tmp_path):
+    text, found = fix_legacy(TCVN3_HEADINGS)
+    assert found == "tcvn3"
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "UBND THỊ XÃ AN PHÚ" in text and "\nKẾ HOẠCH\n" in text
+    assert "Số: 412/KH-UBND" in text and "An Phú, ngày 14 tháng 3 năm 2026" in text
+    path = tmp_path / "vntimeh.txt"
+    path.write_bytes(TCVN3_HEADINGS.encode("latin-1"))
+    doc = parse_file(path)
+    assert doc.type == "Kế hoạch" and doc.number == "412/KH-UBND"
+    assert (doc.signer.authority, doc.signer.title) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert doc.signer.name == "Nguyễn Văn An"
 
 
 def test_vni_mojibake_is_converted():

@@ -106,3 +106,37 @@ def test_ocr_command_writes_a_searchable_pdfa_copy(tmp_path):
     layer = read_file(copy, ocr=False).text
     assert "412/UBND-NV" in layer
     assert not list(tmp_path.glob(".*.part"))
+
+
+def _fake_tesseract(folder, script: str) -> None:
+    exe = folder / "tesseract"
+    exe.write_text(f"#!/bin/sh\n{script}\n")
+    exe.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "exit 139",  # crashes at once, even listing its languages
+        'if [ "$1" = --list-langs ]; then printf "List of languages\\nvie\\n"; exit 0; fi\n'
+        "exit 139",
+    ],
+    ids=["crash-listing-languages", "crash-reading-the-page"],
+)
+def test_crashing_tesseract_is_a_program_error_not_a_damaged_file(tmp_path, monkeypatch, script):
+    from click.testing import CliRunner
+
+    from cchc.cli import main
+
+    path = tmp_path / "scan.png"
+    render_page(["Số: 1/UBND"], dpi=100).save(path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _fake_tesseract(bin_dir, script)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    with pytest.raises(errors.ProgramFailed, match="không phải do tệp") as caught:
+        parse_file(path)
+    assert not isinstance(caught.value, errors.DamagedFile)
+    result = CliRunner().invoke(main, ["parse", str(path)])
+    assert result.exit_code == errors.ExitCode.child_process_error == 13
+    assert "tesseract" in result.stderr and "Traceback" not in result.output

@@ -66,3 +66,31 @@ def test_image_needs_ocr_when_ocr_is_off(tmp_path):
     Image.new("L", (200, 100), 255).save(path)
     with pytest.raises(errors.NeedsOcr, match="PNG"):
         parse_file(path, ocr=False)
+
+
+def test_docx_with_xml_comments_inside_paragraphs_and_tables_is_read(tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    from cchc.readers import read_file
+
+    path = write_docx(tmp_path / "comments.docx")
+    document = docx.Document(str(path))
+    body = document.element.body
+    body.insert(0, etree.Comment(" before the header table "))
+    first_table = document.tables[0]._tbl
+    first_table.insert(0, etree.Comment(" in a table "))
+    first_table.find(qn("w:tr")).insert(0, etree.Comment(" in a row "))
+    for paragraph in document.paragraphs[:3]:
+        runs = paragraph._p.findall(qn("w:r"))
+        (runs[0] if runs else paragraph._p).addprevious(etree.Comment(" in a paragraph "))
+        paragraph._p.append(etree.Comment(" at the end "))
+    for cell_paragraph in first_table.iter(qn("w:p")):
+        cell_paragraph.append(etree.Comment(" in a cell "))
+    document.save(str(path))
+    doc = parse_file(path)
+    assert _fields(doc) == _fields(parse_file(write_docx(tmp_path / "plain.docx")))
+    text = read_file(path).text
+    assert "in a paragraph" not in text and "in a cell" not in text
+    assert EXPECTED["number"] in text

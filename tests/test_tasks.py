@@ -246,3 +246,17 @@ def test_co_quan_thuc_hien_naming_units_only_leads_the_item_title():
         "các phòng, ban",
         "các cơ quan, tổ chức khác có liên quan",
     ]
+
+
+def test_every_ics_event_has_a_dtstamp(tmp_path):
+    path = tmp_path / "cv.txt"
+    path.write_text(
+        HEAD + "1. Giao Phòng Nội vụ kiểm tra trước ngày 31/3/2026.\n"
+        "2. Phòng Tài chính báo cáo định kỳ hằng quý.\n",
+        encoding="utf-8",
+    )
+    ics = tmp_path / "han.ics"
+    assert CliRunner().invoke(main, ["tasks", str(path), "--ics", str(ics)]).exit_code == 0
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert len(events) > 1
+    assert all(e.get("dtstamp") is not None for e in events)

@@ -12,7 +12,7 @@ import click
 
 from cchc import external, parse_file
 from cchc.document import Document
-from cchc.errors import CchcError
+from cchc.errors import CchcError, ExitCode
 from cchc.extract.calendar import national_calendar, tasks_to_ics
 from cchc.readers import read_file
 from cchc.repair import needs_repair
@@ -207,8 +207,13 @@ def tasks_table(doc: Document) -> str:
 )
 def calendar_command(year: int, frequency: str) -> None:
     """Lịch báo cáo định kỳ mặc định (Nghị định 09/2019/NĐ-CP) của một năm."""
+    try:
+        rows = national_calendar(year, frequency)
+    except ValueError as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(int(ExitCode.usage))
     click.echo(f"{'Kỳ':10}  {'Số liệu từ':12}  {'đến':12}  {'Hạn gửi':12}")
-    for row in national_calendar(year, frequency):
+    for row in rows:
         click.echo(
             f"{row['period']:10}  {_iso_to_vn(row['data_from']):12}  "
             f"{_iso_to_vn(row['data_to']):12}  {_iso_to_vn(row['due']):12}"

@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     encrypted = 10
     needs_ocr = 11
     missing_dependency = 12
+    child_process_error = 13  # an outside program (Tesseract, Poppler…) crashed or failed
     other = 15
 
 
@@ -81,3 +82,10 @@ class NeedsOcr(CchcError):
         "tệp là ảnh quét, không có lớp chữ (needs OCR); hãy chạy lại với nhận dạng chữ "
         "(bỏ --no-ocr)"
     )
+
+
+class ProgramFailed(CchcError):
+    """An outside program crashed or failed for a reason of its own, not because of the file
+    (OCRmyPDF's child_process_error): the file may be fine, the installation needs a look."""
+
+    exit_code = ExitCode.child_process_error

@@ -1,7 +1,10 @@
-"""The one place where cchc runs other programs (Tesseract, Poppler's pdfimages/pdftoppm,
-OCRmyPDF, LibreOffice).
+"""The one place where cchc runs the programs that read files (Tesseract, Poppler's
+pdfimages/pdftoppm, OCRmyPDF, LibreOffice); PostgreSQL's backup tools live in `cchc.web.dbtools`.
 
-Each failure becomes a typed error whose message says what to install or do.
+Each failure becomes a typed error whose message says what to install or do. A program that
+says the file is bad (its documented "cannot open input" status) gives `DamagedFile`; a crash
+(killed by a signal, status above 128), a program that cannot be started, or any other status
+gives `ProgramFailed`: the installation is at fault, not the user's file.
 """
 
 from __future__ import annotations
@@ -27,10 +30,15 @@ class MissingProgram(errors.CchcError):
     exit_code = errors.ExitCode.missing_dependency
 
 
+# Exit statuses by which each program says the input is bad: Tesseract 1 (cannot read the
+# image), Poppler 1 (error opening the PDF), OCRmyPDF 2 (input_file), 8 (encrypted_pdf).
+TESSERACT_BAD_IMAGE = frozenset({1})
+POPPLER_BAD_PDF = frozenset({1})
+OCRMYPDF_BAD_INPUT = frozenset({2, 8})
 LIBREOFFICE_HINT = "cài bằng: sudo apt-get install libreoffice-writer-nogui"
 
 
-def _require(
+def require(
     program: str, path: str, purpose: str = "nhận dạng chữ (OCR)", hint: str = INSTALL_HINT
 ) -> str:
     found = shutil.which(program)
@@ -39,20 +47,39 @@ def _require(
     return found
 
 
-def _run(args: list[str], path: str, timeout: float) -> subprocess.CompletedProcess:
+def _run(
+    args: list[str], path: str, timeout: float, file_statuses: frozenset[int] = frozenset()
+) -> subprocess.CompletedProcess:
+    """Run a program; `file_statuses` are the exit statuses by which it says the input file is
+    unreadable (any other failure is the program's own)."""
+    name = Path(args[0]).name
     try:
         return subprocess.run(args, capture_output=True, env=_ENV, timeout=timeout, check=True)
     except subprocess.TimeoutExpired as exc:
-        raise errors.CchcError(path, f"`{args[0]}` chạy quá {timeout:.0f} s, đã dừng") from exc
+        raise errors.CchcError(path, f"`{name}` chạy quá {timeout:.0f} s, đã dừng") from exc
+    except OSError as exc:
+        raise errors.ProgramFailed(
+            path, f"không chạy được `{name}` ({exc.strerror or exc}); hãy kiểm tra bản cài đặt"
+        ) from exc
     except subprocess.CalledProcessError as exc:
-        detail = exc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise errors.DamagedFile(
-            path, f"`{Path(args[0]).name}` không xử lý được tệp: {detail[-1] if detail else exc}"
+        lines = exc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = lines[-1] if lines else f"mã thoát {exc.returncode}"
+        if exc.returncode in file_statuses:
+            raise errors.DamagedFile(path, f"`{name}` không xử lý được tệp: {detail}") from exc
+        how = (
+            f"bị dừng đột ngột (mã {exc.returncode})"
+            if exc.returncode < 0 or exc.returncode > 128
+            else f"báo lỗi: {detail}"
+        )
+        raise errors.ProgramFailed(
+            path,
+            f"chương trình `{name}` {how}; lỗi do chương trình, không phải do tệp: hãy kiểm tra "
+            "bản cài đặt của chương trình rồi chạy lại",
         ) from exc
 
 
 def tesseract_languages(path: str = "tesseract") -> set[str]:
-    exe = _require("tesseract", path)
+    exe = require("tesseract", path)
     out = _run([exe, "--list-langs"], path, 30).stdout.decode()
     return {line.strip() for line in out.splitlines()[1:] if line.strip()}
 
@@ -61,7 +88,7 @@ def tesseract(
     image: Path, lang: str = "vie", dpi: int | None = None, timeout: float = 180
 ) -> tuple[str, float]:
     """(text, mean word confidence 0–1) of one page image, from one run of Tesseract (TSV)."""
-    exe = _require("tesseract", str(image))
+    exe = require("tesseract", str(image))
     if lang not in tesseract_languages(str(image)):
         raise MissingProgram(
             str(image), f"Tesseract chưa có mô hình ngôn ngữ `{lang}`; {INSTALL_HINT}"
@@ -69,7 +96,8 @@ def tesseract(
     args = [exe, str(image), "stdout", "-l", lang, "--psm", "3"]
     if dpi:
         args += ["--dpi", str(dpi)]
-    tsv = _run([*args, "tsv"], str(image), timeout).stdout.decode("utf-8", "replace")
+    run = _run([*args, "tsv"], str(image), timeout, TESSERACT_BAD_IMAGE)
+    tsv = run.stdout.decode("utf-8", "replace")
     return _tsv_text(tsv)
 
 
@@ -99,8 +127,8 @@ def _tsv_text(tsv: str) -> tuple[str, float]:
 
 def pdf_image_dpi(pdf: Path) -> dict[int, int]:
     """Page number → resolution of the largest image on it, from `pdfimages -list`."""
-    exe = _require("pdfimages", str(pdf))
-    out = _run([exe, "-list", str(pdf)], str(pdf), 60).stdout.decode()
+    exe = require("pdfimages", str(pdf))
+    out = _run([exe, "-list", str(pdf)], str(pdf), 60, POPPLER_BAD_PDF).stdout.decode()
     dpi: dict[int, tuple[int, int]] = {}
     for line in out.splitlines()[2:]:
         cells = line.split()
@@ -114,7 +142,7 @@ def pdf_image_dpi(pdf: Path) -> dict[int, int]:
 
 def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
     """One page of a PDF as a grey PNG at `dpi`."""
-    exe = _require("pdftoppm", str(pdf))
+    exe = require("pdftoppm", str(pdf))
     prefix = out_dir / f"page-{page}"
     _run(
         [
@@ -133,6 +161,7 @@ def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
         ],
         str(pdf),
         120,
+        POPPLER_BAD_PDF,
     )
     return prefix.with_suffix(".png")
 
@@ -140,7 +169,7 @@ def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
 def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float = 1800) -> None:
     """A searchable PDF/A copy of a scan, deskewed, through OCRmyPDF; written to a temporary
     file first so that a failure never leaves half a file at `target`."""
-    exe = _require("ocrmypdf", str(source))
+    exe = require("ocrmypdf", str(source))
     tmp = target.with_name(f".{target.name}.part")
     args = [
         exe,
@@ -157,7 +186,7 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
     if source.suffix.lower() not in (".pdf",):
         args += ["--image-dpi", "300"]
     try:
-        _run([*args, str(source), str(tmp)], str(source), timeout)
+        _run([*args, str(source), str(tmp)], str(source), timeout, OCRMYPDF_BAD_INPUT)
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -166,7 +195,7 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
 def docx_to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:
     """`out_dir/<name>.pdf` from a .docx, through LibreOffice headless. A profile of its own in
     a temporary folder lets it run beside an open LibreOffice and other conversions."""
-    exe = _require("soffice", str(docx), "chuyển .docx sang PDF", LIBREOFFICE_HINT)
+    exe = require("soffice", str(docx), "chuyển .docx sang PDF", LIBREOFFICE_HINT)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cchc-soffice-") as profile:
         args = [
@@ -184,54 +213,3 @@ def docx_to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:
     if not pdf.is_file():  # soffice exits 0 even when it could not read the file
         raise errors.DamagedFile(str(docx), "LibreOffice không chuyển được tệp sang PDF")
     return pdf
-
-
-POSTGRES_HINT = "cài bằng: sudo apt-get install postgresql-client (cùng phiên bản máy chủ)"
-
-
-def _pg_env(db: dict) -> dict[str, str]:
-    """libpq's environment for one Django database entry (the password never on the command
-    line, where `ps` would show it)."""
-    env = {**os.environ}
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
-        if db.get(key):
-            env[name] = str(db[key])
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = str(db["PASSWORD"])
-    return env
-
-
-def _run_pg(args: list[str], db: dict, path: str, timeout: float) -> None:
-    try:
-        subprocess.run(args, capture_output=True, env=_pg_env(db), timeout=timeout, check=True)
-    except subprocess.TimeoutExpired as exc:
-        raise errors.CchcError(path, f"`{args[0]}` chạy quá {timeout:.0f} s, đã dừng") from exc
-    except subprocess.CalledProcessError as exc:
-        detail = exc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise errors.CchcError(
-            path, f"`{Path(args[0]).name}` lỗi: {detail[-1] if detail else exc}"
-        ) from exc
-
-
-def pg_dump(db: dict, target: Path, timeout: float = 6 * 3600) -> None:
-    """A consistent dump (one snapshot) of a PostgreSQL database in pg_dump's custom format."""
-    exe = _require("pg_dump", str(target), "sao lưu PostgreSQL", POSTGRES_HINT)
-    args = [exe, "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"]
-    _run_pg([*args, str(db["NAME"])], db, str(target), timeout)
-
-
-def pg_restore(db: dict, source: Path, timeout: float = 6 * 3600) -> None:
-    """Load a custom-format dump into the database in one transaction, dropping what is there:
-    either all of it is restored or nothing changes."""
-    exe = _require("pg_restore", str(source), "khôi phục PostgreSQL", POSTGRES_HINT)
-    args = [
-        exe,
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--no-privileges",
-        "--single-transaction",
-        "--exit-on-error",
-        f"--dbname={db['NAME']}",
-    ]
-    _run_pg([*args, str(source)], db, str(source), timeout)

@@ -59,3 +59,12 @@ def issuer_shapes() -> dict[str, tuple[str, ...]]:
 def signer_words() -> dict[str, tuple[str, ...]]:
     data = _load("signer_titles.yaml")
     return {key: tuple(fold(v) for v in values) for key, values in data.items()}
+
+
+def report_recipients(report: str, level: str = "") -> list[str]:
+    """The "Nơi nhận" of a report draft (`data/report_recipients.yaml`), `{level}` filled with
+    the deployment's level of government ("thị xã"); without one, the words around it close up."""
+    return [
+        " ".join(name.replace("{level}", level).split())
+        for name in _load("report_recipients.yaml")[report]
+    ]

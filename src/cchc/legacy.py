@@ -63,9 +63,35 @@ def detect(text: str) -> str | None:
     return None
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LOWER = re.compile(r"[a-z]")
+
+
+def _vntimeh_capitals(text: str) -> str:
+    """Headings typed in the capitals-only fonts (.VnTimeH, .VnArialH) store their accented
+    capitals with the lower-case codes: `CéNG HßA X· HéI` reads `CộNG HòA Xã HộI`. A line
+    whose words have no lower-case a-z and one of which mixes two or more capitals A-Z with
+    such a letter is upper-cased whole (`CỘNG HÒA XÃ HỘI`, `KT. CHỦ TỊCH`); other lines,
+    `Số: 12/UBND` or `Hà Nội`, are left as typed."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        words = _WORD.findall(line)
+        if (
+            words
+            and not _ASCII_LOWER.search(line)
+            and any(
+                sum(c.isupper() for c in w if c.isascii()) >= 2
+                and any(not c.isascii() and c.islower() for c in w)
+                for w in words
+            )
+        ):
+            lines[i] = line.upper()
+    return "\n".join(lines)
+
+
 def to_unicode(text: str, encoding: str) -> str:
     if encoding == "tcvn3":
-        return nfc(text.translate(_tcvn3()))
+        return nfc(_vntimeh_capitals(text.translate(_tcvn3())))
     if encoding == "vni":
         pattern, table = _vni()
         return nfc(pattern.sub(lambda m: table[m.group(0)], text))

@@ -29,6 +29,9 @@ MAX_PDF_PAGES = 1000
 # in all, is a zip bomb (a 200 KB .docx whose document.xml inflates to gigabytes).
 MAX_DOCX_BYTES = 300 * 1024 * 1024
 MAX_DOCX_XML_BYTES = 64 * 1024 * 1024  # one XML part; lxml needs ~10x that in memory
+# All XML parts together (python-docx parses headers, footers, styles… too): four 62 MB
+# headers in a 7.7 MB file passed the per-part limits and took 3.8 GB.
+MAX_DOCX_XML_TOTAL = 96 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_ZIP_PARTS = 10_000
 
@@ -252,7 +255,7 @@ def read_docx(path: Path) -> Source:
         ) from exc
     lines: list[str] = []
     for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
+        tag = _local_name(block)
         if tag == "p":
             lines.append(_paragraph_text(block))
         elif tag == "tbl":
@@ -272,11 +275,12 @@ def _check_zip_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
         raise errors.FileTooLarge(
             str(path), f"tệp .docx có {len(parts)} phần, quá giới hạn {MAX_ZIP_PARTS} (zip bomb?)"
         )
-    total = 0
+    total = xml_total = 0
     for part in parts:
         total += part.file_size
         ratio = part.file_size / max(part.compress_size, 1)
         xml = part.filename.endswith((".xml", ".rels"))
+        xml_total += part.file_size if xml else 0
         if (part.file_size > 1024 * 1024 and ratio > MAX_ZIP_RATIO) or (
             xml and part.file_size > MAX_DOCX_XML_BYTES
         ):
@@ -291,13 +295,25 @@ def _check_zip_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
             f"tệp .docx giải nén ra {total / 1e6:.0f} MB, quá giới hạn "
             f"{MAX_DOCX_BYTES / 1e6:.0f} MB (zip bomb?)",
         )
+    if xml_total > MAX_DOCX_XML_TOTAL:
+        raise errors.FileTooLarge(
+            str(path),
+            f"các phần XML của tệp .docx giải nén ra {xml_total / 1e6:.0f} MB, quá giới hạn "
+            f"{MAX_DOCX_XML_TOTAL / 1e6:.0f} MB (zip bomb?); tệp bị từ chối",
+        )
+
+
+def _local_name(node) -> str:
+    """`p` for a `w:p` element; "" for an XML comment or processing instruction, whose `tag`
+    is a function, not a name."""
+    return node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
 
 
 def _paragraph_text(paragraph) -> str:
     """Text of a `w:p`, with its soft line breaks (`w:br`, Shift+Enter) and tabs kept."""
     parts: list[str] = []
     for node in paragraph.iter():
-        tag = node.tag.rsplit("}", 1)[-1]
+        tag = _local_name(node)
         if tag == "t":
             parts.append(node.text or "")
         elif tag in ("br", "cr"):
@@ -310,16 +326,16 @@ def _paragraph_text(paragraph) -> str:
 def _docx_table_lines(table) -> list[str]:
     lines: list[str] = []
     for row in table.iterchildren():
-        if not row.tag.endswith("}tr"):
+        if _local_name(row) != "tr":
             continue
         lines.append("|")
         for cell in row.iterchildren():
-            if not cell.tag.endswith("}tc"):
+            if _local_name(cell) != "tc":
                 continue
             for para in cell.iterchildren():
-                if para.tag.endswith("}p"):
+                if _local_name(para) == "p":
                     lines.append(_paragraph_text(para))
-                elif para.tag.endswith("}tbl"):
+                elif _local_name(para) == "tbl":
                     lines.extend(_docx_table_lines(para))
             lines.append("|")
     return lines

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from functools import lru_cache
 
 # Combining marks that carry a Vietnamese tone (huyền, sắc, hỏi, ngã, nặng).
@@ -108,14 +107,6 @@ def strip_marks(text: str) -> str:
         for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
         if not unicodedata.combining(c)
     )
-
-
-def iso_date(year: int, month: int, day: int) -> str | None:
-    """`2021-05-18`, or None for a date that does not exist (31/02)."""
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def count_letters(text: str) -> int:

@@ -4,11 +4,13 @@ and iCalendar export of task deadlines."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
 
 import yaml
+
+from cchc.dates import MAX_YEAR, MIN_YEAR
 
 
 @cache
@@ -25,6 +27,8 @@ def _day(year: int, spec: list[int]) -> date:
 def national_calendar(year: int, frequency: str = "quarterly") -> list[dict]:
     """Report periods of `year` with their data window and due date, for a unit whose document
     says only `hằng quý` (quarterly), `6 tháng` (half-yearly) or `hằng năm` (yearly)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"năm {year} không hợp lệ: cần một năm từ {MIN_YEAR} đến {MAX_YEAR}")
     data = _calendar()
     if frequency not in data["frequencies"]:
         known = ", ".join(data["frequencies"])
@@ -54,9 +58,11 @@ def ics(name: str, events: Iterable[tuple[str, str, date, str, str]]) -> bytes:
     cal.add("prodid", "-//cchc//lich han xu ly//VI")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
+    stamp = datetime.now(UTC)  # RFC 5545: DTSTAMP is required in every VEVENT
     for uid, summary, day, description, category in events:
         event = Event()
         event.add("uid", uid)
+        event.add("dtstamp", stamp)
         event.add("summary", summary)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))

@@ -8,27 +8,23 @@ alike; dates are anchored on the document's own date when the phrase is relative
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cchc.text import fold, iso_date
+from cchc.dates import DATE_NUM, DATE_WORDS, QUARTER, end_of_month, iso_date, quarter_number
+from cchc.text import fold
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_D = r"(\d{1,2})"
-_DATE_NUM = rf"{_D}\s*/\s*{_D}\s*/\s*(\d{{4}})"
-_DATE_WORDS = rf"{_D}\s+thang\s+{_D}\s+nam\s+(\d{{4}})"
 _BEFORE = r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het)"
 
 _HOUR = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{2})?(?:\s*phut)?\s*,?\s*)?"  # `17 giờ`, `17h00`
-_ABS = re.compile(rf"{_BEFORE}\s+{_HOUR}(?:ngay\s+)?(?:{_DATE_NUM}|{_DATE_WORDS})")
-_BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{_DATE_NUM}|{_DATE_WORDS})")
+_ABS = re.compile(rf"{_BEFORE}\s+{_HOUR}(?:ngay\s+)?(?:{DATE_NUM}|{DATE_WORDS})")
+_BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{DATE_NUM}|{DATE_WORDS})")
 _MONTH = re.compile(
     r"(?:trong|truoc het|den het|cuoi)\s+thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})"
 )
 _QUARTER = re.compile(
-    r"(?:trong|truoc het|den het|cuoi)\s+quy\s+(iv|iii|ii|i|[1-4])\s*(?:nam\s+|/\s*)(\d{4})"
+    rf"(?:trong|truoc het|den het|cuoi)\s+quy\s+{QUARTER}\s*(?:nam\s+|/\s*)(\d{{4}})"
 )
 _YEAR = re.compile(r"(?:trong|truoc het|den het|cuoi)\s+nam\s+(\d{4})")
 _RELATIVE = re.compile(r"trong\s+(?:thoi han\s+)?(\d{1,3})\s+ngay(?:\s+lam viec)?")
@@ -59,12 +55,6 @@ class Deadline:
     warnings: list[str] = field(default_factory=list)
 
 
-def _end_of_month(year: int, month: int) -> str | None:
-    if not 1 <= month <= 12:
-        return None
-    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-
-
 def _groups_date(m: re.Match, offset: int) -> tuple[int, int, int]:
     g = m.groups()[offset:]
     if g[0] is not None:
@@ -89,13 +79,13 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
         m = _MONTH.search(folded)
         if m:
             found.text = text[m.start() : m.end()]
-            found.date = _end_of_month(int(m.group(2)), int(m.group(1)))
+            found.date = end_of_month(int(m.group(2)), int(m.group(1)))
     if found.text is None:
         m = _QUARTER.search(folded)
         if m:
-            quarter = _ROMAN[m.group(1)]
+            quarter = quarter_number(m.group(1))
             found.text = text[m.start() : m.end()]
-            found.date = _end_of_month(int(m.group(2)), quarter * 3)
+            found.date = end_of_month(int(m.group(2)), quarter * 3)
     if found.text is None:
         m = _YEAR.search(folded)
         if m and not re.match(r"\s*(?:va|den|-)", folded[m.end() :]):
@@ -152,15 +142,95 @@ def find_recurrence(folded: str) -> str | None:
     return None
 
 
+class InvalidRecurrence(ValueError):
+    """A recurrence rule cchc does not accept; `str(err)` says why, in Vietnamese."""
+
+
+# Duties recur weekly at most: a daily or hourly rule would flood a unit's calendar.
+FREQUENCIES = {"WEEKLY": "hằng tuần", "MONTHLY": "hằng tháng", "YEARLY": "hằng năm"}
+_RULE_KEYS = ("FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "COUNT", "UNTIL")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29 Feb in leap years
+MAX_COUNT = 1000
+MAX_RULE_CHARS = 200  # the stored field's length
+
+
+def _numbers(key: str, value: str, low: int, high: int, zero: bool = False) -> list[int]:
+    try:
+        numbers = [int(v) for v in value.split(",")]
+    except ValueError:
+        numbers = []
+    if not numbers or any(not low <= n <= high or (n == 0 and not zero) for n in numbers):
+        raise InvalidRecurrence(f"{key}={value}: cần các số từ {low} đến {high}")
+    return numbers
+
+
+def validate_recurrence(text: str) -> str:
+    """The rule in canonical form (`FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20`), or
+    InvalidRecurrence: only weekly, monthly and yearly rules (a quarter is `FREQ=YEARLY;
+    BYMONTH=3,6,9,12` or `FREQ=MONTHLY;INTERVAL=3`), a COUNT of at most 1,000, and no day that
+    never comes (30 February)."""
+    rule = (text or "").strip().upper().removeprefix("RRULE:")
+    if not rule:
+        raise InvalidRecurrence("quy tắc lặp lại trống")
+    if len(rule) > MAX_RULE_CHARS:
+        raise InvalidRecurrence(f"quy tắc lặp lại dài quá {MAX_RULE_CHARS} ký tự")
+    parts: dict[str, str] = {}
+    for item in filter(None, rule.split(";")):
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not value or key not in _RULE_KEYS or key in parts:
+            raise InvalidRecurrence(
+                f"không hiểu “{item[:40]}” trong quy tắc lặp lại; dạng đúng, ví dụ: "
+                "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20 (ngày 20 tháng cuối mỗi quý)"
+            )
+        parts[key] = value
+    if parts.get("FREQ") not in FREQUENCIES:
+        raise InvalidRecurrence(
+            f"tần suất “{parts.get('FREQ', '')}” không được dùng; chỉ nhận "
+            + ", ".join(f"{k} ({v})" for k, v in FREQUENCIES.items())
+        )
+    if "INTERVAL" in parts:
+        _numbers("INTERVAL", parts["INTERVAL"], 1, 52)
+    months = _numbers("BYMONTH", parts["BYMONTH"], 1, 12) if "BYMONTH" in parts else []
+    if "BYMONTHDAY" in parts:
+        days = _numbers("BYMONTHDAY", parts["BYMONTHDAY"], -31, 31)
+        for month in months:
+            for day in days:
+                if abs(day) > _DAYS_IN_MONTH[month - 1]:
+                    raise InvalidRecurrence(
+                        f"tháng {month} không có ngày {abs(day)}: quy tắc không bao giờ đến hạn"
+                    )
+    weekly = parts["FREQ"] == "WEEKLY"
+    if "BYDAY" in parts and (not weekly or set(parts["BYDAY"].split(",")) - set(_WEEKDAYS)):
+        raise InvalidRecurrence("BYDAY chỉ dùng với FREQ=WEEKLY, các ngày MO,TU,WE,TH,FR,SA,SU")
+    if "COUNT" in parts:
+        _numbers("COUNT", parts["COUNT"], 1, MAX_COUNT)
+    until = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T\d{6}Z?)?", parts.get("UNTIL", "20000101"))
+    if not until or iso_date(*map(int, until.groups())) is None:
+        raise InvalidRecurrence(f"UNTIL={parts['UNTIL']}: cần một ngày có thật, dạng YYYYMMDD")
+    return ";".join(f"{key}={parts[key]}" for key in _RULE_KEYS if key in parts)
+
+
 def next_dates(rrule: str, anchor: date, count: int = 4) -> list[str]:
-    """The next dates of a rule after `anchor`; a rule without a day falls on the month's end."""
+    """The next dates of a rule after `anchor`; a rule without a day falls on the month's end.
+    A rule that `validate_recurrence` refuses (a bad stored value) gives no dates, never an
+    error."""
+    from itertools import islice
+
     from dateutil.rrule import rrulestr
 
-    rule = rrule
-    if "BYMONTHDAY" not in rule:
+    try:
+        rule = validate_recurrence(rrule)
+    except InvalidRecurrence:
+        return []
+    if "BYMONTHDAY" not in rule and "BYDAY" not in rule:
         rule += ";BYMONTHDAY=-1"
         if rule.startswith("FREQ=YEARLY") and "BYMONTH=" not in rule:
             rule += ";BYMONTH=12"
     start = anchor.strftime("%Y%m%d")
-    dates = rrulestr(f"DTSTART:{start}\nRRULE:{rule};COUNT={count}")
-    return [d.date().isoformat() for d in dates]
+    try:
+        dates = rrulestr(f"DTSTART:{start}\nRRULE:{rule}", cache=False)
+        return [d.date().isoformat() for d in islice(dates, count)]
+    except (ValueError, OverflowError):  # past year 9999
+        return []

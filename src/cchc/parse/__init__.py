@@ -6,22 +6,23 @@ folded twin, so each can be tested alone.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
+from cchc.budget import Budget
 from cchc.document import Basis, Document
 from cchc.extract.tasks import extract_tasks
 from cchc.parse import header as hdr
 from cchc.parse import parts
 from cchc.parse.markup import to_lines
-from cchc.parse.references import find_references
+from cchc.parse.references import citations, find_references
 from cchc.text import fold
 
 # The time one document may take in `parse_text` on one core of the 2-core CI machine. The
 # largest document of the corpus (615,000 characters, 15,563 lines, 1,391 tasks) takes ~1 s; a
 # worker or a `cchc parse` stuck for minutes on a hostile file is worse than a document read
 # only in part. The limits below keep the worst text we know of (tests/test_fuzz_parser.py,
-# tests/test_hostile_files.py) well inside it; the clock is checked between stages as a backstop.
+# tests/test_hostile_files.py) well inside it; as a backstop the clock is checked inside the
+# long stages (references, bases, tasks) and between stages.
 PARSE_BUDGET_S = 10.0
 # Text read at all: 3x the largest corpus document. A 20 MB text file is not one công văn.
 MAX_PARSE_CHARS = 2_000_000
@@ -71,8 +72,9 @@ def parse_text(
 ) -> Document:
     """Parse the text of one document; `tasks=False` skips the extraction of assigned work.
 
-    Stages not yet started when `budget_s` seconds have passed are skipped, with a warning."""
-    deadline = time.monotonic() + budget_s
+    When `budget_s` seconds have passed, the stage under way stops where it is and the stages
+    not yet started are skipped, with a warning."""
+    budget = Budget(budget_s)
     warnings: list[str] = []
     lines = _bounded_lines(text, warnings)
     doc = Document(file=file, text="\n".join(lines))
@@ -81,11 +83,13 @@ def parse_text(
     folded = folded_text.split("\n")
     warnings = doc.warnings
 
-    def out_of_time(skipped: str) -> bool:
-        if time.monotonic() <= deadline:
+    def out_of_time(skipped: str | None, partial: str | None = None) -> bool:
+        if not budget.spent():
             return False
+        what = [f"{partial} chỉ đọc được một phần" if partial else ""]
+        what.append(f"bỏ qua {skipped}" if skipped else "")
         warnings.append(
-            f"phân tích quá {budget_s:g} giây (time budget): bỏ qua {skipped}; "
+            f"phân tích quá {budget_s:g} giây (time budget): {', '.join(filter(None, what))}; "
             "văn bản có thể bị hỏng hoặc quá dài, cần rà soát lại"
         )
         return True
@@ -141,12 +145,14 @@ def parse_text(
 
     if out_of_time("các văn bản dẫn chiếu, căn cứ, các phần và công việc"):
         return doc
-    doc.references = find_references(doc.text, number, folded_text)
-    if out_of_time("căn cứ, các phần và công việc"):
+    doc.references = find_references(doc.text, number, folded_text, budget)
+    if out_of_time("căn cứ, các phần và công việc", "các văn bản dẫn chiếu"):
         return doc
-    for text_, _first, _last in parts.find_bases(lines, folded, body_start, body_end):
-        cited = [r for r in doc.references if r.number and r.number in text_]
-        doc.bases.append(Basis(text=text_, references=cited))
+    cited_in = citations(doc.references)
+    for text_, _first, _last in parts.find_bases(lines, folded, body_start, body_end, budget):
+        doc.bases.append(Basis(text=text_, references=cited_in(text_)))
+    if out_of_time("các phần và công việc", "các căn cứ"):
+        return doc
     doc.sections = parts.find_sections(lines, body_start, body_end)
     if not tasks or out_of_time("công việc được giao"):
         return doc
@@ -166,9 +172,11 @@ def parse_text(
         doc.recipients,
         folded_text,
         appendix_end=min(len(lines), body_start + MAX_TASK_LINES),
+        budget=budget,
     )
     doc.tasks = [t.to_dict() for t in found]
     warnings.extend(task_warnings)
+    out_of_time(None, "công việc được giao")
     return doc
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from cchc.dates import HEADER_DATE, OCR_DIGITS, iso_date
 from cchc.knowledge import issuer_shapes, signer_words, type_by_code, type_by_title
-from cchc.text import fold, is_upper_line, iso_date, squash
+from cchc.text import fold, is_upper_line, squash
 
 # Letters of the mottos, folded, for spotting their fragments on split lines.
 _MOTTO_LETTERS = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc", "dangcongsanvietnam")
@@ -29,13 +30,9 @@ _NUMBER_LINE = re.compile(
     r"(?P<word>(?:(?:luat|lenh|phap lenh)\s+)?s[o6])\s*[:.]?\s*(?=[\d/]|$)"
 )
 _NUMBER_TOKEN = re.compile(r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/\s*[\w.&-]+)*|\s*/\s*[\w.&-]+")
-_DATE_RE = re.compile(
-    r"ngay\s*(?P<d>[0-9oslib]{1,2}|[ ._…]*)\s*thang\s*(?P<m>[0-9oslib]{1,2}|[ ._…]*)"
-    r"\s*nam\s*(?P<y>[0-9]{4})"
-)
+_DATE_RE = re.compile(HEADER_DATE)
 # Where the header ends for certain: the first legal basis, article or chapter.
 _BODY_START = re.compile(r"^\s*(?:[-+]\s*)?(?:can cu\b|dieu 1\b|chuong i\b)")
-_OCR_DIGITS = str.maketrans({"o": "0", "s": "5", "l": "1", "i": "1", "b": "6"})
 _VV = re.compile(r"^\s*(?:v\s*[/.]\s*v|viv)\b[\s.:]*")
 
 
@@ -127,7 +124,7 @@ def find_date(lines: list[str], folded: list[str], limit: int = 80):
         if not day or not month:
             return place, None, i, True
         iso = iso_date(
-            int(year), int(month.translate(_OCR_DIGITS)), int(day.translate(_OCR_DIGITS))
+            int(year), int(month.translate(OCR_DIGITS)), int(day.translate(OCR_DIGITS))
         )
         return place, iso, i, False
     return None, None, None, False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from cchc.budget import UNLIMITED, Budget
 from cchc.document import Section, Signer
 from cchc.knowledge import signer_words
 from cchc.text import fold, is_upper_line, squash
@@ -216,12 +217,13 @@ def body_end_line(lines: list[str], folded: list[str], start: int) -> int:
 
 
 def find_bases(
-    lines: list[str], folded: list[str], start: int, end: int
+    lines: list[str], folded: list[str], start: int, end: int, budget: Budget = UNLIMITED
 ) -> list[tuple[str, int, int]]:
-    """`Căn cứ …` clauses as (text, first line, last line), joined across wrapped lines."""
+    """`Căn cứ …` clauses as (text, first line, last line), joined across wrapped lines; those
+    found before `budget` is spent."""
     bases: list[tuple[str, int, int]] = []
     i = start
-    while i < end:
+    while i < end and not budget.spent():
         if not _BASIS.match(lines[i]) or not lines[i].lstrip("-+• ").startswith(("C", "c")):
             i += 1
             continue

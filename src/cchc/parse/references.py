@@ -4,21 +4,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
+from cchc.budget import UNLIMITED, Budget
+from cchc.dates import DATE_NUM, DATE_WORDS, iso_date
 from cchc.document import Reference
 from cchc.knowledge import doc_types
 from cchc.parse.header import type_from_symbol
-from cchc.text import fold, iso_date, squash
+from cchc.text import fold, squash
 
 # A number with a symbol: 834/QĐ-UBND, 52/2025/QĐ-CTUBND, 383-QĐ/TW, 59/2020/QH14.
 _NUMBER = re.compile(
     r"(?<![\w/])(\d{1,6}[a-z]?(?:/\d{4})?/[A-ZĐ][\w&.]*(?:-[\w&.]+)*|\d{1,6}-[A-ZĐ]+/[A-ZĐ]+)(?![\w])"
 )
-_DATE_AFTER = re.compile(
-    r"^[\s,]*(?:ngày|ngay)\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
-    r"|(\d{1,2})\s+(?:tháng|thang)\s+(\d{1,2})\s+(?:năm|nam)\s+(\d{4}))"
-)
+# Read on the folded text, whose offsets are the text's.
+_DATE_AFTER = re.compile(rf"^[\s,]*ngay\s+(?:{DATE_NUM}|{DATE_WORDS})")
 _OF = re.compile(r"^[\s,]*(?:của|cua)\s+")
 _ISSUER_STOP = re.compile(
     r"\s(?:về|quy định|phê duyệt|ban hành|hướng dẫn|sửa đổi|và|đã|được|tại|có|trong|thì|là|"
@@ -54,15 +55,21 @@ def _type_before(prefix_f: str) -> tuple[str | None, int]:
 
 
 def find_references(
-    text: str, own_number: str | None = None, folded: str | None = None
+    text: str,
+    own_number: str | None = None,
+    folded: str | None = None,
+    budget: Budget = UNLIMITED,
 ) -> list[Reference]:
-    """Every cited document with a number, in order of first mention, each number once.
+    """Every cited document with a number, in order of first mention, each number once; those
+    found before `budget` is spent.
 
     `folded` is `fold(text)` when the caller has it already (folding keeps every offset)."""
     flat = squash(text)
     flat_f = squash(folded) if folded is not None else fold(flat)
     found: dict[str, Reference] = {}
     for m in _NUMBER.finditer(flat):
+        if budget.spent():
+            break
         number = m.group(1).rstrip(".")
         if own_number and number == own_number:
             continue
@@ -78,7 +85,7 @@ def find_references(
                 start = flat.rfind("s", 0, m.start())
         end = m.end()
         ref_date = None
-        d = _DATE_AFTER.match(flat[end : end + 60])
+        d = _DATE_AFTER.match(flat_f[end : end + 60])
         if d:
             g = d.groups()
             day, month, year = g[:3] if g[0] else g[3:]
@@ -108,6 +115,19 @@ def find_references(
             known.issuer = known.issuer or reference.issuer
             known.type = known.type or reference.type
     return list(found.values())
+
+
+def citations(references: list[Reference]) -> Callable[[str], list[Reference]]:
+    """A function giving the references a clause cites, in the order of `references`: each
+    number of the clause is looked up (testing every reference against every clause was
+    quadratic: 8,000 `Căn cứ` lines took 6.6 s)."""
+    order = {r.number: i for i, r in enumerate(references) if r.number}
+
+    def cited_in(text: str) -> list[Reference]:
+        numbers = {m.group(1).rstrip(".") for m in _NUMBER.finditer(text)} & order.keys()
+        return [references[order[n]] for n in sorted(numbers, key=order.__getitem__)]
+
+    return cited_in
 
 
 def _symbol_of(number: str) -> str | None:

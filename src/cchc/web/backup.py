@@ -2,7 +2,7 @@
 in one .tar.gz, with a manifest (format, version, date, counts, a SHA-256 for every member).
 
 - SQLite: a consistent copy through SQLite's online backup API, safe while the app is running
-  and writing. PostgreSQL: `pg_dump --format=custom` (one snapshot), through `cchc.external`.
+  and writing. PostgreSQL: `pg_dump --format=custom` (one snapshot), through `cchc.web.dbtools`.
 - The database is copied first, then the files: files are written before the rows that name
   them, so every file the copied database names is in the archive.
 - Restore verifies the whole archive (manifest, checksums, the SQLite copy's integrity and
@@ -26,7 +26,8 @@ from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
-from cchc import errors, external
+from cchc import errors
+from cchc.web import dbtools
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -158,7 +159,7 @@ def backup(target: Path) -> dict:
             counts = _sqlite_counts(dump)
         else:
             dump, member = Path(tmp) / POSTGRES_MEMBER, POSTGRES_MEMBER
-            external.pg_dump(db, dump)
+            dbtools.pg_dump(db, dump)
             counts = _orm_counts()  # taken just after the dump's snapshot
         sums: dict[str, str] = {}
         files, size = 0, 0
@@ -339,7 +340,7 @@ def restore(archive: Path, force: bool = False) -> dict:
                     move(side, target.with_name(f".{target.name}.old{n}"))
             move(ready, target)
         else:
-            external.pg_restore(db, staging / POSTGRES_MEMBER)  # one transaction
+            dbtools.pg_restore(db, staging / POSTGRES_MEMBER)  # one transaction
         if media.exists():
             move(media, old / FILES)
         move(staging / FILES, media)

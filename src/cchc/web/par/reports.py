@@ -8,35 +8,29 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from cchc import dates
 from cchc.extract.calendar import report_period
+from cchc.knowledge import report_recipients
 from cchc.par.scoring import Layout, losses
 from cchc.reports.drafts import Draft, Heading, Paragraph, Table, write_docx, write_xlsx
 from cchc.web.accounts.models import Unit
 from cchc.web.par import services
 from cchc.web.par.models import Level
-from cchc.web.work.models import Task
+from cchc.web.work.models import Evidence, Task
 
-PERIODS = {
-    "Q1": "quý I",
-    "Q2": "quý II",
-    "Q3": "quý III",
-    "Q4": "quý IV",
-    "H1": "6 tháng đầu năm",
-    "9M": "9 tháng",
-    "Y": "năm",
-}
-NEXT = {"Q1": "Q2", "Q2": "Q3", "Q3": "Q4", "Q4": "Q1", "H1": "9M", "9M": "Y", "Y": "Y"}
-RECIPIENTS = [
-    "UBND tỉnh (báo cáo)",
-    "Sở Nội vụ",
-    "Thường trực HĐND thị xã",
-    "CT, các PCT UBND",
-    "Các cơ quan, đơn vị, địa phương",
-    "Lưu: VT, NV",
-]
+# Code → name of each report period, for the page's choices (the grammar is `cchc.dates`).
+PERIODS = {code: name for code, (_month, name) in dates.PERIODS.items()}
+# What the periodic report reads of each task and of its document: never the document's full
+# text or machine JSON (5,000 tasks of one document loaded them 5,000 times: 20 GB).
+TASK_FIELDS = (
+    "id", "lead_text", "collective", "action", "deadline", "status", "completed_at",
+    "unit__name", "criterion__name", "criterion__area__name",
+    "document__type", "document__number", "document__date", "document__original_name",
+)  # fmt: skip
+_LEVEL = re.compile(r"\b(thị xã|thành phố|huyện|quận|tỉnh)\b", re.I)
 
 
 def _issuer() -> tuple[str, str]:
@@ -90,6 +84,7 @@ def _cited(document) -> str:
 
 def _draft(title: str, symbol: str, body: list, signer_title: str = "CHỦ TỊCH") -> Draft:
     issuer, place = _issuer()
+    level = _LEVEL.search(issuer.lower())
     return Draft(
         issuer=issuer,
         symbol=symbol,
@@ -97,7 +92,7 @@ def _draft(title: str, symbol: str, body: list, signer_title: str = "CHỦ TỊC
         doc_type="BÁO CÁO",
         title=title,
         body=body,
-        recipients=RECIPIENTS,
+        recipients=report_recipients("periodic", level.group(1) if level else ""),
         signer_title=signer_title,
         signer_authority="TM. ỦY BAN NHÂN DÂN",
         date=None,
@@ -108,12 +103,13 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
     """Tasks of the period's data window: done, on time, overdue, by unit and by reform area."""
     window = report_period(year, period)
     start, end = date.fromisoformat(window["data_from"]), date.fromisoformat(window["data_to"])
-    label = f"{PERIODS[period]} năm {year}" if period != "Y" else f"năm {year}"
+    label = dates.period_label(period, year)
     tasks = list(
         Task.objects.exclude(collective=True)
         .filter(Q(deadline__range=(start, end)) | Q(completed_at__date__range=(start, end)))
         .select_related("unit", "criterion__area", "document")
-        .prefetch_related("evidence")
+        .only(*TASK_FIELDS)
+        .prefetch_related(Prefetch("evidence", Evidence.objects.only("id", "task_id", "name")))
     )
     today = min(end, timezone.localdate())
     done = [t for t in tasks if t.status == Task.Status.DONE]
@@ -194,7 +190,8 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
             for n, t in enumerate(done, 1)
         ],
     )
-    following = report_period(year + (period in ("Q4", "Y")), NEXT[period])
+    next_code, next_year = dates.next_period(period, year)
+    following = report_period(next_year, next_code)
     next_from = end + timedelta(days=1)
     next_to = date.fromisoformat(following["data_to"])
     coming = (

@@ -1,0 +1,138 @@
+"""The walk over a document's body: each paragraph goes to a labelled block or to the sentence
+rules, under the unit headings above it; then the task tables and the report calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from cchc.budget import UNLIMITED, Budget
+from cchc.extract.deadlines import Deadline, find_deadline
+from cchc.extract.tasks.blocks import TaskBlock
+from cchc.extract.tasks.calendars import report_calendar
+from cchc.extract.tasks.model import Task
+from cchc.extract.tasks.sentences import (
+    HEADING_DUTY,
+    LEAD_AT_END,
+    SPEAKER,
+    is_issuer,
+    lead_phrase,
+    opens_with_duty,
+    paragraphs,
+    span_of,
+    split_sentences,
+    task_from_sentence,
+    trigger_pattern,
+)
+from cchc.extract.tasks.tables import table_tasks
+from cchc.extract.units import Unit, canonical_name, split_units, starts_with_head
+from cchc.text import fold
+
+
+def extract_tasks(
+    text: str,
+    start_line: int,
+    end_line: int,
+    anchor: date | None = None,
+    issuer: str | None = None,
+    recipients: list[str] | None = None,
+    folded_text: str | None = None,
+    appendix_end: int | None = None,
+    budget: Budget = UNLIMITED,
+) -> tuple[list[Task], list[str]]:
+    """Tasks of the body lines [start_line, end_line) of `text`, and warnings; when `budget`
+    is spent, the tasks found so far.
+
+    `folded_text` is `fold(text)` when the caller has it already."""
+    tasks: list[Task] = []
+    warnings: list[str] = []
+    issuer_key = canonical_name(issuer) if issuer else None
+    headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
+    section = None
+    block = TaskBlock(anchor, tasks, warnings)
+    quoting = False
+    for para in paragraphs(text, start_line, end_line, folded_text):
+        if budget.spent():
+            break
+        # Provisions quoted from other documents (“…”) assign nothing here.
+        opens, closes = para.text.count("“") + para.text.startswith('"'), para.text.count("”")
+        if quoting or para.text.startswith(("“", '"')):
+            quoting = opens > closes or (quoting and closes == 0)
+            continue
+        quoting = opens > closes
+        while headings and headings[-1][0] >= para.level:
+            headings.pop()
+        if para.level == 0 or (para.marker and para.level <= 1):
+            section = (para.marker + " " + para.text[:60]).strip()
+        if block.feed(para, section):
+            continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
+        body_f = para.folded
+        phrase, duty_at = lead_phrase(para.text, body_f)
+        trigger = trigger_pattern().match(body_f)
+        unit_at = trigger.end() if trigger else 0
+        names_unit = (
+            starts_with_head(body_f[unit_at:]) and para.text[unit_at : unit_at + 1].isupper()
+        )
+        if phrase and HEADING_DUTY.fullmatch(body_f[duty_at:].strip(" .:")):
+            # `9. Các đơn vị cấp nước sạch … có trách nhiệm` with the duties listed below.
+            para.text = para.text.rstrip(" .") + ":"
+        # `1. Sở Nội vụ:` or `a) Sở Y tế` alone on its line: the items below are its duties.
+        bare_unit = (
+            names_unit
+            and phrase is None
+            and len(para.text) < 150
+            and not para.text.rstrip().endswith((".", ";"))
+        )
+        is_heading = para.text.rstrip().endswith(":") or bare_unit
+        if is_heading:
+            tail = LEAD_AT_END.search(para.text)
+            if tail:
+                phrase = tail.group("u")
+            if phrase is None and names_unit and len(para.text) < 150:
+                phrase = para.text[unit_at:].rstrip(" :")
+            if phrase and not SPEAKER.search(body_f):
+                units = split_units(phrase)
+                if units and not is_issuer(units[0], issuer_key):
+                    # An unnumbered heading (`… các cơ quan, đơn vị cần phải thực hiện:`)
+                    # governs the numbered items after it; its time limit is theirs.
+                    level = para.level if para.marker else -1
+                    when = find_deadline(para.text, anchor)
+                    headings.append((level, units, when if when.date else None))
+            continue  # a heading names who acts; its duties follow it
+        context = headings[-1][1] if headings else None
+        inherited = headings[-1][2] if headings else None
+        previous: list[Unit] | None = None  # the last task's lead, for `Đồng thời …`
+        for n, (sentence, s_start) in enumerate(split_sentences(para)):
+            sentence_f = para.folded[s_start : s_start + len(sentence)]
+            # A heading's unit leads the first sentence of each item below it, not the
+            # explanations that follow in the same item; `Đồng thời …` keeps the last lead.
+            lead_here = context if n == 0 or opens_with_duty(sentence_f) else None
+            if previous and sentence_f.startswith("dong thoi"):
+                lead_here = previous
+                sentence = re.sub(r"^Đồng thời,?\s*", "", sentence)
+                sentence_f = fold(sentence)
+            elif previous and lead_here is None and opens_with_duty(sentence_f):
+                # A next sentence that opens with a verb goes on with the same unit.
+                lead_here = previous
+            found = task_from_sentence(
+                sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
+            )
+            if not found:
+                continue
+            previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]
+            for task in found:
+                if task.deadline is None and inherited and lead_here is context:
+                    task.deadline, task.deadline_text = inherited.date, inherited.text
+                task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
+                task.section = section
+                tasks.append(task)
+    tasks += block.close()
+    if budget.spent():
+        pass
+    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
+        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
+    if not budget.spent():
+        tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
+    for n, task in enumerate(tasks, start=1):
+        task.id = f"t{n}"
+    return tasks, warnings

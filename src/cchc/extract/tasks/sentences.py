@@ -1,0 +1,426 @@
+"""Duties written as sentences: the body cut into paragraphs at list markers, each sentence's
+lead unit (after a trigger, at its start, or from its heading), support units, deadline and
+kind."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from cchc.extract.deadlines import find_deadline
+from cchc.extract.tasks.calendars import PERIOD
+from cchc.extract.tasks.model import Paragraph, Task, duty_pattern, new_task, words
+from cchc.extract.units import Unit, make_unit, split_units, starts_with_head
+from cchc.text import fold, squash
+
+_MARKER = re.compile(
+    r"^\s*(?P<m>[-+•*–]\s*|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
+    r"|[IVX]{1,4}\s*[.-]\s+|\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s*"
+    r"|Điều\s+\d+\s*[.:]?\s*)"
+)
+
+
+SPEAKER = re.compile(
+    r"(?:yeu cau|chi dao|de nghi|giao|quyet dinh|thong bao|ket luan)\s*(?:nhu sau)?\s*:$"
+)
+
+
+# Words that name no one in particular: `Cơ quan chủ trì: …` is a table label, not a lead.
+_GENERIC = {"co quan", "don vi", "nguoi dung dau co quan", "cac co quan", "cac don vi", "to chuc"}
+
+
+# Openings of a sentence under a unit heading that are not a duty (`Việc …`, `Kết quả …`).
+_NOT_DUTY = (
+    "viec ",
+    "so ",
+    "tong so",
+    "danh sach",
+    "noi dung",
+    "ket qua",
+    "muc tieu",
+    "muc dich",
+    "thoi gian",
+    "kinh phi",
+    "trong do",
+    "tren day",
+    "day la",
+    "can cu",
+    "ky ",
+    "theo ",
+    "nhu ",
+    "tinh hinh",
+    "nam ",
+)
+
+
+# `… trong năm 2023 các cơ quan, đơn vị cần phải thực hiện:` names the lead at its end.
+LEAD_AT_END = re.compile(
+    r"(?P<u>(?:[Cc]ác|Thủ trưởng các|UBND các|Ủy ban nhân dân các)\s[^:]{3,80}?)\s+"
+    r"(?:cần phải|cần|phải|có trách nhiệm)\s+(?:thực hiện|triển khai)[^:]{0,40}:\s*$"
+)
+
+
+HEADING_DUTY = re.compile(
+    r"(?:co|chiu) trach nhiem(?: (?:thuc hien|trien khai))?(?: cac nhiem vu sau)?"
+)
+
+
+_NOUN_AFTER = re.compile(
+    r"\s*(?:chinh tri|khac|co lien quan|lien quan|, ca nhan|va ca nhan|xa hoi)"
+)
+
+
+_SCOPE = re.compile(
+    r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi|nhiệm vụ)|trong phạm vi|căn cứ|trước ngày)\b"
+)
+
+
+# A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
+_LEAD_IN = re.compile(
+    r"^(?:ve [^:;.]{0,140}:\s*)?"
+    r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
+    r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?"
+    r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
+    r"(?=\S)"
+)
+
+
+_RESPONSIBLE = re.compile(r"\s(?:co|chiu) trach nhiem\s+(?=\w)")
+
+
+# A clause that names its own unit before `có trách nhiệm`: `các cơ quan phối hợp có trách nhiệm …`
+_OWN_LEAD = re.compile(
+    r"^(?:cac |thu truong |chu tich |uy ban |so |phong )[^;]{0,120}?(?:co|chiu) trach nhiem"
+)
+
+
+_DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
+
+
+_PAST = re.compile(r"(?:da|vua|dang)\s+$")
+
+
+_OFTEN = re.compile(r"(?:(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?)?")
+
+
+_PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no duty begins here
+
+
+_REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
+
+
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
+
+
+@cache
+def trigger_pattern() -> re.Pattern:
+    alternation = "|".join(re.escape(w) for w in sorted(words()["triggers"], key=len, reverse=True))
+    return re.compile(rf"(?:{alternation})\s+")  # used with .match(text, pos)
+
+
+def _marker_level(marker: str) -> int:
+    m = marker.strip()
+    if not m:
+        return 5
+    if m.startswith("Điều"):
+        return 0
+    if re.fullmatch(r"[IVX]{1,4}\s*[.-]", m):
+        return 0
+    if re.fullmatch(r"\d{1,2}\s*[.)/,]", m):
+        return 1
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+\s*[.)]?", m):
+        return 2
+    if re.fullmatch(r"[a-zđ]\s*\)", m):
+        return 2
+    if m.startswith("("):
+        return 3
+    if m.startswith(("-", "–", "•", "*")):
+        return 3
+    return 4
+
+
+def paragraphs(
+    text: str, start_line: int, end_line: int, folded_text: str | None = None
+) -> list[Paragraph]:
+    """Join wrapped lines of the body into paragraphs, with character offsets into `text`."""
+    lines = text.split("\n")
+    flines = (fold(text) if folded_text is None else folded_text).split("\n")
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    out: list[Paragraph] = []
+    current: Paragraph | None = None
+    for i in range(start_line, min(end_line, len(lines))):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
+            # A short unpunctuated line, a blank, then a capital: a heading (`9. Đề nghị …`).
+            heading = bool(
+                current
+                and current.level <= 2
+                and len(current.text) < 150
+                and nxt[:1].isupper()
+                and not any(
+                    current.text[m.start()].islower()
+                    and not _PASSIVE.search(current.folded, 0, m.start())
+                    for m in duty_pattern().finditer(current.folded)
+                )
+            )
+            if current and (current.text.rstrip().endswith((".", ":", ";")) or heading):
+                out.append(current)
+                current = None
+            continue
+        m = _MARKER.match(line)
+        starts_new = bool(m) or current is None or current.text.rstrip().endswith((".", ":", ";"))
+        if current and not m and stripped[:1].islower():
+            starts_new = False
+        if current and current.marker and len(current.text) < 100 and _REQUEST.match(stripped):
+            starts_new = True  # `1. Về thuế giá trị gia tăng` / `Đề nghị Thuế tỉnh … căn cứ …`
+        if starts_new:
+            if current:
+                out.append(current)
+            marker = m.group("m") if m else ""
+            body_at = m.end() if m else len(line) - len(line.lstrip())
+            body = line[body_at:].rstrip()
+            current = Paragraph(
+                body,
+                offsets[i],
+                offsets[i] + len(line),
+                _marker_level(marker),
+                marker.strip(),
+                [(0, offsets[i] + body_at)],
+                flines[i][body_at:].rstrip(),
+            )
+        else:
+            lead_spaces = len(line) - len(line.lstrip())
+            current.pieces.append((len(current.text) + 1, offsets[i] + lead_spaces))
+            current.text = current.text + " " + stripped
+            current.folded = current.folded + " " + flines[i].strip()
+            current.end = offsets[i] + len(line)
+    if current:
+        out.append(current)
+    return out
+
+
+def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, int]:
+    """(unit phrase, where the duty begins) for a sentence that opens with a trigger or a unit."""
+    text = sentence
+    folded = fold(sentence) if folded is None else folded
+    offset = 0
+    lead_in = _LEAD_IN.match(folded)
+    if lead_in:
+        # `Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các sở … kịp thời phản ánh`
+        offset = lead_in.end()
+    trig = trigger_pattern().match(folded, offset)
+    if trig:
+        offset = trig.end()
+    rest = text[offset:]
+    rest_f = folded[offset:]
+    if not rest_f[:1].isalpha():
+        return None, 0
+    capital = rest[:1].isupper() or rest_f.startswith("cac ") or trig is not None
+    if not starts_with_head(rest_f) or not capital:
+        return None, 0
+    # `Các cơ quan được phân công chủ trì … có trách nhiệm lập …`: the name runs to the phrase.
+    duty = _RESPONSIBLE.search(rest_f, 0, 220)
+    if duty and duty.start() > 3 and _plausible_units(rest[: duty.start()], longest=6):
+        phrase = rest[: duty.start()].strip(" ,:")
+        if not _PAST.search(rest_f[: duty.start()]) and fold(phrase) not in _GENERIC:
+            return phrase, offset + duty.end()
+    for m in duty_pattern().finditer(rest_f):
+        if m.start() < 3:
+            continue
+        if not rest[m.start() : m.start() + 1].islower():
+            continue  # a capitalised word belongs to a name: `Sở Xây dựng`
+        if _PASSIVE.search(rest_f, 0, m.start()):
+            continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
+        if _NOUN_AFTER.match(rest_f, m.end()):
+            continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
+        phrase = rest[: m.start()].strip(" ,:")
+        # `Bộ Y tế theo chức năng, nhiệm vụ …`: what follows the name is not the name.
+        duty_at = offset + m.start()
+        scope = _SCOPE.search(phrase)
+        if scope:
+            if scope.group().strip() == "trước ngày":
+                duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
+            phrase = phrase[: scope.start()].strip(" ,")
+        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
+            return None, 0
+        if fold(phrase).startswith("truong hop"):
+            return None, 0
+        if _PAST.search(rest_f[: m.start()]):
+            return None, 0
+        return phrase, duty_at
+    return None, 0
+
+
+def _support(sentence: str) -> list[Unit]:
+    folded = fold(sentence)
+    m = re.search(r"phoi hop(?:\s+(?:chat che\s+)?(?:voi|cung))?\s+", folded)
+    if not m:
+        return []
+    tail = sentence[m.end() :]
+    stop = duty_pattern().search(fold(tail))
+    cut = len(tail)
+    if stop:
+        cut = stop.start()
+    for mark in (";", ".", ":", " để ", " trong ", " theo ", " trước "):
+        k = tail.find(mark)
+        if 0 <= k < cut:
+            cut = k
+    phrase = tail[:cut].strip(" ,")
+    units = [u for u in split_units(phrase) if starts_with_head(fold(u.name))] if phrase else []
+    return units[:8]
+
+
+def span_of(para: Paragraph, s_start: int, sentence: str, action: str, alone: bool) -> list[int]:
+    """Where a duty stands in the document: its sentence, or its clause when the sentence holds
+    several duties."""
+    k = sentence.find(action[:30])
+    if k >= 0 and not alone:
+        return [para.offset(s_start + k), para.offset(s_start + k + len(action))]
+    return [para.offset(s_start), para.offset(s_start + len(sentence))]
+
+
+def opens_with_duty(sentence_f: str) -> bool:
+    """A verb opens the sentence, maybe after how often or during what: `Hằng năm báo cáo kết
+    quả …`, `trong quá trình thi công bảo đảm …`."""
+    pos = _OFTEN.match(sentence_f).end()
+    if sentence_f.startswith("trong qua trinh ", pos):
+        pos += len("trong qua trinh ")
+        m = duty_pattern().search(sentence_f, pos, pos + 30)
+        return bool(m) and m.start() > pos and "," not in sentence_f[pos : m.start()]
+    return bool(duty_pattern().match(sentence_f, pos))
+
+
+def split_sentences(para: Paragraph):
+    """Sentences of a paragraph with their index in the paragraph's joined text."""
+    pos = 0
+    for piece in _SENTENCE.split(para.text):
+        k = para.text.find(piece, pos)
+        yield piece, max(k, 0)
+        pos = max(k, 0) + len(piece)
+
+
+def is_issuer(unit: Unit, issuer_key: str | None) -> bool:
+    """`Cục trưởng Cục Hải quan` or `Ủy ban nhân dân tỉnh` in a document of that same body."""
+    if not issuer_key:
+        return False
+    key = unit.canonical
+    return key == issuer_key or issuer_key in key or (len(key) > 12 and issuer_key.startswith(key))
+
+
+# Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
+@cache
+def _name_words() -> frozenset[str]:
+    return frozenset(words()["name_words"])
+
+
+def _plausible_units(phrase: str, longest: int = 3) -> bool:
+    """A lead is names of units, not a clause: no run of `longest` ordinary lower-case words."""
+    run = 0
+    for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
+        bare = word_f.strip(",;:()")
+        if "-" in word and any(part[:1].isupper() for part in word.split("-")):
+            run = 0  # `Công nghiệp-Năng lượng`: a capitalised compound name
+            continue
+        if word[:1].islower() and bare not in _name_words():
+            run += 1
+            if run >= longest:
+                return False
+        else:
+            run = 0
+    return True
+
+
+def task_from_sentence(
+    sentence, context, anchor, issuer_key, warnings, in_item=True, sentence_f=None
+) -> list[Task]:
+    sentence_f = fold(sentence) if sentence_f is None else sentence_f
+    if PERIOD.match(sentence_f.lstrip("- ")):
+        return []  # a line of a report calendar: see `report_calendar`
+    phrase, duty_at = lead_phrase(sentence, sentence_f)
+    if context and in_item and phrase and _DIRECTS.match(sentence_f):
+        # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
+        phrase, duty_at = None, 0
+    lead = split_units(phrase) if phrase else None
+    if lead and is_issuer(lead[0], issuer_key):
+        return []  # the issuer speaking of itself
+    action = sentence[duty_at:] if lead else sentence
+    if not lead:
+        if not context:
+            return []
+        action_f = fold(action)
+        not_duty = action_f.startswith(_NOT_DUTY) and not action_f.startswith("theo doi")
+        if not action[:1].isalpha() or not_duty:
+            return []  # an item under a unit heading states its duty; these open otherwise
+        lead = context
+    action = squash(action).strip(" ;,.")
+    if len(action) < 8 or _only_names(action):
+        return []
+    out = []
+    first_lead = lead
+    for n, duty in enumerate(_split_duties(action)):
+        lead = first_lead
+        if n:
+            # `…, các cơ quan phối hợp có trách nhiệm phối hợp …`: a clause with its own lead.
+            own, duty_at = lead_phrase(duty)
+            if own and _RESPONSIBLE.search(fold(duty)):
+                lead, duty = split_units(own), duty[duty_at:].strip(" ,")
+        found = find_deadline(duty, anchor)
+        warnings.extend(found.warnings)
+        out.append(new_task(lead, _support(duty), duty, found))
+    return out
+
+
+def names_only(value: str) -> list[Unit]:
+    """The units of a list that names units and nothing else (a scope like `trong phạm vi
+    chức năng của mình` dropped); [] when the text also says what they do."""
+    units = []
+    for unit in split_units(value.rstrip(". ")):
+        scope = _SCOPE.search(unit.name)
+        name = unit.name[: scope.start()] if scope else unit.name
+        name_f = fold(name)
+        verbs = [
+            m
+            for m in duty_pattern().finditer(name_f)
+            if name[m.start()].islower() and not _NOUN_AFTER.match(name_f, m.end())
+        ]
+        if verbs or not starts_with_head(name_f):
+            return []
+        units.append(make_unit(name))
+    return units
+
+
+def _only_names(action: str) -> bool:
+    """`Quốc phòng, Công an, Tài chính` under `Bộ trưởng các Bộ:`: capitalised names, no duty."""
+    pieces = re.split(r",\s*|\s+và\s+", action)
+    if len(pieces) < 2 or duty_pattern().search(fold(action)):
+        return False
+    return all(p[:1].isupper() for p in pieces)
+
+
+_REPORT_TAIL = re.compile(
+    r",?\s+(?:và|đồng thời)\s+(?=báo cáo\s+(?:kết quả[^,;]{0,40}?\s)?(?:về\s+)?[A-ZĐ])"
+)
+
+
+def _split_duties(action: str) -> list[str]:
+    """One duty per clause: `kiểm tra …; tham mưu …` is two, and `… và báo cáo Chủ tịch UBND
+    kết quả` is a report of its own."""
+    duties: list[str] = []
+    for clause in re.split(r"\s*;\s*|,\s+(?=các [^,;]{3,80}? (?:có|chịu) trách nhiệm)", action):
+        clause = clause.strip(" ,.")
+        clause_f = fold(clause)
+        if duties and not opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
+            duties[-1] += "; " + clause  # the same duty goes on
+            continue
+        tail = _REPORT_TAIL.search(clause)
+        if tail and tail.start() > 15:
+            duties += [clause[: tail.start()].strip(" ,"), clause[tail.end() :].strip(" ,")]
+        elif clause:
+            duties.append(clause)
+    return [d for d in duties if len(d) >= 8]

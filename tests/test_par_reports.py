@@ -1,0 +1,54 @@
+"""The periodic report draft: what it reads from the database, its period's name and its
+recipients (from data, not code)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cchc.web.accounts.models import Unit
+from cchc.web.documents.models import Document
+from cchc.web.par import reports
+from cchc.web.work.models import Task
+
+BIG_TEXT = "Giao Phòng Nội vụ rà soát thủ tục hành chính. " * 50_000  # ~2.4 MB
+
+
+def _plan_with_tasks(count: int) -> Document:
+    document = Document.objects.create(
+        sha256="f" * 64, original="originals/ff", original_name="ke-hoach.txt",
+        content_type="text/plain", size=len(BIG_TEXT), type="Kế hoạch", number="18/KH-UBND",
+        date=date(2026, 1, 5), text=BIG_TEXT, machine={"text": BIG_TEXT},
+    )  # fmt: skip
+    unit = Unit.objects.get(name="Phòng Nội vụ")
+    Task.objects.bulk_create(
+        Task(unit=unit, document=document, action=f"Việc {i}", deadline=date(2026, 2, 10))
+        for i in range(count)
+    )
+    return document
+
+
+def test_the_periodic_report_never_loads_a_documents_text_or_machine_json(deployment):
+    _plan_with_tasks(200)
+    with CaptureQueriesContext(connection) as queries:
+        _draft, tables = reports.periodic_report(2026, "Q1")
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) < 15  # a fixed number of queries, not one per task
+    document_columns = [s for s in sql if '"documents_document"."' in s]
+    assert document_columns and not any(
+        '"documents_document"."text"' in s or '"documents_document"."machine"' in s
+        for s in document_columns
+    )
+    assert tables[0].rows[0][2] == 200  # the tasks are all counted
+    late = tables[2].rows  # overdue: cited by the document's type, number and date
+    assert late and late[0][2] == "Kế hoạch số 18/KH-UBND ngày 05/01/2026"
+
+
+def test_the_periodic_report_names_its_period_in_words_and_its_recipients_from_data(deployment):
+    draft, _tables = reports.periodic_report(2026, "H1")
+    assert draft.title.endswith("6 tháng đầu năm 2026")
+    assert "Thường trực HĐND thị xã" in draft.recipients and "Sở Nội vụ" in draft.recipients
+    draft, _tables = reports.periodic_report(2026, "Y")
+    assert draft.title.endswith("cải cách hành chính năm 2026")
