@@ -104,3 +104,22 @@ def test_a_viewer_cannot_correct_or_upload(deployment, login, sample_path, usern
     client = login(username)
     assert client.post(f"/van-ban/{doc.pk}/sua/", {"number": "1/X"}).status_code == 403
     assert client.post("/api/upload/", {}).status_code == 403
+
+
+def test_the_admin_cannot_add_change_or_delete_audit_entries(deployment, login):
+    from cchc.web.accounts.models import AuditEntry
+
+    client = login("quantri")
+    entry = AuditEntry.objects.create(action="login", summary="Đăng nhập")
+    count = AuditEntry.objects.count()
+    assert client.get("/quan-tri/accounts/auditentry/").status_code == 200
+    assert client.get("/quan-tri/accounts/auditentry/add/").status_code == 403
+    forged = {"action": "delete", "summary": "Giả mạo", "object_type": "x", "object_id": "1"}
+    assert client.post("/quan-tri/accounts/auditentry/add/", forged).status_code == 403
+    change = f"/quan-tri/accounts/auditentry/{entry.pk}/change/"
+    assert client.post(change, {"action": "x", "summary": "Sửa"}).status_code in (302, 403)
+    delete = f"/quan-tri/accounts/auditentry/{entry.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.count() == count
+    entry.refresh_from_db()
+    assert entry.summary == "Đăng nhập"
