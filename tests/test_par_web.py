@@ -4,6 +4,7 @@ appraisal, publication, ranking, weak criteria to tasks, commitments, charts, re
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -316,6 +317,32 @@ def test_charts_download_as_png_and_show_as_svg(sample, login):
     assert ranking["Content-Type"] == "image/svg+xml" and b"UBND ph" in ranking.content
     trend = client.get(f"/chi-so/bieu-do/xu-huong.png?unit={a.unit_id}")
     assert trend.content[:4] == b"\x89PNG"
+
+
+def test_charts_take_a_dollar_in_a_name_and_write_decimal_commas(sample, login):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    unit.name = "UBND phường $An_$ Lạc"  # mathtext would read "$An_$" and fail
+    unit.save()
+    a = published(sample, unit.name, 2025, 0.7)
+    client = login("xem")
+    ranking = client.get(f"/chi-so/bieu-do/xep-hang.svg?framework={sample.pk}&year=2025")
+    assert ranking.status_code == 200
+    svg = ranking.content.decode()
+    assert "$An_$ Lạc" in svg
+    index = services.ranking(sample, 2025)[0].index
+    assert f"{index:.2f}".rstrip("0").rstrip(".").replace(".", ",") in svg
+    assert not re.search(r">\s*\d+\.\d+\s*<", svg)  # no "84.38" written as a label
+    for kind in ("ra-da", "xu-huong"):
+        query = f"assessment={a.pk}" if kind == "ra-da" else f"unit={unit.pk}"
+        assert client.get(f"/chi-so/bieu-do/{kind}.png?{query}").status_code == 200
+
+
+def test_chart_numbers_have_a_decimal_comma_and_a_real_minus_sign():
+    from cchc.web.par.charts import number
+
+    assert number(84.375) == "84,38"
+    assert number(-1.5) == "\u22121,5"
+    assert number(100.0) == "100"
 
 
 def test_the_quarterly_report_draft_counts_tasks_of_its_data_window(sample, login):
