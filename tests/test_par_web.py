@@ -119,6 +119,25 @@ def test_a_framework_whose_points_do_not_add_up_is_refused_and_nothing_saved(log
     assert not Framework.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "name, content",
+    [("bo tieu chi.xlsx", b"not a zip"), ("bo tieu chi.yaml", b"name: [unclosed")],
+)
+def test_a_framework_import_error_names_the_uploaded_file_not_a_server_path(
+    login, tmp_path, name, content
+):
+    import tempfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    answer = login("lanhdao").post(
+        "/chi-so/bo-tieu-chi/nhap/", {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
+    text = answer.content.decode()
+    assert f"{name}: bộ tiêu chí không hợp lệ (1 lỗi)" in text
+    assert tempfile.gettempdir() not in text
+
+
 def test_an_officer_cannot_import_frameworks(login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -124,7 +124,10 @@ def import_framework(request):
             else:
                 data = core.load_excel(path, **overrides)
             stored = services.import_framework(data, request.user)
-        except (CchcError, services.WorkflowError, ValueError) as exc:
+        except CchcError as exc:  # its message starts with the temporary path: not shown
+            messages.error(request, f"{name}: {exc.detail or exc.problem}")
+            return redirect("par")
+        except (services.WorkflowError, ValueError) as exc:
             messages.error(request, f"{name}: {exc}")
             return redirect("par")
     messages.success(
