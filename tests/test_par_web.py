@@ -394,6 +394,68 @@ def test_the_index_report_exports_its_tables_to_excel(sample, login):
     assert ranking[0][:2] == ("Hạng", "Đơn vị") and ranking[1][:2] == ("1/2", "UBND xã Phú Mỹ")
 
 
+@pytest.mark.parametrize("username", ["xem", "anlac", "noivu"])
+def test_report_drafts_are_for_leaders_only(sample, login, username):
+    client = login(username)
+    assert client.get("/chi-so/bao-cao/").status_code == 403
+    query = {"report": "dinh-ky", "period": "Q1", "year": "2026"}
+    assert client.get("/chi-so/bao-cao/", query).status_code == 403
+    assert login("lanhdao").get("/chi-so/bao-cao/", query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("xep-hang.svg?framework=abc&year=2025", "Mã không hợp lệ"),
+        ("xep-hang.svg?framework={fw}&year=abc", "Năm phải là số"),
+        ("xep-hang.svg?framework={fw}&year=99999999999", "Năm phải là số"),
+        ("ra-da.svg?assessment=abc", "Mã không hợp lệ"),
+        ("xu-huong.png?unit=99999999999999999999", "Mã không hợp lệ"),
+    ],
+)
+def test_a_chart_with_a_bad_parameter_answers_400_with_a_message(sample, login, query, message):
+    answer = login("xem").get("/chi-so/bieu-do/" + query.format(fw=sample.pk))
+    assert answer.status_code == 400 and message in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, data, message",
+    [
+        ("/chi-so/danh-gia/mo/", {"framework": "abc", "year": "2025"}, "Không có bộ tiêu chí"),
+        ("/chi-so/danh-gia/mo/", {"year": "99999999999"}, "Năm phải là số"),
+        ("/chi-so/danh-gia/mo/", {"units": ["abc"]}, "đơn vị “abc” không hợp lệ"),
+        ("/chi-so/cam-ket/", {"year": "99999999999"}, "Năm phải là số"),
+        ("/chi-so/cam-ket/", {"criteria": ["abc"]}, "tiêu chí “abc” không hợp lệ"),
+        ("/chi-so/cam-ket/", {"tasks": ["abc"]}, "công việc “abc” không hợp lệ"),
+        ("/chi-so/cam-ket/", {"deadline": "31/12/2026x"}, "Hạn không hợp lệ"),
+    ],
+)
+def test_a_par_form_with_a_bad_value_answers_400_with_a_message(sample, login, url, data, message):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    defaults = {"framework": sample.pk, "year": "2026", "units": [unit.pk]}
+    if "cam-ket" in url:
+        defaults = {"unit": unit.pk, "year": "2026", "head_name": "Phạm Văn An"}
+        defaults |= {"head_title": "Chủ tịch", "deadline": "2026-12-31"}
+    answer = login("lanhdao").post(url, defaults | data)
+    assert answer.status_code == 400 and message in answer.content.decode()
+    assert not Commitment.objects.exists() and not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"year": "99999999999"}, "Năm phải là số"),
+        ({"period": "Q9"}, "Không có kỳ báo cáo này"),
+        ({"format": "exe"}, "Chỉ lập được báo cáo .docx hoặc .xlsx"),
+    ],
+)
+def test_a_report_with_a_bad_parameter_answers_400_with_a_message(sample, login, query, message):
+    answer = login("lanhdao").get(
+        "/chi-so/bao-cao/", {"report": "dinh-ky", "period": "Q1", "year": "2026"} | query
+    )
+    assert answer.status_code == 400 and message in answer.content.decode()
+
+
 def test_a_unit_without_any_assessment_is_told_so(deployment, login):
     unit = Unit.objects.get(name="Phòng Tư pháp")
     page = login("xem").get(f"/chi-so/don-vi/{unit.pk}/")
