@@ -3,6 +3,7 @@ process with its own CCHC_DATA_DIR (Django's settings are per process)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -71,7 +72,7 @@ print(json.dumps({
 
 def _env(data: Path, database: str | None = None) -> dict:
     env = {**os.environ, "CCHC_DATA_DIR": str(data)}
-    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL"):
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CCHC_BACKUP_KEY"):
         env.pop(name, None)
     if database:
         env["DATABASE_URL"] = database
@@ -79,12 +80,15 @@ def _env(data: Path, database: str | None = None) -> dict:
 
 
 def cchc(
-    data: Path, *args: str, code: str | None = None, database: str | None = None
+    data: Path,
+    *args: str,
+    code: str | None = None,
+    database: str | None = None,
+    extra: dict | None = None,
 ) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", code] if code else [CCHC, *args]
-    return subprocess.run(
-        command, env=_env(data, database), capture_output=True, text=True, timeout=300
-    )
+    env = _env(data, database) | (extra or {})
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 def probe(data: Path, database: str | None = None) -> dict:
@@ -237,3 +241,108 @@ def test_a_postgresql_deployment_round_trips_through_pg_dump(tmp_path):
         answer = cchc(fresh, "restore", "--force", str(path), database=url)
         assert answer.returncode == 0, answer.stderr
         assert probe(fresh, url) == before
+
+
+def _rewritten(archive: Path, target: Path, change) -> Path:
+    """The archive with each member's bytes passed through `change(name, data)`."""
+    with tarfile.open(archive) as src, tarfile.open(target, "w:gz") as out:
+        for info in src:
+            data = change(info.name, src.extractfile(info).read())
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+    return target
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"{not json",
+        b'{"format": 1}',
+        b'{"format": 1, "database": "sqlite", "counts": [], "files": {}, "checksums": {}}',
+        b'["format", 1]',
+    ],
+)
+def test_a_broken_manifest_is_refused_with_a_message_not_a_traceback(archive, tmp_path, manifest):
+    bad = _rewritten(
+        archive, tmp_path / "bad.tar.gz", lambda n, d: manifest if n == "manifest.json" else d
+    )
+    answer = cchc(tmp_path / "fresh", "restore", str(bad))
+    assert answer.returncode == 9, answer.stderr
+    assert "Traceback" not in answer.stderr and "manifest.json" in answer.stderr
+
+
+def _forged(archive: Path, target: Path) -> Path:
+    """One original changed and its checksum in the manifest changed with it: what someone
+    who edits the archive on purpose does (the signature is left as it was)."""
+    with tarfile.open(archive) as tar:
+        name = next(n for n in tar.getnames() if n.startswith("files/originals/"))
+        manifest = json.load(tar.extractfile("manifest.json"))
+    forged = b"Ban da bi sua"
+    manifest["checksums"][name] = hashlib.sha256(forged).hexdigest()
+    data = json.dumps(manifest).encode()
+    return _rewritten(
+        archive,
+        target,
+        lambda n, d: forged if n == name else (data if n == "manifest.json" else d),
+    )
+
+
+def test_a_signed_backup_restores_and_a_forged_one_is_refused(deployment_dir, tmp_path):
+    key = {"CCHC_BACKUP_KEY": "khoa-cua-nguoi-van-hanh"}
+    signed = tmp_path / "signed.tar.gz"
+    answer = cchc(deployment_dir, "backup", str(signed), extra=key)
+    assert answer.returncode == 0, answer.stderr
+    forged = _forged(signed, tmp_path / "forged.tar.gz")
+    # without the key, checksums alone cannot tell: the forged archive passes them
+    unchecked = cchc(tmp_path / "unchecked", "restore", str(forged))
+    assert unchecked.returncode == 0 and "CCHC_BACKUP_KEY" in unchecked.stdout
+    refused = cchc(tmp_path / "fresh", "restore", str(forged), extra=key)
+    assert refused.returncode == 9 and "chữ ký" in refused.stderr
+    assert not (tmp_path / "fresh" / "files").exists()
+    wrong = cchc(tmp_path / "wrong", "restore", str(signed), extra={"CCHC_BACKUP_KEY": "khac"})
+    assert wrong.returncode == 9 and "chữ ký" in wrong.stderr
+    restored = cchc(tmp_path / "good", "restore", str(signed), extra=key)
+    assert restored.returncode == 0, restored.stderr
+    assert "CCHC_BACKUP_KEY" not in restored.stdout
+
+
+def test_an_unsigned_backup_is_refused_when_a_key_is_set(archive, tmp_path):
+    answer = cchc(tmp_path / "fresh", "restore", str(archive), extra={"CCHC_BACKUP_KEY": "k"})
+    assert answer.returncode == 9 and "không có chữ ký" in answer.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_restore_refuses_while_the_server_runs_on_the_data_dir(deployment_dir, archive):
+    import socket
+    import time
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [CCHC, "serve", "--port", str(port), "--processes", "1"],
+        env=_env(deployment_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        answer = cchc(deployment_dir, "restore", "--force", str(archive))
+        assert answer.returncode != 0 and "Traceback" not in answer.stderr
+        assert "đang chạy" in answer.stderr and "cchc serve" in answer.stderr
+    finally:
+        server.terminate()
+        server.wait(30)
+    answer = cchc(deployment_dir, "restore", "--force", str(archive))
+    assert answer.returncode == 0, answer.stderr

@@ -140,3 +140,50 @@ def test_crashing_tesseract_is_a_program_error_not_a_damaged_file(tmp_path, monk
     result = CliRunner().invoke(main, ["parse", str(path)])
     assert result.exit_code == errors.ExitCode.child_process_error == 13
     assert "tesseract" in result.stderr and "Traceback" not in result.output
+
+
+def _blank_pdf(path, pages: int):
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    for _ in range(pages):
+        pdf.add_page()
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_of_blank_pages_skips_them_without_ocr(tmp_path):
+    from cchc.ocr import ocr_pdf
+
+    path = _blank_pdf(tmp_path / "trang-trang.pdf", 500)
+    assert path.stat().st_size < 200_000
+    result = ocr_pdf(path, [""] * 500, list(range(500)))
+    assert result.ocr_pages == 0 and result.pages == 500
+    assert result.warnings == ["bỏ qua 500 trang quét để trắng"]
+    with pytest.raises(errors.EmptyFile):
+        parse_file(path)
+
+
+def test_blank_pages_are_told_from_pages_with_a_little_text(tmp_path):
+    from PIL import Image
+
+    from cchc.ocr import blank_pages
+
+    white = Image.new("L", render_page([]).size, 255)
+    path = _scan_pdf(tmp_path / "scan.pdf", [white, render_page(["Trang này để trắng."]), white])
+    assert blank_pages(path, [0, 1, 2]) == {0, 2}
+
+
+def test_ocr_reads_at_most_the_page_cap_and_says_what_was_left(tmp_path, monkeypatch):
+    from cchc import ocr
+
+    monkeypatch.setattr(ocr, "MAX_OCR_PAGES", 1)
+    pages = [render_page(["Trang một: kế hoạch."]), render_page(["Trang hai: phụ lục."])]
+    path = _scan_pdf(tmp_path / "hai-trang.pdf", pages)
+    result = ocr.ocr_pdf(path, ["", ""], [0, 1])
+    assert result.ocr_pages == 1 and "kế hoạch" in result.text and "phụ lục" not in result.text
+    assert result.warnings == [
+        "chỉ nhận dạng chữ 1 trang quét đầu; 1 trang sau (từ trang 2) chưa được đọc"
+    ]
+    doc = parse_file(path)
+    assert any("chưa được đọc" in w for w in doc.warnings)

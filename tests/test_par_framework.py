@@ -418,3 +418,65 @@ def test_points_on_a_template_without_maximum_is_refused():
     area = shipped()["mau-huyen-6-linh-vuc"].areas[0]
     with pytest.raises(ValueError, match="I: tiêu chí chưa có điểm tối đa"):
         points(area, 1)
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+def _valid_rows() -> list[list]:
+    return [["Cấp: huyện"], ["STT", "Tiêu chí", "Điểm tối đa"], ["I", "Cải cách thể chế", 10]]
+
+
+def test_excel_with_a_cell_far_outside_the_table_is_refused_naming_it(tmp_path):
+    path = _xlsx(tmp_path, _valid_rows())
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["CW6000"] = "x"  # 101 columns, 6,000 rows
+    workbook.save(path)
+    problems = _problems(lambda: load_excel(path))
+    assert "CW6000" in problems[0] and "xóa các ô thừa" in problems[0]
+
+
+def test_excel_with_one_cell_at_the_last_cell_of_a_sheet_is_refused(tmp_path):
+    path = _xlsx(tmp_path, _valid_rows())
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["XFD1048576"] = "x"  # a few kilobytes; as a grid, 17 billion cells
+    workbook.save(path)
+    assert path.stat().st_size < 10_000
+    assert "XFD1048576" in _problems(lambda: load_excel(path))[0]
+
+
+def test_excel_that_unzips_to_too_much_is_refused_before_it_is_read(tmp_path):
+    import zipfile
+
+    path = _xlsx(tmp_path, _valid_rows())
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (21 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    assert "quá lớn khi giải nén" in _problems(lambda: load_excel(path))[0]
+
+
+def test_yaml_with_many_aliases_is_refused(tmp_path):
+    # the billion laughs: each line repeats the one above ten times
+    lines = ['a0: &a0 ["x"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    path = tmp_path / "bom.yaml"
+    path.write_text("\n".join(lines) + "\nname: x\nareas: *a9\n", encoding="utf-8")
+    assert path.stat().st_size < 3000
+    assert "tham chiếu" in _problems(lambda: load_yaml(path))[0]
+
+
+def test_yaml_with_a_few_aliases_over_the_bound_is_refused(tmp_path):
+    path = tmp_path / "nhieu.yaml"
+    path.write_text(
+        "name: x\nlevel: huyen\nnote: &n Ghi chú\nareas: []\nextra: ["
+        + ", ".join(["*n"] * 51)
+        + "]\n",
+        encoding="utf-8",
+    )
+    assert "tham chiếu" in _problems(lambda: load_yaml(path))[0]
+
+
+def test_a_framework_file_over_the_size_limit_is_refused(tmp_path):
+    path = tmp_path / "lon.yaml"
+    path.write_text("# " + "x" * (11 * 1024 * 1024) + "\nname: x\n", encoding="utf-8")
+    assert "quá lớn" in _problems(lambda: load_yaml(path))[0]

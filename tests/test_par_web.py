@@ -4,6 +4,7 @@ appraisal, publication, ranking, weak criteria to tasks, commitments, charts, re
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -116,6 +117,25 @@ def test_a_framework_whose_points_do_not_add_up_is_refused_and_nothing_saved(log
     text = answer.content.decode()
     assert "sai.xlsx" in text and "dòng 2 (I)" in text and "khác điểm tối đa 5" in text
     assert not Framework.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("bo tieu chi.xlsx", b"not a zip"), ("bo tieu chi.yaml", b"name: [unclosed")],
+)
+def test_a_framework_import_error_names_the_uploaded_file_not_a_server_path(
+    login, tmp_path, name, content
+):
+    import tempfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    answer = login("lanhdao").post(
+        "/chi-so/bo-tieu-chi/nhap/", {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
+    text = answer.content.decode()
+    assert f"{name}: bộ tiêu chí không hợp lệ (1 lỗi)" in text
+    assert tempfile.gettempdir() not in text
 
 
 def test_an_officer_cannot_import_frameworks(login):
@@ -318,6 +338,32 @@ def test_charts_download_as_png_and_show_as_svg(sample, login):
     assert trend.content[:4] == b"\x89PNG"
 
 
+def test_charts_take_a_dollar_in_a_name_and_write_decimal_commas(sample, login):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    unit.name = "UBND phường $An_$ Lạc"  # mathtext would read "$An_$" and fail
+    unit.save()
+    a = published(sample, unit.name, 2025, 0.7)
+    client = login("xem")
+    ranking = client.get(f"/chi-so/bieu-do/xep-hang.svg?framework={sample.pk}&year=2025")
+    assert ranking.status_code == 200
+    svg = ranking.content.decode()
+    assert "$An_$ Lạc" in svg
+    index = services.ranking(sample, 2025)[0].index
+    assert f"{index:.2f}".rstrip("0").rstrip(".").replace(".", ",") in svg
+    assert not re.search(r">\s*\d+\.\d+\s*<", svg)  # no "84.38" written as a label
+    for kind in ("ra-da", "xu-huong"):
+        query = f"assessment={a.pk}" if kind == "ra-da" else f"unit={unit.pk}"
+        assert client.get(f"/chi-so/bieu-do/{kind}.png?{query}").status_code == 200
+
+
+def test_chart_numbers_have_a_decimal_comma_and_a_real_minus_sign():
+    from cchc.web.par.charts import number
+
+    assert number(84.375) == "84,38"
+    assert number(-1.5) == "\u22121,5"
+    assert number(100.0) == "100"
+
+
 def test_the_quarterly_report_draft_counts_tasks_of_its_data_window(sample, login):
     import docx
 
@@ -346,6 +392,68 @@ def test_the_index_report_exports_its_tables_to_excel(sample, login):
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
     ranking = list(book.worksheets[0].values)
     assert ranking[0][:2] == ("Hạng", "Đơn vị") and ranking[1][:2] == ("1/2", "UBND xã Phú Mỹ")
+
+
+@pytest.mark.parametrize("username", ["xem", "anlac", "noivu"])
+def test_report_drafts_are_for_leaders_only(sample, login, username):
+    client = login(username)
+    assert client.get("/chi-so/bao-cao/").status_code == 403
+    query = {"report": "dinh-ky", "period": "Q1", "year": "2026"}
+    assert client.get("/chi-so/bao-cao/", query).status_code == 403
+    assert login("lanhdao").get("/chi-so/bao-cao/", query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("xep-hang.svg?framework=abc&year=2025", "Mã không hợp lệ"),
+        ("xep-hang.svg?framework={fw}&year=abc", "Năm phải là số"),
+        ("xep-hang.svg?framework={fw}&year=99999999999", "Năm phải là số"),
+        ("ra-da.svg?assessment=abc", "Mã không hợp lệ"),
+        ("xu-huong.png?unit=99999999999999999999", "Mã không hợp lệ"),
+    ],
+)
+def test_a_chart_with_a_bad_parameter_answers_400_with_a_message(sample, login, query, message):
+    answer = login("xem").get("/chi-so/bieu-do/" + query.format(fw=sample.pk))
+    assert answer.status_code == 400 and message in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, data, message",
+    [
+        ("/chi-so/danh-gia/mo/", {"framework": "abc", "year": "2025"}, "Không có bộ tiêu chí"),
+        ("/chi-so/danh-gia/mo/", {"year": "99999999999"}, "Năm phải là số"),
+        ("/chi-so/danh-gia/mo/", {"units": ["abc"]}, "đơn vị “abc” không hợp lệ"),
+        ("/chi-so/cam-ket/", {"year": "99999999999"}, "Năm phải là số"),
+        ("/chi-so/cam-ket/", {"criteria": ["abc"]}, "tiêu chí “abc” không hợp lệ"),
+        ("/chi-so/cam-ket/", {"tasks": ["abc"]}, "công việc “abc” không hợp lệ"),
+        ("/chi-so/cam-ket/", {"deadline": "31/12/2026x"}, "Hạn không hợp lệ"),
+    ],
+)
+def test_a_par_form_with_a_bad_value_answers_400_with_a_message(sample, login, url, data, message):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    defaults = {"framework": sample.pk, "year": "2026", "units": [unit.pk]}
+    if "cam-ket" in url:
+        defaults = {"unit": unit.pk, "year": "2026", "head_name": "Phạm Văn An"}
+        defaults |= {"head_title": "Chủ tịch", "deadline": "2026-12-31"}
+    answer = login("lanhdao").post(url, defaults | data)
+    assert answer.status_code == 400 and message in answer.content.decode()
+    assert not Commitment.objects.exists() and not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"year": "99999999999"}, "Năm phải là số"),
+        ({"period": "Q9"}, "Không có kỳ báo cáo này"),
+        ({"format": "exe"}, "Chỉ lập được báo cáo .docx hoặc .xlsx"),
+    ],
+)
+def test_a_report_with_a_bad_parameter_answers_400_with_a_message(sample, login, query, message):
+    answer = login("lanhdao").get(
+        "/chi-so/bao-cao/", {"report": "dinh-ky", "period": "Q1", "year": "2026"} | query
+    )
+    assert answer.status_code == 400 and message in answer.content.decode()
 
 
 def test_a_unit_without_any_assessment_is_told_so(deployment, login):

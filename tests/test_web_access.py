@@ -277,7 +277,7 @@ ACCESS: dict[str, list[Call]] = {
             changes=True,
         ),
     ],
-    "chi-so/bao-cao/": [Call("GET", READ, lambda w: "/chi-so/bao-cao/")],
+    "chi-so/bao-cao/": [Call("GET", COUNCIL, lambda w: "/chi-so/bao-cao/")],
     # the REST API (session log-in here; HTTP Basic in test_web_login.py)
     "api/": [Call("GET", READ, lambda w: "/api/")],
     "api/^units/$": [Call("GET", READ, lambda w: "/api/units/")],

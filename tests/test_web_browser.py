@@ -92,3 +92,19 @@ def test_leaders_pages_render_without_raw_data(page_as, server):
         if url == "/":
             assert page.locator("svg.chart rect").count() > 0
         shot(page, name)
+
+
+def test_choosing_a_unit_reloads_the_calendar_under_the_pages_csp(page_as, server):
+    page = page_as("lanhdao")
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/lich/")
+    assert "script-src 'self'" in page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
+    )
+    with page.expect_navigation():
+        page.select_option("select[name=unit]", label="Phòng Nội vụ")
+    assert "unit=" in page.url
+    page.click("input.feed")
+    assert page.evaluate("window.getSelection().toString() || document.activeElement.selectionEnd")
+    assert not [e for e in errors if "Content Security Policy" in e]

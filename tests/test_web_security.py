@@ -104,3 +104,76 @@ def test_a_viewer_cannot_correct_or_upload(deployment, login, sample_path, usern
     client = login(username)
     assert client.post(f"/van-ban/{doc.pk}/sua/", {"number": "1/X"}).status_code == 403
     assert client.post("/api/upload/", {}).status_code == 403
+
+
+def test_the_admin_cannot_add_change_or_delete_audit_entries(deployment, login):
+    from cchc.web.accounts.models import AuditEntry
+
+    client = login("quantri")
+    entry = AuditEntry.objects.create(action="login", summary="Đăng nhập")
+    count = AuditEntry.objects.count()
+    assert client.get("/quan-tri/accounts/auditentry/").status_code == 200
+    assert client.get("/quan-tri/accounts/auditentry/add/").status_code == 403
+    forged = {"action": "delete", "summary": "Giả mạo", "object_type": "x", "object_id": "1"}
+    assert client.post("/quan-tri/accounts/auditentry/add/", forged).status_code == 403
+    change = f"/quan-tri/accounts/auditentry/{entry.pk}/change/"
+    assert client.post(change, {"action": "x", "summary": "Sửa"}).status_code in (302, 403)
+    delete = f"/quan-tri/accounts/auditentry/{entry.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.count() == count
+    entry.refresh_from_db()
+    assert entry.summary == "Đăng nhập"
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(deployment, login):
+    answer = login("xem").get("/")
+    policy = answer["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'self'" in policy
+
+
+def test_templates_have_no_inline_scripts_or_event_handlers():
+    from pathlib import Path
+
+    import cchc.web
+
+    templates = Path(cchc.web.__file__).parent / "templates"
+    for template in templates.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"\son[a-z]+\s*=", text), template  # onclick=, onchange=…
+        for script in re.findall(r"<script[^>]*>", text):
+            assert "src=" in script, template
+
+
+def _text_pdf(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 8, "UY BAN NHAN DAN\nSo: 12/TB-UBND\nTHONG BAO\nVe viec hop giao ban.")
+    pdf.output(str(path))
+    return path
+
+
+def test_an_original_pdf_and_an_evidence_file_are_served_sandboxed(deployment, login, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.web.work.models import Task
+
+    doc = ingest_file(_text_pdf(tmp_path / "thong-bao.pdf")).document
+    client = login("noivu")
+    answer = client.get(f"/van-ban/{doc.pk}/tep/")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert "sandbox" in answer["Content-Security-Policy"].split("; ")
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    from cchc.web.accounts.models import Unit
+
+    unit = Unit.objects.get(name="Phòng Nội vụ")
+    task = Task.objects.create(unit=unit, action="Họp giao ban")
+    upload = SimpleUploadedFile("bien-ban.pdf", (tmp_path / "thong-bao.pdf").read_bytes())
+    client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"evidence": upload})
+    evidence = client.get(f"/minh-chung/{task.evidence.get().pk}/")
+    assert "sandbox" in evidence["Content-Security-Policy"].split("; ")
+    assert evidence["X-Content-Type-Options"] == "nosniff"

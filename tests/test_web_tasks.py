@@ -152,6 +152,49 @@ def test_the_unit_feed_lists_its_open_deadlines(congvan, client):
     assert client.get("/lich/feed/doan-bua.ics").status_code == 404
 
 
+def test_the_unit_feed_reads_no_documents_text(deployment, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.web.documents.models import Document
+
+    unit = Unit.objects.get(name="Phòng Nội vụ")
+    doc = Document.objects.create(
+        sha256="a" * 64, original="x", original_name="ke-hoach.txt", content_type="text/plain",
+        size=1, type="Kế hoạch", number="12/KH-UBND", text="Nội dung rất dài. " * 1000,
+        machine={"text": "x" * 10000},
+    )  # fmt: skip
+    for n in range(3):
+        Task.objects.create(unit=unit, document=doc, action=f"Việc {n}", recurrence="FREQ=MONTHLY")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/lich/feed/{unit.feed_token}.ics").content.decode()
+    assert "12/KH-UBND" in body and "Việc 2" in body
+    reads = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"text"' not in reads and '"machine"' not in reads
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "garbage",
+        "FREQ=MINUTELY",
+        "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=DAILY;UNTIL=99991231",
+        "FREQ=YEARLY;BYMONTH=13",
+        "FREQ=MONTHLY;BYMONTHDAY=x",
+    ],
+)
+def test_a_recurrence_the_feed_cannot_expand_is_left_out(deployment, client, rule):
+    unit = Unit.objects.get(name="Phòng Nội vụ")
+    Task.objects.create(unit=unit, action="Báo cáo định kỳ", recurrence=rule)
+    Task.objects.create(unit=unit, action="Báo cáo tháng", recurrence="FREQ=MONTHLY;BYMONTHDAY=25")
+    feed = client.get(f"/lich/feed/{unit.feed_token}.ics")
+    body = feed.content.decode()
+    assert feed.status_code == 200
+    assert body.count("Báo cáo tháng") >= 4 and "Báo cáo định kỳ" not in body
+
+
 def test_the_dashboard_gives_each_units_on_time_rate(congvan, login):
     tasks = list(Task.objects.filter(unit__name="Phòng Nội vụ").exclude(deadline=None))
     late = tasks[0]

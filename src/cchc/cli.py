@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -239,8 +240,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"lỗi: {job.message}", err=True)
     click.echo(f"\n{demo_data.summary()}.\n{demo_data.logins()}")
     if not no_serve:
-        click.echo(f"\nMở http://{host}:{port}/ (Ctrl+C để dừng)")
-        runtime.serve(host, port)
+        with _server_lock():
+            click.echo(f"\nMở http://{host}:{port}/ (Ctrl+C để dừng)")
+            runtime.serve(host, port)
 
 
 def _stored_summary(stored) -> Document:
@@ -266,8 +268,9 @@ def serve(host: str, port: int, processes: int | None) -> None:
     from cchc.web import runtime
 
     runtime.setup()
-    click.echo(f"Mở http://{host}:{port}/ (Ctrl+C để dừng)")
-    runtime.serve(host, port, processes)
+    with _server_lock():  # `cchc restore` waits for no server
+        click.echo(f"Mở http://{host}:{port}/ (Ctrl+C để dừng)")
+        runtime.serve(host, port, processes)
 
 
 @main.command()
@@ -320,7 +323,8 @@ def worker(concurrency: int | None, name: str | None) -> None:
         )
     from cchc.web.worker import run_worker
 
-    run_worker(concurrency or os.cpu_count() or 1, name or f"cchc-{os.getpid()}@%h")
+    with _server_lock():
+        run_worker(concurrency or os.cpu_count() or 1, name or f"cchc-{os.getpid()}@%h")
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
@@ -345,6 +349,23 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["cchc manage", *args])
+
+
+@contextlib.contextmanager
+def _server_lock():
+    """The data directory's shared lock for a serving process; a message if a restore runs."""
+    from django.conf import settings
+
+    from cchc.web.backup import ServerRunning, server_lock
+
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(server_lock(Path(settings.DATA_DIR), exclusive=False))
+    except ServerRunning as exc:
+        click.echo(f"lỗi: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    with held:
+        yield
 
 
 @main.command("backup")
@@ -377,9 +398,12 @@ def restore_command(file: str, force: bool) -> None:
     except CchcError as exc:
         click.echo(f"lỗi: {exc}", err=True)
         sys.exit(int(exc.exit_code))
-    click.echo(
-        f"Đã khôi phục bản sao lưu ngày {manifest['created']}: {_backup_counts(manifest)}"
-    )
+    click.echo(f"Đã khôi phục bản sao lưu ngày {manifest['created']}: {_backup_counts(manifest)}")
+    if not manifest["signed"]:
+        click.echo(
+            f"Lưu ý: chưa đặt {backup.KEY_VARIABLE}, tổng kiểm chỉ phát hiện bản sao lưu hỏng, "
+            "không phát hiện bản bị sửa có chủ ý."
+        )
 
 
 def _backup_counts(manifest: dict) -> str:

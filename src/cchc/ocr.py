@@ -3,15 +3,20 @@
 PDF pages that carry a text layer keep it (mixed PDFs are handled page by page); scanned pages
 are rendered at the resolution of the image embedded in them (`pdfimages -list`), not a fixed
 300 dpi, and OCR'd one page per core.
+
+OCR work per file is bounded: blank scanned pages are found on a small rendering and skipped,
+at most MAX_OCR_PAGES pages go through Tesseract, and none starts after OCR_SECONDS; what was
+left unread is said in the result's warnings (a 50 KB PDF of 500 blank pages took 507 s).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc import errors, external
@@ -30,6 +35,16 @@ MIN_DPI = 70  # below this Tesseract reads nothing: the page is refused instead
 # An image embedded in a scanned PDF page is decoded whole when the page is rendered, however
 # small the page: 4x MAX_PIXELS (an A0 sheet scanned at 400 dpi) and no more.
 MAX_EMBEDDED_PIXELS = 4 * MAX_PIXELS
+# OCR work for one file: pages read by Tesseract (about a second or two each per core), and the
+# time after which no further page is started.
+MAX_OCR_PAGES = 100
+OCR_SECONDS = 600
+# A scanned page is blank when, rendered small (at most BLANK_PIXELS), fewer than BLANK_MARKS
+# pixels are clearly darker than its paper (BLANK_CONTRAST grey levels below the commonest).
+BLANK_PIXELS = 1_000_000
+BLANK_DPI = 100
+BLANK_MARKS = 20
+BLANK_CONTRAST = 40
 
 
 def check_embedded_image(path: Path, page: int, width: int, height: int) -> None:
@@ -48,21 +63,62 @@ class OcrResult:
     confidence: float  # mean word confidence of the OCR'd pages, 0–1
     pages: int
     ocr_pages: int
+    warnings: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[int, int], None]
 
 
-def _run_pages(jobs: list[Callable[[], tuple[str, float]]], progress: Progress | None):
+def _run_pages(
+    jobs: list[Callable[[], tuple[str, float]]],
+    progress: Progress | None,
+    seconds: float | None = None,
+) -> list[tuple[str, float] | None]:
+    """Each job's result, in order; None for a job not started within `seconds`."""
     results: list[tuple[str, float] | None] = [None] * len(jobs)
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    deadline = None if seconds is None else time.monotonic() + seconds
+
+    def run(job):
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+        return job()
+
     with ThreadPoolExecutor(workers) as pool:
-        futures = {pool.submit(job): i for i, job in enumerate(jobs)}
+        futures = {pool.submit(run, job): i for i, job in enumerate(jobs)}
         for done, future in enumerate(futures, start=1):
             results[futures[future]] = future.result()
             if progress:
                 progress(done, len(jobs))
     return results
+
+
+def blank_pages(path: Path, indexes: list[int]) -> set[int]:
+    """Which of the PDF pages `indexes` (0-based) hold no mark: rendered in grey at up to
+    BLANK_DPI within BLANK_PIXELS, in this process (no program started per page)."""
+    import pypdfium2 as pdfium
+
+    blank = set()
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for index in indexes:
+            page = pdf[index]
+            try:
+                width, height = (abs(v) for v in page.get_size())  # points
+                scale = min(BLANK_DPI / 72, (BLANK_PIXELS / max(width * height, 1.0)) ** 0.5)
+                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+            finally:
+                page.close()
+            histogram = image.histogram()
+            paper = max(range(256), key=histogram.__getitem__)
+            marks = sum(histogram[: max(0, paper - BLANK_CONTRAST)])
+            if marks < BLANK_MARKS:
+                blank.add(index)
+    except pdfium.PdfiumError:
+        return set()  # the renderer below says what is wrong with the file
+    finally:
+        pdf.close()
+    return blank
 
 
 def render_dpi(path: Path, page: int, size_pt: tuple[float, float] | None, dpi: int) -> int:
@@ -99,12 +155,23 @@ def ocr_pdf(
         )
     for i in scanned:  # a page too large even at MIN_DPI is refused before any program runs
         render_dpi(path, i + 1, sizes[i] if sizes else None, MIN_DPI)
-    image_dpi = external.pdf_image_dpi(path)
+    warnings = []
+    blank = blank_pages(path, scanned)
+    if blank:
+        warnings.append(f"bỏ qua {len(blank)} trang quét để trắng")
+    marked = [i for i in scanned if i not in blank]
+    if len(marked) > MAX_OCR_PAGES:
+        warnings.append(
+            f"chỉ nhận dạng chữ {MAX_OCR_PAGES} trang quét đầu; {len(marked) - MAX_OCR_PAGES} "
+            f"trang sau (từ trang {marked[MAX_OCR_PAGES] + 1}) chưa được đọc"
+        )
+        marked = marked[:MAX_OCR_PAGES]
+    image_dpi = external.pdf_image_dpi(path) if marked else {}
     dpi = {
         i + 1: render_dpi(
             path, i + 1, sizes[i] if sizes else None, image_dpi.get(i + 1, DEFAULT_DPI)
         )
-        for i in scanned
+        for i in marked
     }
     with tempfile.TemporaryDirectory(prefix="cchc-ocr-") as tmp:
 
@@ -113,13 +180,23 @@ def ocr_pdf(
             image = external.render_pdf_page(path, index + 1, page_dpi, Path(tmp))
             return external.tesseract(image, dpi=page_dpi)
 
-        results = _run_pages([lambda i=i: job(i) for i in scanned], progress)
+        results = _run_pages([lambda i=i: job(i) for i in marked], progress, OCR_SECONDS)
     texts = list(layers)
     confidences = []
-    for index, (text, confidence) in zip(scanned, results, strict=True):
-        texts[index] = text
-        confidences.append(confidence)
-    return OcrResult("\n".join(texts), sum(confidences) / len(confidences), count, len(scanned))
+    unread = []
+    for index, result in zip(marked, results, strict=True):
+        if result is None:
+            unread.append(index + 1)
+            continue
+        texts[index] = result[0]
+        confidences.append(result[1])
+    if unread:
+        warnings.append(
+            f"hết {OCR_SECONDS // 60} phút nhận dạng chữ cho tệp này: {len(unread)} trang (từ "
+            f"trang {unread[0]}) chưa được đọc"
+        )
+    confidence = sum(confidences) / len(confidences) if confidences else 0.0
+    return OcrResult("\n".join(texts), confidence, count, len(confidences), warnings)
 
 
 def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:

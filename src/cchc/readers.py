@@ -138,6 +138,7 @@ def _ocr_source(result: OcrResult, path: Path) -> Source:
         kind="ocr" if result.ocr_pages else "pdf-text",
         pages=result.pages,
         confidence=result.confidence if result.ocr_pages else None,
+        warnings=list(result.warnings),
     )
 
 

@@ -275,8 +275,34 @@ _CRITERION_KEYS = {
 _LINE = "__line__"
 
 
+# What an imported framework may be: a real one is tens of kilobytes, a few hundred rows and a
+# dozen columns. Beyond these a file is refused before it is read into memory (a sheet with one
+# cell at XFD1048576, or YAML aliases nested to a billion items, took gigabytes).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_EXCEL_XML_BYTES = 20 * 1024 * 1024  # all parts of the .xlsx, unzipped
+MAX_ROWS = 5000
+MAX_COLUMNS = 100
+MAX_ALIASES = 50  # YAML "*name" references; a framework needs none
+
+
+class _TooManyAliases(yaml.YAMLError):
+    pass
+
+
 class _LineLoader(yaml.SafeLoader):
-    """Safe loader that records each mapping's line, so messages can say "dòng 14"."""
+    """Safe loader that records each mapping's line, so messages can say "dòng 14", and refuses
+    more than MAX_ALIASES aliases (each can repeat a whole tree: the billion laughs)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _TooManyAliases()
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
@@ -284,18 +310,45 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+def _check_size(path: str | PathLike) -> None:
+    try:
+        size = Path(path).stat().st_size
+    except OSError as exc:
+        raise FrameworkError(path, [f"không đọc được tệp: {exc.strerror or exc}"]) from exc
+    if size > MAX_FILE_BYTES:
+        raise FrameworkError(
+            path,
+            [f"tệp quá lớn ({_megabytes(size)} MB, tối đa {_megabytes(MAX_FILE_BYTES)} MB)"],
+        )
+
+
+def _megabytes(size: int) -> str:
+    return str(max(1, round(size / (1024 * 1024))))
+
+
 def load_yaml(path: str | PathLike) -> Framework:
     """Load and validate a framework written in YAML (see `cchc/data/par/` for the shape)."""
+    _check_size(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise FrameworkError(path, [f"không đọc được tệp: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(path, ["tệp YAML phải ở dạng chữ UTF-8"]) from exc
     return _from_yaml(text, path)
 
 
 def _from_yaml(text: str, path) -> Framework:
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except _TooManyAliases as exc:
+        raise FrameworkError(
+            path,
+            [
+                f"tệp YAML dùng quá {MAX_ALIASES} tham chiếu (*tên): hãy viết đầy đủ từng "
+                "tiêu chí, không dùng &neo và *tham chiếu"
+            ],
+        ) from exc
     except yaml.YAMLError as exc:
         raise FrameworkError(path, [f"YAML sai cú pháp: {exc}"]) from exc
     if not isinstance(data, dict):
@@ -508,6 +561,42 @@ def _find_header(grid: list[list]) -> tuple[int, int, dict[str, int]] | None:
     return None
 
 
+def _check_unzipped_size(path: str | PathLike) -> None:
+    """An .xlsx is a zip of XML parts: refuse one that unzips to more than MAX_EXCEL_XML_BYTES
+    (a few kilobytes can hold millions of cells) before openpyxl reads it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    if unzipped > MAX_EXCEL_XML_BYTES:
+        raise FrameworkError(
+            path,
+            [
+                f"tệp Excel quá lớn khi giải nén ({_megabytes(unzipped)} MB, tối đa "
+                f"{_megabytes(MAX_EXCEL_XML_BYTES)} MB): bộ tiêu chí chỉ cần một bảng vài trăm dòng"
+            ],
+        )
+
+
+def _check_extent(ws, path) -> None:
+    """The sheet's used range (its real cells, not the dimension it claims) within MAX_ROWS
+    rows and MAX_COLUMNS columns: reading it as a grid fills every empty cell in between."""
+    from openpyxl.utils import get_column_letter
+
+    if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+        corner = f"{get_column_letter(ws.max_column)}{ws.max_row}"
+        raise FrameworkError(
+            path,
+            [
+                f"trang '{ws.title}' có dữ liệu tới ô {corner}, quá {MAX_ROWS} dòng hoặc "
+                f"{MAX_COLUMNS} cột: xóa các ô thừa ngoài bảng tiêu chí rồi lưu lại"
+            ],
+        )
+
+
 def _grid(ws) -> list[list]:
     """The sheet's values, with merged cells in the fill-down columns repeated on every row."""
     rows = [list(row) for row in ws.iter_rows(values_only=True)]
@@ -582,7 +671,11 @@ def load_excel(
 
     if not Path(path).is_file():
         raise FrameworkError(path, ["không tìm thấy tệp"])
+    _check_size(path)
+    _check_unzipped_size(path)
     try:
+        # not read_only: the merged cells of the fill-down columns are needed, and read-only
+        # sheets do not have them; the size checks above bound what this loads
         workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, XML, key and value errors alike
         raise FrameworkError(
@@ -590,6 +683,7 @@ def load_excel(
             [f"không đọc được tệp Excel .xlsx ({exc}); tệp .xls cũ hãy mở và lưu lại dạng .xlsx"],
         ) from exc
     for ws in workbook.worksheets:
+        _check_extent(ws, path)
         grid = _grid(ws)
         header = _find_header(grid)
         if header:

@@ -149,10 +149,28 @@ def write_xlsx(tables: list[Table], target: Target, title: str | None = None) ->
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append(list(row))
+            sheet.append([_text_cell(sheet, value) for value in row])
     if not tables:
         book.create_sheet("Bảng 1")
     book.save(target)
+
+
+# Text that Excel or LibreOffice would read as a formula when the cell is typed into or the
+# sheet saved as CSV ("=HYPERLINK(…)", "+cmd", "@SUM(…)").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(sheet: object, value: Cell) -> object:
+    """`value` as written to a row: text that starts like a formula stays text (a string cell
+    with Excel's quote prefix, shown as typed), anything else as it is."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl made it a formula ("f") because of the leading "="
+    cell.quotePrefix = True
+    return cell
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

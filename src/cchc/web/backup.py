@@ -8,13 +8,22 @@ in one .tar.gz, with a manifest (format, version, date, counts, a SHA-256 for ev
 - Restore verifies the whole archive (manifest, checksums, the SQLite copy's integrity and
   counts) in a staging folder before it touches anything, refuses a data directory that already
   holds data unless forced, then swaps the staged database and files in by renames, putting the
-  old ones back if a step fails. Stop the app (`cchc serve`) before restoring.
+  old ones back if a step fails. Restore refuses while `cchc serve` or `cchc worker` runs on
+  the same data directory (they hold SERVER_LOCK; restore holds it too, so neither starts
+  meanwhile).
+- The checksums show damage, not tampering: whoever can edit the archive can edit its manifest.
+  With CCHC_BACKUP_KEY set, the manifest is signed (HMAC-SHA256) and restore, given the same
+  key, refuses an archive whose manifest does not carry that signature. The key is the
+  operator's, kept outside the backups (the archive holds the deployment's secret key, so that
+  one cannot sign it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -35,6 +44,8 @@ SQLITE_MEMBER = "database.sqlite3"
 POSTGRES_MEMBER = "database.pgdump"
 SECRET_MEMBER = "secret_key"
 FILES = "files"
+KEY_VARIABLE = "CCHC_BACKUP_KEY"
+SERVER_LOCK = ".cchc-server.lock"  # in the data directory
 # What the manifest counts (and restore checks on SQLite): name → app_label.Model
 COUNTED = {
     "documents": "documents.Document",
@@ -56,6 +67,42 @@ class BackupError(errors.CchcError):
 
 class DataDirInUse(errors.CchcError):
     exit_code = errors.ExitCode.other
+
+
+class ServerRunning(errors.CchcError):
+    exit_code = errors.ExitCode.other
+
+
+@contextlib.contextmanager
+def server_lock(data_dir: Path, exclusive: bool):
+    """Hold the data directory's lock while the block runs: shared by the servers (`cchc
+    serve`, `cchc worker`, as many as run) for their whole life, exclusive for a restore while
+    it swaps files. The lock goes with the process (flock): a killed server leaves nothing to
+    clean up. ServerRunning when the other kind holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / SERVER_LOCK).open("a") as fh:
+        try:
+            fcntl.flock(fh, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ServerRunning(
+                str(data_dir),
+                "máy chủ cchc (cchc serve hoặc cchc worker) đang chạy trên thư mục dữ liệu này: "
+                "dừng nó trước khi khôi phục"
+                if exclusive
+                else "đang khôi phục bản sao lưu vào thư mục dữ liệu này: chờ xong rồi chạy lại",
+            ) from None
+        yield
+
+
+def _key() -> bytes | None:
+    key = os.environ.get(KEY_VARIABLE, "")
+    return key.encode() if key else None
+
+
+def _signature(manifest: dict, key: bytes) -> str:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    data = json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def setup() -> None:
@@ -185,6 +232,8 @@ def backup(target: Path) -> dict:
                 "files": {"count": files, "bytes": size},
                 "checksums": sums,
             }
+            if key := _key():
+                manifest["signature"] = _signature(manifest, key)
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode = len(data), 0o644
@@ -224,7 +273,12 @@ def _extract(archive: Path, staging: Path) -> tuple[dict, dict[str, str]]:
                     raise BackupError(member.name, "tệp xuất hiện hai lần trong bản sao lưu")
                 source = tar.extractfile(member)
                 if member.name == MANIFEST:
-                    manifest = json.loads(source.read().decode("utf-8"))
+                    try:
+                        manifest = json.loads(source.read().decode("utf-8"))
+                    except ValueError as exc:  # bad JSON or bad UTF-8
+                        raise BackupError(
+                            str(archive), f"{MANIFEST} hỏng (không đọc được JSON): {exc}"
+                        ) from exc
                     continue
                 out = staging / Path(*path.parts)
                 out.parent.mkdir(parents=True, exist_ok=True)
@@ -238,7 +292,60 @@ def _extract(archive: Path, staging: Path) -> tuple[dict, dict[str, str]]:
         raise BackupError(str(archive), f"không đọc được bản sao lưu: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(str(archive), f"thiếu {MANIFEST} hoặc định dạng không hỗ trợ")
+    _check_manifest(manifest, archive)
     return manifest, sums
+
+
+def _check_manifest(manifest: dict, archive: Path) -> None:
+    """Every field restore reads, of the type it reads: a broken manifest is a message."""
+    database, counts, files = (manifest.get(k) for k in ("database", "counts", "files"))
+    checksums = manifest.get("checksums")
+    problems = []
+    if not (
+        isinstance(database, dict)
+        and database.get("engine") in ("sqlite", "postgresql")
+        and database.get("member") in (SQLITE_MEMBER, POSTGRES_MEMBER)
+    ):
+        problems.append("database")
+    if not (isinstance(counts, dict) and set(counts) >= set(COUNTED)) or not all(
+        isinstance(v, int) for v in counts.values()
+    ):
+        problems.append("counts")
+    if not (
+        isinstance(files, dict) and all(isinstance(files.get(k), int) for k in ("count", "bytes"))
+    ):
+        problems.append("files")
+    if not (isinstance(checksums, dict) and all(isinstance(v, str) for v in checksums.values())):
+        problems.append("checksums")
+    if not isinstance(manifest.get("created"), str):
+        problems.append("created")
+    if problems:
+        raise BackupError(
+            str(archive),
+            f"{MANIFEST} hỏng hoặc bị sửa (trường {', '.join(problems)} thiếu hay sai kiểu): "
+            "không dùng được bản sao lưu này",
+        )
+
+
+def _check_signature(manifest: dict, archive: Path) -> bool:
+    """True when the manifest was checked against CCHC_BACKUP_KEY; BackupError when it fails."""
+    key = _key()
+    if key is None:
+        return False
+    signature = manifest.get("signature")
+    if not isinstance(signature, str):
+        raise BackupError(
+            str(archive),
+            f"bản sao lưu không có chữ ký, mà {KEY_VARIABLE} đã đặt: có thể đã bị sửa. Nếu chắc "
+            f"chắn nó được tạo khi chưa đặt khóa, bỏ {KEY_VARIABLE} khi khôi phục",
+        )
+    if not hmac.compare_digest(signature, _signature(manifest, key)):
+        raise BackupError(
+            str(archive),
+            f"chữ ký của bản sao lưu không khớp với {KEY_VARIABLE}: bản sao lưu đã bị sửa, "
+            "hoặc được ký bằng khóa khác",
+        )
+    return True
 
 
 def verify(archive: Path, staging: Path) -> dict:
@@ -247,11 +354,10 @@ def verify(archive: Path, staging: Path) -> dict:
     if not archive.is_file():
         raise errors.FileNotFound(str(archive))
     manifest, sums = _extract(archive, staging)
-    expected = manifest.get("checksums", {})
+    manifest["signed"] = _check_signature(manifest, archive)
+    expected = manifest["checksums"]
     if sums != expected:
-        bad = sorted(
-            n for n in set(sums) | set(expected) if sums.get(n) != expected.get(n)
-        )
+        bad = sorted(n for n in set(sums) | set(expected) if sums.get(n) != expected.get(n))
         raise BackupError(
             str(archive), f"sai tổng kiểm (SHA-256) hoặc thiếu tệp: {', '.join(bad[:5])}"
         )
@@ -303,6 +409,14 @@ def restore(archive: Path, force: bool = False) -> dict:
     """Restore into the configured data directory and database; the archive's manifest."""
     from django.conf import settings
 
+    data_dir = Path(settings.DATA_DIR)
+    with server_lock(data_dir, exclusive=True):
+        return _restore(Path(archive), force)
+
+
+def _restore(archive: Path, force: bool) -> dict:
+    from django.conf import settings
+
     engine, db = _database()
     media = Path(settings.MEDIA_ROOT)
     data_dir = Path(settings.DATA_DIR)
@@ -310,7 +424,6 @@ def restore(archive: Path, force: bool = False) -> dict:
         raise DataDirInUse(
             str(data_dir), f"{what}; không ghi đè. Dùng --force để thay bằng bản sao lưu"
         )
-    data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=data_dir, prefix=".restore-"))
     undo: list[tuple[Path, Path]] = []  # (moved to, from), to put back on failure
     ready = None

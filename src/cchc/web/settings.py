@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "cchc.web.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cchc.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.web.urls"

@@ -31,8 +31,13 @@ class ProfileAdmin(AuditedAdmin):
 
 @admin.register(AuditEntry)
 class AuditAdmin(admin.ModelAdmin):
+    """The audit log is read-only here: entries are written by the actions they record."""
+
     list_display = ["at", "user", "action", "summary"]
     list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
 """Who may do what: the one place for permission rules, used by pages and the API alike.
 
-Everyone logged in reads everything (documents, tasks, assessments, reports). Changes:
+Everyone logged in reads everything (documents, tasks, assessments, charts) but the report
+drafts, which are the council's. Changes:
 
 - documents (ingest, corrections): officers, leaders, admins;
 - a task, its notes and evidence: leaders and admins any task, an officer only the tasks of
@@ -47,6 +48,12 @@ def is_council(user) -> bool:
 
 
 def can_read_audit(user) -> bool:
+    return is_council(user)
+
+
+def can_make_reports(user) -> bool:
+    """Report drafts (the periodic CCHC report, the index results) are for leaders to sign;
+    they gather every unit's tasks."""
     return is_council(user)
 
 

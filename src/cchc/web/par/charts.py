@@ -1,6 +1,7 @@
 """Charts of the index, drawn on the server with matplotlib: the same figure as inline SVG for
 the page and as PNG for download. DejaVu Sans (bundled with matplotlib) has every Vietnamese
-glyph."""
+glyph. Numbers are written the Vietnamese way (decimal comma, a real minus sign), and labels
+are plain text: a "$" in a unit's name is not the start of a formula."""
 
 from __future__ import annotations
 
@@ -12,10 +13,35 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.fonttype": "none",
+        "text.parse_math": False,  # "$" in a name would start mathtext (and crash on one "$")
+        "axes.formatter.use_mathtext": False,
+    }
+)
 BLUE, RED, GREY = "#0b4a8b", "#b3261e", "#c9d1da"
+
+
+def number(value: float, places: int = 2) -> str:
+    """84.375 → '84,38', -1.5 → '−1,5': a decimal comma, no trailing zeros, the minus sign."""
+    text = f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "\u2212")
+
+
+def _numbers_on(*axes: Axes) -> None:
+    """Tick labels of these axes as `number` writes them."""
+    formatter = FuncFormatter(lambda value, _position: number(value))
+    for axis in axes:
+        axis.set_major_formatter(formatter)
 
 
 def ranking_bars(
@@ -31,7 +57,8 @@ def ranking_bars(
     ax.set_xlim(0, 100)
     ax.set_xlabel("Chỉ số (%)")
     for y, v in enumerate(values):
-        ax.text(v + 0.8, y, f"{v:.2f}", va="center", fontsize=8)
+        ax.text(v + 0.8, y, number(v), va="center", fontsize=8)
+    _numbers_on(ax.xaxis)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, loc="left", fontsize=10)
     fig.tight_layout()
@@ -72,6 +99,7 @@ def _area_bars(areas: Sequence[str], series: dict[str, Sequence[float]], title: 
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("Tỷ lệ điểm đạt (%)")
+    _numbers_on(ax.xaxis)
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
@@ -89,6 +117,7 @@ def trend(
     ax.set_xticks(list(years), [str(y) for y in years])
     ax.set_ylabel("Chỉ số (%)")
     ax.set_ylim(0, 100)
+    _numbers_on(ax.yaxis)
     ax.grid(axis="y", color=GREY, linewidth=0.5)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, ncols=2)

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,10 +19,17 @@ from django.views.decorators.http import require_POST
 from cchc.errors import CchcError
 from cchc.par import framework as core
 from cchc.web.accounts.models import Unit
-from cchc.web.accounts.roles import can_self_assess, is_council
+from cchc.web.accounts.roles import can_make_reports, can_self_assess, is_council
 from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
 from cchc.web.documents.models import Document, number_key
 from cchc.web.par import charts, reports, services
+from cchc.web.par.forms import (
+    ChartQuery,
+    CommitmentForm,
+    OpenAssessmentForm,
+    ReportQuery,
+    first_error,
+)
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
 from cchc.web.work.models import Task
 from cchc.web.work.views import attachment
@@ -124,7 +131,10 @@ def import_framework(request):
             else:
                 data = core.load_excel(path, **overrides)
             stored = services.import_framework(data, request.user)
-        except (CchcError, services.WorkflowError, ValueError) as exc:
+        except CchcError as exc:  # its message starts with the temporary path: not shown
+            messages.error(request, f"{name}: {exc.detail or exc.problem}")
+            return redirect("par")
+        except (services.WorkflowError, ValueError) as exc:
             messages.error(request, f"{name}: {exc}")
             return redirect("par")
     messages.success(
@@ -166,18 +176,25 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
 @require_POST
 def open_assessment(request):
     _require_council(request.user)
-    stored = get_object_or_404(Framework, pk=request.POST.get("framework"))
+    form = OpenAssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        if "framework" in form.cleaned_data:
+            return _status(framework_page(request, form.cleaned_data["framework"].pk), 400)
+        return _status(overview(request), 400)
+    stored, year = form.cleaned_data["framework"], form.cleaned_data["year"]
     try:
-        year = int(request.POST.get("year", ""))
-        units = Unit.objects.filter(pk__in=request.POST.getlist("units"))
-        if not units:
-            raise services.WorkflowError("Chưa chọn đơn vị.")
-        opened = [services.open_assessment(stored, unit, year) for unit in units]
-    except (ValueError, services.WorkflowError) as exc:
-        messages.error(request, str(exc) or "Năm không hợp lệ.")
+        opened = [services.open_assessment(stored, u, year) for u in form.cleaned_data["units"]]
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
         return redirect("par-framework", pk=stored.pk)
     messages.success(request, f"Đã mở {len(opened)} bản đánh giá năm {year}.")
     return redirect("par-assessment", pk=opened[0].pk)
+
+
+def _status(response: HttpResponse, status: int) -> HttpResponse:
+    response.status_code = status
+    return response
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -307,6 +324,8 @@ def weak_page(request, pk: int):
         _require_council(request.user)
         items, problems = [], []
         for cid in request.POST.getlist("criterion"):
+            if not cid.isdigit() or len(cid) > 18:
+                return HttpResponseBadRequest(f"Mã tiêu chí “{cid[:40]}” không hợp lệ.")
             criterion = get_object_or_404(Criterion, pk=cid, framework=assessment.framework)
             unit_id = request.POST.get(f"unit-{cid}", "")
             try:
@@ -368,9 +387,13 @@ def chart(request, kind: str, fmt: str):
     """Charts as PNG (download) or SVG: ranking of a framework-year, radar and trend of a unit."""
     if fmt not in ("png", "svg"):
         raise Http404
+    query = ChartQuery(request.GET)
+    if not query.is_valid():
+        return HttpResponseBadRequest(first_error(query), content_type="text/plain; charset=utf-8")
+    params = query.cleaned_data
     if kind == "xep-hang":
-        stored = get_object_or_404(Framework, pk=request.GET.get("framework"))
-        year = int(request.GET.get("year", "0") or 0)
+        stored = get_object_or_404(Framework, pk=params["framework"])
+        year = params["year"] or 0
         rows = services.ranking(stored, year)
         fig = charts.ranking_bars(
             [r.assessment.unit.name for r in rows],
@@ -378,10 +401,10 @@ def chart(request, kind: str, fmt: str):
             title=f"Xếp hạng Chỉ số CCHC năm {year}",
         )
     elif kind == "ra-da":
-        assessment = get_object_or_404(Assessment, pk=request.GET.get("assessment"))
+        assessment = get_object_or_404(Assessment, pk=params["assessment"])
         fig = charts.radar(*_radar_series(assessment), title=str(assessment))
     elif kind == "xu-huong":
-        unit = get_object_or_404(Unit, pk=request.GET.get("unit"))
+        unit = get_object_or_404(Unit, pk=params["unit"])
         fig = charts.trend(*_trend_series(unit), title=f"Chỉ số CCHC qua các năm – {unit.name}")
     else:
         raise Http404
@@ -429,28 +452,29 @@ def unit_trend_page(request, pk: int):
 def commitments_page(request):
     if request.method == "POST":
         _require_council(request.user)
-        try:
-            unit = get_object_or_404(Unit, pk=request.POST.get("unit"))
-            commitment = Commitment.objects.create(
-                unit=unit,
-                year=int(request.POST["year"]),
-                head_name=request.POST["head_name"].strip(),
-                head_title=request.POST["head_title"].strip(),
-                signed_on=date.fromisoformat(request.POST["signed_on"])
-                if request.POST.get("signed_on")
-                else None,
-                deadline=date.fromisoformat(request.POST["deadline"]),
-                created_by=request.user,
-            )
-        except (KeyError, ValueError):
-            messages.error(
-                request, "Cần đủ đơn vị, năm, người đứng đầu, chức vụ và hạn (yyyy-mm-dd)."
-            )
-            return redirect("par-commitments")
-        commitment.criteria.set(Criterion.objects.filter(pk__in=request.POST.getlist("criteria")))
-        commitment.tasks.set(Task.objects.filter(pk__in=request.POST.getlist("tasks"), unit=unit))
+        form = CommitmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
+            return _status(_commitments(request), 400)
+        data = form.cleaned_data
+        unit = data["unit"]
+        commitment = Commitment.objects.create(
+            unit=unit,
+            year=data["year"],
+            head_name=data["head_name"].strip(),
+            head_title=data["head_title"].strip(),
+            signed_on=data["signed_on"],
+            deadline=data["deadline"],
+            created_by=request.user,
+        )
+        commitment.criteria.set(data["criteria"])
+        commitment.tasks.set([t for t in data["tasks"] if t.unit_id == unit.pk])
         messages.success(request, f"Đã ghi {commitment}.")
         return redirect("par-commitments")
+    return _commitments(request)
+
+
+def _commitments(request) -> HttpResponse:
     states = [
         services.commitment_state(c)
         for c in Commitment.objects.select_related("unit").prefetch_related("criteria", "tasks")
@@ -475,28 +499,35 @@ def commitments_page(request):
 
 
 def reports_page(request):
-    """Report drafts: the periodic CCHC report of a period, the index results of a year."""
-    kind = request.GET.get("report")
-    fmt = request.GET.get("format", "docx")
-    if kind and fmt in ("docx", "xlsx"):
+    """Report drafts: the periodic CCHC report of a period, the index results of a year. For
+    leaders (they sign them), not every reader."""
+    if not can_make_reports(request.user):
+        raise PermissionDenied("Chỉ lãnh đạo hoặc quản trị được lập báo cáo.")
+    if "report" in request.GET:
+        query = ReportQuery(request.GET)
+        if not query.is_valid():
+            messages.error(request, f"Không lập được báo cáo: {first_error(query)}")
+            return _status(_reports_form(request), 400)
+        params = query.cleaned_data
+        year, fmt = params["year"], params["format"] or "docx"
         try:
-            if kind == "dinh-ky":
-                year = int(request.GET["year"])
-                period = request.GET.get("period", "Q1")
+            if params["report"] == "dinh-ky":
+                period = params["period"] or "Q1"
                 draft, tables = reports.periodic_report(year, period, request.user)
                 name = f"bao-cao-cchc-{period.lower()}-{year}"
-            elif kind == "chi-so":
-                stored = get_object_or_404(Framework, pk=request.GET.get("framework"))
-                year = int(request.GET["year"])
+            else:
+                stored = get_object_or_404(Framework, pk=params["framework"])
                 draft, tables = reports.index_report(stored, year, request.user)
                 name = f"ket-qua-chi-so-cchc-{year}"
-            else:
-                raise Http404
         except (KeyError, ValueError) as exc:
             messages.error(request, f"Không lập được báo cáo: {exc}")
             return redirect("par-reports")
         data = reports.to_bytes(draft, tables, fmt)
         return _download(data, DOCX if fmt == "docx" else XLSX, f"{name}.{fmt}")
+    return _reports_form(request)
+
+
+def _reports_form(request) -> HttpResponse:
     frameworks = [f for f in Framework.objects.all() if f.scorable and f.assessments.exists()]
     return render(
         request,

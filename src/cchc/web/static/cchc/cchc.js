@@ -73,3 +73,12 @@
   });
   poll();
 })();
+
+// Small page behaviours, here rather than in inline handlers (the pages' CSP runs no inline
+// script): a choice marked data-autosubmit sends its form; a feed address is selected on click.
+document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+  select.addEventListener("change", () => select.form.submit());
+});
+document.querySelectorAll("input.feed").forEach((input) => {
+  input.addEventListener("click", () => input.select());
+});
