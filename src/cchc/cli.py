@@ -14,6 +14,7 @@ from cchc import external, parse_file
 from cchc.document import Document
 from cchc.errors import CchcError
 from cchc.extract.calendar import national_calendar, tasks_to_ics
+from cchc.extract.recurrence_words import period_in_words, recurrence_in_words
 from cchc.readers import read_file
 from cchc.repair import needs_repair
 from cchc.repair.ocr_errors import repair_garbled
@@ -185,7 +186,8 @@ def tasks_table(doc: Document) -> str:
     for task in doc.tasks:
         when = _iso_to_vn(task.get("deadline")) if task.get("deadline") else "—"
         if task.get("recurrence"):
-            when += f" (định kỳ: {task['recurrence']})"
+            rule = task["recurrence"]
+            when += f" (định kỳ: {recurrence_in_words(rule) or rule})"
         elif task.get("urgent"):
             when = "khẩn"
         leads = ", ".join(u["name"] for u in task["lead"])
@@ -207,10 +209,11 @@ def tasks_table(doc: Document) -> str:
 )
 def calendar_command(year: int, frequency: str) -> None:
     """Lịch báo cáo định kỳ mặc định (Nghị định 09/2019/NĐ-CP) của một năm."""
-    click.echo(f"{'Kỳ':10}  {'Số liệu từ':12}  {'đến':12}  {'Hạn gửi':12}")
+    click.echo(f"{'Kỳ':22}  {'Số liệu từ':12}  {'đến':12}  {'Hạn gửi':12}")
     for row in national_calendar(year, frequency):
+        period = period_in_words(row["period"]) or row["period"]
         click.echo(
-            f"{row['period']:10}  {_iso_to_vn(row['data_from']):12}  "
+            f"{period:22}  {_iso_to_vn(row['data_from']):12}  "
             f"{_iso_to_vn(row['data_to']):12}  {_iso_to_vn(row['due']):12}"
         )
 

@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cchc.web.accounts.context.user_role",
             ],
+            "builtins": ["cchc.web.templatetags.cchc_words"],
         },
     }
 ]
