@@ -246,8 +246,11 @@ def _stored_summary(stored) -> Document:
     from cchc.document import Signer
 
     return Document(
-        file=stored.original_name, type=stored.type or None, number=stored.number or None,
-        date=stored.date.isoformat() if stored.date else None, subject=stored.subject,
+        file=stored.original_name,
+        type=stored.type or None,
+        number=stored.number or None,
+        date=stored.date.isoformat() if stored.date else None,
+        subject=stored.subject,
         signer=Signer(stored.signer_name or None, None, None),
         tasks=stored.machine.get("tasks", []),
     )
@@ -375,9 +378,7 @@ def restore_command(file: str, force: bool) -> None:
     except CchcError as exc:
         click.echo(f"lỗi: {exc}", err=True)
         sys.exit(int(exc.exit_code))
-    click.echo(
-        f"Đã khôi phục bản sao lưu ngày {manifest['created']}: {_backup_counts(manifest)}"
-    )
+    click.echo(f"Đã khôi phục bản sao lưu ngày {manifest['created']}: {_backup_counts(manifest)}")
 
 
 def _backup_counts(manifest: dict) -> str:

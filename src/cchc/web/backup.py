@@ -248,9 +248,7 @@ def verify(archive: Path, staging: Path) -> dict:
     manifest, sums = _extract(archive, staging)
     expected = manifest.get("checksums", {})
     if sums != expected:
-        bad = sorted(
-            n for n in set(sums) | set(expected) if sums.get(n) != expected.get(n)
-        )
+        bad = sorted(n for n in set(sums) | set(expected) if sums.get(n) != expected.get(n))
         raise BackupError(
             str(archive), f"sai tổng kiểm (SHA-256) hoặc thiếu tệp: {', '.join(bad[:5])}"
         )
