@@ -89,7 +89,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="In JSON theo spec/document-json.md.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON theo docs/document-json.md (trong kho mã nguồn).")
 @click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ trên bản quét.")
 def parse(files: tuple[str, ...], as_json: bool, no_ocr: bool) -> None:
     """Phân tích văn bản: số, ký hiệu, loại, ngày, trích yếu, người ký, nơi nhận…"""
