@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cchc import external, parse_file
+from cchc import cli_words, external, parse_file
 from cchc.document import Document
 from cchc.errors import CchcError
 from cchc.extract.calendar import national_calendar, tasks_to_ics
@@ -18,6 +18,8 @@ from cchc.extract.recurrence_words import period_in_words, recurrence_in_words
 from cchc.readers import read_file
 from cchc.repair import needs_repair
 from cchc.repair.ocr_errors import repair_garbled
+
+cli_words.install()  # Click's "Usage", "Options", "Error: …" in Vietnamese
 
 
 def _iso_to_vn(iso: str | None) -> str:
@@ -89,7 +91,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="In JSON theo docs/document-json.md (trong kho mã nguồn).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="In JSON theo docs/document-json.md (trong kho mã nguồn).",
+)
 @click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ trên bản quét.")
 def parse(files: tuple[str, ...], as_json: bool, no_ocr: bool) -> None:
     """Phân tích văn bản: số, ký hiệu, loại, ngày, trích yếu, người ký, nơi nhận…"""
