@@ -76,3 +76,14 @@ def test_an_api_validation_error_reads_in_vietnamese(login):
     answer = login("noivu").post("/api/tasks/", {}, content_type="application/json")
     assert answer.status_code == 400
     assert "Trường này là bắt buộc." in str(answer.json())
+
+
+def test_a_form_sent_without_its_csrf_token_answers_a_vietnamese_page(deployment):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post("/dang-nhap/", {"username": "xem", "password": "x"})
+    page = answer.content.decode()
+    assert answer.status_code == 403
+    assert "phiên làm việc đã hết hạn" in page
+    assert "CSRF verification failed" not in page

@@ -70,3 +70,13 @@ def api_exception_handler(exc: Exception, context: dict):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return exception_handler(exc, context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (most often: the page stayed open past the session,
+    or cookies are blocked). Django's own page for it is English."""
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "Thiếu mã bảo mật CSRF: gửi kèm tiêu đề X-CSRFToken."}, status=403
+        )
+    return _render(request, "403_csrf.html", 403)

@@ -165,6 +165,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # it is no secret from the page itself, and useless to another site (SameSite, Origin check).
 CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "cchc.web.error_pages.csrf_failure"  # a Vietnamese page
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CCHC_BEHIND_PROXY = os.environ.get("CCHC_BEHIND_PROXY", "") == "1"
 if CCHC_BEHIND_PROXY:
