@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_fixtures import PASSWORD, needs_chromium, shot
+from tests.browser_fixtures import needs_chromium, shot
 
 pytestmark = needs_chromium
 
@@ -25,23 +25,8 @@ PAGES = [
 
 
 @pytest.fixture
-def phone_as(browser, server):
-    pages = []
-
-    def log_in(username: str):
-        page = browser.new_page(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-        page.set_default_timeout(20_000)
-        page.goto(server + "/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(server + "/")
-        pages.append(page)
-        return page
-
-    yield log_in
-    for page in pages:
-        page.close()
+def phone_as(page_as):
+    return lambda username: page_as(username, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 WIDE = """() => {
