@@ -20,7 +20,7 @@ def run(*args: str):
 
 def test_help_is_vietnamese():
     output = run("--help").output
-    assert "Cách dùng: cchc" in output
+    assert "Cách dùng: cchc [TÙY_CHỌN] LỆNH [ĐỐI_SỐ]..." in output
     assert "Tùy chọn:" in output and "Lệnh:" in output
     assert "Hiện hướng dẫn này rồi thoát." in output
     for english in ("Usage:", "Options:", "Commands:", "Show this message and exit."):
@@ -32,6 +32,7 @@ def test_a_missing_argument_is_reported_in_vietnamese():
     assert answer.exit_code == 2
     assert "Lỗi: Thiếu đối số 'FILES...'." in answer.output
     assert "Gõ 'cchc parse --help' để xem hướng dẫn." in answer.output
+    assert "Cách dùng: cchc parse [TÙY_CHỌN] FILES..." in answer.output
 
 
 def test_a_bad_value_and_an_unknown_command_are_reported_in_vietnamese():

@@ -83,7 +83,7 @@ def parse_paths(paths: tuple[str, ...], ocr: bool = True) -> tuple[list[Document
     return docs, failures
 
 
-@click.group()
+@click.group(cls=cli_words.Group)
 @click.version_option(package_name="cchc")
 def main() -> None:
     """cchc — đọc, hiểu và theo dõi văn bản cải cách hành chính."""

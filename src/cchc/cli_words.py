@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 
+import click
+
 # Click's message ids (click 8.1-8.2) → Vietnamese. Placeholders keep Click's names; a
 # translation may leave one out (str.format ignores the unused).
 MESSAGES = {
@@ -83,6 +85,23 @@ CLICK_MODULES = (
     "click.termui",
     "click.types",
 )
+
+
+OPTIONS_METAVAR = "[TÙY_CHỌN]"
+
+
+class Group(click.Group):
+    """A command group whose usage lines name their parts in Vietnamese:
+    `cchc [TÙY_CHỌN] LỆNH [ĐỐI_SỐ]...`, `cchc parse [TÙY_CHỌN] FILES...`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI_SỐ]...")
+        super().__init__(*args, **kwargs)
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        return super().command(*args, **kwargs)
 
 
 def gettext(message: str) -> str:
