@@ -116,3 +116,21 @@ def test_the_cli_says_periods_and_recurrences_in_words(sample_path):
     assert "6 tháng đầu năm 2026" in calendar.output and "H1/" not in calendar.output
     tasks = CliRunner().invoke(main, ["tasks", str(sample_path("cong-van-tang-cuong-cchc.txt"))])
     assert "định kỳ: Hằng quý" in tasks.output and "FREQ=" not in tasks.output
+
+
+def test_the_par_pages_show_decimal_commas_and_real_minus_signs(login):
+    import re
+
+    from cchc.web import demo
+
+    demo.create_par()
+    client = login("lanhdao")
+    page = client.get("/chi-so/").content.decode()
+    table = page[page.index('id="ranking"') :]
+    table = table[: table.index("</table>")]
+    assert re.search(r"\d,\d\d%", table)  # the index, e.g. 84,38%
+    assert not re.search(r"\d\.\d", table)
+    change = r'<td class="num">([+\u2212-]?[\d,]+|—)</td>\s*<td><span class="pill'
+    changes = re.findall(change, table)
+    assert changes and all(not c.startswith("-") for c in changes)
+    assert any(c.startswith("\u2212") for c in changes)  # the demo has units that fell back
