@@ -5,8 +5,19 @@ from __future__ import annotations
 
 import pytest
 from django.test import RequestFactory
+from django.urls import path
 
+from cchc.web import urls as site_urls
 from cchc.web.error_pages import server_error
+
+
+def _broken_view(request):
+    raise RuntimeError("a bug")
+
+
+# the URLs of test_an_uncaught_error_answers_the_vietnamese_500_page
+urlpatterns = [path("hong/", _broken_view)]
+handler500 = site_urls.handler500  # the site's own
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +98,12 @@ def test_a_form_sent_without_its_csrf_token_answers_a_vietnamese_page(deployment
     assert answer.status_code == 403
     assert "phiên làm việc đã hết hạn" in page
     assert "CSRF verification failed" not in page
+
+
+@pytest.mark.urls("tests.test_web_error_pages")
+def test_an_uncaught_error_answers_the_vietnamese_500_page(login):
+    client = login("xem")
+    client.raise_request_exception = False
+    answer = client.get("/hong/")
+    assert answer.status_code == 500
+    assert "Hệ thống gặp sự cố" in answer.content.decode()
