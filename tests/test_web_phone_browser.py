@@ -54,12 +54,17 @@ def test_the_main_pages_fit_a_phone_without_sideways_scrolling(phone_as, server,
         page.goto(server + path)
         widths[path] = overflow(page)
         shot(page, f"phone-{username}-{path.strip('/').replace('/', '-') or 'tong-quan'}")
-    page.goto(server + "/van-ban/")
-    link = page.locator("table a[href^='/van-ban/']").first
-    if link.count():
-        link.click()
+    # one page of each kind behind a link: a document, a task, an assessment
+    for start, link in [
+        ("/van-ban/", "table a[href^='/van-ban/']"),
+        ("/cong-viec/", "a.task-card"),
+        ("/chi-so/", "#ranking a[href^='/chi-so/danh-gia/']"),
+    ]:
+        page.goto(server + start)
+        page.locator(link).first.click()
         page.wait_for_selector("h1")
-        widths["document"] = overflow(page)
+        widths[page.url.removeprefix(server)] = overflow(page)
+        shot(page, f"phone-{username}-{start.strip('/')}-chi-tiet")
     assert {path: w for path, w in widths.items() if isinstance(w, tuple)} == {}
 
 
