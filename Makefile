@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 # Debian packages the product or its tests need; installed with apt-get when absent.
 # chromium: the browser of the end-to-end tests (driven by Playwright, never downloaded);
 # postgresql, redis-server: the tests start throw-away servers (the web suite on PostgreSQL,
-# Celery workers with a Redis broker).
+# Celery workers with a Redis broker); libreoffice-writer-nogui: report drafts as PDF (soffice).
 DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf chromium \
-	postgresql redis-server
+	postgresql redis-server libreoffice-writer-nogui
 # The demo's database and files; a real deployment sets CCHC_DATA_DIR (or DATABASE_URL) itself.
 DEMO_DATA ?= var/demo
 
@@ -34,9 +34,15 @@ $(BIN)/cchc: pyproject.toml requirements.lock | system-deps
 demo: install
 	CCHC_DATA_DIR=$(DEMO_DATA) $(BIN)/cchc demo
 
-test: install
-	$(BIN)/ruff check src tests bench
+test: install lint
+	PYTHONPATH=src:. DJANGO_SETTINGS_MODULE=tests.settings \
+	  $(BIN)/django-admin makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# ruff's rules and formatting; `$(BIN)/ruff format src tests bench` fixes the formatting.
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 bench: install
 	$(BIN)/python bench/parse_corpus.py

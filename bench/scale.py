@@ -58,10 +58,36 @@ SERVER = {
 }
 # Invented communes and wards whose People's Committees issue the copies of local documents.
 PLACES = (
-    "An Lạc", "Bình Minh", "Tân Phú", "Hòa Bình", "Phú Mỹ", "Thạnh Lợi", "Long Hưng", "Vĩnh Thành",
-    "Đông Hải", "Tây Sơn", "Nam Hòa", "Bắc Sơn", "Hưng Đạo", "Quang Trung", "Phước Long",
-    "Yên Thế", "Cẩm Giàng", "Mỹ Xuyên", "Thuận An", "Hòa Hiệp", "Tiên Phước", "Kim Liên",
-    "Đức Hòa", "Xuân Lộc", "Hải Châu", "Lộc Ninh", "Sơn Tịnh", "Thanh Khê", "Ngọc Lặc", "Cát Tiên",
+    "An Lạc",
+    "Bình Minh",
+    "Tân Phú",
+    "Hòa Bình",
+    "Phú Mỹ",
+    "Thạnh Lợi",
+    "Long Hưng",
+    "Vĩnh Thành",
+    "Đông Hải",
+    "Tây Sơn",
+    "Nam Hòa",
+    "Bắc Sơn",
+    "Hưng Đạo",
+    "Quang Trung",
+    "Phước Long",
+    "Yên Thế",
+    "Cẩm Giàng",
+    "Mỹ Xuyên",
+    "Thuận An",
+    "Hòa Hiệp",
+    "Tiên Phước",
+    "Kim Liên",
+    "Đức Hòa",
+    "Xuân Lộc",
+    "Hải Châu",
+    "Lộc Ninh",
+    "Sơn Tịnh",
+    "Thanh Khê",
+    "Ngọc Lặc",
+    "Cát Tiên",
 )
 ISSUERS = [f"{kind} {place}".upper() for kind in ("XÃ", "PHƯỜNG") for place in PLACES]
 _COMMITTEE = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)(\s*\n\s*)([^\n]+)$", re.M)
@@ -147,8 +173,11 @@ def build(target: int, chosen, workers: int, tasks_every: int, minutes: float) -
         return
     last = IngestJob.objects.order_by("-id").values_list("original_name", flat=True)[:200]
     first = 1 + max((int(n.rsplit("-", 1)[1].split(".")[0]) for n in last), default=-1)
-    print(f"building: {have} → {target} documents ({workers} processes, {len(chosen)} "
-          f"templates, copies from {first})", flush=True)
+    print(
+        f"building: {have} → {target} documents ({workers} processes, {len(chosen)} "
+        f"templates, copies from {first})",
+        flush=True,
+    )
     connections.close_all()  # each process opens its own
     ctx = multiprocessing.get_context("fork")
     share = -(-(target - have) // workers)
@@ -183,8 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="build processes")
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of each query/page")
     parser.add_argument("--tasks-every", type=int, default=20)
-    parser.add_argument("--build-minutes", type=float, default=math.inf,
-                        help="stop building after this long (a later run resumes)")
+    parser.add_argument(
+        "--build-minutes",
+        type=float,
+        default=math.inf,
+        help="stop building after this long (a later run resumes)",
+    )
     parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args(argv)
 
@@ -206,8 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         from cchc.web.demo import create_deployment
 
         create_deployment()
-        build(args.docs, templates(args.corpus), args.workers, args.tasks_every,
-              args.build_minutes)
+        build(args.docs, templates(args.corpus), args.workers, args.tasks_every, args.build_minutes)
         from django.db import connection
 
         with connection.cursor() as cur:

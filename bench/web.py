@@ -121,9 +121,7 @@ def store_parsed(path: Path, parsed, error: str | None, direction: str = "den"):
 
 
 def load_templates(corpus: Path) -> list[tuple[str, str]]:
-    return [
-        (p.stem, p.read_text(encoding="utf-8")) for p in sorted((corpus / "docs").glob("*.md"))
-    ]
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted((corpus / "docs").glob("*.md"))]
 
 
 def build(target: int, templates: list[tuple[str, str]], workers: int, tasks_every: int) -> None:

@@ -43,8 +43,10 @@ TIMEOUT = 1800
 def make_scans(folder: Path, docs: int, first: int, dpi: int = 300) -> tuple[list[Path], int]:
     """`docs` scanned PDFs of 1, 2, 3, 1, 2, 3… pages; returns them and the page count."""
     folder.mkdir(parents=True, exist_ok=True)
-    scans = [scanned_pdf(folder / f"scan-{first + i}.pdf", first + i, 1 + i % 3, dpi)
-             for i in range(docs)]
+    scans = [
+        scanned_pdf(folder / f"scan-{first + i}.pdf", first + i, 1 + i % 3, dpi)
+        for i in range(docs)
+    ]
     return scans, sum(1 + i % 3 for i in range(docs))
 
 
@@ -64,8 +66,11 @@ def deployment(folder: Path, celery: bool, media_size: str | None = None):
         if media_size:
             files = folder / "data" / "files"
             files.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={media_size}", "tmpfs",
-                            str(files)], check=True, capture_output=True)
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={media_size}", "tmpfs", str(files)],
+                check=True,
+                capture_output=True,
+            )
             stack.callback(subprocess.run, ["umount", "-l", str(files)], check=True)
         stack.callback(site.stop)
         site.serve()
@@ -74,10 +79,14 @@ def deployment(folder: Path, celery: bool, media_size: str | None = None):
 
 def throughput(root: Path, docs: int) -> None:
     scans, pages = make_scans(root / "scans", docs, 7000)
-    print(f"OCR throughput: {docs} scanned documents, {pages} pages at 300 dpi, "
-          f"{os.cpu_count()} cores")
-    for label, celery in (("in-process (SQLite, server thread)", False),
-                          ("Celery, 2 workers (PostgreSQL + Redis)", True)):
+    print(
+        f"OCR throughput: {docs} scanned documents, {pages} pages at 300 dpi, "
+        f"{os.cpu_count()} cores"
+    )
+    for label, celery in (
+        ("in-process (SQLite, server thread)", False),
+        ("Celery, 2 workers (PostgreSQL + Redis)", True),
+    ):
         with deployment(root / ("celery" if celery else "embedded"), celery) as site:
             if celery:
                 for _ in range(2):
@@ -88,8 +97,10 @@ def throughput(root: Path, docs: int) -> None:
             site.wait_finished(jobs, TIMEOUT)
             seconds = time.perf_counter() - start
             outcome = site.outcome(jobs)
-        print(f"  {label:<40} {pages / seconds * 60:7.1f} pages/min  ({seconds:.1f} s; "
-              f"{outcome['statuses']})")
+        print(
+            f"  {label:<40} {pages / seconds * 60:7.1f} pages/min  ({seconds:.1f} s; "
+            f"{outcome['statuses']})"
+        )
 
 
 def _kill_pool_process_mid_ocr(site: Deployment) -> None:
@@ -109,14 +120,19 @@ def _restart_redis(site: Deployment, kill: bool) -> None:
 
 FAULTS = {
     "kill -9: 3 pool processes mid-OCR, 1 whole worker": [
-        _kill_pool_process_mid_ocr, _kill_pool_process_mid_ocr, _kill_worker_mid_ocr,
-        _kill_pool_process_mid_ocr],
+        _kill_pool_process_mid_ocr,
+        _kill_pool_process_mid_ocr,
+        _kill_worker_mid_ocr,
+        _kill_pool_process_mid_ocr,
+    ],
     "PostgreSQL restarted twice": [
         lambda site: restart_postgres(site.database_url),
-        lambda site: restart_postgres(site.database_url)],
+        lambda site: restart_postgres(site.database_url),
+    ],
     "Redis restarted twice (SIGTERM, then kill -9)": [
         lambda site: _restart_redis(site, kill=False),
-        lambda site: _restart_redis(site, kill=True)],
+        lambda site: _restart_redis(site, kill=True),
+    ],
 }
 
 
@@ -163,17 +179,21 @@ def faults(root: Path, docs: int) -> None:
     first = 8000
     for name, steps in FAULTS.items():
         outcome = fault_run(root / f"fault-{first}", name, steps, docs, first)
-        print(f"  {name:<52} accepted {outcome['accepted']:3}  lost {outcome['lost']}  "
-              f"duplicated {outcome['duplicated']}  {outcome['statuses']}")
+        print(
+            f"  {name:<52} accepted {outcome['accepted']:3}  lost {outcome['lost']}  "
+            f"duplicated {outcome['duplicated']}  {outcome['statuses']}"
+        )
         first += 1000
     if os.geteuid() != 0:
         print("  upload folder full: skipped (mounting a tmpfs needs root)")
         return
     outcome = full_disk_run(root / "full-disk", docs * 4, first)
-    print(f"  {'upload folder full (2 MB tmpfs, in-process)':<52} accepted "
-          f"{outcome['accepted']:3}  lost {outcome['lost']}  duplicated {outcome['duplicated']}"
-          f"  refused {outcome['refused']} ({'; '.join(outcome['messages'])})  partial files "
-          f"{outcome['partial_files']}")
+    print(
+        f"  {'upload folder full (2 MB tmpfs, in-process)':<52} accepted "
+        f"{outcome['accepted']:3}  lost {outcome['lost']}  duplicated {outcome['duplicated']}"
+        f"  refused {outcome['refused']} ({'; '.join(outcome['messages'])})  partial files "
+        f"{outcome['partial_files']}"
+    )
 
 
 def main() -> None:

@@ -84,8 +84,10 @@ def browser():
 def page_as(browser, server):
     pages = []
 
-    def log_in(username: str):
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    def log_in(username: str, **options):
+        """Options go to new_page (e.g. a phone's viewport and is_mobile=True)."""
+        options = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN", **options}
+        page = browser.new_page(**options)
         page.set_default_timeout(20_000)
         page.goto(server + "/")
         page.fill("input[name=username]", username)

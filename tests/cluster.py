@@ -56,9 +56,23 @@ class Redis:
         if binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
-            stdout=(self.folder / "log").open("ab"), stderr=subprocess.STDOUT,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.folder),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+            ],
+            stdout=(self.folder / "log").open("ab"),
+            stderr=subprocess.STDOUT,
         )
         import redis
 
@@ -80,8 +94,11 @@ class Deployment:
         self.database_url = database_url
         self.redis = redis
         broker_url = redis.url if redis else None
-        self.env = {**os.environ, "CCHC_DATA_DIR": str(folder / "data"),
-                    "CCHC_SECRET_KEY": "cluster-test"}
+        self.env = {
+            **os.environ,
+            "CCHC_DATA_DIR": str(folder / "data"),
+            "CCHC_SECRET_KEY": "cluster-test",
+        }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         for name, value in (("DATABASE_URL", database_url), ("CELERY_BROKER_URL", broker_url)):
             if value:
@@ -98,13 +115,23 @@ class Deployment:
 
     def set_up(self) -> None:
         self.cchc("manage", "migrate")
-        self.cchc("manage", "createsuperuser", "--noinput", "--username", USER,
-                  "--email", "quantri@example.vn")
+        self.cchc(
+            "manage",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            USER,
+            "--email",
+            "quantri@example.vn",
+        )
 
     def _start(self, *args: str, log: str) -> subprocess.Popen:
         return subprocess.Popen(
-            [CCHC, *args], env=self.env, start_new_session=True,
-            stdout=(self.folder / log).open("ab"), stderr=subprocess.STDOUT,
+            [CCHC, *args],
+            env=self.env,
+            start_new_session=True,
+            stdout=(self.folder / log).open("ab"),
+            stderr=subprocess.STDOUT,
         )
 
     def serve(self) -> None:
@@ -168,8 +195,10 @@ class Deployment:
             try:
                 with path.open("rb") as fh:
                     response = requests.post(
-                        self.base + "/api/upload/", files={"files": (path.name, fh)},
-                        auth=(USER, PASSWORD), timeout=60,
+                        self.base + "/api/upload/",
+                        files={"files": (path.name, fh)},
+                        auth=(USER, PASSWORD),
+                        timeout=60,
                     )
                 if response.status_code < 500:
                     response.raise_for_status()
@@ -184,8 +213,12 @@ class Deployment:
         if self.database_url is None:
             with contextlib.closing(sqlite3.connect(self.folder / "data" / "cchc.sqlite3")) as db:
                 return db.execute(query).fetchall()
-        out = subprocess.run(["psql", self.database_url, "-AtF", "\t", "-c", query],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["psql", self.database_url, "-AtF", "\t", "-c", query],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return [tuple(line.split("\t")) for line in out.splitlines() if line]
 
     def job_status(self, job_id: int) -> str:
@@ -208,9 +241,12 @@ class Deployment:
         """What became of the accepted jobs: `lost` (not in the registry: failed or unfinished),
         `duplicated` (documents beyond one per content), and the jobs' statuses."""
         ids = ",".join(str(int(i)) for i in job_ids) or "0"
-        statuses = dict(self.sql(
-            f"SELECT status, count(*) FROM documents_ingestjob WHERE id IN ({ids}) GROUP BY status"
-        ))
+        statuses = dict(
+            self.sql(
+                "SELECT status, count(*) FROM documents_ingestjob "
+                f"WHERE id IN ({ids}) GROUP BY status"
+            )
+        )
         stored = self.sql(
             "SELECT count(DISTINCT d.id) FROM documents_ingestjob j JOIN documents_document d "
             f"ON d.sha256 = j.sha256 WHERE j.id IN ({ids})"
@@ -234,12 +270,20 @@ def restart_postgres(database_url: str) -> None:
     """Restart the server behind `database_url` (`pg_ctl restart -m fast`, as its owner)."""
     from tests.pg import pg_bin
 
-    data = subprocess.run(["psql", database_url, "-Atc", "SHOW data_directory"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    data = subprocess.run(
+        ["psql", database_url, "-Atc", "SHOW data_directory"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     log = str(Path(data).parent / "log")
-    subprocess.run([*as_owner, str(pg_bin() / "pg_ctl"), "-D", data, "-l", log, "-m", "fast",
-                    "-w", "restart"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*as_owner, str(pg_bin() / "pg_ctl"), "-D", data, "-l", log, "-m", "fast", "-w", "restart"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def scanned_pdf(path: Path, number: int, pages: int = 1, dpi: int = 200) -> Path:

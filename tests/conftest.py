@@ -1,12 +1,16 @@
-"""Shared fixtures: the real documents that sit beside the repo in ../shared."""
+"""Shared fixtures: the real documents that sit beside the repo in ../shared (or in
+CCHC_SHARED_DIR; point it at a missing folder to run as a fresh clone would)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(
+    os.environ.get("CCHC_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared"
+)
 MISSING = "../shared not found: the seeds and corpus sit beside the repo in CI"
 
 

@@ -56,16 +56,35 @@ def postgres_server(keep: Path | None = None, settings: dict | None = None) -> I
         subprocess.run([*as_owner, *args], check=True, capture_output=True)
 
     if fresh:
-        run(str(binaries / "initdb"), "-D", str(data), "-U", "cchc", "--auth=trust", "-E",
-            "UTF8", "--no-locale")
+        run(
+            str(binaries / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "cchc",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        )
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-        "-w", "start")
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "start",
+    )
     try:
         if fresh:
-            run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "cchc",
-                "cchc")
+            run(
+                str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "cchc", "cchc"
+            )
         yield f"postgres://cchc@127.0.0.1:{port}/cchc"
     finally:
         run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")

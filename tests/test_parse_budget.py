@@ -41,6 +41,7 @@ class SpentAfter(Budget):
         self.left -= 1
         return self.left < 0
 
+
 PATHOLOGICAL = {
     "one 10 MB line": lambda: "Căn cứ " + "a" * (10 * 1024 * 1024),
     "one 10 MB line of citations": lambda: "Căn cứ Luật số 59/2020/QH14 " * 400_000,

@@ -20,10 +20,26 @@ def test_the_web_suite_passes_on_postgresql():
     with postgres_server() as url:
         env = {**os.environ, "DATABASE_URL": url}
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider",
-             "tests/test_web_ingest.py", "tests/test_web_search.py", "tests/test_web_tasks.py",
-             "tests/test_web_security.py", "tests/test_queue.py"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-o",
+                "addopts=",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_web_ingest.py",
+                "tests/test_web_search.py",
+                "tests/test_web_tasks.py",
+                "tests/test_web_security.py",
+                "tests/test_queue.py",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     summary = run.stdout.strip().splitlines()[-1]

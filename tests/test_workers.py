@@ -37,8 +37,10 @@ def cluster(tmp_path_factory):
 
 
 def _upload_scans(cluster, tmp_path, first: int, count: int, pages: int = 1) -> list[int]:
-    jobs = [cluster.upload(scanned_pdf(tmp_path / f"scan-{n}.pdf", n, pages))
-            for n in range(first, first + count)]
+    jobs = [
+        cluster.upload(scanned_pdf(tmp_path / f"scan-{n}.pdf", n, pages))
+        for n in range(first, first + count)
+    ]
     assert all(job["status"] == "queued" for job in jobs), jobs
     return [job["id"] for job in jobs]
 
@@ -59,8 +61,10 @@ def test_jobs_go_through_the_broker_to_a_worker(cluster, tmp_path):
     _assert_all_stored_once(cluster, jobs)
     numbers = {row[0] for row in cluster.sql("SELECT number FROM documents_document")}
     assert {"1001/UBND-NV", "1002/UBND-NV"} <= numbers  # read from the scans by OCR
-    sent = cluster.sql(f"SELECT count(*) FROM documents_ingestjob WHERE id IN {tuple(jobs)} "
-                       "AND sent_at IS NOT NULL")
+    sent = cluster.sql(
+        f"SELECT count(*) FROM documents_ingestjob WHERE id IN {tuple(jobs)} "
+        "AND sent_at IS NOT NULL"
+    )
     assert int(sent[0][0]) == 2
 
 
@@ -70,8 +74,9 @@ def test_a_pool_process_killed_mid_ocr_loses_nothing(cluster, tmp_path):
         cluster.busy_with_ocr()[1].kill()  # kill -9 of the process running the job
         cluster.wait_finished(jobs, 300)
     _assert_all_stored_once(cluster, jobs)
-    attempts = cluster.sql(f"SELECT max(attempts) FROM documents_ingestjob WHERE id IN "
-                           f"{tuple(jobs)}")
+    attempts = cluster.sql(
+        f"SELECT max(attempts) FROM documents_ingestjob WHERE id IN {tuple(jobs)}"
+    )
     assert int(attempts[0][0]) == 2  # the killed job ran again, to the end
 
 
@@ -114,8 +119,9 @@ def test_the_same_scan_twice_is_one_document(cluster, tmp_path):
 @contextlib.contextmanager
 def _small_disk(folder, size: str):
     folder.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                             capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()})")
     try:

@@ -11,13 +11,16 @@ from pathlib import Path
 
 import click
 
-from cchc import external, parse_file
+from cchc import cli_words, external, parse_file
 from cchc.document import Document
 from cchc.errors import CchcError, ExitCode
 from cchc.extract.calendar import national_calendar, tasks_to_ics
+from cchc.extract.recurrence_words import period_in_words, recurrence_in_words
 from cchc.readers import read_file
 from cchc.repair import needs_repair
 from cchc.repair.ocr_errors import repair_garbled
+
+cli_words.install()  # Click's "Usage", "Options", "Error: …" in Vietnamese
 
 
 def _iso_to_vn(iso: str | None) -> str:
@@ -81,7 +84,7 @@ def parse_paths(paths: tuple[str, ...], ocr: bool = True) -> tuple[list[Document
     return docs, failures
 
 
-@click.group()
+@click.group(cls=cli_words.Group)
 @click.version_option(package_name="cchc")
 def main() -> None:
     """cchc — đọc, hiểu và theo dõi văn bản cải cách hành chính."""
@@ -89,7 +92,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="In JSON theo spec/document-json.md.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="In JSON theo docs/document-json.md (trong kho mã nguồn).",
+)
 @click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ trên bản quét.")
 def parse(files: tuple[str, ...], as_json: bool, no_ocr: bool) -> None:
     """Phân tích văn bản: số, ký hiệu, loại, ngày, trích yếu, người ký, nơi nhận…"""
@@ -186,7 +194,8 @@ def tasks_table(doc: Document) -> str:
     for task in doc.tasks:
         when = _iso_to_vn(task.get("deadline")) if task.get("deadline") else "—"
         if task.get("recurrence"):
-            when += f" (định kỳ: {task['recurrence']})"
+            rule = task["recurrence"]
+            when += f" (định kỳ: {recurrence_in_words(rule) or rule})"
         elif task.get("urgent"):
             when = "khẩn"
         leads = ", ".join(u["name"] for u in task["lead"])
@@ -213,10 +222,11 @@ def calendar_command(year: int, frequency: str) -> None:
     except ValueError as exc:
         click.echo(f"lỗi: {exc}", err=True)
         sys.exit(int(ExitCode.usage))
-    click.echo(f"{'Kỳ':10}  {'Số liệu từ':12}  {'đến':12}  {'Hạn gửi':12}")
+    click.echo(f"{'Kỳ':22}  {'Số liệu từ':12}  {'đến':12}  {'Hạn gửi':12}")
     for row in rows:
+        period = period_in_words(row["period"]) or row["period"]
         click.echo(
-            f"{row['period']:10}  {_iso_to_vn(row['data_from']):12}  "
+            f"{period:22}  {_iso_to_vn(row['data_from']):12}  "
             f"{_iso_to_vn(row['data_to']):12}  {_iso_to_vn(row['due']):12}"
         )
 
@@ -250,8 +260,11 @@ def _stored_summary(stored) -> Document:
     from cchc.document import Signer
 
     return Document(
-        file=stored.original_name, type=stored.type or None, number=stored.number or None,
-        date=stored.date.isoformat() if stored.date else None, subject=stored.subject,
+        file=stored.original_name,
+        type=stored.type or None,
+        number=stored.number or None,
+        date=stored.date.isoformat() if stored.date else None,
+        subject=stored.subject,
         signer=Signer(stored.signer_name or None, None, None),
         tasks=stored.machine.get("tasks", []),
     )

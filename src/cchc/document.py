@@ -1,5 +1,5 @@
 """The `Document` dataclass: what `cchc.parse_file` returns and `cchc parse --json` prints
-(the contract in spec/document-json.md)."""
+(the contract in docs/document-json.md)."""
 
 from __future__ import annotations
 

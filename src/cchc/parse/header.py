@@ -123,9 +123,7 @@ def find_date(lines: list[str], folded: list[str], limit: int = 80):
         day, month, year = (m.group(g).strip(" ._…") for g in ("d", "m", "y"))
         if not day or not month:
             return place, None, i, True
-        iso = iso_date(
-            int(year), int(month.translate(OCR_DIGITS)), int(day.translate(OCR_DIGITS))
-        )
+        iso = iso_date(int(year), int(month.translate(OCR_DIGITS)), int(day.translate(OCR_DIGITS)))
         return place, iso, i, False
     return None, None, None, False
 

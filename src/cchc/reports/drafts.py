@@ -450,9 +450,7 @@ def _row_xml(values: list[Cell], twips: list[int], header: bool) -> str:
             "</w:tc>"
         )
     repeat = '<w:tblHeader w:val="true"/>' if header else ""
-    return (
-        f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{repeat}</w:trPr>{''.join(cells)}</w:tr>"
-    )
+    return f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{repeat}</w:trPr>{''.join(cells)}</w:tr>"
 
 
 def _cell_text(value: Cell) -> str:

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cchc.web.accounts.middleware.LoginRequiredMiddleware",
+    "cchc.web.accounts.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cchc.web.security.ContentSecurityPolicyMiddleware",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cchc.web.accounts.context.user_role",
             ],
+            "builtins": ["cchc.web.templatetags.cchc_words"],
         },
     }
 ]
@@ -164,6 +166,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # it is no secret from the page itself, and useless to another site (SameSite, Origin check).
 CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "cchc.web.error_pages.csrf_failure"  # a Vietnamese page
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CCHC_BEHIND_PROXY = os.environ.get("CCHC_BEHIND_PROXY", "") == "1"
 if CCHC_BEHIND_PROXY:
@@ -193,6 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "cchc.web.error_pages.api_exception_handler",
 }
 
 LOGGING = {

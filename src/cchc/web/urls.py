@@ -16,6 +16,12 @@ router.register("tasks", api.TaskViewSet, basename="task")
 
 admin.site.site_header = "cchc – quản trị"
 
+# Vietnamese error pages in the site's layout (the 405 page: accounts.middleware)
+handler400 = "cchc.web.error_pages.bad_request"
+handler403 = "cchc.web.error_pages.permission_denied"
+handler404 = "cchc.web.error_pages.page_not_found"
+handler500 = "cchc.web.error_pages.server_error"
+
 urlpatterns = [
     path("", work.dashboard, name="dashboard"),
     path("dang-nhap/", accounts.LoginView.as_view(), name="login"),

@@ -49,7 +49,9 @@ def ingest(self, job_id: int, lost_run: str | None = None) -> None:
         log.warning("ingest job %s: database unavailable (%s); retrying", job_id, lost.__cause__)
         connections.close_all()
         raise self.retry(
-            args=(job_id,), kwargs={"lost_run": lost.run}, exc=lost,
+            args=(job_id,),
+            kwargs={"lost_run": lost.run},
+            exc=lost,
             countdown=DATABASE_RETRY_SECONDS,
         ) from lost
 
@@ -88,8 +90,13 @@ def _stop(**_kwargs) -> None:
 def run_worker(concurrency: int, name: str | None = None) -> None:
     """Run a worker in this process (after `runtime.setup`) until it is stopped."""
     connections.close_all()
-    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--without-mingle",
-            "--without-gossip"]
+    argv = [
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={concurrency}",
+        "--without-mingle",
+        "--without-gossip",
+    ]
     if name:
         argv.append(f"--hostname={name}")
     app.worker_main(argv)

@@ -29,8 +29,6 @@ _RECEIVER = re.compile(
 )
 
 
-
-
 _REPORT_TITLE = re.compile(r"[Bb]áo cáo (tình hình[^.;]{0,80}?)(?=\s+(?:hằng|hàng|định kỳ)|,)")
 
 

@@ -245,8 +245,9 @@ def finish_jobs(results: list[tuple[IngestJob, cchc.Document | str]]) -> list[In
             for job, parsed in results:
                 if not isinstance(parsed, str) and job.sha256 not in earlier:
                     first.setdefault(job.sha256, job)
-            stored = save_documents([(parsed, job) for job, parsed in results
-                                     if first.get(job.sha256) is job])
+            stored = save_documents(
+                [(parsed, job) for job, parsed in results if first.get(job.sha256) is job]
+            )
             stored_by_sha = {doc.sha256: doc for doc in stored}
             for job, parsed in results:
                 if isinstance(parsed, str) or first.get(job.sha256) is job:
@@ -290,8 +291,6 @@ def _set_outcome(
 def fail_job(job: IngestJob, message: str) -> None:
     _set_outcome(job, message)
     job.save()
-
-
 
 
 def _date(iso: str | None) -> date | None:

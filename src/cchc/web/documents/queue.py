@@ -125,8 +125,9 @@ def _work() -> None:
         try:
             process(job_id, lost_run)
         except DatabaseLost as lost:
-            log.warning("ingest job %s: database unavailable (%s); retrying in 5 s", job_id,
-                        lost.__cause__)
+            log.warning(
+                "ingest job %s: database unavailable (%s); retrying in 5 s", job_id, lost.__cause__
+            )
             connection.close()
             time.sleep(5)
             _jobs.put((job_id, lost.run))

@@ -100,9 +100,7 @@ def _store(batch: list[tuple[Path, IngestJob, object]], say: Callable[[str], Non
     if not batch:
         return 0
     jobs = finish_jobs([(job, result) for _path, job, result in batch])
-    return sum(
-        not _report(path, job, say) for (path, _, _), job in zip(batch, jobs, strict=True)
-    )
+    return sum(not _report(path, job, say) for (path, _, _), job in zip(batch, jobs, strict=True))
 
 
 def watch(

@@ -54,8 +54,12 @@ class Task(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     criterion = models.ForeignKey(
-        "par.Criterion", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="improvement_tasks", verbose_name="tiêu chí cần nâng điểm",
+        "par.Criterion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvement_tasks",
+        verbose_name="tiêu chí cần nâng điểm",
     )
     answers = models.ManyToManyField(
         Document, blank=True, related_name="answered_tasks", verbose_name="văn bản trả lời"
