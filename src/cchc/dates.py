@@ -79,23 +79,20 @@ def parse_user_date(text: str) -> date:
     range (`1/1/99999999999999999999`, `31/02/2021`), or another shape."""
     value = (text or "").strip()
     m = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,20})", value)
+
+    def invalid(why: str) -> InvalidDate:
+        return InvalidDate(f"Ngày không hợp lệ: {why}; nhập dạng dd/mm/yyyy, ví dụ 05/03/2026.")
+
     if not m:
-        raise InvalidDate(
-            f"Ngày không hợp lệ: “{value[:40]}” (cần dạng dd/mm/yyyy, ví dụ 05/03/2026)"
-        )
+        raise invalid(f"“{value[:40]}”")
     day, month, year = (int(g) for g in m.groups())
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidDate(
-            f"Năm không hợp lệ: “{m.group(3)[:20]}” (cần một năm từ {MIN_YEAR} đến "
-            f"{MAX_YEAR}, dạng dd/mm/yyyy)"
-        )
+        raise invalid(f"năm “{m.group(3)[:20]}” phải từ {MIN_YEAR} đến {MAX_YEAR}")
     if not 1 <= month <= 12:
-        raise InvalidDate(f"Tháng không hợp lệ: {month} (cần từ 1 đến 12, dạng dd/mm/yyyy)")
+        raise invalid(f"tháng {month} không có (tháng từ 1 đến 12)")
     found = iso_date(year, month, day)
     if found is None:
-        raise InvalidDate(
-            f"Ngày không có thật: {value} (tháng {month} năm {year} không có ngày {day})"
-        )
+        raise invalid(f"tháng {month} năm {year} không có ngày {day}")
     return date.fromisoformat(found)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+from cchc.dates import PERIODS, period_label
+
 WEEKDAYS = {
     "MO": "thứ Hai",
     "TU": "thứ Ba",
@@ -89,16 +90,15 @@ def recurrence_in_words(rule: str) -> str | None:
 
 
 def period_in_words(period: str) -> str | None:
-    """A report period code (`Q1`, `H1/2026`, `9M/2026`, `Y/2026`, `2026`) in words."""
+    """A report period code (`Q1`, `H1/2026`, `9M/2026`, `Y/2026`, `2026`) in words, with the
+    names of the one period grammar (`cchc.dates.period_label`)."""
     match = _PERIOD.match((period or "").strip())
     if not match:
         return None
     if match["only_year"]:
-        return f"Cả năm {match['only_year']}"
+        return period_label("Y", int(match["only_year"]), capital=True)
     code, year = match["code"], match["year"]
-    if code.startswith("Q"):
-        words = f"Quý {ROMAN[int(code[1])]}"
-        return f"{words} năm {year}" if year else words
-    else:
-        words = {"H1": "6 tháng đầu năm", "9M": "9 tháng đầu năm", "Y": "Cả năm"}[code]
-    return f"{words} {year}" if year else words
+    if year:
+        return period_label(code, int(year), capital=True)
+    name = PERIODS[code][1]
+    return name[:1].upper() + name[1:]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django import forms
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]  # ISO kept for scripts and links
+from cchc.dates import InvalidDate, parse_user_date
+
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_PATTERN = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{2}-\d{2}"
 
 
@@ -25,10 +30,20 @@ class DayInput(forms.DateInput):
 
 
 class DayField(forms.DateField):
-    """A date read as dd/mm/yyyy (or ISO), with a Vietnamese message when it is not one."""
+    """A date read as dd/mm/yyyy (or ISO, for scripts and links) by the core's one date grammar
+    (`cchc.dates.parse_user_date`), with its Vietnamese message when it is not one."""
 
     widget = DayInput
-    input_formats = DATE_FORMATS
-    default_error_messages = {
-        "invalid": "Ngày không hợp lệ: nhập dạng dd/mm/yyyy, ví dụ 15/12/2025."
-    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if ISO.fullmatch(text):
+            text = "/".join(reversed(text.split("-")))
+        try:
+            return parse_user_date(text)
+        except InvalidDate as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc

@@ -3,7 +3,7 @@ builtins (settings.TEMPLATES), so every template has them without `{% load %}`.
 
 - `{{ task.recurrence|rrule_words }}`: "Hằng năm, ngày 15 tháng 12" (the raw rule when it is one
   this cannot say);
-- `{{ task.period|period_words }}`: "Quý I năm 2026", "6 tháng đầu năm 2026", "Cả năm 2026";
+- `{{ task.period|period_words }}`: "Quý I năm 2026", "6 tháng đầu năm 2026", "Năm 2026";
 - `{{ doc.quality.source|text_source }}`: "Nhận dạng chữ (OCR)" for `ocr`;
 - `{{ change|signed }}`: "+1,25" / "−0,5" with a decimal comma and a
   real minus sign (U+2212).
