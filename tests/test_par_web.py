@@ -291,7 +291,7 @@ def test_weak_criteria_become_reviewed_tasks_on_the_board(sample, login):
         {
             "criterion": [criterion.pk],
             f"unit-{criterion.pk}": unit.pk,
-            f"deadline-{criterion.pk}": "2026-06-30",
+            f"deadline-{criterion.pk}": "30/06/2026",  # typed day first, whatever the browser
             f"action-{criterion.pk}": "Bổ sung minh chứng",
         },
     )
@@ -427,7 +427,9 @@ def test_a_chart_with_a_bad_parameter_answers_400_with_a_message(sample, login, 
         ("/chi-so/cam-ket/", {"year": "99999999999"}, "Năm phải là số"),
         ("/chi-so/cam-ket/", {"criteria": ["abc"]}, "tiêu chí “abc” không hợp lệ"),
         ("/chi-so/cam-ket/", {"tasks": ["abc"]}, "công việc “abc” không hợp lệ"),
-        ("/chi-so/cam-ket/", {"deadline": "31/12/2026x"}, "Hạn không hợp lệ"),
+        ("/chi-so/cam-ket/", {"deadline": "31/12/2026x"}, "Ngày không hợp lệ"),
+        ("/chi-so/cam-ket/", {"deadline": "31/02/2026"}, "không có ngày 31"),
+        ("/chi-so/cam-ket/", {"signed_on": "1/1/99999999999999999999"}, "Ngày không hợp lệ"),
     ],
 )
 def test_a_par_form_with_a_bad_value_answers_400_with_a_message(sample, login, url, data, message):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from cchc.web.accounts.models import Unit
+from cchc.web.forms import DayField
 from cchc.web.par.models import Criterion, Framework
 from cchc.web.par.reports import PERIODS
 from cchc.web.work.models import Task
@@ -78,15 +79,8 @@ class CommitmentForm(forms.Form):
         max_length=200, error_messages={"required": "Chưa nhập người đứng đầu."}
     )
     head_title = forms.CharField(max_length=200, error_messages={"required": "Chưa nhập chức vụ."})
-    signed_on = forms.DateField(
-        required=False, error_messages={"invalid": "Ngày ký không hợp lệ (yyyy-mm-dd)."}
-    )
-    deadline = forms.DateField(
-        error_messages={
-            "invalid": "Hạn không hợp lệ (yyyy-mm-dd).",
-            "required": "Chưa nhập hạn.",
-        }
-    )
+    signed_on = DayField(required=False)
+    deadline = DayField(error_messages={"required": "Chưa nhập hạn."})
     criteria = choices(Criterion.objects.all(), "tiêu chí", required=False)
     tasks = choices(Task.objects.all(), "công việc", required=False)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import can_make_reports, can_self_assess, is_council
 from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
 from cchc.web.documents.models import Document, number_key
+from cchc.web.forms import DayField
 from cchc.web.par import charts, reports, services
 from cchc.web.par.forms import (
     ChartQuery,
@@ -329,9 +330,9 @@ def weak_page(request, pk: int):
             criterion = get_object_or_404(Criterion, pk=cid, framework=assessment.framework)
             unit_id = request.POST.get(f"unit-{cid}", "")
             try:
-                deadline = date.fromisoformat(request.POST.get(f"deadline-{cid}", ""))
-            except ValueError:
-                problems.append(f"{criterion.code}: thiếu hạn hoàn thành")
+                deadline = DayField().clean(request.POST.get(f"deadline-{cid}", ""))
+            except ValidationError as exc:
+                problems.append(f"{criterion.code}: {' '.join(exc.messages)}")
                 continue
             action = request.POST.get(f"action-{cid}", "").strip()
             if not action:
