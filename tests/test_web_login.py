@@ -18,7 +18,7 @@ from django.test import Client
 from cchc.web.accounts.models import Unit
 from cchc.web.documents.ingest import UploadRejected, ingest_file
 from cchc.web.work.models import Task
-from cchc.web.work.views import add_evidence
+from cchc.web.work.services import add_evidence
 
 PASSWORD = "anphu2026"
 
@@ -230,3 +230,4 @@ def test_evidence_and_originals_are_served_so_that_they_cannot_run(
     assert answer["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in answer["Content-Security-Policy"]
     assert "sandbox" in answer["Content-Security-Policy"]
+

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cchc.web.documents.middleware.UploadErrorsMiddleware",  # before CSRF reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cchc.web.accounts.middleware.LoginRequiredMiddleware",
@@ -150,6 +151,10 @@ LOGOUT_REDIRECT_URL = "/dang-nhap/"
 
 # Uploads: at most this many bytes per file (readers refuse larger text/PDF anyway).
 CCHC_MAX_UPLOAD_BYTES = int(os.environ.get("CCHC_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Files one user may have waiting for ingest (queued or running) before more are refused.
+CCHC_MAX_QUEUED_JOBS = int(os.environ.get("CCHC_MAX_QUEUED_JOBS", 20))
+# Tasks one ingested document may create; the rest are named in the document's warnings.
+CCHC_MAX_TASKS_PER_DOCUMENT = int(os.environ.get("CCHC_MAX_TASKS_PER_DOCUMENT", 200))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
@@ -9,20 +10,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from django.conf import settings
-
 from cchc.web.documents.ingest import (
     UploadRejected,
     accept_path,
-    finish_jobs,
     ingest_file,
-    run_job,
+    run_jobs,
 )
 from cchc.web.documents.models import IngestJob
-from cchc.web.documents.parsing import parse_original
-
-# Parsed files stored per transaction by a folder ingest.
-STORE_BATCH = 50
 
 
 def _files(paths: Iterable[str]) -> Iterable[Path]:
@@ -75,34 +69,16 @@ def ingest_paths(
         else:
             failed += not _report(path, job, say)
     workers = workers or os.cpu_count() or 1
+    jobs = [job for _path, job in accepted]
+    paths_of = {job.pk: path for path, job in accepted}
     if len(accepted) < 2 or workers < 2:
-        return failed + sum(not _report(p, run_job(job), say) for p, job in accepted)
+        return failed + sum(not _report(paths_of[j.pk], j, say) for j in run_jobs(jobs))
     # spawn, not fork: a forked child would inherit this process's database connection
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parsed = pool.map(
-            parse_original,
-            [str(Path(settings.MEDIA_ROOT) / job.stored_path) for _, job in accepted],
-            [job.original_name for _, job in accepted],
-            chunksize=4,
-        )
-        batch: list[tuple[Path, IngestJob, object]] = []
-        for (path, job), result in zip(accepted, parsed, strict=True):
-            batch.append((path, job, result))
-            if len(batch) == STORE_BATCH:
-                failed += _store(batch, say)
-                batch = []
-        failed += _store(batch, say)
+        parse_map = functools.partial(pool.map, chunksize=4)
+        for job in run_jobs(jobs, parse_map=parse_map):
+            failed += not _report(paths_of[job.pk], job, say)
     return failed
-
-
-def _store(batch: list[tuple[Path, IngestJob, object]], say: Callable[[str], None]) -> int:
-    """Store parsed files in one transaction; returns how many failed."""
-    if not batch:
-        return 0
-    jobs = finish_jobs([(job, result) for _path, job, result in batch])
-    return sum(
-        not _report(path, job, say) for (path, _, _), job in zip(batch, jobs, strict=True)
-    )
 
 
 def watch(

@@ -25,7 +25,7 @@ from cchc.web.documents.models import Document, number_key
 from cchc.web.par import charts, reports, services
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
 from cchc.web.work.models import Task
-from cchc.web.work.views import attachment
+from cchc.web.work.services import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
