@@ -307,3 +307,30 @@ def test_one_ingest_creates_at_most_the_cap_of_tasks_and_says_how_many_were_left
     assert f"giao {parsed} việc; chỉ 5 việc đầu" in job.message
     assert any("chỉ 5 việc đầu" in w for w in job.document.warnings)
 
+
+def test_a_watched_folder_reads_no_symbolic_link(deployment, tmp_path):
+    from cchc.web.documents.watch import ingest_paths, watch
+
+    secret = tmp_path / "secret_key.txt"
+    secret.write_text("Khóa bí mật của máy chủ: abcdef\n", encoding="utf-8")
+    elsewhere = tmp_path / "noi-khac"
+    elsewhere.mkdir()
+    (elsewhere / "mat.txt").write_text("Văn bản mật ở thư mục khác\n", encoding="utf-8")
+    folder = tmp_path / "den"
+    folder.mkdir()
+    (folder / "khoa.txt").symlink_to(secret)
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "thu-muc").symlink_to(elsewhere, target_is_directory=True)
+    said: list[str] = []
+    watch(folder, "den", interval=0.01, say=said.append, rounds=3)
+    assert ingest_paths([str(folder)], "den", said.append) == 0
+    assert not Document.objects.exists() and not IngestJob.objects.exists()
+
+
+def test_a_file_swapped_for_a_link_is_refused_by_the_watched_folders_reader(deployment, tmp_path):
+    from cchc.web.documents.ingest import accept_path
+
+    link = tmp_path / "cv.txt"
+    link.symlink_to("/etc/passwd")
+    with pytest.raises(UploadRejected, match="liên kết"):
+        accept_path(link, follow_links=False)

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -163,11 +164,25 @@ def accept_upload(chunks, name: str, user=None, direction: str = "den") -> Inges
     return job
 
 
-def accept_path(path: str | Path, user=None, direction: str = "den") -> IngestJob:
+def accept_path(
+    path: str | Path, user=None, direction: str = "den", follow_links: bool = True
+) -> IngestJob:
+    """Accept a file of the server's disk; without `follow_links` a symbolic link is refused
+    (a watched folder: a link put there must not read a file elsewhere)."""
     path = Path(path)
+    flags = os.O_RDONLY | (0 if follow_links else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and exc.errno == errno.ELOOP:
+            raise UploadRejected(f"{path.name}: là liên kết (symlink), không nhận") from exc
+        raise
+    if not follow_links and not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UploadRejected(f"{path.name}: không phải tệp thường, không nhận")
 
     def chunks():
-        with path.open("rb") as fh:
+        with os.fdopen(fd, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 yield chunk
 
@@ -466,7 +481,13 @@ def _save_citations(docs: list[Document], parsed: list[cchc.Document]) -> None:
         )
 
 
-def ingest_file(path: str | Path, user=None, direction: str = "den", tasks: bool = True):
+def ingest_file(
+    path: str | Path,
+    user=None,
+    direction: str = "den",
+    tasks: bool = True,
+    follow_links: bool = True,
+):
     """Accept and process one file now (CLI, watched folder, benchmarks)."""
-    job = accept_path(path, user, direction)
+    job = accept_path(path, user, direction, follow_links)
     return run_job(job, tasks=tasks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,11 +24,23 @@ def _files(paths: Iterable[str]) -> Iterable[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-            )
+            yield from regular_files(path)
         else:
             yield path
+
+
+def regular_files(folder: Path) -> list[Path]:
+    """The regular files inside `folder` and its subfolders, in order, without hidden ones.
+    Symbolic links are never followed, to files or to folders: a link in a watched folder to
+    the server's secret key or /etc/passwd must not become a document anyone can read."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(root) / name
+            if not name.startswith(".") and stat.S_ISREG(path.lstat().st_mode):
+                found.append(path)
+    return sorted(found)
 
 
 def _report(path: Path, job: IngestJob, say: Callable[[str], None]) -> bool:
@@ -40,10 +53,12 @@ def _report(path: Path, job: IngestJob, say: Callable[[str], None]) -> bool:
     return True
 
 
-def ingest_one(path: Path, direction: str, say: Callable[[str], None]) -> bool:
+def ingest_one(
+    path: Path, direction: str, say: Callable[[str], None], follow_links: bool = True
+) -> bool:
     """Ingest one file now."""
     try:
-        job = ingest_file(path, direction=direction)
+        job = ingest_file(path, direction=direction, follow_links=follow_links)
     except (UploadRejected, OSError) as exc:
         say(f"lỗi: {path}: {exc}")
         return False
@@ -94,15 +109,16 @@ def watch(
     seen: dict[Path, tuple[int, float]] = {}
     done: set[tuple[Path, int, float]] = set()
     while rounds is None or rounds > 0:
-        for path in sorted(
-            p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-        ):
-            stat = path.stat()
-            key = (stat.st_size, stat.st_mtime)
+        for path in regular_files(folder):
+            try:
+                info = path.lstat()
+            except FileNotFoundError:  # taken away meanwhile
+                continue
+            key = (info.st_size, info.st_mtime)
             if (path, *key) in done:
                 continue
             if seen.get(path) == key:
-                ingest_one(path, direction, say)
+                ingest_one(path, direction, say, follow_links=False)
                 done.add((path, *key))
             seen[path] = key
         if rounds is not None:
