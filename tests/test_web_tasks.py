@@ -198,6 +198,20 @@ def test_the_api_takes_evidence_and_answers_for_ones_own_task_only(congvan, logi
     assert linked.status_code == 200 and list(own.answers.all()) == [congvan]
 
 
+def test_unit_matching_follows_units_changed_where_no_signal_is_sent(deployment):
+    """Another process (a gunicorn or Celery worker) changes units: here a queryset update,
+    which sends no signal to this process's cache."""
+    assert assign.match_unit("Phòng Tài nguyên và Môi trường") is None
+    Unit.objects.filter(name="Phòng Nội vụ").update(aliases="Phòng Tài nguyên và Môi trường")
+    assert assign.match_unit("Phòng Tài nguyên và Môi trường") == Unit.objects.get(
+        name="Phòng Nội vụ"
+    ).pk
+    Unit.objects.filter(name="Phòng Nội vụ").update(aliases="")
+    assert assign.match_unit("Phòng Tài nguyên và Môi trường") is None
+    Unit.objects.filter(name="Phòng Tư pháp").update(name="Phòng Tư pháp mới")
+    assert assign.match_unit("Phòng Tư pháp mới") is not None
+
+
 def test_a_task_created_done_through_the_api_has_its_completion_time_and_history(
     deployment, login
 ):

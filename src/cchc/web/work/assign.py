@@ -9,8 +9,6 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -42,34 +40,35 @@ COLLECTIVE_KINDS = (
 TITLE = re.compile(r"^(?:chanh|truong|pho truong|giam doc|chu tich|pho chu tich|thu truong) (?=\w)")
 
 
-_registry: tuple[list[Unit], dict[str, int]] | None = None
+# What matching reads of the units. The registry and the matches made against it are kept
+# while these columns are the same in the database: every process (gunicorn workers, Celery
+# workers) reads them at each use, so a unit changed in one process (or by a queryset update,
+# which sends no signal) is matched against at once in all of them.
+_UNIT_COLUMNS = ("id", "name", "short_name", "kind", "aliases", "parent_id")
+_registry: tuple[tuple, list[Unit], dict[str, int]] | None = None
 _matches: dict[str, int | None] = {}  # printed name → unit, valid as long as the registry
 
 
 def registry() -> tuple[list[Unit], dict[str, int]]:
-    """The deployment's units and every canonical name they go by, read once and kept until a
-    unit changes (ingest asks for them for every document)."""
+    """The deployment's units and every canonical name they go by. The rows are read each
+    time (a few hundred short rows: well under a millisecond); the names are derived again,
+    and earlier matches forgotten, only when they changed."""
     global _registry
-    if _registry is None:
-        units = list(Unit.objects.all())
+    rows = tuple(Unit.objects.order_by("id").values_list(*_UNIT_COLUMNS))
+    if _registry is None or _registry[0] != rows:
+        units = [Unit(**dict(zip(_UNIT_COLUMNS, row, strict=True))) for row in rows]
         names: dict[str, int] = {}
         for unit in units:
             for name in unit.names():
                 names.setdefault(name, unit.pk)
-        _registry = (units, names)
-    return _registry
-
-
-@receiver([post_save, post_delete], sender=Unit)
-def _forget_registry(**_kwargs) -> None:
-    global _registry
-    _registry = None
-    _matches.clear()
+        _matches.clear()
+        _registry = (rows, units, names)
+    return _registry[1], _registry[2]
 
 
 def match_unit(name: str) -> int | None:
     """The registry unit a printed name refers to: same canonical name, else a close match."""
-    return _lookup(name, registry()[1])
+    return _lookup(name, registry()[1])  # registry() first: a change forgets the matches
 
 
 def _lookup(name: str, names: dict[str, int]) -> int | None:
