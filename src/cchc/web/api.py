@@ -5,9 +5,15 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.accounts.roles import (
@@ -24,6 +30,20 @@ from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
 from cchc.web.work import assign
 from cchc.web.work import services as work
 from cchc.web.work.models import Task
+
+
+def exception_handler(exc, context):
+    """DRF's, but a request with HTTP Basic credentials that fail is told 401 with the Basic
+    challenge (RFC 7235), not 403: the session log-in, first of the authentications, has no
+    challenge to give, so DRF answered 403 to every wrong API password."""
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    header = request.META.get("HTTP_AUTHORIZATION", "") if request is not None else ""
+    refused = isinstance(exc, (NotAuthenticated, AuthenticationFailed))
+    if response is not None and refused and header[:6].lower() == "basic ":
+        response.status_code = 401
+        response["WWW-Authenticate"] = 'Basic realm="api"'
+    return response
 
 
 class UnitSerializer(serializers.ModelSerializer):
