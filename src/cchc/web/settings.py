@@ -11,6 +11,8 @@
   log-in rate limit) from the last `X-Forwarded-For` entry. Only set it when the proxy sets both
   headers itself, overwriting what the client sent.
 - `CCHC_LOGIN_MAX_FAILURES` (5), `CCHC_LOGIN_WINDOW` (900 s): the log-in rate limit.
+- `CCHC_MAX_QUEUED_JOBS` (20): unfinished ingest jobs one user may have before more uploads are
+  refused; `CCHC_MAX_TASKS_PER_DOCUMENT` (200): tasks one ingested document may create.
 - `CELERY_BROKER_URL` (e.g. `redis://127.0.0.1:6379/0`): ingest jobs (OCR, repair, parsing,
   indexing) go to `cchc worker` processes through this broker instead of the web server's own
   worker thread. `CCHC_JOB_VISIBILITY` (3600 s): how long the broker waits for a job's
