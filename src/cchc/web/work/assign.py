@@ -192,7 +192,7 @@ def redate_tasks(sender, document, fields, old_date, **_kwargs) -> int:
         after = find_deadline(task.deadline_text, anchor=document.date).date
         if before == after or _date(before) != task.deadline:
             continue  # no date of the document's in it, or set by hand
-        task.deadline = _date(after)
+        task.deadline, task.updated_at = _date(after), timezone.now()
         moved.append(task)
     Task.objects.bulk_update(moved, ["deadline", "updated_at"])
     return len(moved)
