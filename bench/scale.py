@@ -126,9 +126,8 @@ def _store_copies(
     stored or the clock passes `until`. As `cchc ingest DIR` does: each file accepted
     (`accept_path`) and parsed, and stored STORE_BATCH to a transaction (`finish_jobs`)."""
     import cchc
-    from cchc.web.documents.ingest import accept_path, finish_jobs
+    from cchc.web.documents.ingest import STORE_BATCH, accept_path, finish_jobs
     from cchc.web.documents.models import IngestJob
-    from cchc.web.documents.watch import STORE_BATCH
 
     began, done, skipped, batch = time.perf_counter(), 0, 0, []
     with tempfile.TemporaryDirectory(prefix="cchc-scale-") as workdir:

@@ -32,7 +32,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.documents.ingest import ingest_file
 from cchc.web.work import assign
 from cchc.web.work.models import Task
-from cchc.web.work.views import add_evidence
+from cchc.web.work.services import add_evidence
 demo.create_deployment()
 samples = resources.files("cchc") / "samples"
 for name in ("cong-van-tang-cuong-cchc.txt", "thong-bao-ket-luan.txt"):

@@ -260,3 +260,29 @@ def test_every_ics_event_has_a_dtstamp(tmp_path):
     events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert len(events) > 1
     assert all(e.get("dtstamp") is not None for e in events)
+
+
+def test_a_stored_task_reads_back_as_typed_fields():
+    from cchc.extracted import ExtractedTask
+
+    item = {
+        "id": "1",
+        "lead": [
+            {
+                "name": "UBND các xã, phường",
+                "canonical": "uy ban nhan dan cac xa, phuong",
+                "collective": True,
+            }
+        ],
+        "support": [{"name": "Phòng Nội vụ", "canonical": "phong noi vu"}],
+        "action": "Rà soát thủ tục",
+        "deadline": "2026-03-31",
+        "deadline_text": None,
+        "source_span": [10, 42],
+        "unknown_later_field": 1,
+    }
+    task = ExtractedTask.from_json(item)
+    assert task.lead[0].collective and task.lead[0].canonical.startswith("uy ban")
+    assert task.support[0].name == "Phòng Nội vụ" and not task.support[0].collective
+    assert (task.deadline, task.deadline_text, task.source_span) == ("2026-03-31", "", (10, 42))
+    assert ExtractedTask.from_json({"action": "x"}).source_span == (None, None)

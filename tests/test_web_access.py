@@ -31,7 +31,7 @@ from cchc.web.documents.models import Correction, Document, IngestJob
 from cchc.web.par import services
 from cchc.web.par.models import Assessment, Commitment, Framework, Score, ScoreEvidence
 from cchc.web.work.models import Evidence, ProgressNote, Task
-from cchc.web.work.views import add_evidence
+from cchc.web.work.services import add_evidence
 
 # --- who gets through -----------------------------------------------------------------------
 

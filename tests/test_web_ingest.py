@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from cchc.web.documents.ingest import UploadRejected, accept_upload, ingest_file, safe_name
 from cchc.web.documents.models import Citation, Document, IngestJob
@@ -202,3 +203,134 @@ def test_a_folder_is_parsed_in_worker_processes_and_stored_once_each(
     statuses = dict(IngestJob.objects.values_list("original_name", "status"))
     assert statuses["ban-sao.txt"] == IngestJob.Status.DONE
     assert statuses["thong-bao-ket-luan.txt"] == IngestJob.Status.DUPLICATE
+
+
+# --- the one upload path (page and API) ----------------------------------------------------
+
+UPLOAD_URLS = ["/van-ban/nhap/", "/api/upload/"]
+
+
+def _upload(client, url: str, name: str, content: bytes, **data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        url,
+        {"files": SimpleUploadedFile(name, content), **data},
+        HTTP_ACCEPT="application/json",
+    )
+
+
+@pytest.mark.parametrize("url", UPLOAD_URLS)
+def test_an_upload_to_no_register_is_refused_with_a_message(login, media, url):
+    response = _upload(login("noivu"), url, "cv.txt", b"Cong van so 1", direction="xyz")
+    assert response.status_code == 400
+    assert "Sổ không hợp lệ" in str(response.json())
+    assert not IngestJob.objects.exists() and not Document.objects.exists()
+
+
+@pytest.mark.parametrize("url", UPLOAD_URLS)
+def test_a_file_name_over_1_kb_answers_a_message_not_a_bare_400(login, media, url):
+    name = "cong-van-" + "a" * 1100 + ".txt"
+    body = (
+        b'--XX\r\nContent-Disposition: form-data; name="files"; filename="'
+        + name.encode()
+        + b'"\r\nContent-Type: text/plain\r\n\r\nCong van\r\n--XX--\r\n'
+    )
+    response = login("noivu").generic(
+        "POST", url, body, content_type="multipart/form-data; boundary=XX"
+    )
+    assert response.status_code == 400
+    assert "Tên tệp quá dài" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("url", UPLOAD_URLS)
+def test_a_user_with_too_many_unfinished_jobs_has_further_uploads_refused(
+    login, media, settings, url
+):
+    settings.CCHC_MAX_QUEUED_JOBS = 2
+    client = login("noivu")
+    officer = get_user_model().objects.get(username="noivu")
+    for n in range(2):
+        IngestJob.objects.create(
+            original_name=f"scan-{n}.pdf", stored_path="x", sha256=str(n), created_by=officer
+        )
+    response = _upload(client, url, "them.txt", b"Cong van so 2 ve cai cach hanh chinh")
+    job = response.json()["jobs"][0]
+    assert job["status"] == "failed" and "đang có 2 tệp chờ xử lý" in job["message"]
+    assert IngestJob.objects.count() == 2  # nothing queued, nothing stored
+    assert not (media / "originals").exists() or not any((media / "originals").rglob("*.txt"))
+
+
+def test_a_refused_upload_keeps_the_stored_file_an_evidence_row_points_to(
+    deployment, login, media, sample_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.web.work.services import add_evidence
+
+    page = b"<html><body><script>alert(1)</script>Bao cao</body></html>"
+    task = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document.tasks.first()
+    officer = get_user_model().objects.get(username="noivu")
+    evidence = add_evidence(task, SimpleUploadedFile("bao-cao.html", page), officer)
+    refused = _upload(login("anlac"), "/api/upload/", "cong-van.txt", page)
+    assert refused.json()["jobs"][0]["status"] == "failed"
+    assert (media / evidence.path).read_bytes() == page
+    assert login("noivu").get(f"/minh-chung/{evidence.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("ids", ["99999999999999999999", "1,abc", "-1"])
+def test_job_status_with_ids_that_are_no_ids_is_a_400(login, ids):
+    response = login("noivu").get("/van-ban/nhap/trang-thai/", {"ids": ids})
+    assert response.status_code == 400
+    assert "không hợp lệ" in response.json()["detail"]
+
+
+def test_one_ingest_creates_at_most_the_cap_of_tasks_and_says_how_many_were_left(
+    deployment, settings, tmp_path
+):
+    settings.CCHC_MAX_TASKS_PER_DOCUMENT = 5
+    duties = "\n".join(
+        f"{n}. Phòng Nội vụ rà soát thủ tục hành chính số {n}, hoàn thành trước ngày 30/6/2026."
+        for n in range(1, 41)
+    )
+    path = tmp_path / "ke-hoach.txt"
+    path.write_text(
+        "ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ\nSố: 7/KH-UBND\n\nKẾ HOẠCH\nCải cách hành chính\n\n"
+        + duties
+        + "\n",
+        encoding="utf-8",
+    )
+    job = ingest_file(path)
+    parsed = len(job.document.machine["tasks"])
+    assert parsed > 5
+    assert Task.objects.filter(parent=None).count() == 5
+    assert f"giao {parsed} việc; chỉ 5 việc đầu" in job.message
+    assert any("chỉ 5 việc đầu" in w for w in job.document.warnings)
+
+
+def test_a_watched_folder_reads_no_symbolic_link(deployment, tmp_path):
+    from cchc.web.documents.watch import ingest_paths, watch
+
+    secret = tmp_path / "secret_key.txt"
+    secret.write_text("Khóa bí mật của máy chủ: abcdef\n", encoding="utf-8")
+    elsewhere = tmp_path / "noi-khac"
+    elsewhere.mkdir()
+    (elsewhere / "mat.txt").write_text("Văn bản mật ở thư mục khác\n", encoding="utf-8")
+    folder = tmp_path / "den"
+    folder.mkdir()
+    (folder / "khoa.txt").symlink_to(secret)
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "thu-muc").symlink_to(elsewhere, target_is_directory=True)
+    said: list[str] = []
+    watch(folder, "den", interval=0.01, say=said.append, rounds=3)
+    assert ingest_paths([str(folder)], "den", said.append) == 0
+    assert not Document.objects.exists() and not IngestJob.objects.exists()
+
+
+def test_a_file_swapped_for_a_link_is_refused_by_the_watched_folders_reader(deployment, tmp_path):
+    from cchc.web.documents.ingest import accept_path
+
+    link = tmp_path / "cv.txt"
+    link.symlink_to("/etc/passwd")
+    with pytest.raises(UploadRejected, match="liên kết"):
+        accept_path(link, follow_links=False)

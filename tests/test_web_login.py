@@ -18,7 +18,7 @@ from django.test import Client
 from cchc.web.accounts.models import Unit
 from cchc.web.documents.ingest import UploadRejected, ingest_file
 from cchc.web.work.models import Task
-from cchc.web.work.views import add_evidence
+from cchc.web.work.services import add_evidence
 
 PASSWORD = "anphu2026"
 
@@ -79,7 +79,7 @@ def test_http_basic_on_the_api_counts_and_is_locked_too(deployment):
     client = Client()
     assert client.get("/api/units/", **_basic("noivu", PASSWORD)).status_code == 200
     for _ in range(4):
-        assert client.get("/api/units/", **_basic("noivu", "sai")).status_code in (401, 403)
+        assert client.get("/api/units/", **_basic("noivu", "sai")).status_code == 401
     assert client.get("/api/units/", **_basic("noivu", "sai")).status_code == 429
     locked = client.get("/api/units/", **_basic("noivu", PASSWORD))
     assert locked.status_code == 429
@@ -230,3 +230,9 @@ def test_evidence_and_originals_are_served_so_that_they_cannot_run(
     assert answer["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in answer["Content-Security-Policy"]
     assert "sandbox" in answer["Content-Security-Policy"]
+
+
+def test_a_wrong_api_password_answers_401_with_the_basic_challenge(deployment):
+    refused = Client().get("/api/units/", **_basic("noivu", "sai"))
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"].startswith("Basic")

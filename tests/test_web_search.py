@@ -6,7 +6,7 @@ import pytest
 
 from cchc.web.documents import search
 from cchc.web.documents.ingest import ingest_file
-from cchc.web.documents.views import apply_corrections
+from cchc.web.documents.services import apply_corrections
 
 
 @pytest.fixture

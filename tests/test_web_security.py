@@ -98,6 +98,33 @@ def test_a_bad_date_correction_is_refused_with_a_message(deployment, login, samp
     assert doc.date.isoformat() == "2026-03-27"
 
 
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"subject": 123}, "Trích yếu: phải là chuỗi"),
+        ({"number": ["a"]}, "Số, ký hiệu: phải là chuỗi"),
+        ({"date": "1/1/99999999999999999999"}, "Ngày không hợp lệ"),
+    ],
+)
+def test_an_api_correction_that_is_no_text_is_a_400_with_a_message(
+    deployment, login, sample_path, values, message
+):
+    doc = ingest_file(sample_path("thong-bao-ket-luan.txt")).document
+    answer = login("noivu").patch(
+        f"/api/documents/{doc.pk}/", values, content_type="application/json"
+    )
+    assert answer.status_code == 400 and message in str(answer.json())
+    assert not Correction.objects.exists()
+
+
+def test_a_document_edit_with_a_huge_year_is_refused_with_a_message(deployment, login, sample_path):
+    doc = ingest_file(sample_path("thong-bao-ket-luan.txt")).document
+    answer = login("noivu").post(
+        f"/van-ban/{doc.pk}/sua/", {"date": "1/1/99999999999999999999"}, follow=True
+    )
+    assert answer.status_code == 200 and "Ngày không hợp lệ" in answer.content.decode()
+
+
 @pytest.mark.parametrize("username", ["xem"])
 def test_a_viewer_cannot_correct_or_upload(deployment, login, sample_path, username):
     doc = ingest_file(sample_path("thong-bao-ket-luan.txt")).document

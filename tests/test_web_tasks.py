@@ -239,3 +239,73 @@ def test_the_api_takes_evidence_and_answers_for_ones_own_task_only(congvan, logi
         f"/api/tasks/{own.pk}/", {"answers": [congvan.pk]}, content_type="application/json"
     )
     assert linked.status_code == 200 and list(own.answers.all()) == [congvan]
+
+
+def test_unit_matching_follows_units_changed_where_no_signal_is_sent(deployment):
+    """Another process (a gunicorn or Celery worker) changes units: here a queryset update,
+    which sends no signal to this process's cache."""
+    assert assign.match_unit("Phòng Tài nguyên và Môi trường") is None
+    Unit.objects.filter(name="Phòng Nội vụ").update(aliases="Phòng Tài nguyên và Môi trường")
+    assert (
+        assign.match_unit("Phòng Tài nguyên và Môi trường")
+        == Unit.objects.get(name="Phòng Nội vụ").pk
+    )
+    Unit.objects.filter(name="Phòng Nội vụ").update(aliases="")
+    assert assign.match_unit("Phòng Tài nguyên và Môi trường") is None
+    Unit.objects.filter(name="Phòng Tư pháp").update(name="Phòng Tư pháp mới")
+    assert assign.match_unit("Phòng Tư pháp mới") is not None
+
+
+def test_a_task_created_done_through_the_api_has_its_completion_time_and_history(deployment, login):
+    own = Unit.objects.get(name="Phòng Nội vụ")
+    made = login("noivu").post(
+        "/api/tasks/", {"action": "Rà soát quy chế", "unit": own.pk, "status": "done"}
+    )
+    assert made.status_code == 201 and made.json()["status"] == "done"
+    task = Task.objects.get()
+    assert task.completed_at is not None and made.json()["completed_at"]
+    assert task.notes.get().status_to == "done"
+    assert AuditEntry.objects.filter(action="task-status").exists()
+
+
+def test_a_corrected_document_date_moves_its_relative_deadlines(deployment, login, tmp_path):
+    path = tmp_path / "cv.txt"
+    path.write_text(
+        "ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ\nSố: 9/UBND-NV\nAn Phú, ngày 02 tháng 3 năm 2026\n\n"
+        "V/v rà soát thủ tục hành chính\n\n"
+        "1. Phòng Nội vụ rà soát thủ tục hành chính, báo cáo trong 10 ngày kể từ ngày ký.\n"
+        "2. Phòng Tư pháp rà soát văn bản quy phạm pháp luật, hoàn thành trước ngày 30/6/2026.\n",
+        encoding="utf-8",
+    )
+    doc = ingest_file(path).document
+    relative = doc.tasks.get(unit__name="Phòng Nội vụ")
+    fixed = doc.tasks.get(unit__name="Phòng Tư pháp")
+    assert relative.deadline.isoformat() == "2026-03-12"
+    response = login("noivu").patch(
+        f"/api/documents/{doc.pk}/", {"date": "05/03/2026"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    relative.refresh_from_db()
+    fixed.refresh_from_db()
+    assert relative.deadline.isoformat() == "2026-03-15"
+    assert fixed.deadline.isoformat() == "2026-06-30"
+
+
+def test_a_deadline_changed_by_hand_stays_when_the_document_date_is_corrected(
+    deployment, login, tmp_path
+):
+    path = tmp_path / "cv.txt"
+    path.write_text(
+        "ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ\nSố: 9/UBND-NV\nAn Phú, ngày 02 tháng 3 năm 2026\n\n"
+        "V/v rà soát thủ tục hành chính\n\n"
+        "1. Phòng Nội vụ rà soát thủ tục hành chính, báo cáo trong 10 ngày kể từ ngày ký.\n",
+        encoding="utf-8",
+    )
+    doc = ingest_file(path).document
+    task = doc.tasks.get()
+    Task.objects.filter(pk=task.pk).update(deadline="2026-04-01")
+    login("noivu").patch(
+        f"/api/documents/{doc.pk}/", {"date": "05/03/2026"}, content_type="application/json"
+    )
+    task.refresh_from_db()
+    assert task.deadline.isoformat() == "2026-04-01"

@@ -16,6 +16,7 @@ from cchc.document import Document
 from cchc.errors import CchcError, ExitCode
 from cchc.extract.calendar import national_calendar, tasks_to_ics
 from cchc.extract.recurrence_words import period_in_words, recurrence_in_words
+from cchc.extracted import tasks_of
 from cchc.readers import read_file
 from cchc.repair import needs_repair
 from cchc.repair.ocr_errors import repair_garbled
@@ -191,20 +192,19 @@ def tasks_table(doc: Document) -> str:
     if not doc.tasks:
         return f"{head}\n  (không có công việc được giao)"
     rows = [head]
-    for task in doc.tasks:
-        when = _iso_to_vn(task.get("deadline")) if task.get("deadline") else "—"
-        if task.get("recurrence"):
-            rule = task["recurrence"]
-            when += f" (định kỳ: {recurrence_in_words(rule) or rule})"
-        elif task.get("urgent"):
+    for task in tasks_of(doc.tasks):
+        when = _iso_to_vn(task.deadline) if task.deadline else "—"
+        if task.recurrence:
+            when += f" (định kỳ: {recurrence_in_words(task.recurrence) or task.recurrence})"
+        elif task.urgent:
             when = "khẩn"
-        leads = ", ".join(u["name"] for u in task["lead"])
-        rows.append(f"  {task['id']:>4}  {task.get('kind', 'task'):10}  {when:24}  {leads}")
-        rows.append(f"        {_cut(task['action'], 110)}")
-        if task.get("support"):
-            rows.append(f"        phối hợp: {', '.join(u['name'] for u in task['support'])}")
-        if task.get("report_to"):
-            rows.append(f"        báo cáo: {task['report_to']}")
+        leads = ", ".join(u.name for u in task.lead)
+        rows.append(f"  {task.id:>4}  {task.kind:10}  {when:24}  {leads}")
+        rows.append(f"        {_cut(task.action, 110)}")
+        if task.support:
+            rows.append(f"        phối hợp: {', '.join(u.name for u in task.support)}")
+        if task.report_to:
+            rows.append(f"        báo cáo: {task.report_to}")
     return "\n".join(rows)
 
 

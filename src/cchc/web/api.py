@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -17,20 +22,28 @@ from cchc.web.accounts.roles import (
     can_edit_document,
     can_ingest,
 )
-from cchc.web.documents import queue, search
-from cchc.web.documents.ingest import UploadRejected, accept_upload
+from cchc.web.documents import search, services
+from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, IngestJob
-from cchc.web.documents.views import (
-    REGISTRY_FIELDS,
-    CorrectionError,
-    apply_corrections,
-    job_json,
-    registry_documents,
-    registry_filters,
-)
+from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
+from cchc.web.error_pages import api_exception_handler
 from cchc.web.work import assign
+from cchc.web.work import services as work
 from cchc.web.work.models import Task
-from cchc.web.work.views import add_evidence
+
+
+def exception_handler(exc, context):
+    """DRF's, but a request with HTTP Basic credentials that fail is told 401 with the Basic
+    challenge (RFC 7235), not 403: the session log-in, first of the authentications, has no
+    challenge to give, so DRF answered 403 to every wrong API password."""
+    response = api_exception_handler(exc, context)  # Vietnamese messages
+    request = context.get("request")
+    header = request.META.get("HTTP_AUTHORIZATION", "") if request is not None else ""
+    refused = isinstance(exc, (NotAuthenticated, AuthenticationFailed))
+    if response is not None and refused and header[:6].lower() == "basic ":
+        response.status_code = 401
+        response["WWW-Authenticate"] = 'Basic realm="api"'
+    return response
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -115,7 +128,7 @@ class DocumentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return DocumentListSerializer if self.action == "list" else DocumentSerializer
 
     def get_queryset(self):
-        return registry_documents(self.request.query_params)[0]
+        return services.registry_documents(self.request.query_params)[0]
 
     def update(self, request, *args, **kwargs):
         """Corrections of the editable fields; the machine's values are kept."""
@@ -123,8 +136,8 @@ class DocumentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         if not can_edit_document(request.user):
             raise PermissionDenied("Bạn không có quyền sửa văn bản.")
         try:
-            apply_corrections(doc, request.data, request.user)
-        except CorrectionError as exc:
+            services.apply_corrections(doc, request.data, request.user)
+        except services.CorrectionError as exc:
             raise ValidationError(str(exc)) from exc
         return Response(DocumentSerializer(doc).data)
 
@@ -160,8 +173,12 @@ class TaskViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         if not can_assign_to(self.request.user, serializer.validated_data.get("unit")):
             raise PermissionDenied("Bạn chỉ được tạo công việc cho đơn vị mình.")
-        task = serializer.save(created_by=self.request.user)
-        audit(self.request.user, "task-create", task, str(task))
+        data = dict(serializer.validated_data)
+        status_ = data.pop("status", Task.Status.TODO)
+        answers = data.pop("answers", [])
+        task = work.create_task(Task(**data), self.request.user, status_)
+        task.answers.set(answers)
+        serializer.instance = task
 
     def perform_update(self, serializer):
         task = serializer.instance
@@ -183,7 +200,7 @@ class TaskViewSet(viewsets.ModelViewSet):
         saved, refused = [], []
         for f in request.FILES.getlist("files"):
             try:
-                saved.append(add_evidence(task, f, request.user).name)
+                saved.append(work.add_evidence(task, f, request.user).name)
             except UploadRejected as exc:
                 refused.append(str(exc))
         if not saved and not refused:
@@ -236,27 +253,21 @@ def search_api(request):
 @api_view(["POST"])
 @parser_classes([MultiPartParser])
 def upload_api(request):
+    """The upload page's path (documents.services.receive_uploads), with its checks."""
     if not can_ingest(request.user):
         raise PermissionDenied("Bạn không có quyền nhập văn bản.")
-    jobs = []
-    for f in request.FILES.getlist("files"):
-        try:
-            job = accept_upload(
-                f.chunks(), f.name, request.user, request.data.get("direction", "den")
-            )
-        except UploadRejected as exc:
-            jobs.append({"name": f.name, "status": "failed", "message": str(exc)})
-            continue
-        queue.enqueue(job)
-        jobs.append(job_json(job))
-    if not jobs:
-        raise ValidationError("Chưa có tệp (trường files).")
+    try:
+        jobs = services.receive_uploads(
+            request.FILES.getlist("files"), request.user, request.data.get("direction")
+        )
+    except services.InvalidRequest as exc:
+        raise ValidationError(str(exc)) from exc
     return Response({"jobs": jobs}, status=status.HTTP_202_ACCEPTED)
 
 
 @api_view(["GET"])
 def job_api(request, pk: int):
-    job = IngestJob.objects.filter(pk=pk).first()
+    job = IngestJob.objects.filter(pk=pk).first() if pk <= services.MAX_ID else None
     if job is None:
         return Response({"detail": "Không có."}, status=404)
-    return Response(job_json(job))
+    return Response(services.job_json(job))

@@ -11,6 +11,8 @@
   log-in rate limit) from the last `X-Forwarded-For` entry. Only set it when the proxy sets both
   headers itself, overwriting what the client sent.
 - `CCHC_LOGIN_MAX_FAILURES` (5), `CCHC_LOGIN_WINDOW` (900 s): the log-in rate limit.
+- `CCHC_MAX_QUEUED_JOBS` (20): unfinished ingest jobs one user may have before more uploads are
+  refused; `CCHC_MAX_TASKS_PER_DOCUMENT` (200): tasks one ingested document may create.
 - `CELERY_BROKER_URL` (e.g. `redis://127.0.0.1:6379/0`): ingest jobs (OCR, repair, parsing,
   indexing) go to `cchc worker` processes through this broker instead of the web server's own
   worker thread. `CCHC_JOB_VISIBILITY` (3600 s): how long the broker waits for a job's
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cchc.web.documents.middleware.UploadErrorsMiddleware",  # before CSRF reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cchc.web.accounts.middleware.LoginRequiredMiddleware",
@@ -153,6 +156,10 @@ LOGOUT_REDIRECT_URL = "/dang-nhap/"
 
 # Uploads: at most this many bytes per file (readers refuse larger text/PDF anyway).
 CCHC_MAX_UPLOAD_BYTES = int(os.environ.get("CCHC_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Files one user may have waiting for ingest (queued or running) before more are refused.
+CCHC_MAX_QUEUED_JOBS = int(os.environ.get("CCHC_MAX_QUEUED_JOBS", 20))
+# Tasks one ingested document may create; the rest are named in the document's warnings.
+CCHC_MAX_TASKS_PER_DOCUMENT = int(os.environ.get("CCHC_MAX_TASKS_PER_DOCUMENT", 200))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -196,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "cchc.web.error_pages.api_exception_handler",
+    "EXCEPTION_HANDLER": "cchc.web.api.exception_handler",  # 401 for a wrong Basic password
 }
 
 LOGGING = {

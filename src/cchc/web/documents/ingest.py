@@ -11,8 +11,10 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import tempfile
 import unicodedata
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +26,6 @@ from django.utils import timezone
 import cchc
 from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import AuditEntry, audit_entry
-from cchc.web.documents import search
 from cchc.web.documents.models import (
     Citation,
     Document,
@@ -33,6 +34,7 @@ from cchc.web.documents.models import (
     number_key,
 )
 from cchc.web.documents.parsing import parse_original
+from cchc.web.documents.signals import document_ingested
 
 log = logging.getLogger("cchc.ingest")
 
@@ -76,8 +78,12 @@ def safe_name(name: str) -> str:
     return name or "tep-khong-ten"
 
 
-def store_file(chunks, display: str) -> tuple[str, str, int, str]:
-    """Write the chunks to originals/ under their SHA-256: (sha, relative path, size, type)."""
+def store_file(chunks, display: str, refuse=None) -> tuple[str, str, int, str]:
+    """Write the chunks to originals/ under their SHA-256: (sha, relative path, size, type).
+
+    The store is shared (a document's original, a task's or a score's evidence file may be one
+    file), so nothing is ever taken out of it: `refuse(path, kind)` looks at the written
+    temporary file first and returns why it is not accepted, or None."""
     root = Path(settings.MEDIA_ROOT) / "originals"
     root.mkdir(parents=True, exist_ok=True)
     digest, size, head = hashlib.sha256(), 0, b""
@@ -100,6 +106,8 @@ def store_file(chunks, display: str) -> tuple[str, str, int, str]:
         if size == 0:
             raise UploadRejected(f"{display}: tệp rỗng (0 byte)")
         kind = media_type(head)
+        if refuse is not None and (why := refuse(Path(tmp), kind)):
+            raise UploadRejected(f"{display}: định dạng không hỗ trợ ({why})")
         sha = digest.hexdigest()
         relative = f"originals/{sha[:2]}/{sha}{_EXTENSIONS.get(kind, '.txt')}"
         final = Path(settings.MEDIA_ROOT) / relative
@@ -123,9 +131,11 @@ def _refuse_if_disk_full(exc: OSError, display: str) -> None:
         ) from exc
 
 
-def _not_a_text(path: Path) -> str | None:
+def _not_a_document(path: Path, kind: str) -> str | None:
     """Why a file that is not PDF, DOCX or an image is no text either: NUL bytes in its first
     4 KB (UTF-16 aside), or markup (a web page or script under a document's name)."""
+    if not kind.startswith("text/"):
+        return None
     with path.open("rb") as fh:
         sample = fh.read(4096)
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -138,12 +148,7 @@ def _not_a_text(path: Path) -> str | None:
 def accept_upload(chunks, name: str, user=None, direction: str = "den") -> IngestJob:
     """Store an uploaded file and queue it; the same content twice gives a DUPLICATE job."""
     display = safe_name(name)
-    sha, relative, _size, kind = store_file(chunks, display)
-    why = _not_a_text(Path(settings.MEDIA_ROOT) / relative) if kind.startswith("text/") else None
-    if why:
-        if not Document.objects.filter(sha256=sha).exists():
-            (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
-        raise UploadRejected(f"{display}: định dạng không hỗ trợ ({why})")
+    sha, relative, _size, _kind = store_file(chunks, display, refuse=_not_a_document)
     existing = Document.objects.filter(sha256=sha).first()
     job = IngestJob.objects.create(
         original_name=display,
@@ -159,29 +164,77 @@ def accept_upload(chunks, name: str, user=None, direction: str = "den") -> Inges
     return job
 
 
-def accept_path(path: str | Path, user=None, direction: str = "den") -> IngestJob:
+def accept_path(
+    path: str | Path, user=None, direction: str = "den", follow_links: bool = True
+) -> IngestJob:
+    """Accept a file of the server's disk; without `follow_links` a symbolic link is refused
+    (a watched folder: a link put there must not read a file elsewhere)."""
     path = Path(path)
+    flags = os.O_RDONLY | (0 if follow_links else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and exc.errno == errno.ELOOP:
+            raise UploadRejected(f"{path.name}: là liên kết (symlink), không nhận") from exc
+        raise
+    if not follow_links and not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UploadRejected(f"{path.name}: không phải tệp thường, không nhận")
 
     def chunks():
-        with path.open("rb") as fh:
+        with os.fdopen(fd, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 yield chunk
 
     return accept_upload(chunks(), path.name, user, direction)
 
 
-def run_job(job: IngestJob, tasks: bool = True, new_attempt: bool = True) -> IngestJob:
-    """Parse the stored file and save the document, its citations, tasks and search entry.
+# Parsed files stored per transaction when several jobs run together (a folder ingest).
+STORE_BATCH = 50
+
+
+def run_jobs(
+    jobs: list[IngestJob],
+    tasks: bool = True,
+    new_attempt: bool = True,
+    parse_map: Callable = map,
+) -> Iterator[IngestJob]:
+    """The one executor of ingest jobs, whoever runs them (the server's thread and Celery
+    workers through `queue.process`, `cchc ingest` for files and folders): mark the jobs
+    running, parse their files with `parse_map` (`map` here, a process pool's for a folder)
+    and store them, `STORE_BATCH` to a transaction. Yields each job once finished, in order.
     Without `new_attempt` the run goes on with the attempt a lost database connection cut off."""
-    if job.status not in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
-        return job
-    job.attempts += new_attempt
-    job.started_at = timezone.now()
-    IngestJob.objects.filter(pk=job.pk).update(
-        status=IngestJob.Status.RUNNING, attempts=job.attempts, started_at=job.started_at
+    runnable = []
+    for job in jobs:
+        if job.status in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
+            runnable.append(job)
+        else:
+            yield job
+    for job in runnable:
+        job.attempts += new_attempt
+        job.started_at = timezone.now()
+        IngestJob.objects.filter(pk=job.pk).update(
+            status=IngestJob.Status.RUNNING, attempts=job.attempts, started_at=job.started_at
+        )
+    parsed = parse_map(
+        parse_original,
+        [str(Path(settings.MEDIA_ROOT) / job.stored_path) for job in runnable],
+        [job.original_name for job in runnable],
+        [tasks] * len(runnable),
     )
-    path = Path(settings.MEDIA_ROOT) / job.stored_path
-    return finish_job(job, parse_original(str(path), job.original_name, tasks))
+    batch: list[tuple[IngestJob, cchc.Document | str]] = []
+    for job, result in zip(runnable, parsed, strict=True):
+        batch.append((job, result))
+        if len(batch) == STORE_BATCH:
+            yield from finish_jobs(batch)
+            batch = []
+    if batch:
+        yield from finish_jobs(batch)
+
+
+def run_job(job: IngestJob, tasks: bool = True, new_attempt: bool = True) -> IngestJob:
+    """Parse the stored file and save the document, its citations, tasks and search entry."""
+    return next(run_jobs([job], tasks, new_attempt))
 
 
 def finish_job(job: IngestJob, parsed: cchc.Document | str) -> IngestJob:
@@ -305,15 +358,20 @@ def save_document(parsed: cchc.Document, job: IngestJob) -> Document:
 def save_documents(items: list[tuple[cchc.Document, IngestJob]]) -> list[Document]:
     """Store parsed documents with their citations, tasks, search entries and audit entries
     (inside the caller's transaction); one insert per table for the lot."""
-    from cchc.web.work.assign import create_tasks  # work builds on documents, not the reverse
-
     docs = [_document_row(parsed, job) for parsed, job in items]
     for doc in docs:  # one INSERT each: a bulk insert on PostgreSQL quotes every text and JSON
         doc.save()  # value into an array literal in Python, which costs more than the round trips
     _save_citations(docs, [parsed for parsed, _job in items])
+    warned = []
     for doc, (parsed, _job) in zip(docs, items, strict=True):
-        create_tasks(doc, parsed.tasks)
-        search.index_document(doc)
+        # the apps built on documents add theirs: tasks (work), the search entry (search)
+        for _receiver, warnings in document_ingested.send(Document, document=doc, parsed=parsed):
+            if warnings:
+                parsed.warnings.extend(warnings)
+                doc.warnings = list(parsed.warnings)
+                warned.append(doc)
+    if warned:
+        Document.objects.bulk_update(warned, ["warnings"])
     AuditEntry.objects.bulk_create(
         audit_entry(job.created_by, "ingest", doc, f"Nhập văn bản {doc} từ tệp {job.original_name}")
         for doc, (_parsed, job) in zip(docs, items, strict=True)
@@ -422,7 +480,13 @@ def _save_citations(docs: list[Document], parsed: list[cchc.Document]) -> None:
         )
 
 
-def ingest_file(path: str | Path, user=None, direction: str = "den", tasks: bool = True):
+def ingest_file(
+    path: str | Path,
+    user=None,
+    direction: str = "den",
+    tasks: bool = True,
+    follow_links: bool = True,
+):
     """Accept and process one file now (CLI, watched folder, benchmarks)."""
-    job = accept_path(path, user, direction)
+    job = accept_path(path, user, direction, follow_links)
     return run_job(job, tasks=tasks)

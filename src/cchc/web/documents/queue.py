@@ -2,7 +2,7 @@
 
 - embedded (default): one worker thread in the web server takes jobs in order;
 - scale-out (`CELERY_BROKER_URL` set): `cchc worker` processes take them from a Celery broker
-  (Redis), see `cchc.web.worker`.
+  (Redis), see `cchc.web.worker` and `documents.tasks`.
 
 The database, not the broker, is the record of work: a job row exists before any work starts,
 and the broker only carries its id. So a job is safe to deliver twice (`process` runs it at most
@@ -27,12 +27,14 @@ from django.utils import timezone
 
 from cchc.web.documents.ingest import DATABASE_AWAY, fail_job, run_job
 from cchc.web.documents.models import IngestJob
+from cchc.web.worker import app as celery_app
 
 log = logging.getLogger("cchc.ingest")
 
 # A job that was started this many times without finishing (its worker died each time: a
 # document that kills the OCR, say) fails instead of stopping workers forever.
 MAX_ATTEMPTS = 3
+INGEST_TASK = "cchc.ingest"  # documents.tasks.ingest
 # The key space of PostgreSQL advisory locks held on jobs while they run (any constant).
 _LOCK_SPACE = 7235
 # A job created this long ago and never sent to the broker is sent by `requeue`.
@@ -155,10 +157,9 @@ def enqueue(job: IngestJob) -> None:
 def _send(job: IngestJob) -> bool:
     """Put the job's id on the broker and note when. A broker that is away is no error here:
     the job stays queued in the database and `requeue` sends it later."""
-    from cchc.web.worker import ingest
-
     try:
-        ingest.apply_async((job.pk,), retry=True, retry_policy=_SEND_RETRY)
+        # by name: the task's module (documents.tasks) imports this one
+        celery_app.send_task(INGEST_TASK, (job.pk,), retry=True, retry_policy=_SEND_RETRY)
     except Exception as exc:
         log.warning("ingest job %s: broker unavailable (%s); it will be sent again", job.pk, exc)
         return False

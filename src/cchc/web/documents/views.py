@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -17,11 +16,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import can_edit_document, can_ingest
-from cchc.web.documents import queue, search
-from cchc.web.documents.ingest import UploadRejected, accept_upload
-from cchc.web.documents.models import EDITABLE_FIELDS, Correction, Document, IngestJob
+from cchc.web.documents import search, services
+from cchc.web.documents.models import EDITABLE_FIELDS, Document, IngestJob
+from cchc.web.documents.services import REGISTRY_FIELDS, field_value, registry_filters
 
 SORTS = {
     "-date": ("-date", "-id"),
@@ -35,44 +34,8 @@ SORTS = {
 PER_PAGE = 25
 
 
-def registry_filters(params) -> dict:
-    """Filters shared by the registry and search: type, issuer, year, direction, unit."""
-    out = {}
-    for name in ("type", "issuer", "direction"):
-        if value := params.get(name, "").strip():
-            out[name] = value
-    for name in ("year", "unit"):
-        if (value := params.get(name, "").strip()).isdigit():
-            out[name] = int(value)
-    return out
-
-
-# What a registry row shows (the API's list gives the same fields and `place`).
-REGISTRY_FIELDS = [
-    "id",
-    "direction",
-    "incoming_number",
-    "received_date",
-    "type",
-    "number",
-    "issuer",
-    "date",
-    "subject",
-    "original_name",
-]
-
-
-def registry_documents(params):
-    """The documents under the registry filters of a request's parameters, and the filters."""
-    filters = registry_filters(params)
-    docs = Document.objects.all()
-    for name, value in filters.items():
-        docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
-    return docs, filters
-
-
 def registry(request):
-    docs, filters = registry_documents(request.GET)
+    docs, filters = services.registry_documents(request.GET)
     sort = request.GET.get("sort", "-date")
     docs = docs.order_by(*SORTS.get(sort, SORTS["-date"]))
     page = IdPaginator(docs, PER_PAGE).get_page(request.GET.get("page"))
@@ -150,7 +113,7 @@ def document_page(request, pk: int):
     tasks = doc.tasks.filter(parent=None).select_related("unit").prefetch_related("children")
     corrections = {c.field: c for c in reversed(doc.corrections.select_related("user"))}
     fields = [
-        (name, label, _field_value(doc, name), corrections.get(name))
+        (name, label, field_value(doc, name), corrections.get(name))
         for name, label in EDITABLE_FIELDS.items()
     ]
     return render(
@@ -168,13 +131,6 @@ def document_page(request, pk: int):
             "is_image": doc.content_type.startswith("image/") and doc.content_type != "image/tiff",
         },
     )
-
-
-def _field_value(doc: Document, name: str) -> str:
-    value = getattr(doc, name)
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return value or ""
 
 
 def _highlighted_text(doc: Document, tasks) -> str:
@@ -209,50 +165,13 @@ def edit_document(request, pk: int):
     if not can_edit_document(request.user):
         raise PermissionDenied("Bạn không có quyền sửa văn bản.")
     try:
-        changed = apply_corrections(doc, request.POST, request.user)
-    except CorrectionError as exc:
+        changed = services.apply_corrections(doc, request.POST, request.user)
+    except services.CorrectionError as exc:
         messages.error(request, str(exc))
         return redirect("document", pk=doc.pk)
     if changed:
         messages.success(request, "Đã lưu: " + ", ".join(EDITABLE_FIELDS[f] for f in changed))
     return redirect("document", pk=doc.pk)
-
-
-class CorrectionError(ValueError):
-    pass
-
-
-def apply_corrections(doc: Document, values, user) -> list[str]:
-    """Save the fields that changed, each with the machine's value kept beside it."""
-    changed = []
-    previous = search.indexed(doc)
-    with transaction.atomic():
-        for name in EDITABLE_FIELDS:
-            if name not in values:
-                continue
-            new = values[name].strip()
-            if new == _field_value(doc, name):
-                continue
-            if name == "date":
-                try:
-                    day, month, year = (int(x) for x in new.split("/"))
-                    setattr(doc, name, date(year, month, day) if new else None)
-                except ValueError as exc:
-                    raise CorrectionError(f"Ngày không hợp lệ: {new!r} (dạng dd/mm/yyyy)") from exc
-            else:
-                setattr(doc, name, new)
-            machine = doc.machine.get(name)
-            if name.startswith("signer_") and doc.machine.get("signer"):
-                machine = doc.machine["signer"].get(name.removeprefix("signer_"))
-            Correction.objects.create(
-                document=doc, field=name, machine_value=machine or "", value=new, user=user
-            )
-            changed.append(name)
-        if changed:
-            doc.save()
-            search.index_document(doc, previous)
-            audit(user, "document-edit", doc, "Sửa " + ", ".join(changed) + f" của {doc}")
-    return changed
 
 
 # Shown in the browser beside the fields; anything else (SVG, HTML, text, DOCX…) is downloaded.
@@ -293,20 +212,12 @@ def upload(request):
     """POST one or many files (`files`); answers with the jobs as JSON for the progress list."""
     if not can_ingest(request.user):
         return JsonResponse({"detail": "Bạn không có quyền nhập văn bản."}, status=403)
-    direction = request.POST.get("direction", "den")
-    if direction not in Document.Direction.values:
-        direction = Document.Direction.INCOMING
-    answers = []
-    for f in request.FILES.getlist("files"):
-        try:
-            job = accept_upload(f.chunks(), f.name, request.user, direction)
-        except UploadRejected as exc:
-            answers.append({"name": f.name, "status": "failed", "message": str(exc)})
-            continue
-        queue.enqueue(job)
-        answers.append(job_json(job))
-    if not answers:
-        return JsonResponse({"detail": "Chưa chọn tệp nào."}, status=400)
+    try:
+        answers = services.receive_uploads(
+            request.FILES.getlist("files"), request.user, request.POST.get("direction")
+        )
+    except services.InvalidRequest as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
     if request.headers.get("accept", "").startswith("application/json"):
         return JsonResponse({"jobs": answers})
     for a in answers:
@@ -316,22 +227,13 @@ def upload(request):
     return redirect("ingest")
 
 
-def job_json(job: IngestJob) -> dict:
-    return {
-        "id": job.pk,
-        "name": job.original_name,
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "message": job.message,
-        "document": job.document_id,
-        "document_url": f"/van-ban/{job.document_id}/" if job.document_id else None,
-    }
-
-
 def jobs_status(request):
-    ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.isdigit()][:200]
+    try:
+        ids = services.job_ids(request.GET.get("ids", ""))
+    except services.InvalidRequest as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
     jobs = IngestJob.objects.filter(pk__in=ids) if ids else IngestJob.objects.all()[:30]
-    return JsonResponse({"jobs": [job_json(j) for j in jobs]})
+    return JsonResponse({"jobs": [services.job_json(j) for j in jobs]})
 
 
 def search_page(request):

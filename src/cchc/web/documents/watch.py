@@ -2,38 +2,45 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from django.conf import settings
-
 from cchc.web.documents.ingest import (
     UploadRejected,
     accept_path,
-    finish_jobs,
     ingest_file,
-    run_job,
+    run_jobs,
 )
 from cchc.web.documents.models import IngestJob
-from cchc.web.documents.parsing import parse_original
-
-# Parsed files stored per transaction by a folder ingest.
-STORE_BATCH = 50
 
 
 def _files(paths: Iterable[str]) -> Iterable[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-            )
+            yield from regular_files(path)
         else:
             yield path
+
+
+def regular_files(folder: Path) -> list[Path]:
+    """The regular files inside `folder` and its subfolders, in order, without hidden ones.
+    Symbolic links are never followed, to files or to folders: a link in a watched folder to
+    the server's secret key or /etc/passwd must not become a document anyone can read."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(root) / name
+            if not name.startswith(".") and stat.S_ISREG(path.lstat().st_mode):
+                found.append(path)
+    return sorted(found)
 
 
 def _report(path: Path, job: IngestJob, say: Callable[[str], None]) -> bool:
@@ -46,10 +53,12 @@ def _report(path: Path, job: IngestJob, say: Callable[[str], None]) -> bool:
     return True
 
 
-def ingest_one(path: Path, direction: str, say: Callable[[str], None]) -> bool:
+def ingest_one(
+    path: Path, direction: str, say: Callable[[str], None], follow_links: bool = True
+) -> bool:
     """Ingest one file now."""
     try:
-        job = ingest_file(path, direction=direction)
+        job = ingest_file(path, direction=direction, follow_links=follow_links)
     except (UploadRejected, OSError) as exc:
         say(f"lỗi: {path}: {exc}")
         return False
@@ -75,32 +84,16 @@ def ingest_paths(
         else:
             failed += not _report(path, job, say)
     workers = workers or os.cpu_count() or 1
+    jobs = [job for _path, job in accepted]
+    paths_of = {job.pk: path for path, job in accepted}
     if len(accepted) < 2 or workers < 2:
-        return failed + sum(not _report(p, run_job(job), say) for p, job in accepted)
+        return failed + sum(not _report(paths_of[j.pk], j, say) for j in run_jobs(jobs))
     # spawn, not fork: a forked child would inherit this process's database connection
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parsed = pool.map(
-            parse_original,
-            [str(Path(settings.MEDIA_ROOT) / job.stored_path) for _, job in accepted],
-            [job.original_name for _, job in accepted],
-            chunksize=4,
-        )
-        batch: list[tuple[Path, IngestJob, object]] = []
-        for (path, job), result in zip(accepted, parsed, strict=True):
-            batch.append((path, job, result))
-            if len(batch) == STORE_BATCH:
-                failed += _store(batch, say)
-                batch = []
-        failed += _store(batch, say)
+        parse_map = functools.partial(pool.map, chunksize=4)
+        for job in run_jobs(jobs, parse_map=parse_map):
+            failed += not _report(paths_of[job.pk], job, say)
     return failed
-
-
-def _store(batch: list[tuple[Path, IngestJob, object]], say: Callable[[str], None]) -> int:
-    """Store parsed files in one transaction; returns how many failed."""
-    if not batch:
-        return 0
-    jobs = finish_jobs([(job, result) for _path, job, result in batch])
-    return sum(not _report(path, job, say) for (path, _, _), job in zip(batch, jobs, strict=True))
 
 
 def watch(
@@ -116,15 +109,16 @@ def watch(
     seen: dict[Path, tuple[int, float]] = {}
     done: set[tuple[Path, int, float]] = set()
     while rounds is None or rounds > 0:
-        for path in sorted(
-            p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-        ):
-            stat = path.stat()
-            key = (stat.st_size, stat.st_mtime)
+        for path in regular_files(folder):
+            try:
+                info = path.lstat()
+            except FileNotFoundError:  # taken away meanwhile
+                continue
+            key = (info.st_size, info.st_mtime)
             if (path, *key) in done:
                 continue
             if seen.get(path) == key:
-                ingest_one(path, direction, say)
+                ingest_one(path, direction, say, follow_links=False)
                 done.add((path, *key))
             seen[path] = key
         if rounds is not None:

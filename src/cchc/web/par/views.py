@@ -33,7 +33,7 @@ from cchc.web.par.forms import (
 )
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
 from cchc.web.work.models import Task
-from cchc.web.work.views import attachment
+from cchc.web.work.services import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
+from cchc.extract.deadlines import find_deadline
 from cchc.extract.units import canonical_name
+from cchc.extracted import ExtractedTask
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.work.models import ProgressNote, Task
 
@@ -39,35 +40,40 @@ COLLECTIVE_KINDS = (
 TITLE = re.compile(r"^(?:chanh|truong|pho truong|giam doc|chu tich|pho chu tich|thu truong) (?=\w)")
 
 
-_registry: tuple[list[Unit], dict[str, int]] | None = None
+# What matching reads of the units. The registry and the matches made against it are kept
+# while these columns are the same in the database: every process (gunicorn workers, Celery
+# workers) reads them at each use, so a unit changed in one process (or by a queryset update,
+# which sends no signal) is matched against at once in all of them.
+_UNIT_COLUMNS = ("id", "name", "short_name", "kind", "aliases", "parent_id")
+_registry: tuple[tuple, list[Unit], dict[str, int]] | None = None
 _matches: dict[str, int | None] = {}  # printed name → unit, valid as long as the registry
 
 
 def registry() -> tuple[list[Unit], dict[str, int]]:
-    """The deployment's units and every canonical name they go by, read once and kept until a
-    unit changes (ingest asks for them for every document)."""
+    """The deployment's units and every canonical name they go by. The rows are read each
+    time (a few hundred short rows: well under a millisecond); the names are derived again,
+    and earlier matches forgotten, only when they changed."""
     global _registry
-    if _registry is None:
-        units = list(Unit.objects.all())
+    rows = tuple(Unit.objects.order_by("id").values_list(*_UNIT_COLUMNS))
+    if _registry is None or _registry[0] != rows:
+        units = [Unit(**dict(zip(_UNIT_COLUMNS, row, strict=True))) for row in rows]
         names: dict[str, int] = {}
         for unit in units:
             for name in unit.names():
                 names.setdefault(name, unit.pk)
-        _registry = (units, names)
-    return _registry
-
-
-@receiver([post_save, post_delete], sender=Unit)
-def _forget_registry(**_kwargs) -> None:
-    global _registry
-    _registry = None
-    _matches.clear()
+        _matches.clear()
+        _registry = (rows, units, names)
+    return _registry[1], _registry[2]
 
 
 def match_unit(name: str) -> int | None:
     """The registry unit a printed name refers to: same canonical name, else a close match."""
+    return _lookup(name, registry()[1])  # registry() first: a change forgets the matches
+
+
+def _lookup(name: str, names: dict[str, int]) -> int | None:
     if name not in _matches:
-        _matches[name] = _match(name, registry()[1])
+        _matches[name] = _match(name, names)
     return _matches[name]
 
 
@@ -96,27 +102,40 @@ def _date(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if iso else None
 
 
-def _fields(item: dict) -> dict:
+def _fields(item: ExtractedTask) -> dict:
     """A stored task's fields from one task of the core's JSON."""
-    lead = item.get("lead") or []
-    span = item.get("source_span") or [None, None]
     return {
-        "lead_text": ", ".join(u["name"] for u in lead)[:300],
-        "support": [u["name"] for u in item.get("support") or []],
-        "action": item.get("action") or "",
-        "kind": item.get("kind") if item.get("kind") in Task.Kind.values else Task.Kind.TASK,
-        "deadline": _date(item.get("deadline") or item.get("due")),
-        "deadline_text": (item.get("deadline_text") or "")[:200],
-        "urgent": bool(item.get("urgent")),
-        "recurrence": item.get("recurrence") or "",
-        "report_to": (item.get("report_to") or "")[:300],
-        "period": item.get("period") or "",
-        "data_from": _date(item.get("data_from")),
-        "data_to": _date(item.get("data_to")),
-        "section": (item.get("section") or "")[:200],
-        "source_start": span[0],
-        "source_end": span[1],
+        "lead_text": ", ".join(u.name for u in item.lead)[:300],
+        "support": [u.name for u in item.support],
+        "action": item.action,
+        "kind": item.kind if item.kind in Task.Kind.values else Task.Kind.TASK,
+        "deadline": _date(item.deadline or item.due),
+        "deadline_text": item.deadline_text[:200],
+        "urgent": item.urgent,
+        "recurrence": item.recurrence,
+        "report_to": item.report_to[:300],
+        "period": item.period,
+        "data_from": _date(item.data_from),
+        "data_to": _date(item.data_to),
+        "section": item.section[:200],
+        "source_start": item.source_span[0],
+        "source_end": item.source_span[1],
     }
+
+
+def tasks_of_ingested(sender, document, parsed, **_kwargs) -> list[str]:
+    """`document_ingested`: the tasks of a stored document, at most `CCHC_MAX_TASKS_PER_DOCUMENT`
+    (a text of 5,000 numbered duties is a list to read, not 5,000 tasks to follow). Returns the
+    warning that says how many were left out, for the ingest job to show."""
+    extracted = parsed.tasks
+    cap = settings.CCHC_MAX_TASKS_PER_DOCUMENT
+    create_tasks(document, extracted[:cap])
+    if len(extracted) <= cap:
+        return []
+    return [
+        f"Văn bản giao {len(extracted)} việc; chỉ {cap} việc đầu được tạo thành công việc "
+        f"({len(extracted) - cap} việc còn lại xem trong văn bản, có thể tạo bằng tay)."
+    ]
 
 
 def create_tasks(doc, extracted: list[dict]) -> list[Task]:
@@ -125,37 +144,60 @@ def create_tasks(doc, extracted: list[dict]) -> list[Task]:
     child per unit of the registry they name. Written with two bulk inserts."""
     if not extracted:
         return []
-    all_units = registry()[0]
+    all_units, names = registry()
     tasks, targets = [], []
     for item in extracted:
-        lead = item.get("lead") or []
+        extracted_task = ExtractedTask.from_json(item)
         units: list[int] = []
-        for unit in lead:
+        for lead in extracted_task.lead:
             found = (
-                [u.pk for u in collective_units(unit["canonical"], all_units)]
-                if unit.get("collective")
-                else [match_unit(unit["name"])]
+                [u.pk for u in collective_units(lead.canonical, all_units)]
+                if lead.collective
+                else [_lookup(lead.name, names)]
             )
             units.extend(pk for pk in found if pk is not None and pk not in units)
-        collective = len(lead) > 1 or any(u.get("collective") for u in lead)
+        collective = len(extracted_task.lead) > 1 or any(u.collective for u in extracted_task.lead)
         tasks.append(
             Task(
                 document=doc,
                 collective=collective,
                 machine=item,
                 unit_id=units[0] if units and not collective else None,
-                **_fields(item),
+                **_fields(extracted_task),
             )
         )
         targets.append(units if collective else [])
     Task.objects.bulk_create(tasks)
     children = [
-        Task(document=doc, parent=task, unit_id=unit_id, **_fields(task.machine))
+        Task(
+            document=doc,
+            parent=task,
+            unit_id=unit_id,
+            **_fields(ExtractedTask.from_json(task.machine)),
+        )
         for task, units in zip(tasks, targets, strict=True)
         for unit_id in units
     ]
     Task.objects.bulk_create(children)
     return tasks + children
+
+
+def redate_tasks(sender, document, fields, old_date, **_kwargs) -> int:
+    """`document_corrected`: a corrected document date moves the deadlines its tasks count
+    from it ("trong 10 ngày kể từ ngày ký"); a deadline changed by hand stays. Returns how
+    many moved."""
+    if "date" not in fields or document.date == old_date:
+        return 0
+    moved = []
+    for task in Task.objects.filter(document=document).exclude(deadline_text=""):
+        before = find_deadline(task.deadline_text, anchor=old_date).date
+        after = find_deadline(task.deadline_text, anchor=document.date).date
+        if before == after or _date(before) != task.deadline:
+            continue  # no date of the document's in it, or set by hand
+        task.deadline, task.updated_at = _date(after), timezone.now()
+        moved.append(task)
+    Task.objects.bulk_update(moved, ["deadline", "updated_at"])
+    return len(moved)
 
 
 def set_status(task: Task, status: str, user, note: str = "") -> Task:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,9 +23,9 @@ from cchc.web.accounts.roles import (
     sees_everything,
     unit_of,
 )
-from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
+from cchc.web.documents.ingest import UploadRejected, safe_name
 from cchc.web.documents.models import Document
-from cchc.web.work import assign, stats
+from cchc.web.work import assign, services, stats
 from cchc.web.work.calendar import month_grid, unit_feed
 from cchc.web.work.models import Evidence, Task
 
@@ -156,7 +154,7 @@ def task_update(request, pk: int):
         messages.success(request, "Đã ghi tiến độ.")
     for f in request.FILES.getlist("evidence"):
         try:
-            add_evidence(task, f, request.user)
+            services.add_evidence(task, f, request.user)
             messages.success(request, f"Đã đính kèm {safe_name(f.name)}.")
         except UploadRejected as exc:
             messages.error(request, str(exc))
@@ -168,38 +166,9 @@ def task_update(request, pk: int):
     return redirect("task", pk=task.pk)
 
 
-def add_evidence(task: Task, upload, user) -> Evidence:
-    _sha, relative, size, kind = store_file(upload.chunks(), safe_name(upload.name))
-    evidence = Evidence.objects.create(
-        task=task,
-        path=relative,
-        name=safe_name(upload.name),
-        content_type=kind,
-        size=size,
-        user=user,
-    )
-    audit(user, "task-evidence", task, f"Đính kèm minh chứng {evidence.name}")
-    return evidence
-
-
 def evidence_file(request, pk: int):
     evidence = get_object_or_404(Evidence, pk=pk)
-    return attachment(evidence.path, evidence.name)
-
-
-def attachment(stored_path: str, name: str) -> FileResponse:
-    """A stored evidence file as a download: never shown in the browser, whatever it holds."""
-    path = Path(settings.MEDIA_ROOT) / stored_path
-    if not stored_path or not path.is_file():
-        raise Http404("Không tìm thấy tệp")
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return services.attachment(evidence.path, evidence.name)
 
 
 class TaskForm(forms.ModelForm):
@@ -234,9 +203,10 @@ def task_edit(request, pk: int | None = None):
         if not can_assign_to(request.user, saved.unit):
             raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
         if task is None:
-            saved.created_by = request.user
-        saved.save()
-        audit(request.user, "task-edit" if task else "task-create", saved, f"{saved}")
+            services.create_task(saved, request.user)
+        else:
+            saved.save()
+            audit(request.user, "task-edit", saved, f"{saved}")
         messages.success(request, "Đã lưu công việc.")
         return redirect("task", pk=saved.pk)
     return render(request, "work/task_form.html", {"form": form, "task": task})

@@ -1,0 +1,193 @@
+"""What the document pages and the API share: the registry's filters, corrections of a
+document, the upload path (one validation for both) and a job's JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from cchc.web.accounts.models import audit
+from cchc.web.documents import queue, search
+from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
+from cchc.web.documents.models import EDITABLE_FIELDS, Correction, Document, IngestJob
+from cchc.web.documents.signals import document_corrected
+
+# What a registry row shows (the API's list gives the same fields and `place`).
+REGISTRY_FIELDS = [
+    "id",
+    "direction",
+    "incoming_number",
+    "received_date",
+    "type",
+    "number",
+    "issuer",
+    "date",
+    "subject",
+    "original_name",
+]
+
+# Ids above this are no row of ours (and overflow a 64-bit integer column).
+MAX_ID = 2**63 - 1
+
+
+class InvalidRequest(ValueError):
+    """A request the user must change: the message (Vietnamese) says what is wrong."""
+
+
+def registry_filters(params) -> dict:
+    """Filters shared by the registry and search: type, issuer, year, direction, unit."""
+    out = {}
+    for name in ("type", "issuer", "direction"):
+        if value := params.get(name, "").strip():
+            out[name] = value
+    for name in ("year", "unit"):
+        if (value := params.get(name, "").strip()).isdigit():
+            out[name] = int(value)
+    return out
+
+
+def registry_documents(params):
+    """The documents under the registry filters of a request's parameters, and the filters."""
+    filters = registry_filters(params)
+    docs = Document.objects.all()
+    for name, value in filters.items():
+        docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
+    return docs, filters
+
+
+# --- corrections --------------------------------------------------------------------------
+
+
+class CorrectionError(InvalidRequest):
+    pass
+
+
+def field_value(doc: Document, name: str) -> str:
+    """An editable field as the edit form shows it (dates as dd/mm/yyyy)."""
+    value = getattr(doc, name)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value or ""
+
+
+def parse_vn_date(text: str) -> date | None:
+    """dd/mm/yyyy as typed in a form; empty gives None."""
+    if not text:
+        return None
+    try:
+        day, month, year = (int(x) for x in text.split("/"))
+        return date(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise CorrectionError(f"Ngày không hợp lệ: {text!r} (dạng dd/mm/yyyy)") from exc
+
+
+def apply_corrections(doc: Document, values, user) -> list[str]:
+    """Save the fields that changed, each with the machine's value kept beside it. A changed
+    date moves the deadlines its tasks count from it (`document_corrected`)."""
+    changed = []
+    previous = search.indexed(doc)
+    old_date = doc.date
+    with transaction.atomic():
+        for name in EDITABLE_FIELDS:
+            if name not in values:
+                continue
+            raw = values[name]
+            if not isinstance(raw, str):
+                raise CorrectionError(f"{EDITABLE_FIELDS[name]}: phải là chuỗi ký tự.")
+            new = raw.strip()
+            if new == field_value(doc, name):
+                continue
+            setattr(doc, name, parse_vn_date(new) if name == "date" else new)
+            machine = doc.machine.get(name)
+            if name.startswith("signer_") and doc.machine.get("signer"):
+                machine = doc.machine["signer"].get(name.removeprefix("signer_"))
+            Correction.objects.create(
+                document=doc, field=name, machine_value=machine or "", value=new, user=user
+            )
+            changed.append(name)
+        if changed:
+            doc.save()
+            search.index_document(doc, previous)
+            audit(user, "document-edit", doc, "Sửa " + ", ".join(changed) + f" của {doc}")
+            document_corrected.send(Document, document=doc, fields=changed, old_date=old_date)
+    return changed
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+
+def job_json(job: IngestJob) -> dict:
+    return {
+        "id": job.pk,
+        "name": job.original_name,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "message": job.message,
+        "document": job.document_id,
+        "document_url": f"/van-ban/{job.document_id}/" if job.document_id else None,
+    }
+
+
+def job_ids(text: str, limit: int = 200) -> list[int]:
+    """The ids of `?ids=1,2,3`; anything else is an InvalidRequest."""
+    ids = []
+    for part in filter(None, (x.strip() for x in text.split(","))):
+        if not part.isdigit() or not 0 < int(part) <= MAX_ID:
+            raise InvalidRequest(f"Mã công việc nhập không hợp lệ: {part[:40]!r}.")
+        ids.append(int(part))
+    return ids[:limit]
+
+
+def direction_of(value: str | None) -> str:
+    """The register an upload goes to: incoming unless `di`; anything else is refused."""
+    value = (value or Document.Direction.INCOMING).strip()
+    if value not in Document.Direction.values:
+        raise InvalidRequest(
+            f"Sổ không hợp lệ: {value[:20]!r} (chọn “den” – văn bản đến hoặc “di” – văn bản đi)."
+        )
+    return value
+
+
+def unfinished_jobs(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return IngestJob.objects.filter(
+        created_by=user, status__in=[IngestJob.Status.QUEUED, IngestJob.Status.RUNNING]
+    ).count()
+
+
+def receive_uploads(files: Iterable, user, direction: str | None) -> list[dict]:
+    """The one upload path of the page and the API: check the register, store each file once
+    and queue it. A user with `CCHC_MAX_QUEUED_JOBS` unfinished jobs has further files refused
+    until those are done (OCR of a large scan takes minutes). Returns each file's job (or
+    why it was refused) as JSON; InvalidRequest when the request itself is wrong."""
+    direction = direction_of(direction)
+    files = list(files)
+    if not files:
+        raise InvalidRequest("Chưa chọn tệp nào (trường files).")
+    room = settings.CCHC_MAX_QUEUED_JOBS - unfinished_jobs(user)
+    answers = []
+    for f in files:
+        if room <= 0:
+            answers.append(
+                {
+                    "name": safe_name(f.name),
+                    "status": "failed",
+                    "message": f"{safe_name(f.name)}: chưa nhận – bạn đang có "
+                    f"{settings.CCHC_MAX_QUEUED_JOBS} tệp chờ xử lý; hãy gửi lại khi chúng xong.",
+                }
+            )
+            continue
+        try:
+            job = accept_upload(f.chunks(), f.name, user, direction)
+        except UploadRejected as exc:
+            answers.append({"name": f.name, "status": "failed", "message": str(exc)})
+            continue
+        if job.status == IngestJob.Status.QUEUED:
+            room -= 1
+            queue.enqueue(job)
+        answers.append(job_json(job))
+    return answers
