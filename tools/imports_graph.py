@@ -33,6 +33,14 @@ def module_name(path: Path, src: Path) -> str:
     return ".".join(parts)
 
 
+SRC = Path("src")
+
+
+def is_module(name: str) -> bool:
+    stem = SRC.joinpath(*name.split("."))
+    return stem.with_suffix(".py").is_file() or (stem / "__init__.py").is_file()
+
+
 def imports(path: Path, module: str) -> list[tuple[str, int, bool]]:
     """(imported module, line, inside a function) for each cchc import of one file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -49,7 +57,9 @@ def imports(path: Path, module: str) -> list[tuple[str, int, bool]]:
                     anchor = module.split(".")
                     anchor = anchor[: len(anchor) - child.level + (path.stem == "__init__")]
                     base = ".".join([*anchor, base] if base else anchor)
-                found.append((base, child.lineno, nested))
+                # `from cchc import errors` imports the module cchc.errors, not the package
+                subs = [f"{base}.{a.name}" for a in child.names if is_module(f"{base}.{a.name}")]
+                found.extend((m, child.lineno, nested) for m in subs or [base])
             visit(child, inner)
 
     visit(tree, False)
@@ -62,6 +72,8 @@ def web_rank(package: str) -> int | None:
 
 
 def main(src: Path) -> int:
+    global SRC
+    SRC = src
     edges: dict[tuple[str, str], int] = defaultdict(int)
     against: list[str] = []
     hidden: list[str] = []
@@ -79,9 +91,8 @@ def main(src: Path) -> int:
             if there != here:
                 edges[(here, there)] += 1
             low, high = web_rank(there), web_rank(here)
-            if low is not None and high is not None and low > high:
-                against.append(where)
-            elif here not in ("cli", "web") and not here.startswith("web") and there.startswith("web"):
+            core_to_web = not here.startswith(("cli", "web")) and there.startswith("web")
+            if core_to_web or (low is not None and high is not None and low > high):
                 against.append(where)
             if nested and there != here:
                 hidden.append(where)
@@ -93,10 +104,11 @@ def main(src: Path) -> int:
     print(f"\nagainst the order core < web.{' < web.'.join(WEB_ORDER)}: {len(against)}")
     for line in against:
         print("  " + line)
-    print(f"\nimports from another module's views (views used as a service layer): {len(view_imports)}")
+    print(f"\nimports from another module's views (views used as services): {len(view_imports)}")
     for line in view_imports:
         print("  " + line)
-    pairs = sorted({tuple(sorted(e)) for e in module_edges if e[::-1] in module_edges and e[0] != e[1]})
+    mutual = {e for e in module_edges if e[::-1] in module_edges and e[0] != e[1]}
+    pairs = sorted({tuple(sorted(e)) for e in mutual})
     print(f"\nmodules importing each other: {len(pairs)}")
     for a, b in pairs:
         print(f"  {a} <-> {b}")
