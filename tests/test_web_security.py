@@ -122,7 +122,7 @@ def test_a_document_edit_with_a_huge_year_is_refused_with_a_message(deployment, 
     answer = login("noivu").post(
         f"/van-ban/{doc.pk}/sua/", {"date": "1/1/99999999999999999999"}, follow=True
     )
-    assert answer.status_code == 200 and "Ngày không hợp lệ" in answer.content.decode()
+    assert answer.status_code == 400 and "Ngày không hợp lệ" in answer.content.decode()
 
 
 @pytest.mark.parametrize("username", ["xem"])

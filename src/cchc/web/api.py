@@ -27,6 +27,7 @@ from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
 from cchc.web.error_pages import api_exception_handler
+from cchc.web.params import id_param
 from cchc.web.work import assign
 from cchc.web.work import services as work
 from cchc.web.work.models import Task
@@ -162,12 +163,12 @@ class TaskViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         tasks = Task.objects.select_related("unit")
         params = self.request.query_params
-        if params.get("unit", "").isdigit():
-            tasks = tasks.filter(unit_id=int(params["unit"]))
+        if (unit := id_param(params, "unit", "đơn vị")) is not None:
+            tasks = tasks.filter(unit_id=unit)
         if params.get("status") in Task.Status.values:
             tasks = tasks.filter(status=params["status"])
-        if params.get("document", "").isdigit():
-            tasks = tasks.filter(document_id=int(params["document"]))
+        if (document := id_param(params, "document", "văn bản")) is not None:
+            tasks = tasks.filter(document_id=document)
         return tasks
 
     def perform_create(self, serializer):

@@ -12,6 +12,8 @@ from django.template import loader
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
+from cchc.web.params import InvalidRequest
+
 API_PREFIX = "/api/"
 
 
@@ -39,9 +41,27 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # only our own InvalidRequest messages are sentences meant for the user
+    reason = str(exception) if isinstance(exception, InvalidRequest) else ""
     if _is_api(request):
-        return JsonResponse({"detail": "Yêu cầu không hợp lệ."}, status=400)
-    return _render(request, "400.html", 400)
+        return JsonResponse({"detail": reason or "Yêu cầu không hợp lệ."}, status=400)
+    return _render(request, "400.html", 400, reason=reason)
+
+
+class InvalidRequestMiddleware:
+    """A parameter a person or a script got wrong (cchc.web.params.InvalidRequest, raised by any
+    view or service) answers 400 with its message, not 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, InvalidRequest):
+            return bad_request(request, exception)
+        return None
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -69,6 +89,8 @@ def api_exception_handler(exc: Exception, context: dict):
     thấy." rather than Django's English "No Document matches the given query."."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, InvalidRequest):
+        exc = exceptions.ValidationError({"detail": str(exc)})
     return exception_handler(exc, context)
 
 

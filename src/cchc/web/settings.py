@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cchc.web.accounts.middleware.LoginRequiredMiddleware",
     "cchc.web.accounts.middleware.MethodNotAllowedPageMiddleware",
+    "cchc.web.error_pages.InvalidRequestMiddleware",  # a wrong parameter is a 400, not a 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cchc.web.security.ContentSecurityPolicyMiddleware",

@@ -9,11 +9,13 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
+from cchc.dates import InvalidDate, parse_user_date
 from cchc.web.accounts.models import audit
 from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
 from cchc.web.documents.models import EDITABLE_FIELDS, Correction, Document, IngestJob
 from cchc.web.documents.signals import document_corrected
+from cchc.web.params import MAX_ID, InvalidRequest, id_param, year_param
 
 # What a registry row shows (the API's list gives the same fields and `place`).
 REGISTRY_FIELDS = [
@@ -29,13 +31,6 @@ REGISTRY_FIELDS = [
     "original_name",
 ]
 
-# Ids above this are no row of ours (and overflow a 64-bit integer column).
-MAX_ID = 2**63 - 1
-
-
-class InvalidRequest(ValueError):
-    """A request the user must change: the message (Vietnamese) says what is wrong."""
-
 
 def registry_filters(params) -> dict:
     """Filters shared by the registry and search: type, issuer, year, direction, unit."""
@@ -43,9 +38,10 @@ def registry_filters(params) -> dict:
     for name in ("type", "issuer", "direction"):
         if value := params.get(name, "").strip():
             out[name] = value
-    for name in ("year", "unit"):
-        if (value := params.get(name, "").strip()).isdigit():
-            out[name] = int(value)
+    if (year := year_param(params)) is not None:
+        out["year"] = year
+    if (unit := id_param(params, "unit", "đơn vị")) is not None:
+        out["unit"] = unit
     return out
 
 
@@ -74,45 +70,47 @@ def field_value(doc: Document, name: str) -> str:
 
 
 def parse_vn_date(text: str) -> date | None:
-    """dd/mm/yyyy as typed in a form; empty gives None."""
+    """dd/mm/yyyy as typed in a form (the core's one date grammar); empty gives None."""
     if not text:
         return None
     try:
-        day, month, year = (int(x) for x in text.split("/"))
-        return date(year, month, day)
-    except (ValueError, OverflowError) as exc:
-        raise CorrectionError(f"Ngày không hợp lệ: {text!r} (dạng dd/mm/yyyy)") from exc
+        return parse_user_date(text)
+    except InvalidDate as exc:
+        raise CorrectionError(str(exc)) from exc
 
 
 def apply_corrections(doc: Document, values, user) -> list[str]:
-    """Save the fields that changed, each with the machine's value kept beside it. A changed
+    """Save the fields that changed, each with the machine's value kept beside it. Every value is
+    checked before anything is saved: one bad value saves nothing (CorrectionError). A changed
     date moves the deadlines its tasks count from it (`document_corrected`)."""
-    changed = []
+    new_values = {}
+    for name in EDITABLE_FIELDS:
+        if name not in values:
+            continue
+        raw = values[name]
+        if not isinstance(raw, str):
+            raise CorrectionError(f"{EDITABLE_FIELDS[name]}: phải là chuỗi ký tự.")
+        new = raw.strip()
+        if new != field_value(doc, name):
+            new_values[name] = (new, parse_vn_date(new) if name == "date" else new)
+    if not new_values:
+        return []
     previous = search.indexed(doc)
     old_date = doc.date
+    changed = list(new_values)
     with transaction.atomic():
-        for name in EDITABLE_FIELDS:
-            if name not in values:
-                continue
-            raw = values[name]
-            if not isinstance(raw, str):
-                raise CorrectionError(f"{EDITABLE_FIELDS[name]}: phải là chuỗi ký tự.")
-            new = raw.strip()
-            if new == field_value(doc, name):
-                continue
-            setattr(doc, name, parse_vn_date(new) if name == "date" else new)
+        for name, (typed, value) in new_values.items():
+            setattr(doc, name, value)
             machine = doc.machine.get(name)
             if name.startswith("signer_") and doc.machine.get("signer"):
                 machine = doc.machine["signer"].get(name.removeprefix("signer_"))
             Correction.objects.create(
-                document=doc, field=name, machine_value=machine or "", value=new, user=user
+                document=doc, field=name, machine_value=machine or "", value=typed, user=user
             )
-            changed.append(name)
-        if changed:
-            doc.save()
-            search.index_document(doc, previous)
-            audit(user, "document-edit", doc, "Sửa " + ", ".join(changed) + f" của {doc}")
-            document_corrected.send(Document, document=doc, fields=changed, old_date=old_date)
+        doc.save()
+        search.index_document(doc, previous)
+        audit(user, "document-edit", doc, "Sửa " + ", ".join(changed) + f" của {doc}")
+        document_corrected.send(Document, document=doc, fields=changed, old_date=old_date)
     return changed
 
 
@@ -135,7 +133,7 @@ def job_ids(text: str, limit: int = 200) -> list[int]:
     """The ids of `?ids=1,2,3`; anything else is an InvalidRequest."""
     ids = []
     for part in filter(None, (x.strip() for x in text.split(","))):
-        if not part.isdigit() or not 0 < int(part) <= MAX_ID:
+        if not (part.isascii() and part.isdigit()) or not 0 < int(part) <= MAX_ID:
             raise InvalidRequest(f"Mã công việc nhập không hợp lệ: {part[:40]!r}.")
         ids.append(int(part))
     return ids[:limit]

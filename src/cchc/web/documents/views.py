@@ -108,14 +108,19 @@ def _without_page(params) -> str:
     return params.urlencode()
 
 
-def document_page(request, pk: int):
+def document_page(request, pk: int, typed=None, error: str = ""):
+    """The original beside the fields. After a refused edit (`error`), the fields show what the
+    person typed (`typed`), not the stored values, so nothing typed is lost."""
     doc = get_object_or_404(Document, pk=pk)
     tasks = doc.tasks.filter(parent=None).select_related("unit").prefetch_related("children")
     corrections = {c.field: c for c in reversed(doc.corrections.select_related("user"))}
+    typed = typed or {}
     fields = [
-        (name, label, field_value(doc, name), corrections.get(name))
+        (name, label, typed.get(name, field_value(doc, name)), corrections.get(name))
         for name, label in EDITABLE_FIELDS.items()
     ]
+    if error:
+        messages.error(request, error)
     return render(
         request,
         "documents/document.html",
@@ -127,6 +132,7 @@ def document_page(request, pk: int):
             "cited_by": Document.objects.filter(citations__target=doc).distinct(),
             "highlighted": _highlighted_text(doc, tasks),
             "can_edit": can_edit_document(request.user),
+            "edit_refused": bool(error),
             "is_pdf": doc.content_type == "application/pdf",
             "is_image": doc.content_type.startswith("image/") and doc.content_type != "image/tiff",
         },
@@ -167,8 +173,10 @@ def edit_document(request, pk: int):
     try:
         changed = services.apply_corrections(doc, request.POST, request.user)
     except services.CorrectionError as exc:
-        messages.error(request, str(exc))
-        return redirect("document", pk=doc.pk)
+        typed = {name: request.POST[name] for name in EDITABLE_FIELDS if name in request.POST}
+        answer = document_page(request, doc.pk, typed=typed, error=str(exc))
+        answer.status_code = 400
+        return answer
     if changed:
         messages.success(request, "Đã lưu: " + ", ".join(EDITABLE_FIELDS[f] for f in changed))
     return redirect("document", pk=doc.pk)

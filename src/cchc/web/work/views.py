@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.dates import MAX_YEAR, MIN_YEAR
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.accounts.roles import (
     can_assign_to,
@@ -25,6 +26,7 @@ from cchc.web.accounts.roles import (
 )
 from cchc.web.documents.ingest import UploadRejected, safe_name
 from cchc.web.documents.models import Document
+from cchc.web.params import id_param, int_param
 from cchc.web.work import assign, services, stats
 from cchc.web.work.calendar import month_grid, unit_feed
 from cchc.web.work.models import Evidence, Task
@@ -56,14 +58,20 @@ CARD_FIELDS = (
 )
 
 
+def chosen_unit(request) -> Unit | None:
+    """The unit a page shows: `?unit=N`, everyone's with `?unit=all`, else the person's own
+    (a leader's: everyone's)."""
+    chosen = id_param(request.GET, "unit", "đơn vị", allow=("all",))
+    if chosen == "all":
+        return None
+    if chosen is not None:
+        return get_object_or_404(Unit, pk=chosen)
+    return None if sees_everything(request.user) else unit_of(request.user)
+
+
 def board(request):
     """A unit's tasks by column; overdue and due-soon first. Leaders pick any unit."""
-    unit = None if sees_everything(request.user) else unit_of(request.user)
-    chosen = request.GET.get("unit", "")
-    if chosen == "all":
-        unit = None
-    elif chosen.isdigit():
-        unit = get_object_or_404(Unit, pk=int(chosen))
+    unit = chosen_unit(request)
     # only what a card shows: the parse kept in JSON and the document's text are most of the
     # page's time on a large registry, building the other fields most of the rest
     tasks = (
@@ -214,17 +222,11 @@ def task_edit(request, pk: int | None = None):
 
 def calendar_page(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
-    unit = None if sees_everything(request.user) else unit_of(request.user)
-    if request.GET.get("unit") == "all":
-        unit = None
-    elif request.GET.get("unit", "").isdigit():
-        unit = get_object_or_404(Unit, pk=int(request.GET["unit"]))
+    # the grid links to the month before and after: the first and last years have no neighbour
+    year = int_param(request.GET, "year", "Năm", MIN_YEAR + 1, MAX_YEAR - 1, today.year)
+    month = int_param(request.GET, "month", "Tháng", 1, 12, today.month)
+    first = date(year, month, 1)
+    unit = chosen_unit(request)
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     tasks = Task.objects.filter(deadline__range=(first, last)).exclude(collective=True)
     if unit is not None:
