@@ -74,6 +74,9 @@ MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 7_500_000
 MAX_ATTACHMENTS_TOTAL = 100 * 1024 * 1024
 MAX_ATTACHMENTS = 200
+# Markup in a whole package: a real one has a few hundred elements (base64 has no `<`); 100 MB
+# of `<a/>` would build a tree of gigabytes before any check could see it.
+MAX_MARKUP = 100_000
 
 _HEAD = re.compile(rb"<(?:[\w.-]+:)?edXML[\s>/]")
 _DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
@@ -145,6 +148,7 @@ class Package:
     file: str
     sender: Organ
     receivers: list[Organ] = field(default_factory=list)
+    sender_parent: str | None = None  # From/OrganizationInCharge (cơ quan chủ quản)
     number: str | None = None  # CodeNumber
     notation: str | None = None  # CodeNotation (ký hiệu)
     place: str | None = None
@@ -330,10 +334,20 @@ def read_package(
             "gói edXML có khai báo DOCTYPE/ENTITY (thực thể XML), điều QCVN 102:2016 không dùng "
             "và có thể là tấn công (billion laughs, đọc tệp hệ thống); gói bị từ chối",
         )
+    if data.count(b"<") > MAX_MARKUP:
+        raise errors.FileTooLarge(
+            name,
+            f"gói edXML có hơn {MAX_MARKUP:,} thẻ XML".replace(",", ".")
+            + ", một gói thật chỉ có vài trăm; gói bị từ chối",
+        )
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        if "huge" in str(exc).lower() or "too long" in str(exc).lower():
+        if "depth" in str(exc).lower():
+            raise _bad(
+                name, f"các phần tử lồng nhau quá sâu (dòng {exc.position[0]}); gói bị từ chối"
+            ) from exc
+        if "too long" in str(exc).lower() or "huge" in str(exc).lower():
             raise errors.FileTooLarge(
                 name,
                 f"gói edXML có một phần tử quá lớn (dòng {exc.position[0]}): tệp đính kèm lớn hơn "
@@ -423,6 +437,7 @@ def _document_package(name, root, envelope, header, message, max_one, max_total)
         raise _bad(name, "<edXML:Code> không có <edXML:CodeNumber> lẫn <edXML:CodeNotation>")
     package = Package(file=name, sender=_organ(sender), number=number, notation=notation)
     package.receivers = [_organ(n) for n in message.findall(_q("To"))]
+    package.sender_parent = _text(sender, "OrganizationInCharge")
     package.place = _text(message, "PromulgationInfo", "Place")
     raw_date = _text(message, "PromulgationInfo", "PromulgationDate")
     package.date = _iso(raw_date)
@@ -552,6 +567,7 @@ def parse_package(path: str | Path, ocr: bool = True, progress=None, tasks: bool
         doc.number = package.code
         doc.symbol = package.notation
         doc.issuer = package.sender.name or doc.issuer
+        doc.parent_issuer = package.sender_parent or doc.parent_issuer
         doc.place = package.place or doc.place
         doc.date = package.date or doc.date
         doc.subject = package.subject or doc.subject
@@ -586,9 +602,11 @@ def _sub(parent, name: str, text: str | None = None, **attrs: str):
     return node
 
 
-def _organ_node(parent, tag: str, organ: Organ) -> None:
+def _organ_node(parent, tag: str, organ: Organ, in_charge: str | None = None) -> None:
     node = _sub(parent, tag)
     _sub(node, "OrganId", organ.organ_id)
+    if in_charge:
+        _sub(node, "OrganizationInCharge", in_charge)
     _sub(node, "OrganName", organ.name or "")
 
 
@@ -637,7 +655,9 @@ def build_package(
     root, envelope = _root()
     header = _sub(envelope, "edXMLHeader")
     message = _sub(header, "MessageHeader")
-    _organ_node(message, "From", Organ(sender.organ_id, sender.name or doc.issuer))
+    _organ_node(
+        message, "From", Organ(sender.organ_id, sender.name or doc.issuer), doc.parent_issuer
+    )
     for receiver in receivers:
         _organ_node(message, "To", receiver)
     code = _sub(message, "Code")
