@@ -73,7 +73,11 @@ def test_json_has_an_edxml_section_with_sender_business_and_attachments():
         "date": "2026-11-05",
         "code": "1287/SXD-VP",
     }
-    assert (section["due_date"], section["priority"]) == ("2026-12-10", 1)
+    assert (section["due_date"], section["priority"], section["urgency"]) == (
+        "2026-12-10",
+        1,
+        "Khẩn",
+    )
     (attachment,) = section["attachments"]
     data = edxml.read_package(PACKAGE).attachments[0].data
     assert attachment["name"] == "cong-van-1287.txt" and attachment["main"] is True
@@ -130,6 +134,30 @@ def test_revoke_package_names_the_document_it_revokes(tmp_path):
         }
     ]
     assert "gói edXML thu hồi văn bản 1250/SXD-VP" in doc.warnings
+
+
+def test_markup_check_lets_a_package_through_and_still_refuses_other_xml():
+    from cchc.readers import markup_kind
+
+    assert markup_kind(PACKAGE.read_text(encoding="utf-8")) is None
+    assert markup_kind('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')
+
+
+def test_extract_writes_each_attachment_under_a_safe_name(tmp_path):
+    text = PACKAGE.read_text(encoding="utf-8")
+    one = re.search(r"<Attachment>.*?</Attachment>", text, re.S).group(0)
+    evil = one.replace(
+        "<AttachmentName>cong-van-1287.txt", "<AttachmentName>../../etc/cong-van-1287.txt"
+    )
+    path = tmp_path / "goi.edxml"
+    path.write_text(text.replace(one, one + evil), "utf-8")
+    out = tmp_path / "ra"
+    answer = CliRunner().invoke(main, ["edxml", "extract", str(path), str(out)])
+    assert answer.exit_code == 0, answer.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["cong-van-1287-2.txt", "cong-van-1287.txt"]
+    data = edxml.read_package(PACKAGE).attachments[0].data
+    assert all(p.read_bytes() == data for p in out.iterdir())
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -70,6 +70,8 @@ def edxml_line(section: dict) -> str:
         business = {"new": "văn bản mới", "revoke": "thu hồi", "update": "cập nhật"}
         words.append(business.get(section["business"], "thay thế"))
         words.append(f"{len(section['attachments'])} tệp đính kèm")
+        if section["priority"]:
+            words.append(f"độ khẩn: {section['urgency'] or section['priority']}")
     for target in section["response_for"]:
         words.append(f"trả lời {target['code'] or target['document_id']}")
     return ", ".join(words)

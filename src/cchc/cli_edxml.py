@@ -60,7 +60,9 @@ def edxml_group() -> None:
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Tệp .edxml ghi ra."
 )
-def export_command(file, sender, receivers, attachments, response_for, business, output) -> None:
+def export_command(
+    file, sender, receivers, attachments, response_for, business, priority, output
+) -> None:
     """Lập gói edXML cho văn bản FILE (số, ký hiệu, trích yếu… đọc từ chính văn bản)."""
     try:
         doc = parse_file(file, tasks=False)
@@ -80,6 +82,7 @@ def export_command(file, sender, receivers, attachments, response_for, business,
             [file, *attachments],
             targets,
             business=code,
+            priority=priority,
         )
         edxml.write_atomically(output, data)
     except CchcError as exc:
@@ -111,3 +114,16 @@ def status_command(package, code, sender, description, staff, department, output
     except CchcError as exc:
         _fail(exc)
     click.echo(f"đã ghi gói trạng thái {code} ({edxml.STATUS_CODES[code]}): {target}", err=True)
+
+
+@edxml_group.command("extract")
+@click.argument("package", type=click.Path())
+@click.argument("folder", type=click.Path(file_okay=False))
+def extract_command(package, folder) -> None:
+    """Ghi các tệp đính kèm của gói edXML PACKAGE vào thư mục FOLDER."""
+    try:
+        written = edxml.save_attachments(edxml.read_package(package), folder)
+    except CchcError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(str(path))

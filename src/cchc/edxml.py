@@ -3,10 +3,14 @@ carries them, read into a `Document` and written back.
 
 The format is the one of QCVN 102:2016/BTTTT (cấu trúc mã định danh và định dạng dữ liệu gói tin
 phục vụ kết nối các hệ thống quản lý văn bản và điều hành), amended by Thông tư 01/2022/TT-BTTTT
-(Sửa đổi 1:2022). What this module relies on, checked against those texts as published (e.g. the
-consolidated text on luatvietnam.vn) and against the packages public implementations build and
-read (the VPCP/LGSP SDK examples `edoc_new.edxml`, Java and C# gateway clients on GitHub, read
-for the structure only):
+(Sửa đổi 1:2022). Sources checked (the standard's full text was not reachable from here; its
+title, scope and amendment were, on luatvietnam.vn, "Thông tư 01/2022/TT-BTTTT sửa đổi 1:2022
+QCVN 102:2016/BTTTT"): public implementations on GitHub, read for the structure only, no code
+taken — a TypeScript LGSP client whose builder follows the VPCP SDK sample `edoc_new.edxml`
+(root, envelope, header, manifest, AttachmentEncoded, DocumentId), Java gateway clients
+(`EdXmlConstant`, `EdxmlParser`: the namespace and the `edXML` prefix), C# clients of the axis
+(StatusCode read from status packages, BussinessDocType, ResponseFor/DocumentId split on commas)
+and an edXML entry form (the Priority values). What this module relies on:
 
 - a root `edXML` whose default namespace is `http://www.mic.gov.vn/TBT/QCVN_102_2016`, holding
   `edXML:edXMLEnvelope` (prefix `edXML`, same namespace: the Văn phòng Chính phủ side rejects
@@ -15,15 +19,19 @@ for the structure only):
   OrganName, OrganizationInCharge…), `Code` (CodeNumber, CodeNotation), `PromulgationInfo` (Place,
   PromulgationDate as `YYYY/MM/DD`), `DocumentType` (Type, TypeName), `Subject`, `Content`,
   `SignerInfo` (Competence, Position, FullName), `DueDate`, `ToPlaces/Place`, `OtherInfo`
-  (Priority = độ khẩn, …), `SteeringType`, `ResponseFor` (OrganId, Code, PromulgationDate,
-  DocumentId) and `DocumentId` reading `OrganId,YYYY/MM/DD,number/notation`;
+  (Priority = độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ, as the
+  edXML forms of public implementations offer it; …), `SteeringType`, `ResponseFor` (OrganId,
+  Code, PromulgationDate, DocumentId) and `DocumentId` reading
+  `OrganId,YYYY/MM/DD,number/notation`;
 - `edXMLHeader/TraceHeaderList` with `TraceHeader` (OrganId, Timestamp) and `Bussiness`
   (BussinessDocType 0 new, 1 revoke, 2 update, 3 replace; BussinessDocReason);
 - `edXMLBody/edXMLManifest/Reference` (xlink:href `cid:…`, AttachmentName, ContentType) naming
   the `AttachmentEncoded/Attachment` entries (ContentId, AttachmentName, ContentType,
   ContentTransferEncoded = base64);
-- a status message (gói tin trạng thái) carries `edXMLHeader/Status` with ResponseFor, From,
-  StatusCode (01 đã đến … 16), Description, Timestamp and StaffInfo instead of a MessageHeader.
+- a status message (gói tin trạng thái) carries `Status` with ResponseFor, From, StatusCode
+  (01 đã đến … 16), Description, Timestamp and StaffInfo. cchc writes and reads it inside the
+  same edXML envelope (`edXMLHeader/Status`); one public client wraps it in a SOAP envelope
+  instead, which this module does not read.
 
 Reading is safe by construction: lxml with entities, DTD loading and the network off and its
 default size limits (`huge_tree=False`: one text node holds at most 10 MB, so one attachment at
@@ -39,6 +47,7 @@ import hashlib
 import os
 import re
 import tempfile
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,6 +65,8 @@ SUFFIX = ".edxml"
 
 BUSINESS_TYPES = {0: "new", 1: "revoke", 2: "update", 3: "replace"}
 BUSINESS_WORDS = {0: "văn bản mới", 1: "thu hồi", 2: "cập nhật", 3: "thay thế"}
+# OtherInfo/Priority: độ khẩn, as document-management systems linked to the axis fill it.
+PRIORITIES = {0: "Thường", 1: "Khẩn", 2: "Thượng khẩn", 3: "Hỏa tốc", 4: "Hỏa tốc hẹn giờ"}
 STATUS_CODES = {
     "01": "Đã đến",
     "02": "Từ chối tiếp nhận",
@@ -214,6 +225,7 @@ class Package:
             "response_for": [r.to_dict() for r in self.response_for],
             "due_date": self.due_date,
             "priority": self.priority,
+            "urgency": PRIORITIES.get(self.priority) if self.priority is not None else None,
             "steering_type": self.steering_type,
             "to_places": self.to_places,
             "attachments": [a.summary(a is main) for a in self.attachments],
@@ -236,7 +248,12 @@ def is_package(path: str | Path, head: bytes | None = None) -> bool:
                 head = fh.read(4096)
         except OSError:
             return False
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return looks_like_package(head)
+
+
+def looks_like_package(head: bytes) -> bool:
+    """The first bytes of a file open XML whose root element is `edXML`."""
+    text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     return text.startswith(b"<") and _HEAD.search(text) is not None
 
 
@@ -531,6 +548,37 @@ def _attachments(name: str, root, envelope, max_one: int, max_total: int) -> lis
             )
         )
     return found
+
+
+def attachment_file_name(name: str, index: int) -> str:
+    """A file name safe to write: no directories, no control or format characters."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
+    return name[:200] or f"dinh-kem-{index}"
+
+
+def save_attachments(package: Package, folder: str | Path) -> list[Path]:
+    """Write every attachment into `folder` under its own (made safe, made unique) name; all are
+    written or, on a failure, none is left behind."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    taken = {p.name for p in folder.iterdir()}
+    try:
+        for index, item in enumerate(package.attachments, start=1):
+            name = attachment_file_name(item.name, index)
+            stem, dot, ext = name.rpartition(".")
+            stem, ext = (stem, dot + ext) if dot and stem else (name, "")
+            copy = 2
+            while name in taken:
+                name, copy = f"{stem}-{copy}{ext}", copy + 1
+            taken.add(name)
+            written.append(write_atomically(folder / name, item.data))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
 
 
 # -- into a Document -------------------------------------------------------------------------
