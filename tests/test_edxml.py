@@ -162,6 +162,14 @@ def test_extract_writes_each_attachment_under_a_safe_name(tmp_path):
 
 # -- writing ---------------------------------------------------------------------------------
 
+
+def export_cli(source: Path, out: Path, *options):
+    """`cchc edxml export` from 000.15.31.H99 (to 000.00.31.H99 unless `options` name a --to)."""
+    to = () if "--to" in options else ("--to", "000.00.31.H99")
+    args = ["edxml", "export", str(source), "--from", "000.15.31.H99", *to, "-o", str(out)]
+    return CliRunner().invoke(main, args + [str(o) for o in options])
+
+
 FIELDS = ("type", "number", "symbol", "issuer", "parent_issuer", "place", "date", "subject")
 
 
@@ -171,22 +179,7 @@ def test_export_then_parse_gives_the_same_fields(tmp_path):
     annex = tmp_path / "phu-luc.txt"
     annex.write_text("Phụ lục: danh mục thủ tục hành chính.", encoding="utf-8")
     out = tmp_path / "ra.edxml"
-    answer = CliRunner().invoke(
-        main,
-        [
-            "edxml",
-            "export",
-            str(source),
-            "--from",
-            "000.15.31.H99",
-            "--to",
-            "000.00.31.H99=UBND thị xã An Phú",
-            "--attach",
-            str(annex),
-            "-o",
-            str(out),
-        ],
-    )
+    answer = export_cli(source, out, "--to", "000.00.31.H99=UBND thị xã An Phú", "--attach", annex)
     assert answer.exit_code == 0, answer.output
     before, after = cchc.parse_file(source), cchc.parse_file(out)
     assert [getattr(after, f) for f in FIELDS] == [getattr(before, f) for f in FIELDS]
@@ -213,24 +206,11 @@ def test_reply_carries_response_for_the_package_it_answers(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "tra-loi.edxml"
-    answer = CliRunner().invoke(
-        main,
-        [
-            "edxml",
-            "export",
-            str(source),
-            "--from",
-            "000.00.31.H99",
-            "--to",
-            "000.15.31.H99",
-            "--response-for",
-            str(PACKAGE),
-            "-o",
-            str(out),
-        ],
-    )
+    answer = export_cli(source, out, "--response-for", PACKAGE, "--priority", "3")
     assert answer.exit_code == 0, answer.output
-    (target,) = cchc.parse_file(out).edxml["response_for"]
+    section = cchc.parse_file(out).edxml
+    assert section["urgency"] == "Hỏa tốc"
+    (target,) = section["response_for"]
     assert target["code"] == "1287/SXD-VP"
     assert target["document_id"] == "000.15.31.H99,2026/11/05,1287/SXD-VP"
 
@@ -276,20 +256,7 @@ def test_failed_export_writes_nothing(tmp_path):
     draft = tmp_path / "du-thao.txt"
     draft.write_text("Dự thảo kế hoạch, chưa có số.\nNội dung dự thảo.\n", encoding="utf-8")
     out = tmp_path / "ra.edxml"
-    answer = CliRunner().invoke(
-        main,
-        [
-            "edxml",
-            "export",
-            str(draft),
-            "--from",
-            "000.00.31.H99",
-            "--to",
-            "000.15.31.H99",
-            "-o",
-            str(out),
-        ],
-    )
+    answer = export_cli(draft, out)
     assert answer.exit_code == errors.ExitCode.other
     assert "chưa có số, ký hiệu" in answer.output
     assert list(tmp_path.iterdir()) == [draft]

@@ -58,6 +58,13 @@ def edxml_group() -> None:
     help="Nghiệp vụ: mới, thu hồi, cập nhật, thay thế.",
 )
 @click.option(
+    "--priority",
+    type=click.IntRange(0, 4),
+    default=0,
+    show_default=True,
+    help="Độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ.",
+)
+@click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Tệp .edxml ghi ra."
 )
 def export_command(
