@@ -143,6 +143,12 @@ def test_markup_check_lets_a_package_through_and_still_refuses_other_xml():
     assert markup_kind('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')
 
 
+def test_commands_that_want_plain_text_point_a_package_to_cchc_parse():
+    answer = CliRunner().invoke(main, ["repair", str(PACKAGE)])
+    assert answer.exit_code == errors.ExitCode.unsupported
+    assert "gói tin edXML: hãy đọc bằng `cchc parse`" in answer.output
+
+
 def test_extract_writes_each_attachment_under_a_safe_name(tmp_path):
     text = PACKAGE.read_text(encoding="utf-8")
     one = re.search(r"<Attachment>.*?</Attachment>", text, re.S).group(0)

@@ -212,6 +212,12 @@ def markup_kind(text: str) -> str | None:
 
 def read_text(path: Path) -> Source:
     data = path.read_bytes()
+    if edxml.looks_like_package(data[:4096]):
+        raise errors.UnsupportedFile(
+            str(path),
+            "gói tin edXML: hãy đọc bằng `cchc parse` (phần đầu gói và tệp đính kèm chính); "
+            "`cchc edxml extract` ghi các tệp đính kèm ra thư mục",
+        )
     text, encoding, warnings = decode_text(data, str(path))
     if markup_kind(text):
         raise errors.UnsupportedFile(
