@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cchc import edxml
 from cchc.document import Document, Quality
 from cchc.errors import CchcError
 from cchc.parse import parse_text
-from cchc.readers import read_file
+from cchc.readers import Source, read_file
 from cchc.repair import GARBLED_BELOW, marked_share, needs_repair
 from cchc.repair import repair as repair_text  # keep `cchc.repair` the module
 
@@ -25,8 +26,15 @@ MAX_REPAIR_CHARS = 100_000
 def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = True) -> Document:
     """Read any supported file (scans through OCR unless `ocr` is False) and parse it.
 
-    Raises a `CchcError` naming the file when it cannot."""
-    source = read_file(path, ocr=ocr, progress=progress)
+    Raises a `CchcError` naming the file when it cannot. An edXML package is read by
+    `cchc.edxml`: its header gives the fields, its main attachment the text."""
+    if edxml.is_package(path):
+        return edxml.parse_package(path, ocr=ocr, progress=progress, tasks=tasks)
+    return parse_source(read_file(path, ocr=ocr, progress=progress), str(path), tasks=tasks)
+
+
+def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
+    """Parse text already read from a file (diacritics repaired when needed)."""
     share = marked_share(source.text)
     repaired = needs_repair(source.text, share)
     text = source.text
@@ -38,7 +46,7 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = 
             f"chỉ khôi phục dấu cho {MAX_REPAIR_CHARS // 1000}.000 ký tự đầu (văn bản quá dài)"
         )
     text = repair_text(text[:cut], ocr=source.kind == "ocr", garbled=repaired) + text[cut:]
-    doc = parse_text(text, file=str(path), tasks=tasks)
+    doc = parse_text(text, file=file, tasks=tasks)
     if repaired:
         share = marked_share(doc.text)
     confidence = round(min(1.0, share / 0.45), 2)

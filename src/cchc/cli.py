@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from cchc import cli_words, external, parse_file
+from cchc.cli_edxml import edxml_group
 from cchc.document import Document
 from cchc.errors import CchcError, ExitCode
 from cchc.extract.calendar import national_calendar, tasks_to_ics
@@ -51,10 +52,30 @@ def summary(doc: Document) -> str:
         ("Nơi nhận", "; ".join(doc.distribution) or "—"),
         ("Các phần", ", ".join(s.number for s in doc.sections) or "—"),
     ]
+    if doc.edxml:
+        rows.append(("Gói edXML", edxml_line(doc.edxml)))
     if doc.warnings:
         rows.append(("Cảnh báo", "; ".join(doc.warnings)))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
+def edxml_line(section: dict) -> str:
+    """`gửi từ 000.00.31.H01 (…), văn bản mới, 2 tệp đính kèm` or the status it carries."""
+    sender = section["sender"]
+    words = [f"gửi từ {sender['organ_id']}" + (f" ({sender['name']})" if sender["name"] else "")]
+    if section["status"]:
+        status = section["status"]
+        words.append(f"trạng thái {status['code']} {status['label'] or ''}".strip())
+    else:
+        business = {"new": "văn bản mới", "revoke": "thu hồi", "update": "cập nhật"}
+        words.append(business.get(section["business"], "thay thế"))
+        words.append(f"{len(section['attachments'])} tệp đính kèm")
+        if section["priority"]:
+            words.append(f"độ khẩn: {section['urgency'] or section['priority']}")
+    for target in section["response_for"]:
+        words.append(f"trả lời {target['code'] or target['document_id']}")
+    return ", ".join(words)
 
 
 def _progress(label: str):
@@ -206,6 +227,9 @@ def tasks_table(doc: Document) -> str:
         if task.report_to:
             rows.append(f"        báo cáo: {task.report_to}")
     return "\n".join(rows)
+
+
+main.add_command(edxml_group)
 
 
 @main.command("calendar")

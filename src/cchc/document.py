@@ -42,7 +42,7 @@ class Section:
 
 @dataclass
 class Quality:
-    source: str  # "text" | "pdf-text" | "ocr" | "repaired"
+    source: str  # "text" | "pdf-text" | "ocr" | "repaired" | "edxml"
     confidence: float
     reader: str
     encoding: str | None = None
@@ -70,6 +70,7 @@ class Document:
     text: str = ""
     quality: Quality | None = None
     warnings: list[str] = field(default_factory=list)
+    edxml: dict[str, Any] | None = None  # the package's envelope, for an edXML package
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc import errors, legacy
+from cchc import edxml, errors, legacy
 from cchc.ocr import OcrResult, Progress, check_embedded_image, ocr_image, ocr_pdf
 from cchc.repair import needs_repair
 from cchc.text import count_letters, nfc
@@ -202,12 +202,22 @@ def _looks_like_text(text: str) -> bool:
 
 
 def markup_kind(text: str) -> str | None:
-    """`HTML/XML` when the text opens with markup (a web page, a script, an SVG), else None."""
+    """`HTML/XML` when the text opens with markup (a web page, a script, an SVG), else None.
+
+    An edXML package is XML but a document: `cchc.parse_file` reads it (`cchc.edxml`)."""
+    if edxml.looks_like_package(text[:4096].encode("utf-8", "replace")):
+        return None
     return "HTML/XML" if _MARKUP.match(text[:512].lstrip("\ufeff")) else None
 
 
 def read_text(path: Path) -> Source:
     data = path.read_bytes()
+    if edxml.looks_like_package(data[:4096]):
+        raise errors.UnsupportedFile(
+            str(path),
+            "gói tin edXML: hãy đọc bằng `cchc parse` (phần đầu gói và tệp đính kèm chính); "
+            "`cchc edxml extract` ghi các tệp đính kèm ra thư mục",
+        )
     text, encoding, warnings = decode_text(data, str(path))
     if markup_kind(text):
         raise errors.UnsupportedFile(
