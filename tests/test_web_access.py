@@ -173,6 +173,9 @@ ACCESS: dict[str, list[Call]] = {
     "lich/feed/<str:token>.ics": [
         Call("GET", OPEN, lambda w: f"/lich/feed/{w.unit_a.feed_token}.ics")
     ],
+    "lich/don-vi/<int:pk>/doi-dia-chi/": [
+        Call("POST", OWN_UNIT, lambda w: f"/lich/don-vi/{w.unit_a.pk}/doi-dia-chi/", changes=True)
+    ],
     "don-vi/": [Call("GET", READ, lambda w: "/don-vi/")],
     "nhat-ky/": [Call("GET", COUNCIL, lambda w: "/nhat-ky/")],
     "chi-so/": [Call("GET", READ, lambda w: "/chi-so/")],

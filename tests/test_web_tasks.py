@@ -309,3 +309,32 @@ def test_a_deadline_changed_by_hand_stays_when_the_document_date_is_corrected(
     )
     task.refresh_from_db()
     assert task.deadline.isoformat() == "2026-04-01"
+
+
+@pytest.mark.parametrize(
+    "username, sees",
+    [("anlac", True), ("lanhdao", True), ("noivu", False), ("xem", False)],
+)
+def test_a_units_secret_feed_address_is_shown_to_that_unit_and_leaders_only(
+    deployment, login, username, sees
+):
+    unit = Unit.objects.get(name="UBND phường An Lạc")  # anlac's unit
+    page = login(username).get(f"/lich/?unit={unit.pk}").content.decode()
+    assert (unit.feed_token in page) is sees
+
+
+def test_rotating_a_feed_gives_a_new_address_and_the_old_one_stops(deployment, login, client):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    old = unit.feed_token
+    assert client.get(f"/lich/feed/{old}.ics").status_code == 200
+    login("noivu").post(f"/lich/don-vi/{unit.pk}/doi-dia-chi/")  # another unit's officer
+    unit.refresh_from_db()
+    assert unit.feed_token == old
+    answer = login("anlac").post(f"/lich/don-vi/{unit.pk}/doi-dia-chi/")
+    assert answer.status_code == 302
+    unit.refresh_from_db()
+    assert unit.feed_token != old
+    client.logout()
+    assert client.get(f"/lich/feed/{old}.ics").status_code == 404
+    assert client.get(f"/lich/feed/{unit.feed_token}.ics").status_code == 200
+    assert AuditEntry.objects.filter(action="unit-feed", object_id=unit.pk).exists()

@@ -41,6 +41,7 @@ urlpatterns = [
     path("minh-chung/<int:pk>/", work.evidence_file, name="evidence"),
     path("lich/", work.calendar_page, name="calendar"),
     path("lich/feed/<str:token>.ics", work.ics_feed, name="ics-feed"),
+    path("lich/don-vi/<int:pk>/doi-dia-chi/", work.rotate_feed, name="feed-rotate"),
     path("don-vi/", accounts.units_page, name="units"),
     path("nhat-ky/", accounts.audit_page, name="audit"),
     path("chi-so/", par.overview, name="par"),

@@ -17,6 +17,7 @@ ACTIONS = {
     "task-note": "Ghi tiến độ",
     "task-answer": "Gắn văn bản trả lời",
     "task-evidence": "Đính kèm minh chứng",
+    "unit-feed": "Đổi địa chỉ lịch iCalendar",
     "framework-import": "Nhập bộ tiêu chí",
     "par-self": "Tự đánh giá",
     "par-appraise": "Thẩm định",

@@ -41,8 +41,12 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.canonical = canonical_name(self.name)
         if not self.feed_token:
-            self.feed_token = secrets.token_urlsafe(24)
+            self.new_feed_token()
         super().save(*args, **kwargs)
+
+    def new_feed_token(self) -> None:
+        """A new secret address for the unit's calendar feed; the old one stops working."""
+        self.feed_token = secrets.token_urlsafe(24)
 
     def names(self) -> list[str]:
         """Canonical forms of every name this unit goes by."""

@@ -76,6 +76,11 @@ def acts_for_unit(user, unit_id: int | None) -> bool:
     return own is not None and unit_id == own
 
 
+def can_see_feed(user, unit) -> bool:
+    """A unit's secret calendar feed address: its own people who act for it, and leaders."""
+    return unit is not None and acts_for_unit(user, unit.pk)
+
+
 def can_change_task(user, task) -> bool:
     """Admins and leaders change any task; an officer only the tasks of their own unit."""
     return acts_for_unit(user, task.unit_id)

@@ -26,6 +26,13 @@ def add_evidence(task: Task, upload, user) -> Evidence:
     return evidence
 
 
+def rotate_feed(unit, user) -> None:
+    """Give a unit's calendar feed a new secret address (after it leaked, or a person left)."""
+    unit.new_feed_token()
+    unit.save(update_fields=["feed_token"])
+    audit(user, "unit-feed", unit, f"Đổi địa chỉ lịch iCalendar của {unit.name}")
+
+
 def attachment(stored_path: str, name: str) -> FileResponse:
     """A stored evidence file as a download: never shown in the browser, whatever it holds."""
     path = Path(settings.MEDIA_ROOT) / stored_path

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from cchc.web.accounts.roles import (
     can_assign_to,
     can_change_task,
     can_create_task,
+    can_see_feed,
     sees_everything,
     unit_of,
 )
@@ -236,7 +238,9 @@ def calendar_page(request):
         by_day[task.deadline].append(task)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
-    feed = request.build_absolute_uri(f"/lich/feed/{unit.feed_token}.ics") if unit else None
+    feed = None
+    if can_see_feed(request.user, unit):  # the secret address: that unit's people and leaders
+        feed = request.build_absolute_uri(f"/lich/feed/{unit.feed_token}.ics")
     return render(
         request,
         "work/calendar.html",
@@ -251,6 +255,16 @@ def calendar_page(request):
             "today": today,
         },
     )
+
+
+@require_POST
+def rotate_feed(request, pk: int):
+    unit = get_object_or_404(Unit, pk=pk)
+    if not can_see_feed(request.user, unit):
+        raise PermissionDenied("Chỉ đơn vị và lãnh đạo đổi được địa chỉ lịch của đơn vị.")
+    services.rotate_feed(unit, request.user)
+    messages.success(request, "Đã đổi địa chỉ lịch: địa chỉ cũ không dùng được nữa.")
+    return redirect(f"{reverse('calendar')}?unit={unit.pk}")
 
 
 def ics_feed(request, token: str):
