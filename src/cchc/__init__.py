@@ -54,8 +54,18 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = 
         pages=source.pages,
     )
     doc.warnings[:0] = source.warnings
+    if source.kind in ("pdf-text", "ocr") and _is_pdf(path):
+        from cchc.signatures import read_signatures  # pyHanko loads in ~0.7 s: only for PDFs
+
+        doc.signatures, signature_warnings = read_signatures(path)
+        doc.warnings += signature_warnings
     if repaired:
         doc.warnings.append("văn bản OCR mất dấu: đã khôi phục dấu tiếng Việt, cần rà soát lại")
     elif share < GARBLED_BELOW:
         doc.warnings.append("văn bản có vẻ là kết quả OCR mất dấu (garbled OCR text)")
     return doc
+
+
+def _is_pdf(path: str | Path) -> bool:
+    with Path(path).open("rb") as fh:
+        return fh.read(4) == b"%PDF"

@@ -1,0 +1,203 @@
+"""Digital signatures of received PDFs: each fixture is signed here with pyHanko by a throw-away
+certificate authority (tests/signed_pdfs.py); nothing is fetched from the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from cchc import parse_file
+from cchc.cli import main
+from cchc.signatures import NO_ROOTS, TRUST_ROOTS_ENV, load_trust_roots, read_signatures
+from tests.signed_pdfs import NOW, issue, make_root, plain_pdf, sign, write_roots
+
+CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "document-json.md"
+PROVINCE = "UBND tỉnh Bình Long"
+
+
+@pytest.fixture(scope="module")
+def ca():
+    root = make_root()
+    return {
+        "root": root,
+        "person": issue(root, "Nguyễn Văn A", PROVINCE),
+        "organisation": issue(root, PROVINCE, PROVINCE),
+        "tsa": issue(root, "Dịch vụ cấp dấu thời gian thử", "Tổ chức thử", timestamping=True),
+    }
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory) -> bytes:
+    return plain_pdf(tmp_path_factory.mktemp("plain"))
+
+
+@pytest.fixture
+def roots(ca, tmp_path, monkeypatch) -> Path:
+    """The deployment's trust roots: the test CA's root, named by CCHC_TRUST_ROOTS."""
+    folder = write_roots(tmp_path / "roots", ca["root"])
+    monkeypatch.setenv(TRUST_ROOTS_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def no_roots(monkeypatch):
+    monkeypatch.delenv(TRUST_ROOTS_ENV, raising=False)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "signed.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_signature_with_the_root_configured_is_intact_and_trusted(ca, pdf, roots, tmp_path):
+    path = write(tmp_path, sign(pdf, ca["person"], ca["root"], tsa=ca["tsa"]))
+    doc = parse_file(path)
+    assert doc.number == "412/UBND-NV"  # the text is still read
+    [sig] = doc.signatures
+    assert (sig.signer, sig.organisation) == ("Nguyễn Văn A", PROVINCE)
+    assert sig.intact and sig.trusted and not sig.modified_after
+    signed_at = dt.datetime.fromisoformat(sig.signed_at)
+    assert abs(signed_at - NOW) < dt.timedelta(minutes=10)
+    assert signed_at.utcoffset() == dt.timedelta(hours=7)
+    assert sig.timestamp is not None
+    assert "hợp lệ" in sig.reason
+    assert not doc.warnings
+
+
+def test_without_a_configured_root_a_signature_is_intact_but_the_signer_not_verified(
+    ca, pdf, no_roots, tmp_path
+):
+    path = write(tmp_path, sign(pdf, ca["person"], ca["root"]))
+    [sig] = parse_file(path).signatures
+    assert sig.intact and not sig.trusted
+    assert sig.reason == NO_ROOTS
+
+
+def test_bytes_changed_after_signing_are_not_intact(ca, pdf, roots, tmp_path):
+    signed = bytearray(sign(pdf, ca["person"], ca["root"]))
+    at = signed.index(b"/Producer (") + len(b"/Producer (")  # inside the signed byte range
+    signed[at] = ord("X") if signed[at] != ord("X") else ord("Y")
+    [sig] = parse_file(write(tmp_path, bytes(signed))).signatures
+    assert not sig.intact and not sig.trusted
+    assert "mã băm không khớp" in sig.reason
+
+
+def test_page_content_added_by_an_incremental_update_after_signing_is_modified_after(
+    ca, pdf, roots, tmp_path
+):
+    signed = sign(pdf, ca["person"], ca["root"])
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    patch = generic.StreamObject(stream_data=b"q 1 0 0 RG 50 50 200 200 re S Q")
+    writer.add_stream_to_page(0, writer.add_object(patch))
+    out = io.BytesIO()
+    writer.write(out)
+    [sig] = parse_file(write(tmp_path, out.getvalue())).signatures
+    assert sig.intact  # the signed revision itself is untouched
+    assert sig.modified_after
+    assert "sửa sau khi ký" in sig.reason
+
+
+def test_signature_from_a_root_the_office_did_not_install_is_not_trusted(
+    ca, pdf, tmp_path, monkeypatch
+):
+    stranger = make_root("CA lạ")
+    signed = sign(pdf, issue(stranger, "Người lạ", "Đơn vị lạ"), stranger)
+    monkeypatch.setenv(TRUST_ROOTS_ENV, str(write_roots(tmp_path / "roots", ca["root"])))
+    [sig] = parse_file(write(tmp_path, signed)).signatures
+    assert sig.intact and not sig.trusted
+    assert "không dẫn đến chứng thư gốc tin cậy" in sig.reason
+
+
+def test_person_and_organisation_signatures_are_both_listed_in_signing_order(
+    ca, pdf, roots, tmp_path
+):
+    once = sign(pdf, ca["person"], ca["root"], field="ChuKyCaNhan")
+    twice = sign(once, ca["organisation"], ca["root"], field="ChuKyToChuc")
+    person, organisation = parse_file(write(tmp_path, twice)).signatures
+    assert person.signer == "Nguyễn Văn A" and organisation.signer == PROVINCE
+    assert all(s.intact and s.trusted for s in (person, organisation))
+    # the organisation's signature after the person's is not a change of the document
+    assert not person.modified_after and not organisation.modified_after
+
+
+def test_signature_by_an_expired_certificate_is_not_trusted_and_says_expired(
+    ca, pdf, roots, tmp_path
+):
+    expired = issue(
+        ca["root"],
+        "Trần Văn B",
+        PROVINCE,
+        not_before=NOW - dt.timedelta(days=400),
+        not_after=NOW - dt.timedelta(days=35),
+    )
+    [sig] = parse_file(write(tmp_path, sign(pdf, expired, ca["root"]))).signatures
+    assert sig.intact and not sig.trusted
+    assert "hết hạn" in sig.reason
+    day = (NOW - dt.timedelta(days=35)).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    assert day.strftime("%d/%m/%Y") in sig.reason
+
+
+def test_broken_signature_blob_is_a_warning_and_an_unverified_entry_not_a_crash(
+    ca, pdf, roots, tmp_path
+):
+    signed = sign(pdf, ca["person"], ca["root"])
+    blob = re.search(rb"/Contents <([0-9a-fA-F]+)>", signed)
+    broken = signed[: blob.start(1)] + b"0" * len(blob.group(1)) + signed[blob.end(1) :]
+    doc = parse_file(write(tmp_path, broken))
+    assert doc.number == "412/UBND-NV"
+    [sig] = doc.signatures
+    assert not sig.intact and not sig.trusted
+    assert "hỏng" in sig.reason
+    assert any("chữ ký số" in w and "hỏng" in w for w in doc.warnings)
+
+
+def test_unsigned_pdf_has_no_signatures_and_no_warning(pdf, roots, tmp_path):
+    doc = parse_file(write(tmp_path, pdf, "plain.pdf"))
+    assert doc.signatures == [] and not doc.warnings
+
+
+def test_missing_or_unreadable_trust_roots_are_warned_about(ca, pdf, tmp_path, monkeypatch):
+    path = write(tmp_path, sign(pdf, ca["person"], ca["root"]))
+    monkeypatch.setenv(TRUST_ROOTS_ENV, str(tmp_path / "khong-co"))
+    doc = parse_file(path)
+    assert not doc.signatures[0].trusted
+    assert any("không tồn tại" in w for w in doc.warnings)
+
+    folder = write_roots(tmp_path / "roots", ca["root"])
+    (folder / "ghi-chu.txt").write_text("không phải chứng thư", encoding="utf-8")
+    roots = load_trust_roots(folder)
+    assert len(roots.certs) == 1 and any("ghi-chu.txt" in w for w in roots.warnings)
+    [sig], _ = read_signatures(path, roots)
+    assert sig.trusted
+
+
+def test_parse_summary_shows_one_vietnamese_line_per_signature(ca, pdf, no_roots, tmp_path):
+    once = sign(pdf, ca["person"], ca["root"], field="ChuKyCaNhan")
+    twice = sign(once, ca["organisation"], ca["root"], field="ChuKyToChuc")
+    answer = CliRunner().invoke(main, ["parse", str(write(tmp_path, twice))])
+    assert answer.exit_code == 0, answer.output
+    lines = [ln for ln in answer.output.splitlines() if ln.startswith("Chữ ký số")]
+    assert len(lines) == 2
+    assert re.search(
+        rf"Nguyễn Văn A \({PROVINCE}\), ký lúc \d\d/\d\d/\d{{4}} \d\d:\d\d, còn nguyên vẹn, "
+        "chưa xác minh người ký$",
+        lines[0],
+    )
+
+
+def test_parse_json_prints_signatures_with_every_key_in_the_contract(ca, pdf, roots, tmp_path):
+    path = write(tmp_path, sign(pdf, ca["person"], ca["root"], tsa=ca["tsa"]))
+    answer = CliRunner().invoke(main, ["parse", "--json", str(path)])
+    [sig] = json.loads(answer.output)["signatures"]
+    assert sig["trusted"] is True and sig["signer"] == "Nguyễn Văn A"
+    contract = CONTRACT.read_text(encoding="utf-8")
+    assert {key for key in sig if f"`{key}`" not in contract} == set()
