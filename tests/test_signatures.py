@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from cchc import parse_file
 from cchc.cli import main
+from cchc.errors import CchcError
 from cchc.signatures import NO_ROOTS, TRUST_ROOTS_ENV, load_trust_roots, read_signatures
 from tests.signed_pdfs import NOW, issue, make_root, plain_pdf, sign, write_roots
 
@@ -201,3 +203,41 @@ def test_parse_json_prints_signatures_with_every_key_in_the_contract(ca, pdf, ro
     assert sig["trusted"] is True and sig["signer"] == "Nguyễn Văn A"
     contract = CONTRACT.read_text(encoding="utf-8")
     assert {key for key in sig if f"`{key}`" not in contract} == set()
+
+
+def test_document_page_shows_the_signatures_of_an_ingested_pdf(ca, pdf, login, tmp_path, no_roots):
+    from cchc.web.documents.ingest import ingest_file
+
+    once = sign(pdf, ca["person"], ca["root"], field="ChuKyCaNhan")
+    twice = sign(once, ca["organisation"], ca["root"], field="ChuKyToChuc")
+    doc = ingest_file(write(tmp_path, twice, "cong-van-ky-so.pdf")).document
+    page = login("noivu").get(f"/van-ban/{doc.pk}/").content.decode()
+    assert "Chữ ký số (2)" in page
+    assert "Nguyễn Văn A" in page and f"({PROVINCE})" in page
+    assert "còn nguyên vẹn" in page and "chưa xác minh người ký" in page
+    signed_at = dt.datetime.fromisoformat(doc.machine["signatures"][0]["signed_at"])
+    assert f"ký lúc {signed_at:%d/%m/%Y %H:%M}" in page
+
+
+def test_damaged_signed_pdfs_never_crash_the_parse(ca, pdf, roots, tmp_path):
+    """Truncated, bit-flipped and zeroed copies of a twice-signed PDF: each parses with its
+    signatures judged or a warning, or fails with the reader's own CchcError."""
+    once = sign(pdf, ca["person"], ca["root"], field="ChuKyCaNhan")
+    signed = sign(once, ca["organisation"], ca["root"], field="ChuKyToChuc")
+    rnd = random.Random(18)
+    for n in range(45):
+        data = bytearray(signed)
+        if n % 3 == 0:
+            data = data[: rnd.randrange(len(data) // 2, len(data))]
+        elif n % 3 == 1:
+            for _ in range(5):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        else:
+            at = rnd.randrange(len(data))
+            data[at : at + 50] = b"\0" * 50
+        path = write(tmp_path, bytes(data), f"hong-{n}.pdf")
+        try:
+            doc = parse_file(path, ocr=False)
+        except CchcError:
+            continue
+        assert all(s.trusted <= s.intact for s in doc.signatures)

@@ -46,6 +46,9 @@ for _name in ("pyhanko", "pyhanko_certvalidator"):
 TRUST_ROOTS_ENV = "CCHC_TRUST_ROOTS"
 # Offices are in Việt Nam (UTC+7, no daylight saving): times are shown and stored there.
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
+# Signatures validated per file: real documents carry one to three (person, organisation,
+# copy-certification); each costs a difference analysis of the revisions after it.
+MAX_SIGNATURES = 20
 BROKEN_LAST = 1 << 30  # signatures are listed in signing order; unreadable ones after them
 
 NO_ROOTS = f"chưa cấu hình chứng thư gốc tin cậy ({TRUST_ROOTS_ENV}), chưa xác minh người ký"
@@ -119,10 +122,19 @@ def read_signatures(
     try:
         with Path(path).open("rb") as fh:
             reader = PdfFileReader(fh, strict=False)
+            if reader.encrypted:  # readable without a password, or pdfium had refused it
+                reader.decrypt(b"")
             fields = list(enumerate_sig_fields(reader, filled_status=True))
             if not fields:
                 return [], []
-            return asyncio.run(_validate_all(reader, fields, roots))
+            signatures, warnings = asyncio.run(
+                _validate_all(reader, fields[:MAX_SIGNATURES], roots)
+            )
+            if len(fields) > MAX_SIGNATURES:
+                warnings.append(
+                    f"tệp có {len(fields)} chữ ký số: chỉ kiểm tra {MAX_SIGNATURES} chữ ký đầu"
+                )
+            return signatures, warnings
     # pyHanko reads hostile bytes: a broken cross-reference, AcroForm or CMS blob raises whatever
     # the layer that met it raises (PdfReadError, ValueError, KeyError, TypeError, asn1 errors…).
     except Exception as exc:
