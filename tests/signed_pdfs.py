@@ -141,8 +141,10 @@ def sign(
     root: Identity,
     field: str = "ChuKy1",
     tsa: Identity | None = None,
+    timestamp_at: dt.datetime | None = None,
 ) -> bytes:
-    """`pdf` with one more signature by `who` (an incremental update, as signing tools do)."""
+    """`pdf` with one more signature by `who` (an incremental update, as signing tools do),
+    timestamped by `tsa` (at `timestamp_at`, default now) when one is given."""
     signer = signers.SimpleSigner(
         signing_cert=translate_pyca_cryptography_cert_to_asn1(who.cert),
         signing_key=translate_pyca_cryptography_key_to_asn1(who.key),
@@ -158,6 +160,7 @@ def sign(
             certs_to_embed=SimpleCertificateStore.from_certs(
                 [translate_pyca_cryptography_cert_to_asn1(root.cert)]
             ),
+            fixed_dt=timestamp_at,
         )
     out = signers.sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)),

@@ -32,7 +32,13 @@ def ca():
         "root": root,
         "person": issue(root, "Nguyễn Văn A", PROVINCE),
         "organisation": issue(root, PROVINCE, PROVINCE),
-        "tsa": issue(root, "Dịch vụ cấp dấu thời gian thử", "Tổ chức thử", timestamping=True),
+        "tsa": issue(
+            root,
+            "Dịch vụ cấp dấu thời gian thử",
+            "Tổ chức thử",
+            not_before=NOW - dt.timedelta(days=1000),
+            timestamping=True,
+        ),
     }
 
 
@@ -241,3 +247,22 @@ def test_damaged_signed_pdfs_never_crash_the_parse(ca, pdf, roots, tmp_path):
         except CchcError:
             continue
         assert all(s.trusted <= s.intact for s in doc.signatures)
+
+
+def test_signature_timestamped_while_the_certificate_was_valid_stays_trusted_after_expiry(
+    ca, pdf, roots, tmp_path
+):
+    expired = issue(
+        ca["root"],
+        "Trần Văn B",
+        PROVINCE,
+        not_before=NOW - dt.timedelta(days=400),
+        not_after=NOW - dt.timedelta(days=35),
+    )
+    signed = sign(
+        pdf, expired, ca["root"], tsa=ca["tsa"], timestamp_at=NOW - dt.timedelta(days=100)
+    )
+    [sig] = parse_file(write(tmp_path, signed)).signatures
+    assert sig.intact and sig.trusted
+    assert "còn hiệu lực" in sig.reason and "hết hạn" in sig.reason
+    assert dt.datetime.fromisoformat(sig.timestamp) < NOW - dt.timedelta(days=99)

@@ -11,6 +11,11 @@ environment variable `CCHC_TRUST_ROOTS` (e.g. the Ban Cơ yếu Chính phủ roo
 Nothing is fetched at run time: no OCSP, CRL or AIA requests (`allow_fetching=False`), so
 revocation is not checked unless the deployment adds that later. Without a configured root no
 signature is `trusted`: it reads "intact, signer not verified", never "valid".
+
+The chain is checked at the present time, except for a signature whose certificate has expired
+since a timestamp from a trusted authority (whose chain also reaches a configured root) shows it
+was made: that one is checked at the timestamp's time. A time the signer's own software wrote
+(`signed_at`) proves nothing and is never used so.
 """
 
 from __future__ import annotations
@@ -73,6 +78,11 @@ _TRUST_PROBLEMS = {
     ),
     AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE: "thuật toán của chữ ký quá yếu",
     AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE: "thuật toán của chữ ký quá yếu",
+}
+_EXPIRED = {
+    AdESIndeterminate.EXPIRED,
+    AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
 }
 _CHANGES = {
     ModificationLevel.FORM_FILLING: "điền biểu mẫu",
@@ -163,16 +173,52 @@ async def _validate_all(
             warnings.append(f"chữ ký số {name} hỏng: {_short(exc)}")
             found.append((BROKEN_LAST, _broken(value, exc)))
             continue
+        expired = status.trust_problem_indic in _EXPIRED and status.intact and status.valid
+        if expired and _trusted_timestamp_in_validity(status):
+            # Signed, as a trusted timestamp proves, while the certificate was valid: check the
+            # chain at that moment (certificates of officials expire every few years; the
+            # documents they signed do not).
+            at_signing = ValidationContext(
+                trust_roots=roots.certs,
+                allow_fetching=False,
+                moment=status.timestamp_validity.timestamp,
+            )
+            then = await async_validate_pdf_signature(
+                sig, signer_validation_context=at_signing, ts_validation_context=context
+            )
+            if then.trusted and not then.revoked:
+                found.append((order, _describe(then, names, True, expired_since=status)))
+                continue
         found.append((order, _describe(status, names, bool(roots.certs))))
     return [sig for _, sig in sorted(found, key=lambda item: item[0])], warnings
 
 
-def _describe(status: PdfSignatureStatus, fields: set[str], have_roots: bool) -> Signature:
+def _trusted_timestamp_in_validity(status: PdfSignatureStatus) -> bool:
+    ts = status.timestamp_validity
+    if ts is None or not ts.trusted:
+        return False
+    cert = status.signing_cert
+    return cert.not_valid_before <= ts.timestamp <= cert.not_valid_after
+
+
+def _describe(
+    status: PdfSignatureStatus,
+    fields: set[str],
+    have_roots: bool,
+    expired_since: PdfSignatureStatus | None = None,
+) -> Signature:
+    """The entry of one validated signature; `expired_since` is the validation at the present
+    time when `status` is the one at the trusted timestamp (the certificate expired since)."""
     signer, organisation = _subject(status.signing_cert)
     intact = bool(status.intact and status.valid)
     change = _change_after(status, fields)
     trusted = bool(status.trusted and not status.revoked and intact)
-    if not intact:
+    if expired_since is not None:
+        reason = (
+            f"chữ ký hợp lệ: ký lúc chứng thư còn hiệu lực (theo dấu thời gian), chứng thư "
+            f"người ký đã hết hạn ngày {_vn_day(status.signing_cert.not_valid_after)}"
+        )
+    elif not intact:
         reason = (
             "nội dung được ký đã bị thay đổi sau khi ký (mã băm không khớp)"
             if not status.intact
