@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from click.testing import CliRunner
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+import cchc
 from cchc import parse_file
 from cchc.cli import main
 from cchc.errors import CchcError
@@ -266,3 +270,20 @@ def test_signature_timestamped_while_the_certificate_was_valid_stays_trusted_aft
     assert sig.intact and sig.trusted
     assert "còn hiệu lực" in sig.reason and "hết hạn" in sig.reason
     assert dt.datetime.fromisoformat(sig.timestamp) < NOW - dt.timedelta(days=99)
+
+
+def test_unsigned_pdf_is_parsed_without_loading_pyhanko(pdf, tmp_path):
+    path = write(tmp_path, pdf, "plain.pdf")
+    code = (
+        "import sys, cchc; doc = cchc.parse_file(sys.argv[1]); "
+        "print(doc.number, 'pyhanko' in sys.modules)"
+    )
+    src = str(Path(cchc.__file__).resolve().parents[1])  # this checkout's cchc
+    answer = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert answer.stdout.split() == ["412/UBND-NV", "False"]

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 from cchc.document import Document, Quality
@@ -54,8 +55,8 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = 
         pages=source.pages,
     )
     doc.warnings[:0] = source.warnings
-    if source.kind in ("pdf-text", "ocr") and _is_pdf(path):
-        from cchc.signatures import read_signatures  # pyHanko loads in ~0.7 s: only for PDFs
+    if source.kind in ("pdf-text", "ocr") and _may_be_signed(path):
+        from cchc.signatures import read_signatures  # pyHanko loads in ~0.7 s: only when needed
 
         doc.signatures, signature_warnings = read_signatures(path)
         doc.warnings += signature_warnings
@@ -66,6 +67,11 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = 
     return doc
 
 
-def _is_pdf(path: str | Path) -> bool:
+def _may_be_signed(path: str | Path) -> bool:
+    """A PDF with a signature dictionary: its `/ByteRange` is plain bytes in the file (the byte
+    offsets it names cannot sit inside a compressed object stream), so one scan tells."""
     with Path(path).open("rb") as fh:
-        return fh.read(4) == b"%PDF"
+        if fh.read(4) != b"%PDF":
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"/ByteRange") >= 0
