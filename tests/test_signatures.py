@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -287,3 +288,16 @@ def test_unsigned_pdf_is_parsed_without_loading_pyhanko(pdf, tmp_path):
         env={**os.environ, "PYTHONPATH": src},
     )
     assert answer.stdout.split() == ["412/UBND-NV", "False"]
+
+
+def test_validation_fetches_nothing_from_the_certificate_urls(ca, pdf, roots, tmp_path):
+    """The signer's certificate names CRL, OCSP and issuer URLs on a loopback listener: with the
+    roots configured offline, nothing connects to it (a fetch would wait in its backlog)."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        who = issue(ca["root"], "Nguyễn Văn A", PROVINCE, revocation_url=url)
+        [sig] = parse_file(write(tmp_path, sign(pdf, who, ca["root"]))).signatures
+        server.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            server.accept()
+    assert sig.trusted
