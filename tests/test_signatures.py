@@ -23,7 +23,13 @@ import cchc
 from cchc import parse_file
 from cchc.cli import main
 from cchc.errors import CchcError
-from cchc.signatures import NO_ROOTS, TRUST_ROOTS_ENV, load_trust_roots, read_signatures
+from cchc.signatures import (
+    NO_ROOTS,
+    TRUST_ROOTS_ENV,
+    describe,
+    load_trust_roots,
+    read_signatures,
+)
 from tests.signed_pdfs import NOW, issue, make_root, plain_pdf, sign, write_roots
 
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "document-json.md"
@@ -82,7 +88,7 @@ def test_signature_with_the_root_configured_is_intact_and_trusted(ca, pdf, roots
     assert abs(signed_at - NOW) < dt.timedelta(minutes=10)
     assert signed_at.utcoffset() == dt.timedelta(hours=7)
     assert sig.timestamp is not None
-    assert "hợp lệ" in sig.reason
+    assert "người ký đã được xác minh" in sig.reason
     assert not doc.warnings
 
 
@@ -116,7 +122,10 @@ def test_page_content_added_by_an_incremental_update_after_signing_is_modified_a
     [sig] = parse_file(write(tmp_path, out.getvalue())).signatures
     assert sig.intact  # the signed revision itself is untouched
     assert sig.modified_after
-    assert "sửa sau khi ký" in sig.reason
+    assert sig.reason.endswith("văn bản bị sửa sau khi ký (thay đổi nội dung)")
+    assert describe(sig).endswith(
+        "còn nguyên vẹn, đã xác minh người ký — văn bản bị sửa sau khi ký (thay đổi nội dung)"
+    )
 
 
 def test_signature_from_a_root_the_office_did_not_install_is_not_trusted(
@@ -205,6 +214,7 @@ def test_parse_summary_shows_one_vietnamese_line_per_signature(ca, pdf, no_roots
         "chưa xác minh người ký$",
         lines[0],
     )
+    assert f"Chữ ký số           {PROVINCE}, ký lúc" in lines[1]  # a seal names its body once
 
 
 def test_parse_json_prints_signatures_with_every_key_in_the_contract(ca, pdf, roots, tmp_path):

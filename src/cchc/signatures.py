@@ -57,7 +57,8 @@ MAX_SIGNATURES = 20
 BROKEN_LAST = 1 << 30  # signatures are listed in signing order; unreadable ones after them
 
 NO_ROOTS = f"chưa cấu hình chứng thư gốc tin cậy ({TRUST_ROOTS_ENV}), chưa xác minh người ký"
-TRUSTED = "chữ ký hợp lệ, chứng thư người ký dẫn đến chứng thư gốc tin cậy"
+TRUSTED = "người ký đã được xác minh: chứng thư dẫn đến chứng thư gốc tin cậy"
+CHANGED = "; văn bản bị sửa sau khi ký"
 _TRUST_PROBLEMS = {
     AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND: (
         "chứng thư người ký không dẫn đến chứng thư gốc tin cậy nào đã cấu hình"
@@ -215,8 +216,8 @@ def _describe(
     trusted = bool(status.trusted and not status.revoked and intact)
     if expired_since is not None:
         reason = (
-            f"chữ ký hợp lệ: ký lúc chứng thư còn hiệu lực (theo dấu thời gian), chứng thư "
-            f"người ký đã hết hạn ngày {_vn_day(status.signing_cert.not_valid_after)}"
+            "người ký đã được xác minh: ký lúc chứng thư còn hiệu lực (theo dấu thời gian), "
+            f"chứng thư đã hết hạn ngày {_vn_day(status.signing_cert.not_valid_after)}"
         )
     elif not intact:
         reason = (
@@ -236,7 +237,7 @@ def _describe(
         if "hết hạn" in reason:
             reason += f" ngày {_vn_day(status.signing_cert.not_valid_after)}"
     if change:
-        reason += f"; văn bản bị sửa sau khi ký ({change})"
+        reason += f"{CHANGED} ({change})"
     ts = status.timestamp_validity
     return Signature(
         signer=signer,
@@ -329,19 +330,18 @@ def _vn_time(iso: str | None) -> str:
 
 def describe(signature: Signature | dict[str, Any]) -> str:
     """One line in Vietnamese: `Nguyễn Văn A (UBND tỉnh X), ký lúc 14/03/2026 09:30, còn
-    nguyên vẹn, chưa xác minh người ký`; the reason follows when something is wrong."""
+    nguyên vẹn, chưa xác minh người ký`; what is wrong (or unusual) follows a dash."""
     s = signature if isinstance(signature, dict) else signature.__dict__
     who = s["signer"] or "không rõ người ký"
-    if s["organisation"]:
+    if s["organisation"] and s["organisation"] != s["signer"]:
         who += f" ({s['organisation']})"
     parts = [who, f"ký lúc {_vn_time(s['signed_at'])}"]
     if s["timestamp"]:
         parts.append(f"dấu thời gian {_vn_time(s['timestamp'])}")
     parts.append("còn nguyên vẹn" if s["intact"] else "KHÔNG còn nguyên vẹn")
-    if s["modified_after"]:
-        parts.append("bị sửa sau khi ký")
     parts.append("đã xác minh người ký" if s["trusted"] else "chưa xác minh người ký")
-    line = ", ".join(parts)
-    if (not s["trusted"] and s["reason"] != NO_ROOTS) or s["modified_after"]:
-        line += f" — {s['reason']}"
-    return line
+    trust, changed, change = s["reason"].partition(CHANGED)
+    notes = [trust] if trust not in (TRUSTED, NO_ROOTS) else []
+    if changed:
+        notes.append(changed.removeprefix("; ") + change)
+    return ", ".join(parts) + (f" — {'; '.join(notes)}" if notes else "")
