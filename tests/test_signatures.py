@@ -311,3 +311,17 @@ def test_validation_fetches_nothing_from_the_certificate_urls(ca, pdf, roots, tm
         with pytest.raises(BlockingIOError):
             server.accept()
     assert sig.trusted
+
+
+def test_signature_of_a_kind_pyhanko_cannot_check_is_listed_unverified_with_a_warning(
+    ca, pdf, roots, tmp_path
+):
+    signed = sign(pdf, ca["person"], ca["root"])
+    old = b"/SubFilter /adbe.pkcs7.detached"
+    assert old in signed
+    signed = signed.replace(old, b"/SubFilter /adbe.pkcs7.sha1".ljust(len(old)))
+    doc = parse_file(write(tmp_path, signed))
+    [sig] = doc.signatures
+    assert (sig.signer, sig.intact, sig.trusted) == ("Nguyễn Văn A", False, False)
+    assert sig.reason == "kiểu chữ ký /adbe.pkcs7.sha1 chưa được hỗ trợ, không kiểm tra được"
+    assert any("chưa được hỗ trợ" in w for w in doc.warnings)

@@ -54,7 +54,12 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))
 # Signatures validated per file: real documents carry one to three (person, organisation,
 # copy-certification); each costs a difference analysis of the revisions after it.
 MAX_SIGNATURES = 20
-BROKEN_LAST = 1 << 30  # signatures are listed in signing order; unreadable ones after them
+BROKEN_LAST = 1 << 30
+# What pyHanko validates: PKCS#7 detached and PAdES (CAdES detached) signatures.
+SUPPORTED_SUBFILTERS = {
+    "/adbe.pkcs7.detached",
+    "/ETSI.CAdES.detached",
+}  # signatures are listed in signing order; unreadable ones after them
 
 NO_ROOTS = f"chưa cấu hình chứng thư gốc tin cậy ({TRUST_ROOTS_ENV}), chưa xác minh người ký"
 TRUSTED = "người ký đã được xác minh: chứng thư dẫn đến chứng thư gốc tin cậy"
@@ -152,6 +157,10 @@ def read_signatures(
         return [], [f"không đọc được chữ ký số của tệp: {_short(exc)}"]
 
 
+class UnsupportedSignature(ValueError):
+    """A signature of a kind pyHanko does not validate (e.g. the old `adbe.pkcs7.sha1`)."""
+
+
 async def _validate_all(
     reader: PdfFileReader, fields: list, roots: TrustRoots
 ) -> tuple[list[Signature], list[str]]:
@@ -166,32 +175,44 @@ async def _validate_all(
             sig = EmbeddedPdfSignature(reader, field, name)
             if sig.sig_object_type != "/Sig":
                 continue  # a document timestamp (/DocTimeStamp), not a signer
+            subfilter = sig.sig_object.get("/SubFilter")
+            if subfilter not in SUPPORTED_SUBFILTERS:
+                raise UnsupportedSignature(f"kiểu chữ ký {subfilter} chưa được hỗ trợ")
             order = sig.signed_revision
-            status = await async_validate_pdf_signature(
-                sig, signer_validation_context=context, ts_validation_context=context
-            )
+            found.append((order, await _validate(sig, context, roots.certs, names)))
+        except UnsupportedSignature as exc:
+            warnings.append(f"chữ ký số {name}: {exc}, không kiểm tra được")
+            found.append((BROKEN_LAST, _broken(value, f"{exc}, không kiểm tra được")))
         except Exception as exc:
             warnings.append(f"chữ ký số {name} hỏng: {_short(exc)}")
-            found.append((BROKEN_LAST, _broken(value, exc)))
-            continue
-        expired = status.trust_problem_indic in _EXPIRED and status.intact and status.valid
-        if expired and _trusted_timestamp_in_validity(status):
-            # Signed, as a trusted timestamp proves, while the certificate was valid: check the
-            # chain at that moment (certificates of officials expire every few years; the
-            # documents they signed do not).
-            at_signing = ValidationContext(
-                trust_roots=roots.certs,
-                allow_fetching=False,
-                moment=status.timestamp_validity.timestamp,
-            )
-            then = await async_validate_pdf_signature(
-                sig, signer_validation_context=at_signing, ts_validation_context=context
-            )
-            if then.trusted and not then.revoked:
-                found.append((order, _describe(then, names, True, expired_since=status)))
-                continue
-        found.append((order, _describe(status, names, bool(roots.certs))))
+            reason = f"cấu trúc chữ ký hỏng, không kiểm tra được: {_short(exc)}"
+            found.append((BROKEN_LAST, _broken(value, reason)))
     return [sig for _, sig in sorted(found, key=lambda item: item[0])], warnings
+
+
+async def _validate(
+    sig: EmbeddedPdfSignature,
+    context: ValidationContext,
+    roots: list[x509.Certificate],
+    names: set[str],
+) -> Signature:
+    status = await async_validate_pdf_signature(
+        sig, signer_validation_context=context, ts_validation_context=context
+    )
+    expired = status.trust_problem_indic in _EXPIRED and status.intact and status.valid
+    if expired and _trusted_timestamp_in_validity(status):
+        # Signed, as a trusted timestamp proves, while the certificate was valid: check the
+        # chain at that moment (certificates of officials expire every few years; the
+        # documents they signed do not).
+        at_signing = ValidationContext(
+            trust_roots=roots, allow_fetching=False, moment=status.timestamp_validity.timestamp
+        )
+        then = await async_validate_pdf_signature(
+            sig, signer_validation_context=at_signing, ts_validation_context=context
+        )
+        if then.trusted and not then.revoked:
+            return _describe(then, names, True, expired_since=status)
+    return _describe(status, names, bool(roots))
 
 
 def _trusted_timestamp_in_validity(status: PdfSignatureStatus) -> bool:
@@ -268,7 +289,7 @@ def _change_after(status: PdfSignatureStatus, fields: set[str]) -> str | None:
     return _CHANGES.get(level, "thay đổi nội dung")
 
 
-def _broken(value, exc: Exception) -> Signature:
+def _broken(value, reason: str) -> Signature:
     """A signature that cannot be checked: who signed it if its certificate still reads."""
     signer = organisation = None
     try:
@@ -286,7 +307,7 @@ def _broken(value, exc: Exception) -> Signature:
         intact=False,
         modified_after=False,
         trusted=False,
-        reason=f"cấu trúc chữ ký hỏng, không kiểm tra được: {_short(exc)}",
+        reason=reason,
     )
 
 
