@@ -43,6 +43,14 @@ def ca():
         "root": root,
         "person": issue(root, "Nguyễn Văn A", PROVINCE),
         "organisation": issue(root, PROVINCE, PROVINCE),
+        # a certificate that expired 35 days ago, after 365 days of validity
+        "expired": issue(
+            root,
+            "Trần Văn B",
+            PROVINCE,
+            not_before=NOW - dt.timedelta(days=400),
+            not_after=NOW - dt.timedelta(days=35),
+        ),
         "tsa": issue(
             root,
             "Dịch vụ cấp dấu thời gian thử",
@@ -154,14 +162,7 @@ def test_person_and_organisation_signatures_are_both_listed_in_signing_order(
 def test_signature_by_an_expired_certificate_is_not_trusted_and_says_expired(
     ca, pdf, roots, tmp_path
 ):
-    expired = issue(
-        ca["root"],
-        "Trần Văn B",
-        PROVINCE,
-        not_before=NOW - dt.timedelta(days=400),
-        not_after=NOW - dt.timedelta(days=35),
-    )
-    [sig] = parse_file(write(tmp_path, sign(pdf, expired, ca["root"]))).signatures
+    [sig] = parse_file(write(tmp_path, sign(pdf, ca["expired"], ca["root"]))).signatures
     assert sig.intact and not sig.trusted
     assert "hết hạn" in sig.reason
     day = (NOW - dt.timedelta(days=35)).astimezone(dt.timezone(dt.timedelta(hours=7)))
@@ -267,15 +268,8 @@ def test_damaged_signed_pdfs_never_crash_the_parse(ca, pdf, roots, tmp_path):
 def test_signature_timestamped_while_the_certificate_was_valid_stays_trusted_after_expiry(
     ca, pdf, roots, tmp_path
 ):
-    expired = issue(
-        ca["root"],
-        "Trần Văn B",
-        PROVINCE,
-        not_before=NOW - dt.timedelta(days=400),
-        not_after=NOW - dt.timedelta(days=35),
-    )
     signed = sign(
-        pdf, expired, ca["root"], tsa=ca["tsa"], timestamp_at=NOW - dt.timedelta(days=100)
+        pdf, ca["expired"], ca["root"], tsa=ca["tsa"], timestamp_at=NOW - dt.timedelta(days=100)
     )
     [sig] = parse_file(write(tmp_path, signed)).signatures
     assert sig.intact and sig.trusted
