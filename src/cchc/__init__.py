@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 from cchc import edxml
@@ -62,8 +63,23 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         pages=source.pages,
     )
     doc.warnings[:0] = source.warnings
+    if source.kind in ("pdf-text", "ocr") and _may_be_signed(path):
+        from cchc.signatures import read_signatures  # pyHanko loads in ~0.7 s: only when needed
+
+        doc.signatures, signature_warnings = read_signatures(path)
+        doc.warnings += signature_warnings
     if repaired:
         doc.warnings.append("văn bản OCR mất dấu: đã khôi phục dấu tiếng Việt, cần rà soát lại")
     elif share < GARBLED_BELOW:
         doc.warnings.append("văn bản có vẻ là kết quả OCR mất dấu (garbled OCR text)")
     return doc
+
+
+def _may_be_signed(path: str | Path) -> bool:
+    """A PDF with a signature dictionary: its `/ByteRange` is plain bytes in the file (the byte
+    offsets it names cannot sit inside a compressed object stream), so one scan tells."""
+    with Path(path).open("rb") as fh:
+        if fh.read(4) != b"%PDF":
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"/ByteRange") >= 0

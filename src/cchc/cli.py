@@ -54,6 +54,10 @@ def summary(doc: Document) -> str:
     ]
     if doc.edxml:
         rows.append(("Gói edXML", edxml_line(doc.edxml)))
+    if doc.signatures:
+        from cchc.signatures import describe  # pyHanko loads in ~0.7 s: only for signed PDFs
+
+        rows += [("Chữ ký số", describe(sig)) for sig in doc.signatures]
     if doc.warnings:
         rows.append(("Cảnh báo", "; ".join(doc.warnings)))
     width = max(len(label) for label, _ in rows)

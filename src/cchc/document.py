@@ -34,6 +34,20 @@ class Signer:
 
 
 @dataclass
+class Signature:
+    """One digital signature of a PDF (`cchc.signatures` validates it)."""
+
+    signer: str | None  # the certificate's common name
+    organisation: str | None  # its organisation (or unit)
+    signed_at: str | None  # when the signer says it signed, ISO 8601 in Việt Nam time
+    timestamp: str | None  # the RFC 3161 timestamp's time, same form
+    intact: bool  # the signed bytes are unchanged
+    modified_after: bool  # the document was changed after signing (more than more signatures)
+    trusted: bool  # intact and the signer's chain reaches a configured trust root
+    reason: str  # why, in Vietnamese
+
+
+@dataclass
 class Section:
     number: str
     heading: str
@@ -67,6 +81,7 @@ class Document:
     distribution: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
     text: str = ""
     quality: Quality | None = None
     warnings: list[str] = field(default_factory=list)
