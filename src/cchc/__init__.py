@@ -28,10 +28,18 @@ def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = 
     """Read any supported file (scans through OCR unless `ocr` is False) and parse it.
 
     Raises a `CchcError` naming the file when it cannot. An edXML package is read by
-    `cchc.edxml`: its header gives the fields, its main attachment the text."""
+    `cchc.edxml`: its header gives the fields, its main attachment the text. The digital
+    signatures of a signed PDF are checked (`cchc.signatures`)."""
     if edxml.is_package(path):
         return edxml.parse_package(path, ocr=ocr, progress=progress, tasks=tasks)
-    return parse_source(read_file(path, ocr=ocr, progress=progress), str(path), tasks=tasks)
+    source = read_file(path, ocr=ocr, progress=progress)
+    doc = parse_source(source, str(path), tasks=tasks)
+    if source.kind in ("pdf-text", "ocr") and _may_be_signed(path):
+        from cchc.signatures import read_signatures  # pyHanko loads in ~0.7 s: only when needed
+
+        doc.signatures, signature_warnings = read_signatures(path)
+        doc.warnings += signature_warnings
+    return doc
 
 
 def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
@@ -63,11 +71,6 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         pages=source.pages,
     )
     doc.warnings[:0] = source.warnings
-    if source.kind in ("pdf-text", "ocr") and _may_be_signed(path):
-        from cchc.signatures import read_signatures  # pyHanko loads in ~0.7 s: only when needed
-
-        doc.signatures, signature_warnings = read_signatures(path)
-        doc.warnings += signature_warnings
     if repaired:
         doc.warnings.append("văn bản OCR mất dấu: đã khôi phục dấu tiếng Việt, cần rà soát lại")
     elif share < GARBLED_BELOW:
