@@ -357,7 +357,7 @@ def test_charts_take_a_dollar_in_a_name_and_write_decimal_commas(sample, login):
 
 
 def test_chart_numbers_have_a_decimal_comma_and_a_real_minus_sign():
-    from cchc.web.par.charts import number
+    from cchc.text import vn_number as number
 
     assert number(84.375) == "84,38"
     assert number(-1.5) == "\u22121,5"

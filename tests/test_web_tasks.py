@@ -338,3 +338,11 @@ def test_rotating_a_feed_gives_a_new_address_and_the_old_one_stops(deployment, l
     assert client.get(f"/lich/feed/{old}.ics").status_code == 404
     assert client.get(f"/lich/feed/{unit.feed_token}.ics").status_code == 200
     assert AuditEntry.objects.filter(action="unit-feed", object_id=unit.pk).exists()
+
+
+def test_the_dashboard_chart_writes_rates_with_a_decimal_comma(deployment):
+    from cchc.web.work.stats import UnitRow, on_time_chart
+
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    svg = on_time_chart([UnitRow(unit, total=3, done=3, done_on_time=2, overdue=0, due_week=0)])
+    assert "66,7%" in svg and "66.7" not in svg

@@ -125,3 +125,11 @@ def is_upper_line(line: str) -> bool:
         return False
     upper = sum(1 for c in letters if c.isupper())
     return upper / len(letters) >= 0.85
+
+
+def vn_number(value: float, places: int = 2) -> str:
+    """84.375 → '84,38', -1.5 → '−1,5': a decimal comma, no trailing zeros, the minus sign."""
+    text = f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "\u2212")

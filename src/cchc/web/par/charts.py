@@ -17,6 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from cchc.text import vn_number
+
 plt.rcParams.update(
     {
         "font.family": "DejaVu Sans",
@@ -29,17 +31,9 @@ plt.rcParams.update(
 BLUE, RED, GREY = "#0b4a8b", "#b3261e", "#c9d1da"
 
 
-def number(value: float, places: int = 2) -> str:
-    """84.375 → '84,38', -1.5 → '−1,5': a decimal comma, no trailing zeros, the minus sign."""
-    text = f"{value:.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",").replace("-", "\u2212")
-
-
 def _numbers_on(*axes: Axes) -> None:
     """Tick labels of these axes as `number` writes them."""
-    formatter = FuncFormatter(lambda value, _position: number(value))
+    formatter = FuncFormatter(lambda value, _position: vn_number(value))
     for axis in axes:
         axis.set_major_formatter(formatter)
 
@@ -57,7 +51,7 @@ def ranking_bars(
     ax.set_xlim(0, 100)
     ax.set_xlabel("Chỉ số (%)")
     for y, v in enumerate(values):
-        ax.text(v + 0.8, y, number(v), va="center", fontsize=8)
+        ax.text(v + 0.8, y, vn_number(v), va="center", fontsize=8)
     _numbers_on(ax.xaxis)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, loc="left", fontsize=10)

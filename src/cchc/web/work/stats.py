@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from cchc.text import vn_number
 from cchc.web.accounts.models import Unit
 from cchc.web.work.models import Task
 
@@ -78,7 +79,7 @@ def on_time_chart(rows: list[UnitRow]) -> str:
             f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="16" '
             f'fill="{color}" rx="3"/>'
             f'<text x="{label_w + bar_w + 8}" y="{y + 16}">'
-            f"{'—' if rate is None else f'{rate:g}%'}"
+            f"{'—' if rate is None else f'{vn_number(rate, 1)}%'}"
             f"{f' · {row.overdue} quá hạn' if row.overdue else ''}</text>"
         )
     parts.append("</svg>")
