@@ -346,3 +346,26 @@ def test_the_dashboard_chart_writes_rates_with_a_decimal_comma(deployment):
     unit = Unit.objects.get(name="UBND phường An Lạc")
     svg = on_time_chart([UnitRow(unit, total=3, done=3, done_on_time=2, overdue=0, due_week=0)])
     assert "66,7%" in svg and "66.7" not in svg
+
+
+@pytest.mark.parametrize("rule", ["garbage", "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30"])
+def test_a_recurrence_the_calendar_cannot_expand_is_refused_on_the_page_and_the_api(
+    deployment, login, rule
+):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    client = login("anlac")
+    fields = {"action": "Báo cáo định kỳ", "unit": unit.pk, "kind": "report", "recurrence": rule}
+    page = client.post("/cong-viec/moi/", fields)
+    assert page.status_code == 200 and "Quy tắc lặp lại không hợp lệ" in page.content.decode()
+    answer = client.post("/api/tasks/", fields, content_type="application/json")
+    assert answer.status_code == 400 and "recurrence" in answer.json()
+    assert not Task.objects.filter(action="Báo cáo định kỳ").exists()
+
+
+def test_a_task_deadline_is_typed_day_first(deployment, login):
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    login("anlac").post(
+        "/cong-viec/moi/",
+        {"action": "Rà soát thủ tục", "unit": unit.pk, "kind": "task", "deadline": "05/03/2027"},
+    )
+    assert Task.objects.get(action="Rà soát thủ tục").deadline.isoformat() == "2027-03-05"

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from cchc.extract.deadlines import InvalidRecurrence, validate_recurrence
 from cchc.web.accounts.models import Unit
 from cchc.web.documents.models import Document
+
+
+def validate_rule(value: str) -> None:
+    """Forms and the API accept only recurrence rules the calendar can expand in bounded time."""
+    try:
+        validate_recurrence(value)
+    except InvalidRecurrence as exc:
+        raise ValidationError(f"Quy tắc lặp lại không hợp lệ: {exc}.") from exc
 
 
 class Task(models.Model):
@@ -39,7 +49,13 @@ class Task(models.Model):
     deadline = models.DateField("hạn", null=True, blank=True, db_index=True)
     deadline_text = models.CharField(max_length=200, blank=True)
     urgent = models.BooleanField("khẩn", default=False)
-    recurrence = models.CharField("lặp lại (RRULE)", max_length=200, blank=True)
+    recurrence = models.CharField(
+        "lặp lại",
+        max_length=200,
+        blank=True,
+        validators=[validate_rule],
+        help_text="Ví dụ FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20: ngày 20 tháng cuối mỗi quý.",
+    )
     report_to = models.CharField("báo cáo về", max_length=300, blank=True)
     period = models.CharField(max_length=40, blank=True)
     data_from = models.DateField(null=True, blank=True)

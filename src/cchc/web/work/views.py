@@ -28,6 +28,7 @@ from cchc.web.accounts.roles import (
 )
 from cchc.web.documents.ingest import UploadRejected, safe_name
 from cchc.web.documents.models import Document
+from cchc.web.forms import DayField
 from cchc.web.params import id_param, int_param
 from cchc.web.work import assign, services, stats
 from cchc.web.work.calendar import month_grid, unit_feed
@@ -182,9 +183,7 @@ def evidence_file(request, pk: int):
 
 
 class TaskForm(forms.ModelForm):
-    deadline = forms.DateField(
-        label="Hạn", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = DayField(label="Hạn", required=False)
 
     class Meta:
         model = Task
