@@ -204,3 +204,26 @@ def test_an_original_pdf_and_an_evidence_file_are_served_sandboxed(deployment, l
     evidence = client.get(f"/minh-chung/{task.evidence.get().pk}/")
     assert "sandbox" in evidence["Content-Security-Policy"].split("; ")
     assert evidence["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_pdf_original_is_shown_as_pictures_of_its_pages_not_in_the_browsers_viewer(
+    deployment, login, tmp_path
+):
+    """Chromium's PDF viewer will not start under the sandbox the original is served with (a
+    blank 'blocked' frame), and it would run the PDF's JavaScript: the page shows pictures."""
+    import io
+
+    from PIL import Image
+
+    doc = ingest_file(_text_pdf(tmp_path / "thong-bao.pdf")).document
+    client = login("xem")
+    page = client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert "<iframe" not in page
+    assert f"/van-ban/{doc.pk}/trang/1.png" in page
+    picture = client.get(f"/van-ban/{doc.pk}/trang/1.png")
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(picture.content)).size[0] > 500
+    assert client.get(f"/van-ban/{doc.pk}/trang/1.png").content == picture.content  # kept
+    assert client.get(f"/van-ban/{doc.pk}/trang/99.png").status_code == 404
+    original = client.get(f"/van-ban/{doc.pk}/tep/")
+    assert original["Content-Disposition"].startswith("attachment")

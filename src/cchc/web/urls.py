@@ -32,6 +32,7 @@ urlpatterns = [
     path("van-ban/<int:pk>/", documents.document_page, name="document"),
     path("van-ban/<int:pk>/sua/", documents.edit_document, name="document-edit"),
     path("van-ban/<int:pk>/tep/", documents.original_file, name="document-file"),
+    path("van-ban/<int:pk>/trang/<int:number>.png", documents.page_picture, name="document-page"),
     path("tim-kiem/", documents.search_page, name="search"),
     path("cong-viec/", work.board, name="board"),
     path("cong-viec/moi/", work.task_edit, name="task-new"),

@@ -3,13 +3,16 @@ document, the upload path (one validation for both) and a job's JSON."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
 from django.db import transaction
 
+from cchc import preview
 from cchc.dates import InvalidDate, parse_user_date
+from cchc.errors import CchcError
 from cchc.web.accounts.models import audit
 from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
@@ -189,3 +192,36 @@ def receive_uploads(files: Iterable, user, direction: str | None) -> list[dict]:
             queue.enqueue(job)
         answers.append(job_json(job))
     return answers
+
+
+# --- pictures of PDF pages ------------------------------------------------------------------
+
+# Pages shown on a document's page; the downloaded original has the rest.
+PREVIEW_PAGES = 40
+
+
+def preview_pages(doc: Document) -> int:
+    """How many pages of a PDF original the document page shows as pictures (0: none)."""
+    if doc.content_type != "application/pdf":
+        return 0
+    try:
+        return min(preview.page_count(settings.MEDIA_ROOT / doc.original), PREVIEW_PAGES)
+    except CchcError:
+        return 0
+
+
+def page_picture(doc: Document, number: int) -> bytes:
+    """Page `number` (1-based) of a PDF original as a PNG, drawn once and kept beside the
+    originals (`previews/<sha256>-<page>.png`). IndexError when the page is not shown."""
+    if doc.content_type != "application/pdf" or not 1 <= number <= PREVIEW_PAGES:
+        raise IndexError(number)
+    folder = settings.MEDIA_ROOT / "previews"
+    cached = folder / f"{doc.sha256}-{number}.png"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = preview.page_png(settings.MEDIA_ROOT / doc.original, number - 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(cached)  # two requests drawing the same page both write whole files
+    return data

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from cchc.errors import CchcError
 from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import can_edit_document, can_ingest
 from cchc.web.documents import search, services
@@ -133,7 +134,7 @@ def document_page(request, pk: int, typed=None, error: str = ""):
             "highlighted": _highlighted_text(doc, tasks),
             "can_edit": can_edit_document(request.user),
             "edit_refused": bool(error),
-            "is_pdf": doc.content_type == "application/pdf",
+            "pages": range(1, services.preview_pages(doc) + 1),
             "is_image": doc.content_type.startswith("image/") and doc.content_type != "image/tiff",
         },
     )
@@ -182,8 +183,21 @@ def edit_document(request, pk: int):
     return redirect("document", pk=doc.pk)
 
 
-# Shown in the browser beside the fields; anything else (SVG, HTML, text, DOCX…) is downloaded.
-INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+# Shown in the browser beside the fields; anything else (SVG, HTML, text, DOCX, PDF…) is
+# downloaded. A PDF is shown as pictures of its pages (page_picture): the browser's viewer would
+# run its JavaScript, and Chromium's refuses to start under the sandbox stored files get.
+INLINE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def page_picture(request, pk: int, number: int):
+    doc = get_object_or_404(Document.objects.only("content_type", "original", "sha256"), pk=pk)
+    try:
+        data = services.page_picture(doc, number)
+    except (IndexError, CchcError) as exc:
+        raise Http404("Không có trang này") from exc
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def original_file(request, pk: int):
