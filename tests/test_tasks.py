@@ -260,3 +260,29 @@ def test_every_ics_event_has_a_dtstamp(tmp_path):
     events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert len(events) > 1
     assert all(e.get("dtstamp") is not None for e in events)
+
+
+DECISION = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\nSố: 12/QĐ-UBND\nAn Giang, ngày 05 tháng 01 năm 2026\n"
+    "QUYẾT ĐỊNH\nBan hành Kế hoạch phòng, chống thiên tai năm 2026\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai năm 2026.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Y tế, Thủ trưởng các sở, ban,\n"
+    "ngành chịu trách nhiệm thi hành Quyết định này./.\n"
+    "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n"
+    "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n\n"
+    "KẾ HOẠCH\nPhòng, chống thiên tai năm 2026\n"
+    "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 05 tháng 01 năm 2026)\n"
+    "I. TỔ CHỨC THỰC HIỆN\n"
+    "1. Sở Y tế chủ trì, phối hợp với Ủy ban nhân dân các xã:\n"
+    "- Tập huấn sơ cấp cứu cho lực lượng xung kích trước ngày 31/3/2026;\n"
+    "- Dự trữ thuốc, hóa chất khử trùng phục vụ ứng phó thiên tai.\n"
+)
+
+
+def test_plan_issued_with_a_decision_assigns_its_duties():
+    tasks = parse_text(DECISION).tasks
+    by_action = {t["action"]: t for t in tasks}
+    training = by_action["Tập huấn sơ cấp cứu cho lực lượng xung kích trước ngày 31/3/2026"]
+    assert _leads(training) == ["Sở Y tế"] and training["deadline"] == "2026-03-31"
+    assert "Dự trữ thuốc, hóa chất khử trùng phục vụ ứng phó thiên tai" in by_action

@@ -47,6 +47,51 @@ def extract_tasks(
     tasks: list[Task] = []
     warnings: list[str] = []
     issuer_key = canonical_name(issuer) if issuer else None
+    _walk(text, start_line, end_line, anchor, issuer_key, tasks, warnings, folded_text, budget)
+    attached = appendix_start(text, end_line, appendix_end or end_line, folded_text)
+    if attached is not None and not budget.spent():
+        # `(Ban hành kèm theo Quyết định số …)`: the plan or rules a decision issues assign
+        # the duties, after the decision's own signature.
+        _walk(
+            text, attached, appendix_end, anchor, issuer_key, tasks, warnings, folded_text, budget
+        )
+    if budget.spent():
+        pass
+    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
+        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
+    if not budget.spent():
+        tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
+    for n, task in enumerate(tasks, start=1):
+        task.id = f"t{n}"
+    return tasks, warnings
+
+
+_ATTACHED = re.compile(r"^[\s*_(]*(?:ban hanh )?kem theo (?:quyet dinh|ke hoach)")
+
+
+def appendix_start(
+    text: str, end_line: int, appendix_end: int, folded_text: str | None = None
+) -> int | None:
+    """The line after `(Ban hành kèm theo Quyết định số …)` below the body, if there is one."""
+    folded = (fold(text) if folded_text is None else folded_text).split("\n")
+    for i in range(end_line, min(appendix_end, len(folded))):
+        if _ATTACHED.match(folded[i]):
+            return i + 1
+    return None
+
+
+def _walk(
+    text: str,
+    start_line: int,
+    end_line: int,
+    anchor: date | None,
+    issuer_key: str | None,
+    tasks: list[Task],
+    warnings: list[str],
+    folded_text: str | None,
+    budget: Budget,
+) -> None:
+    """Tasks written as sentences and labelled blocks in lines [start_line, end_line)."""
     headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
     section = None
     block = TaskBlock(anchor, tasks, warnings)
@@ -127,12 +172,3 @@ def extract_tasks(
                 task.section = section
                 tasks.append(task)
     tasks += block.close()
-    if budget.spent():
-        pass
-    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
-        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
-    if not budget.spent():
-        tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
-    for n, task in enumerate(tasks, start=1):
-        task.id = f"t{n}"
-    return tasks, warnings
