@@ -286,3 +286,35 @@ def test_plan_issued_with_a_decision_assigns_its_duties():
     training = by_action["Tập huấn sơ cấp cứu cho lực lượng xung kích trước ngày 31/3/2026"]
     assert _leads(training) == ["Sở Y tế"] and training["deadline"] == "2026-03-31"
     assert "Dự trữ thuốc, hóa chất khử trùng phục vụ ứng phó thiên tai" in by_action
+
+
+def test_markdown_bold_article_title_names_the_unit_of_its_items():
+    tasks = _tasks(
+        "**Điều 5. Nội\ndung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì**\n\n"
+        "1. Xây dựng, ban hành, đánh giá\nviệc thực hiện chính sách về tín ngưỡng, tôn giáo.\n\n"
+        "2. Kiểm tra việc thực hiện chính sách, pháp luật về tín ngưỡng.\n\n"
+        "**Điều 6. Trách nhiệm của Công an tỉnh**\n\n"
+        "1. Nắm tình hình, tham mưu giải quyết các vấn đề liên quan đến tín ngưỡng.\n"
+    )
+    assert [(_leads(t), t["action"][:20]) for t in tasks] == [
+        (["Sở Dân tộc và Tôn giáo"], "Xây dựng, ban hành, "),
+        (["Sở Dân tộc và Tôn giáo"], "Kiểm tra việc thực h"),
+        (["Công an tỉnh"], "Nắm tình hình, tham "),
+    ]
+
+
+def test_giao_in_ton_giao_is_no_duty():
+    (task,) = _tasks(
+        "Giám đốc Sở Dân tộc và Tôn giáo, Chủ tịch Ủy ban nhân dân cấp xã hướng dẫn "
+        "các cơ sở tôn giáo thực hiện Kế hoạch.\n"
+    )
+    assert _leads(task) == ["Giám đốc Sở Dân tộc và Tôn giáo", "Chủ tịch Ủy ban nhân dân cấp xã"]
+
+
+def test_unit_then_colon_then_its_duty():
+    (task,) = _tasks(
+        "2. Sở Tài chính: Căn cứ khả năng cân đối ngân sách, trình cấp có thẩm quyền phê duyệt "
+        "kinh phí thực hiện kế hoạch.\n"
+    )
+    assert _leads(task) == ["Sở Tài chính"]
+    assert task["action"].startswith("Căn cứ khả năng cân đối ngân sách, trình")

@@ -80,6 +80,26 @@ def appendix_start(
     return None
 
 
+# `Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì`, `2. Trách nhiệm của Sở Y tế`:
+# a title that names the unit whose duties are listed below it.
+_TITLE = re.compile(r"(?:noi dung|nhiem vu|trach nhiem)(?: cu the)?(?: cua| do)?\s+(?=\S)")
+_TITLE_TAIL = re.compile(r"\s+(?:(?:co|chiu) trach nhiem\s+)?(?:chu tri|thuc hien)$")
+
+
+def _titled_unit(para) -> str | None:
+    """The unit a numbered title names (`Nhiệm vụ của UBND các xã`), else None."""
+    if not para.marker or para.level > 1 or len(para.text) > 160:
+        return None
+    m = _TITLE.match(para.folded)
+    if not m or para.text.rstrip().endswith((".", ";")):
+        return None
+    rest, rest_f = para.text[m.end() :].rstrip(" :"), para.folded[m.end() :].rstrip(" :")
+    if not starts_with_head(rest_f) or not rest[:1].isupper():
+        return None
+    tail = _TITLE_TAIL.search(rest_f)
+    return rest[: tail.start()] if tail else rest
+
+
 def _walk(
     text: str,
     start_line: int,
@@ -128,11 +148,14 @@ def _walk(
             and len(para.text) < 150
             and not para.text.rstrip().endswith((".", ";"))
         )
-        is_heading = para.text.rstrip().endswith(":") or bare_unit
+        titled = _titled_unit(para)
+        is_heading = para.text.rstrip().endswith(":") or bare_unit or titled is not None
         if is_heading:
             tail = LEAD_AT_END.search(para.text)
             if tail:
                 phrase = tail.group("u")
+            elif titled:
+                phrase = titled
             if phrase is None and names_unit and len(para.text) < 150:
                 phrase = para.text[unit_at:].rstrip(" :")
             if phrase and not SPEAKER.search(body_f):

@@ -31,6 +31,20 @@ def duty_pattern() -> re.Pattern:
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
 
 
+@cache
+def _homographs() -> frozenset[str]:
+    data = yaml.safe_load(
+        resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
+    )
+    return frozenset(w.lower() for w in data["not_duties"])
+
+
+def spelled_as_duty(original: str) -> bool:
+    """`original` (the words a folded duty match covers) is not a word that only folds like a
+    duty: `giáo` in `Sở Dân tộc và Tôn giáo` folds to `giao` but assigns nothing."""
+    return original.lower() not in _homographs()
+
+
 @dataclass
 class Task:
     id: str

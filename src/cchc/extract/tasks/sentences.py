@@ -9,12 +9,19 @@ from functools import cache
 
 from cchc.extract.deadlines import find_deadline
 from cchc.extract.tasks.calendars import PERIOD
-from cchc.extract.tasks.model import Paragraph, Task, duty_pattern, new_task, words
+from cchc.extract.tasks.model import (
+    Paragraph,
+    Task,
+    duty_pattern,
+    new_task,
+    spelled_as_duty,
+    words,
+)
 from cchc.extract.units import Unit, make_unit, split_units, starts_with_head
 from cchc.text import fold, squash
 
 _MARKER = re.compile(
-    r"^\s*(?P<m>[-+•*–]\s*|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
+    r"^\s*(?:[*_]{1,3}(?=\S))?(?P<m>[-+•–]\s*|\*\s+|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
     r"|[IVX]{1,4}\s*[.-]\s+|\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s*"
     r"|Điều\s+\d+\s*[.:]?\s*)"
 )
@@ -118,6 +125,9 @@ def trigger_pattern() -> re.Pattern:
     return re.compile(rf"(?:{alternation})\s+")  # used with .match(text, pos)
 
 
+_EMPHASIS = re.compile(r"\s*[*_]{1,3}(?=\S)")
+
+
 def _marker_level(marker: str) -> int:
     m = marker.strip()
     if not m:
@@ -184,7 +194,9 @@ def paragraphs(
                 out.append(current)
             marker = m.group("m") if m else ""
             body_at = m.end() if m else len(line) - len(line.lstrip())
-            body = line[body_at:].rstrip()
+            emphasis = _EMPHASIS.match(line, body_at)
+            body_at = emphasis.end() if emphasis else body_at  # markdown `**Điều 5. …**`
+            body = line[body_at:].rstrip().rstrip("*_ ")
             current = Paragraph(
                 body,
                 offsets[i],
@@ -192,13 +204,13 @@ def paragraphs(
                 _marker_level(marker),
                 marker.strip(),
                 [(0, offsets[i] + body_at)],
-                flines[i][body_at:].rstrip(),
+                flines[i][body_at:].rstrip().rstrip("*_ "),
             )
         else:
             lead_spaces = len(line) - len(line.lstrip())
             current.pieces.append((len(current.text) + 1, offsets[i] + lead_spaces))
-            current.text = current.text + " " + stripped
-            current.folded = current.folded + " " + flines[i].strip()
+            current.text = current.text + " " + stripped.rstrip("*_ ")
+            current.folded = current.folded + " " + flines[i].strip().rstrip("*_ ")
             current.end = offsets[i] + len(line)
     if current:
         out.append(current)
@@ -224,6 +236,16 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
     capital = rest[:1].isupper() or rest_f.startswith("cac ") or trig is not None
     if not starts_with_head(rest_f) or not capital:
         return None, 0
+    # `Sở Tài chính: Căn cứ khả năng cân đối ngân sách, trình …`: the unit, a colon, its duty.
+    colon = rest.find(":", 0, 150)
+    after = rest[colon + 1 :].lstrip()
+    verb = duty_pattern().match(fold(after))
+    if colon > 3 and after[:1].isupper() and verb and spelled_as_duty(after[: verb.end()]):
+        name = rest[:colon].strip()
+        if _plausible_units(name) and not any(
+            name[m.start()].islower() for m in duty_pattern().finditer(rest_f, 0, colon)
+        ):
+            return name, offset + colon + 1
     # `Các cơ quan được phân công chủ trì … có trách nhiệm lập …`: the name runs to the phrase.
     duty = _RESPONSIBLE.search(rest_f, 0, 220)
     if duty and duty.start() > 3 and _plausible_units(rest[: duty.start()], longest=6):
@@ -235,6 +257,8 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue
         if not rest[m.start() : m.start() + 1].islower():
             continue  # a capitalised word belongs to a name: `Sở Xây dựng`
+        if not spelled_as_duty(rest[m.start() : m.end()]):
+            continue  # `Tôn giáo` is no `giao`
         if _PASSIVE.search(rest_f, 0, m.start()):
             continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
         if _NOUN_AFTER.match(rest_f, m.end()):
@@ -354,7 +378,11 @@ def task_from_sentence(
         if not context:
             return []
         action_f = fold(action)
-        not_duty = action_f.startswith(_NOT_DUTY) and not action_f.startswith("theo doi")
+        not_duty = (
+            action_f.startswith(_NOT_DUTY)
+            and not action_f.startswith("theo doi")
+            and not action.lower().startswith("nắm ")  # `Nắm tình hình` is no `Năm …`
+        )
         if not action[:1].isalpha() or not_duty:
             return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
@@ -387,7 +415,9 @@ def names_only(value: str) -> list[Unit]:
         verbs = [
             m
             for m in duty_pattern().finditer(name_f)
-            if name[m.start()].islower() and not _NOUN_AFTER.match(name_f, m.end())
+            if name[m.start()].islower()
+            and spelled_as_duty(name[m.start() : m.end()])
+            and not _NOUN_AFTER.match(name_f, m.end())
         ]
         if verbs or not starts_with_head(name_f):
             return []
