@@ -318,3 +318,26 @@ def test_unit_then_colon_then_its_duty():
     )
     assert _leads(task) == ["Sở Tài chính"]
     assert task["action"].startswith("Căn cứ khả năng cân đối ngân sách, trình")
+
+
+def test_enterprises_and_producers_lead_their_duties():
+    tasks = _tasks(
+        "4. Các doanh nghiệp viễn thông:\n"
+        "- Xây dựng kế hoạch phủ sóng 5G tại các khu công nghiệp;\n"
+        "5. Các cơ sở sản xuất có lưu lượng xả khí thải lớn:\n"
+        "- Rà soát, bảo đảm hệ thống xử lý khí thải vận hành thường xuyên.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["Các doanh nghiệp viễn thông"],
+        ["Các cơ sở sản xuất có lưu lượng xả khí thải lớn"],
+    ]
+
+
+def test_a_topic_heading_is_not_a_phong():
+    tasks = _tasks(
+        "1. Sở Y tế:\n- Tổ chức tiêm vắc xin cho trẻ em.\n"
+        "2. Phòng, chống bạo lực trên cơ sở giới\n"
+        "- Chỉ tiêu 3: Đến năm 2025 đạt 80% người bị bạo lực được hỗ trợ.\n"
+        "3. Ban hành hướng dẫn kỹ thuật về quản lý chất thải rắn.\n"
+    )
+    assert all(not _leads(t)[0].startswith(("Phòng", "Ban hành")) for t in tasks)
