@@ -341,3 +341,26 @@ def test_a_topic_heading_is_not_a_phong():
         "3. Ban hành hướng dẫn kỹ thuật về quản lý chất thải rắn.\n"
     )
     assert all(not _leads(t)[0].startswith(("Phòng", "Ban hành")) for t in tasks)
+
+
+def test_content_block_takes_the_lead_named_in_its_executing_sentence():
+    tasks = _tasks(
+        "a) Hoạt động 1\n"
+        "- Nội dung: Triển khai Tháng hành động vì bình đẳng giới trên địa bàn.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Y tế và các đơn vị liên quan.\n"
+    )
+    assert [(_leads(t), t["action"][:20]) for t in tasks] == [
+        (["Sở Nội vụ"], "Triển khai Tháng hàn")
+    ]
+    assert [u["name"] for u in tasks[0]["support"]][:1] == ["Sở Y tế"]
+
+
+def test_unnumbered_heading_governs_only_the_items_of_its_own_item():
+    tasks = _tasks(
+        "d) Các hoạt động chính\n\n"
+        "Căn cứ tình hình thực tế, các cơ quan, đơn vị phối hợp thực hiện các hoạt động sau:\n"
+        "- Tăng cường truyền thông về bình đẳng giới.\n"
+        "II. GIẢI PHÁP THỰC HIỆN\n"
+        "1. Đẩy mạnh công tác truyền thông nâng cao nhận thức.\n"
+    )
+    assert [t["action"] for t in tasks] == ["Tăng cường truyền thông về bình đẳng giới"]

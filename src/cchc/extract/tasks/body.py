@@ -112,10 +112,11 @@ def _walk(
     budget: Budget,
 ) -> None:
     """Tasks written as sentences and labelled blocks in lines [start_line, end_line)."""
-    headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
+    headings: list[tuple[float, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
     section = None
     block = TaskBlock(anchor, tasks, warnings)
     quoting = False
+    item_level = -1.0  # level of the last numbered item, which an unnumbered heading is part of
     for para in paragraphs(text, start_line, end_line, folded_text):
         if budget.spent():
             break
@@ -127,6 +128,8 @@ def _walk(
         quoting = opens > closes
         while headings and headings[-1][0] >= para.level:
             headings.pop()
+        if para.marker and para.level <= 2:
+            item_level = para.level
         if para.level == 0 or (para.marker and para.level <= 1):
             section = (para.marker + " " + para.text[:60]).strip()
         if block.feed(para, section):
@@ -163,7 +166,7 @@ def _walk(
                 if units and not is_issuer(units[0], issuer_key):
                     # An unnumbered heading (`… các cơ quan, đơn vị cần phải thực hiện:`)
                     # governs the numbered items after it; its time limit is theirs.
-                    level = para.level if para.marker else -1
+                    level = para.level if para.marker else item_level + 0.5
                     when = find_deadline(para.text, anchor)
                     headings.append((level, units, when if when.date else None))
             continue  # a heading names who acts; its duties follow it
