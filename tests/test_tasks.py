@@ -364,3 +364,24 @@ def test_unnumbered_heading_governs_only_the_items_of_its_own_item():
         "1. Đẩy mạnh công tác truyền thông nâng cao nhận thức.\n"
     )
     assert [t["action"] for t in tasks] == ["Tăng cường truyền thông về bình đẳng giới"]
+
+
+def test_closing_formula_is_no_task():
+    tasks = _tasks(
+        "1. Sở Y tế tổ chức tiêm vắc xin cho trẻ em trước ngày 31/3/2026.\n"
+        "Yêu cầu các sở, ban, ngành, đơn vị, địa phương nghiêm túc triển khai thực hiện./.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Sở Y tế"]]
+
+
+def test_execution_article_is_one_task_for_all_its_units():
+    tasks = _tasks(
+        "Điều 14: Trách nhiệm thi hành\n\n"
+        "Thủ trưởng các cơ quan, tổ chức, đơn vị thuộc phạm vi quản lý của tỉnh, các cơ quan "
+        "Trung ương trên địa bàn tỉnh và các tổ chức, cá nhân có liên quan chịu trách nhiệm thi "
+        "hành Quyết định này./.\n"
+    )
+    (task,) = tasks
+    assert task["action"] == "thi hành Quyết định này" and task["deadline"] is None
+    assert _leads(task)[0].startswith("Thủ trưởng các cơ quan, tổ chức, đơn vị")
+    assert len(task["lead"]) == 3

@@ -23,7 +23,7 @@ from cchc.text import fold, squash
 _MARKER = re.compile(
     r"^\s*(?:[*_]{1,3}(?=\S))?(?P<m>[-+•–]\s*|\*\s+|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
     r"|[IVX]{1,4}\s*[.-]\s+|\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s*"
-    r"|Điều\s+\d+\s*[.:]?\s*)"
+    r"|Điều\s+\d+\s*[.:]?\s*|Điều(?=[*_\s]*$))"
 )
 
 
@@ -168,7 +168,17 @@ def paragraphs(
         if not stripped:
             nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
             # A short unpunctuated line, a blank, then a capital: a heading (`9. Đề nghị …`).
-            heading = bool(
+            # An article's title (`Điều 14: Trách nhiệm thi hành`, `**…**` in markdown) stands
+            # alone on its line.
+            title = bool(
+                current
+                and nxt[:1].isupper()
+                and (
+                    lines[i - 1].rstrip().endswith("**")
+                    or (current.marker.startswith("Điều") and len(current.text) < 150)
+                )
+            )
+            heading = title or bool(
                 current
                 and current.level <= 2
                 and len(current.text) < 150
@@ -182,6 +192,15 @@ def paragraphs(
             if current and (current.text.rstrip().endswith((".", ":", ";")) or heading):
                 out.append(current)
                 current = None
+            continue
+        number = re.match(r"\s*(\d{1,3})\s*[.:]?\s*", line)
+        if current and current.marker == "Điều" and not current.text and number:
+            # `**Điều` / `14: Trách nhiệm thi hành**`: the article's number on the next line
+            current.marker = f"Điều {number.group(1)}."
+            current.pieces = [(0, offsets[i] + number.end())]
+            current.text = line[number.end() :].rstrip().rstrip("*_ ")
+            current.folded = flines[i][number.end() :].rstrip().rstrip("*_ ")
+            current.end = offsets[i] + len(line)
             continue
         m = _MARKER.match(line)
         starts_new = bool(m) or current is None or current.text.rstrip().endswith((".", ":", ";"))
@@ -366,6 +385,16 @@ def task_from_sentence(
     sentence_f = fold(sentence) if sentence_f is None else sentence_f
     if PERIOD.match(sentence_f.lstrip("- ")):
         return []  # a line of a report calendar: see `report_calendar`
+    execution = _EXECUTION.search(sentence_f)
+    if execution and starts_with_head(sentence_f):
+        # `Chánh Văn phòng …, Giám đốc các sở … chịu trách nhiệm thi hành Quyết định này`: one
+        # task for all the units named, however long the list.
+        units = [
+            u for u in split_units(sentence[: execution.start()]) if starts_with_head(u.canonical)
+        ]
+        if units and not is_issuer(units[0], issuer_key):
+            action = squash(sentence[execution.end("verb") :]).strip(" ;,./")
+            return [new_task(units, [], action, None)]
     phrase, duty_at = lead_phrase(sentence, sentence_f)
     if context and in_item and phrase and _DIRECTS.match(sentence_f):
         # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
@@ -392,6 +421,8 @@ def task_from_sentence(
     out = []
     first_lead = lead
     for n, duty in enumerate(_split_duties(action)):
+        if _FORMULA.fullmatch(fold(duty)) and duty.rstrip().endswith("/"):
+            continue  # `nghiêm túc triển khai thực hiện./`: the closing formula assigns nothing
         lead = first_lead
         if n:
             # `…, các cơ quan phối hợp có trách nhiệm phối hợp …`: a clause with its own lead.
@@ -431,6 +462,24 @@ def _only_names(action: str) -> bool:
     if len(pieces) < 2 or duty_pattern().search(fold(action)):
         return False
     return all(p[:1].isupper() for p in pieces)
+
+
+# A closing formula: `nghiêm túc triển khai thực hiện./` with no duty and no document named,
+# closing the body (`./`); `triển khai thực hiện Kế hoạch này` names what to carry out and
+# `Yêu cầu X nghiêm túc thực hiện.` within the text stays a task.
+_FORMULA = re.compile(
+    r"(?:(?:nghiem tuc|khan truong|quyet liet|kip thoi|dong bo|hieu qua|chu dong|to chuc"
+    r"|trien khai|thuc hien|nghiem|tot|cac noi dung|noi dung|tren|va|,)\s*)*"
+    r"(?:trien khai|thuc hien)"
+    r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*[\s./]*"
+)
+
+
+# The article that names who executes a decision, a resolution or rules.
+_EXECUTION = re.compile(
+    r"\s+(?:chiu|co) trach nhiem\s+(?P<verb>)(?:thi hanh|to chuc thuc hien|thuc hien)\s+"
+    r"(?:quyet dinh|nghi quyet|chi thi|quy dinh|quy che) nay[\s./]*$"
+)
 
 
 _REPORT_TAIL = re.compile(
