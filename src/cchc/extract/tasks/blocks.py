@@ -124,6 +124,7 @@ class TaskBlock:
                     deadline,
                     source_span=span,
                     section=self.section,
+                    evidence="block",
                 )
             )
         self._reset()

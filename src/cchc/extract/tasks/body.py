@@ -10,7 +10,7 @@ from cchc.budget import UNLIMITED, Budget
 from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.tasks.blocks import TaskBlock
 from cchc.extract.tasks.calendars import report_calendar
-from cchc.extract.tasks.model import Task
+from cchc.extract.tasks.model import Task, rate
 from cchc.extract.tasks.sentences import (
     HEADING_DUTY,
     LEAD_AT_END,
@@ -63,6 +63,7 @@ def extract_tasks(
         tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
     for n, task in enumerate(tasks, start=1):
         task.id = f"t{n}"
+        task.confidence = rate(task)
     return tasks, warnings
 
 

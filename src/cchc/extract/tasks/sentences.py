@@ -14,6 +14,7 @@ from cchc.extract.tasks.model import (
     Task,
     duty_pattern,
     new_task,
+    plausible_units,
     spelled_as_duty,
     words,
 )
@@ -261,13 +262,13 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
     verb = duty_pattern().match(fold(after))
     if colon > 3 and after[:1].isupper() and verb and spelled_as_duty(after[: verb.end()]):
         name = rest[:colon].strip()
-        if _plausible_units(name) and not any(
+        if plausible_units(name) and not any(
             name[m.start()].islower() for m in duty_pattern().finditer(rest_f, 0, colon)
         ):
             return name, offset + colon + 1
     # `Các cơ quan được phân công chủ trì … có trách nhiệm lập …`: the name runs to the phrase.
     duty = _RESPONSIBLE.search(rest_f, 0, 220)
-    if duty and duty.start() > 3 and _plausible_units(rest[: duty.start()], longest=6):
+    if duty and duty.start() > 3 and plausible_units(rest[: duty.start()], longest=6):
         phrase = rest[: duty.start()].strip(" ,:")
         if not _PAST.search(rest_f[: duty.start()]) and fold(phrase) not in _GENERIC:
             return phrase, offset + duty.end()
@@ -290,7 +291,7 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             if scope.group().strip() == "trước ngày":
                 duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
             phrase = phrase[: scope.start()].strip(" ,")
-        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
+        if len(phrase) > 260 or fold(phrase) in _GENERIC or not plausible_units(phrase):
             return None, 0
         if fold(phrase).startswith("truong hop"):
             return None, 0
@@ -356,29 +357,6 @@ def is_issuer(unit: Unit, issuer_key: str | None) -> bool:
     return key == issuer_key or issuer_key in key or (len(key) > 12 and issuer_key.startswith(key))
 
 
-# Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
-@cache
-def _name_words() -> frozenset[str]:
-    return frozenset(words()["name_words"])
-
-
-def _plausible_units(phrase: str, longest: int = 3) -> bool:
-    """A lead is names of units, not a clause: no run of `longest` ordinary lower-case words."""
-    run = 0
-    for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
-        bare = word_f.strip(",;:()")
-        if "-" in word and any(part[:1].isupper() for part in word.split("-")):
-            run = 0  # `Công nghiệp-Năng lượng`: a capitalised compound name
-            continue
-        if word[:1].islower() and bare not in _name_words():
-            run += 1
-            if run >= longest:
-                return False
-        else:
-            run = 0
-    return True
-
-
 def task_from_sentence(
     sentence, context, anchor, issuer_key, warnings, in_item=True, sentence_f=None
 ) -> list[Task]:
@@ -394,7 +372,7 @@ def task_from_sentence(
         ]
         if units and not is_issuer(units[0], issuer_key):
             action = squash(sentence[execution.end("verb") :]).strip(" ;,./")
-            return [new_task(units, [], action, None)]
+            return [new_task(units, [], action, None, evidence="execution")]
     phrase, duty_at = lead_phrase(sentence, sentence_f)
     if context and in_item and phrase and _DIRECTS.match(sentence_f):
         # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
@@ -415,6 +393,7 @@ def task_from_sentence(
         if not action[:1].isalpha() or not_duty:
             return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
+    how = "named" if phrase and lead is not context else "heading"
     action = squash(action).strip(" ;,.")
     if len(action) < 8 or _only_names(action):
         return []
@@ -431,7 +410,8 @@ def task_from_sentence(
                 lead, duty = split_units(own), duty[duty_at:].strip(" ,")
         found = find_deadline(duty, anchor)
         warnings.extend(found.warnings)
-        out.append(new_task(lead, _support(duty), duty, found))
+        evidence = "named" if lead is not first_lead else how
+        out.append(new_task(lead, _support(duty), duty, found, evidence=evidence))
     return out
 
 
