@@ -406,3 +406,16 @@ def test_parse_json_carries_each_task_confidence(sample_path):
     doc = json.loads(answer.output)
     doc = doc[0] if isinstance(doc, list) else doc
     assert doc["tasks"] and all(0 <= t["confidence"] <= 1 for t in doc["tasks"])
+
+
+def test_answer_letter_assigns_nothing_to_the_enquirer():
+    tasks = _tasks(
+        "Kính gửi: Công ty TNHH Minh Long\n"
+        "Trả lời công văn số 01/ML ngày 02/01/2026 của Công ty về thủ tục hải quan, Chi cục "
+        "Hải quan có ý kiến như sau:\n"
+        "1. Về thủ tục hải quan: đề nghị Công ty nghiên cứu quy định tại Điều 16 Luật Hải quan.\n"
+        "2. Văn phòng giao dịch là nơi tiếp nhận hồ sơ của khách hàng.\n"
+        "Đề nghị Chi cục Thuế khu vực I kiểm tra hồ sơ hoàn thuế của Công ty theo quy định.\n"
+        "Chi cục Hải quan trả lời để Công ty biết và thực hiện.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Chi cục Thuế khu vực I"]]

@@ -55,6 +55,11 @@ def extract_tasks(
         _walk(
             text, attached, appendix_end, anchor, issuer_key, tasks, warnings, folded_text, budget
         )
+    if _answers(text, start_line, end_line, folded_text):
+        # A letter that answers an enquiry explains the law to whoever asked; it assigns only
+        # what it asks of a body in so many words (`đề nghị Chi cục Thuế …`), never to the
+        # enquirer (`đề nghị Công ty nghiên cứu …`).
+        tasks[:] = [t for t in tasks if t.evidence == "asked" and not _enquirer(t)]
     if budget.spent():
         pass
     elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
@@ -79,6 +84,40 @@ def appendix_start(
         if _ATTACHED.match(folded[i]):
             return i + 1
     return None
+
+
+_ANSWER_OPENING = re.compile(
+    r"(?:tra loi|phuc dap|nhan duoc) (?:cong van|van ban|don|thu|phieu|cau hoi|kien nghi|to trinh)"
+)
+_ANSWER_STANCE = re.compile(
+    r"co y kien (?:nhu sau|tra loi)|tra loi (?:nhu sau|de)|huong dan nhu sau"
+)
+_ENQUIRERS = (
+    "cong ty",
+    "chi nhanh",
+    "doanh nghiep",
+    "ong ",
+    "ba ",
+    "van phong luat",
+    "ho kinh doanh",
+    "nguoi nop thue",
+    "to chuc",
+    "don vi",
+    "quy co quan",
+    "ca nhan",
+)
+
+
+def _answers(text: str, start_line: int, end_line: int, folded_text: str | None) -> bool:
+    """The body answers an enquiry: it opens by citing it and says it gives its opinion."""
+    lines = (fold(text) if folded_text is None else folded_text).split("\n")[start_line:end_line]
+    body = " ".join(lines)
+    return bool(_ANSWER_OPENING.search(body[:800]) and _ANSWER_STANCE.search(body))
+
+
+def _enquirer(task: Task) -> bool:
+    """The task's lead is one who may ask but takes no orders: a company, a person."""
+    return any(unit["canonical"].startswith(_ENQUIRERS) for unit in task.lead)
 
 
 # `Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì`, `2. Trách nhiệm của Sở Y tế`:

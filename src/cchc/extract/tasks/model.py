@@ -182,7 +182,8 @@ def plausible_units(phrase: str, longest: int = 3) -> bool:
 
 # How much the way a task was found says it is right, before its lead and action are judged.
 EVIDENCE = {
-    "named": 0.92,  # `Giao Sở X …`, `Sở X chủ trì …`, `Sở X có trách nhiệm …` in the sentence
+    "asked": 0.92,  # `Giao Sở X …`, `Đề nghị Sở X …`
+    "named": 0.92,  # `Sở X chủ trì …`, `Sở X có trách nhiệm …` in the sentence
     "heading": 0.88,  # an item under a heading that names the unit
     "execution": 0.95,  # `… chịu trách nhiệm thi hành Quyết định này`
     "block": 0.9,  # `Nội dung: …` / `Cơ quan chủ trì: …`
@@ -218,7 +219,7 @@ def rate(task: Task) -> float:
         score *= 0.7
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         score *= 0.3  # a section title in capitals
-    if action[:1].islower() and (task.evidence != "named" or len(action) < 150):
+    if action[:1].islower() and (task.evidence not in ("named", "asked") or len(action) < 150):
         score *= 0.85  # a short clause split from a sentence, or an item opening mid-sentence
     if action.rstrip().endswith((")", ":")) and "(" not in action:
         score *= 0.7

@@ -394,6 +394,8 @@ def task_from_sentence(
             return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
     how = "named" if phrase and lead is not context else "heading"
+    if how == "named" and _ASKED.search(sentence_f[: max(sentence.find(phrase), 0) + 1]):
+        how = "asked"  # `Giao Sở X …`, `Đề nghị Công ty …`: an assignment in so many words
     action = squash(action).strip(" ;,.")
     if len(action) < 8 or _only_names(action):
         return []
@@ -453,6 +455,9 @@ _FORMULA = re.compile(
     r"(?:trien khai|thuc hien)"
     r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*[\s./]*"
 )
+
+
+_ASKED = re.compile(r"(?:^|\s)(?:giao|de nghi|yeu cau|chi dao|phan cong)\s")
 
 
 # The article that names who executes a decision, a resolution or rules.
