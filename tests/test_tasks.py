@@ -419,3 +419,16 @@ def test_answer_letter_assigns_nothing_to_the_enquirer():
         "Chi cục Hải quan trả lời để Công ty biết và thực hiện.\n"
     )
     assert [_leads(t) for t in tasks] == [["Chi cục Thuế khu vực I"]]
+
+
+def test_a_duty_word_inside_a_name_does_not_cut_the_lead():
+    tasks = _tasks(
+        "1. Các đơn vị sự nghiệp công\nlập trực thuộc Sở tổ chức tập huấn cho viên chức.\n"
+        "2. Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh theo dõi, tổng hợp tình hình.\n"
+        "3. Các Bộ: Công Thương, Ngoại giao thành lập các Tổ công tác thúc đẩy thị trường mới.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["Các đơn vị sự nghiệp công lập trực thuộc Sở"],
+        ["Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh"],
+        ["Các Bộ: Công Thương, Ngoại giao"],
+    ]

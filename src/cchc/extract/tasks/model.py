@@ -20,7 +20,9 @@ def words() -> dict:
     data = yaml.safe_load(
         resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
     )
-    return {key: tuple(fold(w) for w in values) for key, values in data.items()}
+    table = {key: tuple(fold(w) for w in values) for key, values in data.items()}
+    table["compounds_set"] = frozenset(table["compounds"])
+    return table
 
 
 @cache
@@ -43,6 +45,16 @@ def spelled_as_duty(original: str) -> bool:
     """`original` (the words a folded duty match covers) is not a word that only folds like a
     duty: `giáo` in `Sở Dân tộc và Tôn giáo` folds to `giao` but assigns nothing."""
     return original.lower() not in _homographs()
+
+
+def in_compound(folded: str, m: re.Match) -> bool:
+    """The one-word duty start matched at `m` in `folded` is a syllable of a longer word."""
+    if " " in m.group():
+        return False
+    before = folded[: m.start()].split()[-1:]
+    after = folded[m.end() :].split()[:1]
+    pairs = {" ".join([*before, m.group()]), " ".join([m.group(), *after])}
+    return bool(pairs & words()["compounds_set"])
 
 
 @dataclass
@@ -213,7 +225,7 @@ def rate(task: Task) -> float:
         score *= 0.85  # `các cơ quan, đơn vị`: often a general call, not a duty of its own
     action = task.action
     letters = [c for c in action if c.isalpha()]
-    if len(action) < 150:
+    if len(action) < 150 and task.evidence != "execution":
         score *= 0.9
     if len(action) < 15:
         score *= 0.7

@@ -13,6 +13,7 @@ from cchc.extract.tasks.model import (
     Paragraph,
     Task,
     duty_pattern,
+    in_compound,
     new_task,
     plausible_units,
     spelled_as_duty,
@@ -109,6 +110,9 @@ _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 
 
 _OFTEN = re.compile(r"(?:(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?)?")
+
+
+_BOARD = re.compile(r"(?:\bBan|\bTổ|Hội đồng)\s+$")
 
 
 _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no duty begins here
@@ -281,6 +285,10 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue  # `Tôn giáo` is no `giao`
         if _PASSIVE.search(rest_f, 0, m.start()):
             continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
+        if in_compound(rest_f, m):
+            continue  # `Các đơn vị sự nghiệp công lập`, `Bộ Ngoại giao`
+        if _BOARD.search(rest, 0, m.start()):
+            continue  # `Văn phòng Ban chỉ đạo …`, `Ban tổ chức`, `Ban quản lý`: a board's name
         if _NOUN_AFTER.match(rest_f, m.end()):
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
         phrase = rest[: m.start()].strip(" ,:")
