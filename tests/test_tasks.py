@@ -432,3 +432,11 @@ def test_a_duty_word_inside_a_name_does_not_cut_the_lead():
         ["Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh"],
         ["Các Bộ: Công Thương, Ngoại giao"],
     ]
+
+
+def test_a_clause_that_only_gives_the_time_limit_stays_with_its_duty():
+    (task,) = _tasks(
+        "Bộ Tài chính nghiên cứu, xây dựng các phương án hỗ trợ cụ thể cho doanh nghiệp bị ảnh "
+        "hưởng; hoàn thành trong tháng 11 năm 2025.\n"
+    )
+    assert task["action"].startswith("nghiên cứu, xây dựng") and task["deadline"] == "2025-11-30"

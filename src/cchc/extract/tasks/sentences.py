@@ -475,6 +475,13 @@ _EXECUTION = re.compile(
 )
 
 
+# A clause that only gives the time limit of the duty before it.
+_ONLY_WHEN = re.compile(
+    r"(?:hoan thanh|xong|thuc hien xong)\s*(?:truoc|trong|cham nhat|den het|trong thang|"
+    r"trong quy|trong nam)[^;,]{0,40}"
+)
+
+
 _REPORT_TAIL = re.compile(
     r",?\s+(?:và|đồng thời)\s+(?=báo cáo\s+(?:kết quả[^,;]{0,40}?\s)?(?:về\s+)?[A-ZĐ])"
 )
@@ -489,6 +496,9 @@ def _split_duties(action: str) -> list[str]:
         clause_f = fold(clause)
         if duties and not opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
+            continue
+        if duties and _ONLY_WHEN.fullmatch(clause_f):
+            duties[-1] += "; " + clause  # `…; hoàn thành trong tháng 11 năm 2025`: its time limit
             continue
         tail = _REPORT_TAIL.search(clause)
         if tail and tail.start() > 15:
