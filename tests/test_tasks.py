@@ -440,3 +440,15 @@ def test_a_clause_that_only_gives_the_time_limit_stays_with_its_duty():
         "hưởng; hoàn thành trong tháng 11 năm 2025.\n"
     )
     assert task["action"].startswith("nghiên cứu, xây dựng") and task["deadline"] == "2025-11-30"
+
+
+def test_a_time_limit_opening_the_sentence_is_the_duty_deadline():
+    (task,) = _tasks(
+        "Trước ngày 20 tháng 12 hằng năm, Ủy ban nhân dân xã lập danh sách người thuộc hộ cận "
+        "nghèo gửi cơ quan Bảo hiểm xã hội.\n"
+    )
+    assert _leads(task) == ["Ủy ban nhân dân xã"]
+    assert (task["deadline"], task["recurrence"]) == (
+        "2026-12-20",
+        "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20",
+    )

@@ -88,6 +88,7 @@ _SCOPE = re.compile(
 _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
+    r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
     r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?"
     r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
     r"(?=\S)"
@@ -402,6 +403,7 @@ def task_from_sentence(
             return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
     how = "named" if phrase and lead is not context else "heading"
+    opening = sentence[: max(sentence.find(phrase), 0)] if how == "named" else ""
     if how == "named" and _ASKED.search(sentence_f[: max(sentence.find(phrase), 0) + 1]):
         how = "asked"  # `Giao Sở X …`, `Đề nghị Công ty …`: an assignment in so many words
     action = squash(action).strip(" ;,.")
@@ -419,6 +421,10 @@ def task_from_sentence(
             if own and _RESPONSIBLE.search(fold(duty)):
                 lead, duty = split_units(own), duty[duty_at:].strip(" ,")
         found = find_deadline(duty, anchor)
+        if found.date is None and opening:
+            # `Trước ngày 20 tháng 12 hằng năm, UBND xã lập …`: the time limit opens the sentence
+            before = find_deadline(opening, anchor)
+            found = before if before.date else found
         warnings.extend(found.warnings)
         evidence = "named" if lead is not first_lead else how
         out.append(new_task(lead, _support(duty), duty, found, evidence=evidence))
