@@ -16,11 +16,16 @@ from cchc.text import fold, squash
 
 
 @cache
-def words() -> dict:
-    data = yaml.safe_load(
+def printed_words() -> dict:
+    """`data/task_words.yaml` as written, with its diacritics."""
+    return yaml.safe_load(
         resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
     )
-    table = {key: tuple(fold(w) for w in values) for key, values in data.items()}
+
+
+@cache
+def words() -> dict:
+    table = {key: tuple(fold(w) for w in values) for key, values in printed_words().items()}
     table["compounds_set"] = frozenset(table["compounds"])
     return table
 
@@ -35,10 +40,7 @@ def duty_pattern() -> re.Pattern:
 
 @cache
 def _homographs() -> frozenset[str]:
-    data = yaml.safe_load(
-        resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
-    )
-    return frozenset(w.lower() for w in data["not_duties"])
+    return frozenset(w.lower() for w in printed_words()["not_duties"])
 
 
 def spelled_as_duty(original: str) -> bool:
@@ -252,8 +254,6 @@ def _spelled_head(name: str) -> bool:
 @cache
 def _verb_tails() -> frozenset[str]:
     """Words no unit's name ends with, as printed: one-word duty starts and a few adverbs."""
-    data = yaml.safe_load(
-        resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
-    )
+    data = printed_words()
     singles = [w for w in data["duty_starts"] if " " not in w]
     return frozenset(w.lower() for w in singles + data["not_name_tails"])
