@@ -452,3 +452,12 @@ def test_a_time_limit_opening_the_sentence_is_the_duty_deadline():
         "2026-12-20",
         "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20",
     )
+
+
+def test_a_heading_that_only_folds_like_a_board_is_no_unit():
+    tasks = _tasks(
+        "1. Ban Tuyên giáo tỉnh:\n- Hướng dẫn nội dung sinh hoạt chi bộ hằng tháng.\n"
+        "2. Bản tin sinh hoạt thường kỳ, tập trung vào các nhóm nội dung:\n"
+        "- Phổ biến, quán triệt chủ trương, đường lối của Đảng.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Ban Tuyên giáo tỉnh"]]

@@ -10,7 +10,7 @@ from cchc.budget import UNLIMITED, Budget
 from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.tasks.blocks import TaskBlock
 from cchc.extract.tasks.calendars import report_calendar
-from cchc.extract.tasks.model import Task, rate
+from cchc.extract.tasks.model import Task, rate, spelled_head
 from cchc.extract.tasks.sentences import (
     HEADING_DUTY,
     LEAD_AT_END,
@@ -179,7 +179,9 @@ def _walk(
         trigger = trigger_pattern().match(body_f)
         unit_at = trigger.end() if trigger else 0
         names_unit = (
-            starts_with_head(body_f[unit_at:]) and para.text[unit_at : unit_at + 1].isupper()
+            starts_with_head(body_f[unit_at:])
+            and para.text[unit_at : unit_at + 1].isupper()
+            and spelled_head(para.text[unit_at:], body_f[unit_at:])
         )
         if phrase and HEADING_DUTY.fullmatch(body_f[duty_at:].strip(" .:")):
             # `9. Các đơn vị cấp nước sạch … có trách nhiệm` with the duties listed below.

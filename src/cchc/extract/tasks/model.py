@@ -216,7 +216,7 @@ def rate(task: Task) -> float:
     capitals). The factors follow how often such tasks were right on the tune documents."""
     score = EVIDENCE[task.evidence]
     names = [unit["name"] for unit in task.lead]
-    if not all(_spelled_head(n) and plausible_units(n, longest=2) for n in names):
+    if not all(spelled_head(n) and plausible_units(n, longest=2) for n in names):
         score *= 0.7
     for name in names:
         if len(name) > 90 or _ODD_LEAD.search(name):
@@ -245,9 +245,12 @@ def _raw_heads() -> tuple[str, ...]:
     return tuple(sorted((h.lower() for h in registry()["heads"]), key=len, reverse=True))
 
 
-def _spelled_head(name: str) -> bool:
-    """The name begins with a head word as printed: `Ban Chỉ đạo`, not `Bản tin`."""
+def spelled_head(name: str, folded: str | None = None) -> bool:
+    """The name begins with a head word as printed (`Ban Chỉ đạo`, not `Bản tin`); text
+    without diacritics (`folded` equal to it) cannot tell and passes."""
     low = name.lower()
+    if folded is not None and low[:12] == folded[:12]:
+        return True
     return any(low.startswith(h) and not low[len(h) : len(h) + 1].isalnum() for h in _raw_heads())
 
 

@@ -17,6 +17,7 @@ from cchc.extract.tasks.model import (
     new_task,
     plausible_units,
     spelled_as_duty,
+    spelled_head,
     words,
 )
 from cchc.extract.units import Unit, make_unit, split_units, starts_with_head
@@ -259,8 +260,8 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
     if not rest_f[:1].isalpha():
         return None, 0
     capital = rest[:1].isupper() or rest_f.startswith("cac ") or trig is not None
-    if not starts_with_head(rest_f) or not capital:
-        return None, 0
+    if not starts_with_head(rest_f) or not capital or not spelled_head(rest, rest_f):
+        return None, 0  # `Bản tin …` folds like `Ban …` but names no board
     # `Sở Tài chính: Căn cứ khả năng cân đối ngân sách, trình …`: the unit, a colon, its duty.
     colon = rest.find(":", 0, 150)
     after = rest[colon + 1 :].lstrip()
