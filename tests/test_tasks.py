@@ -388,15 +388,14 @@ def test_execution_article_is_one_task_for_all_its_units():
 
 
 def test_confidence_is_high_for_a_named_unit_and_low_for_a_lead_that_is_no_unit():
-    named, topic = _tasks(
+    named, caught = _tasks(
         "1. Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ rà soát, tổng hợp nhu cầu kinh phí "
         "thực hiện Kế hoạch của các cơ quan, đơn vị, tham mưu UBND tỉnh bố trí dự toán năm 2026 "
         "theo quy định của Luật Ngân sách nhà nước.\n"
-        "2. Bản tin sinh hoạt thường kỳ, tập trung vào các nhóm nội dung:\n"
-        "- Phổ biến, quán triệt chủ trương, đường lối của Đảng, chính sách, pháp luật.\n"
+        "2. Các đơn vị liên quan tích cực phối hợp, tạo điều kiện cho các doanh nghiệp.\n"
     )
     assert _leads(named) == ["Sở Tài chính"] and named["confidence"] >= 0.8
-    assert topic["confidence"] < 0.8
+    assert _leads(caught) == ["Các đơn vị liên quan tích cực"] and caught["confidence"] < 0.8
 
 
 def test_parse_json_carries_each_task_confidence(sample_path):
