@@ -460,3 +460,18 @@ def test_a_heading_that_only_folds_like_a_board_is_no_unit():
         "- Phổ biến, quán triệt chủ trương, đường lối của Đảng.\n"
     )
     assert [_leads(t) for t in tasks] == [["Ban Tuyên giáo tỉnh"]]
+
+
+def test_unmarked_paragraphs_after_a_numbered_item_go_on_with_its_unit():
+    tasks = _tasks(
+        "2. Các tỉnh ủy, thành ủy trực thuộc Trung ương cụ thể hóa hướng dẫn này phù hợp với "
+        "thực tiễn địa phương.\n\n"
+        "Bố trí kinh phí, trang bị phương tiện phục vụ công tác biên soạn Bản tin.\n\n"
+        "Hướng dẫn này thay thế Hướng dẫn số 31-HD/BTGTW.\n\n"
+        "3. Sở Y tế tổ chức tiêm vắc xin cho trẻ em.\n"
+    )
+    assert [(_leads(t), t["action"][:12]) for t in tasks] == [
+        (["Các tỉnh ủy, thành ủy trực thuộc Trung ương"], "cụ thể hóa h"),
+        (["Các tỉnh ủy, thành ủy trực thuộc Trung ương"], "Bố trí kinh "),
+        (["Sở Y tế"], "tổ chức tiêm"),
+    ]

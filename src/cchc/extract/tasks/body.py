@@ -86,6 +86,9 @@ def appendix_start(
     return None
 
 
+_THIS_DOCUMENT = re.compile(r"(?:\S+\s){1,2}nay\b")  # `Hướng dẫn này thay thế …`: no duty
+
+
 _ANSWER_OPENING = re.compile(
     r"(?:tra loi|phuc dap|nhan duoc) (?:cong van|van ban|don|thu|phieu|cau hoi|kien nghi|to trinh)"
 )
@@ -157,6 +160,7 @@ def _walk(
     block = TaskBlock(anchor, tasks, warnings)
     quoting = False
     item_level = -1.0  # level of the last numbered item, which an unnumbered heading is part of
+    item_lead: list[Unit] | None = None  # the unit a numbered item named, for its next paragraphs
     for para in paragraphs(text, start_line, end_line, folded_text):
         if budget.spent():
             break
@@ -215,6 +219,12 @@ def _walk(
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
         previous: list[Unit] | None = None  # the last task's lead, for `Đồng thời …`
+        if para.marker:
+            item_lead = None
+        elif item_lead and opens_with_duty(para.folded) and not _THIS_DOCUMENT.match(para.folded):
+            # `2. Các tỉnh ủy … cụ thể hóa …` then a paragraph `Chỉ đạo các cấp ủy …` with no
+            # marker of its own: the item's unit goes on.
+            previous = item_lead
         for n, (sentence, s_start) in enumerate(split_sentences(para)):
             sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
@@ -233,6 +243,8 @@ def _walk(
             if not found:
                 continue
             previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]
+            if para.marker and para.level <= 2 and found[0].evidence in ("named", "asked"):
+                item_lead = previous
             for task in found:
                 if task.deadline is None and inherited and lead_here is context:
                     task.deadline, task.deadline_text = inherited.date, inherited.text
