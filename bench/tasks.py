@@ -10,7 +10,8 @@ measured too; such a twin sits in the same split as its clean document.
 A predicted task matches a gold task when a lead unit matches (same canonical name, or one
 contains the other), the deadline matches (the same ISO date, or both none) and the action words
 overlap (at least 30% of the gold action's words). Prints precision, recall, F1, deadline
-accuracy (over pairs that match on lead and action) and documents per second.
+accuracy (over pairs that match on lead and action), the share of tasks with confidence >= 0.8
+that are right (lead and action), and documents per second.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from cchc.text import fold
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "tasks"
 SPLIT = ROOT / "tests" / "gold" / "split.json"
+SURE = 0.8  # tasks at or above this confidence should be right at least 90% of the time
 
 
 def strip_diacritics(text: str) -> str:
@@ -97,7 +99,7 @@ def score(gold_tasks: list[dict], predicted: list[dict]):
         else:
             missed.append({**g, "got_deadline": got})
     extra = [p for i, p in enumerate(predicted) if i not in used_pred]
-    return matched, len(used_gold), deadline_right, missed, extra
+    return matched, len(used_gold), deadline_right, missed, extra, used_pred
 
 
 def load(gold: dict, shared: Path):
@@ -111,9 +113,14 @@ def load(gold: dict, shared: Path):
 
 def figures(golds: list[dict], docs: list, label: str) -> list[tuple]:
     tp = n_gold = n_pred = pairs = deadline_right = 0
+    sure = sure_right = 0
     report = []
     for gold, doc in zip(golds, docs, strict=True):
-        matched, p, d, missed, extra = score(gold["tasks"], doc.tasks)
+        matched, p, d, missed, extra, right = score(gold["tasks"], doc.tasks)
+        for i, task in enumerate(doc.tasks):
+            if task["confidence"] >= SURE:
+                sure += 1
+                sure_right += i in right
         tp += matched
         pairs += p
         deadline_right += d
@@ -145,6 +152,10 @@ def figures(golds: list[dict], docs: list, label: str) -> list[tuple]:
     print(
         f"  deadline accuracy {deadline_right / pairs if pairs else 0:.3f} "
         f"over {pairs} lead+action pairs"
+    )
+    print(
+        f"  confidence >= {SURE}: {sure} tasks ({sure / n_pred if n_pred else 0:.0%} of predicted),"
+        f" right (lead + action) {sure_right / sure if sure else 0:.3f}"
     )
     return report
 

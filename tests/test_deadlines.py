@@ -161,3 +161,12 @@ def test_calendar_command_refuses_an_impossible_year():
     assert result.exit_code == 2
     assert "năm 0 không hợp lệ" in result.stderr and "Traceback" not in result.output
     assert CliRunner().invoke(main, ["calendar", "2026"]).exit_code == 0
+
+
+def test_yearly_duty_with_a_day_is_due_on_its_first_occurrence_after_the_document():
+    found = find_deadline(
+        "gửi Sở Tài chính trước ngày 25 tháng 01 hàng năm hoặc theo yêu cầu", date(2025, 12, 8)
+    )
+    assert (found.date, found.recurrence) == ("2026-01-25", "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=25")
+    later = find_deadline("Định kỳ hằng năm (trước ngày 30/11) báo cáo kết quả", date(2025, 12, 8))
+    assert later.date == "2026-11-30" and later.next_dates[1] == "2027-11-30"

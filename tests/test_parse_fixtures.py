@@ -130,3 +130,10 @@ def test_plan_other_tasks(plan):
         (["Phòng Tài chính - Kế hoạch"], "2027-02-28")
     ]
     assert any(leads(t) == ["Phòng Nội vụ"] and t["report_to"] == "UBND tỉnh" for t in others)
+
+
+def test_tasks_of_repaired_text_are_less_sure_than_the_same_text_typed(garbled):
+    typed = cchc.parse_text(garbled.text).tasks
+    assert garbled.tasks and len(typed) == len(garbled.tasks)
+    for read, clean in zip(garbled.tasks, typed, strict=True):
+        assert read["confidence"] == round(clean["confidence"] * 0.9, 2) < clean["confidence"]

@@ -286,3 +286,218 @@ def test_a_stored_task_reads_back_as_typed_fields():
     assert task.support[0].name == "Phòng Nội vụ" and not task.support[0].collective
     assert (task.deadline, task.deadline_text, task.source_span) == ("2026-03-31", "", (10, 42))
     assert ExtractedTask.from_json({"action": "x"}).source_span == (None, None)
+
+
+DECISION = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\nSố: 12/QĐ-UBND\nAn Giang, ngày 05 tháng 01 năm 2026\n"
+    "QUYẾT ĐỊNH\nBan hành Kế hoạch phòng, chống thiên tai năm 2026\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai năm 2026.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Y tế, Thủ trưởng các sở, ban,\n"
+    "ngành chịu trách nhiệm thi hành Quyết định này./.\n"
+    "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n"
+    "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n\n"
+    "KẾ HOẠCH\nPhòng, chống thiên tai năm 2026\n"
+    "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 05 tháng 01 năm 2026)\n"
+    "I. TỔ CHỨC THỰC HIỆN\n"
+    "1. Sở Y tế chủ trì, phối hợp với Ủy ban nhân dân các xã:\n"
+    "- Tập huấn sơ cấp cứu cho lực lượng xung kích trước ngày 31/3/2026;\n"
+    "- Dự trữ thuốc, hóa chất khử trùng phục vụ ứng phó thiên tai.\n"
+)
+
+
+def test_plan_issued_with_a_decision_assigns_its_duties():
+    tasks = parse_text(DECISION).tasks
+    by_action = {t["action"]: t for t in tasks}
+    training = by_action["Tập huấn sơ cấp cứu cho lực lượng xung kích trước ngày 31/3/2026"]
+    assert _leads(training) == ["Sở Y tế"] and training["deadline"] == "2026-03-31"
+    assert "Dự trữ thuốc, hóa chất khử trùng phục vụ ứng phó thiên tai" in by_action
+
+
+def test_markdown_bold_article_title_names_the_unit_of_its_items():
+    tasks = _tasks(
+        "**Điều 5. Nội\ndung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì**\n\n"
+        "1. Xây dựng, ban hành, đánh giá\nviệc thực hiện chính sách về tín ngưỡng, tôn giáo.\n\n"
+        "2. Kiểm tra việc thực hiện chính sách, pháp luật về tín ngưỡng.\n\n"
+        "**Điều 6. Trách nhiệm của Công an tỉnh**\n\n"
+        "1. Nắm tình hình, tham mưu giải quyết các vấn đề liên quan đến tín ngưỡng.\n"
+    )
+    assert [(_leads(t), t["action"][:20]) for t in tasks] == [
+        (["Sở Dân tộc và Tôn giáo"], "Xây dựng, ban hành, "),
+        (["Sở Dân tộc và Tôn giáo"], "Kiểm tra việc thực h"),
+        (["Công an tỉnh"], "Nắm tình hình, tham "),
+    ]
+
+
+def test_giao_in_ton_giao_is_no_duty():
+    (task,) = _tasks(
+        "Giám đốc Sở Dân tộc và Tôn giáo, Chủ tịch Ủy ban nhân dân cấp xã hướng dẫn "
+        "các cơ sở tôn giáo thực hiện Kế hoạch.\n"
+    )
+    assert _leads(task) == ["Giám đốc Sở Dân tộc và Tôn giáo", "Chủ tịch Ủy ban nhân dân cấp xã"]
+
+
+def test_unit_then_colon_then_its_duty():
+    (task,) = _tasks(
+        "2. Sở Tài chính: Căn cứ khả năng cân đối ngân sách, trình cấp có thẩm quyền phê duyệt "
+        "kinh phí thực hiện kế hoạch.\n"
+    )
+    assert _leads(task) == ["Sở Tài chính"]
+    assert task["action"].startswith("Căn cứ khả năng cân đối ngân sách, trình")
+
+
+def test_enterprises_and_producers_lead_their_duties():
+    tasks = _tasks(
+        "4. Các doanh nghiệp viễn thông:\n"
+        "- Xây dựng kế hoạch phủ sóng 5G tại các khu công nghiệp;\n"
+        "5. Các cơ sở sản xuất có lưu lượng xả khí thải lớn:\n"
+        "- Rà soát, bảo đảm hệ thống xử lý khí thải vận hành thường xuyên.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["Các doanh nghiệp viễn thông"],
+        ["Các cơ sở sản xuất có lưu lượng xả khí thải lớn"],
+    ]
+
+
+def test_a_topic_heading_is_not_a_phong():
+    tasks = _tasks(
+        "1. Sở Y tế:\n- Tổ chức tiêm vắc xin cho trẻ em.\n"
+        "2. Phòng, chống bạo lực trên cơ sở giới\n"
+        "- Chỉ tiêu 3: Đến năm 2025 đạt 80% người bị bạo lực được hỗ trợ.\n"
+        "3. Ban hành hướng dẫn kỹ thuật về quản lý chất thải rắn.\n"
+    )
+    assert all(not _leads(t)[0].startswith(("Phòng", "Ban hành")) for t in tasks)
+
+
+def test_content_block_takes_the_lead_named_in_its_executing_sentence():
+    tasks = _tasks(
+        "a) Hoạt động 1\n"
+        "- Nội dung: Triển khai Tháng hành động vì bình đẳng giới trên địa bàn.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Y tế và các đơn vị liên quan.\n"
+    )
+    assert [(_leads(t), t["action"][:20]) for t in tasks] == [
+        (["Sở Nội vụ"], "Triển khai Tháng hàn")
+    ]
+    assert [u["name"] for u in tasks[0]["support"]][:1] == ["Sở Y tế"]
+
+
+def test_unnumbered_heading_governs_only_the_items_of_its_own_item():
+    tasks = _tasks(
+        "d) Các hoạt động chính\n\n"
+        "Căn cứ tình hình thực tế, các cơ quan, đơn vị phối hợp thực hiện các hoạt động sau:\n"
+        "- Tăng cường truyền thông về bình đẳng giới.\n"
+        "II. GIẢI PHÁP THỰC HIỆN\n"
+        "1. Đẩy mạnh công tác truyền thông nâng cao nhận thức.\n"
+    )
+    assert [t["action"] for t in tasks] == ["Tăng cường truyền thông về bình đẳng giới"]
+
+
+def test_closing_formula_is_no_task():
+    tasks = _tasks(
+        "1. Sở Y tế tổ chức tiêm vắc xin cho trẻ em trước ngày 31/3/2026.\n"
+        "Yêu cầu các sở, ban, ngành, đơn vị, địa phương nghiêm túc triển khai thực hiện./.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Sở Y tế"]]
+
+
+def test_execution_article_is_one_task_for_all_its_units():
+    tasks = _tasks(
+        "Điều 14: Trách nhiệm thi hành\n\n"
+        "Thủ trưởng các cơ quan, tổ chức, đơn vị thuộc phạm vi quản lý của tỉnh, các cơ quan "
+        "Trung ương trên địa bàn tỉnh và các tổ chức, cá nhân có liên quan chịu trách nhiệm thi "
+        "hành Quyết định này./.\n"
+    )
+    (task,) = tasks
+    assert task["action"] == "thi hành Quyết định này" and task["deadline"] is None
+    assert _leads(task)[0].startswith("Thủ trưởng các cơ quan, tổ chức, đơn vị")
+    assert len(task["lead"]) == 3
+
+
+def test_confidence_is_high_for_a_named_unit_and_low_for_a_lead_that_is_no_unit():
+    named, caught = _tasks(
+        "1. Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ rà soát, tổng hợp nhu cầu kinh phí "
+        "thực hiện Kế hoạch của các cơ quan, đơn vị, tham mưu UBND tỉnh bố trí dự toán năm 2026 "
+        "theo quy định của Luật Ngân sách nhà nước.\n"
+        "2. Các đơn vị liên quan tích cực phối hợp, tạo điều kiện cho các doanh nghiệp.\n"
+    )
+    assert _leads(named) == ["Sở Tài chính"] and named["confidence"] >= 0.8
+    assert _leads(caught) == ["Các đơn vị liên quan tích cực"] and caught["confidence"] < 0.8
+
+
+def test_parse_json_carries_each_task_confidence(sample_path):
+    answer = CliRunner().invoke(
+        main, ["parse", "--json", str(sample_path("ke-hoach-cchc-2026.md"))]
+    )
+    doc = json.loads(answer.output)
+    doc = doc[0] if isinstance(doc, list) else doc
+    assert doc["tasks"] and all(0 <= t["confidence"] <= 1 for t in doc["tasks"])
+
+
+def test_answer_letter_assigns_nothing_to_the_enquirer():
+    tasks = _tasks(
+        "Kính gửi: Công ty TNHH Minh Long\n"
+        "Trả lời công văn số 01/ML ngày 02/01/2026 của Công ty về thủ tục hải quan, Chi cục "
+        "Hải quan có ý kiến như sau:\n"
+        "1. Về thủ tục hải quan: đề nghị Công ty nghiên cứu quy định tại Điều 16 Luật Hải quan.\n"
+        "2. Văn phòng giao dịch là nơi tiếp nhận hồ sơ của khách hàng.\n"
+        "Đề nghị Chi cục Thuế khu vực I kiểm tra hồ sơ hoàn thuế của Công ty theo quy định.\n"
+        "Chi cục Hải quan trả lời để Công ty biết và thực hiện.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Chi cục Thuế khu vực I"]]
+
+
+def test_a_duty_word_inside_a_name_does_not_cut_the_lead():
+    tasks = _tasks(
+        "1. Các đơn vị sự nghiệp công\nlập trực thuộc Sở tổ chức tập huấn cho viên chức.\n"
+        "2. Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh theo dõi, tổng hợp tình hình.\n"
+        "3. Các Bộ: Công Thương, Ngoại giao thành lập các Tổ công tác thúc đẩy thị trường mới.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["Các đơn vị sự nghiệp công lập trực thuộc Sở"],
+        ["Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh"],
+        ["Các Bộ: Công Thương, Ngoại giao"],
+    ]
+
+
+def test_a_clause_that_only_gives_the_time_limit_stays_with_its_duty():
+    (task,) = _tasks(
+        "Bộ Tài chính nghiên cứu, xây dựng các phương án hỗ trợ cụ thể cho doanh nghiệp bị ảnh "
+        "hưởng; hoàn thành trong tháng 11 năm 2025.\n"
+    )
+    assert task["action"].startswith("nghiên cứu, xây dựng") and task["deadline"] == "2025-11-30"
+
+
+def test_a_time_limit_opening_the_sentence_is_the_duty_deadline():
+    (task,) = _tasks(
+        "Trước ngày 20 tháng 12 hằng năm, Ủy ban nhân dân xã lập danh sách người thuộc hộ cận "
+        "nghèo gửi cơ quan Bảo hiểm xã hội.\n"
+    )
+    assert _leads(task) == ["Ủy ban nhân dân xã"]
+    assert (task["deadline"], task["recurrence"]) == (
+        "2026-12-20",
+        "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20",
+    )
+
+
+def test_a_heading_that_only_folds_like_a_board_is_no_unit():
+    tasks = _tasks(
+        "1. Ban Tuyên giáo tỉnh:\n- Hướng dẫn nội dung sinh hoạt chi bộ hằng tháng.\n"
+        "2. Bản tin sinh hoạt thường kỳ, tập trung vào các nhóm nội dung:\n"
+        "- Phổ biến, quán triệt chủ trương, đường lối của Đảng.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Ban Tuyên giáo tỉnh"]]
+
+
+def test_unmarked_paragraphs_after_a_numbered_item_go_on_with_its_unit():
+    tasks = _tasks(
+        "2. Các tỉnh ủy, thành ủy trực thuộc Trung ương cụ thể hóa hướng dẫn này phù hợp với "
+        "thực tiễn địa phương.\n\n"
+        "Bố trí kinh phí, trang bị phương tiện phục vụ công tác biên soạn Bản tin.\n\n"
+        "Hướng dẫn này thay thế Hướng dẫn số 31-HD/BTGTW.\n\n"
+        "3. Sở Y tế tổ chức tiêm vắc xin cho trẻ em.\n"
+    )
+    assert [(_leads(t), t["action"][:12]) for t in tasks] == [
+        (["Các tỉnh ủy, thành ủy trực thuộc Trung ương"], "cụ thể hóa h"),
+        (["Các tỉnh ủy, thành ủy trực thuộc Trung ương"], "Bố trí kinh "),
+        (["Sở Y tế"], "tổ chức tiêm"),
+    ]

@@ -70,6 +70,10 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         encoding=source.encoding,
         pages=source.pages,
     )
+    if doc.quality.source in ("repaired", "ocr"):
+        # Units and duties read through OCR or diacritic repair are guesses: none is sure.
+        for task in doc.tasks:
+            task["confidence"] = round(task["confidence"] * min(confidence, 0.9), 2)
     doc.warnings[:0] = source.warnings
     if repaired:
         doc.warnings.append("văn bản OCR mất dấu: đã khôi phục dấu tiếng Việt, cần rà soát lại")

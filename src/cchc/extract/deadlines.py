@@ -41,6 +41,9 @@ _QUARTERLY = re.compile(r"(?:hang|dinh ky)\s+quy")
 _HALF_YEAR = re.compile(r"(?:dinh ky|hang)\s+(?:06|6)\s+thang|6\s+thang\s+(?:mot lan|1 lan)")
 _YEARLY = re.compile(r"(?:hang|dinh ky)\s+nam|hang nam")
 _DAY_OF_LAST_MONTH = re.compile(r"ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+(quy|ky)")
+_DAY_OF_YEAR = re.compile(
+    rf"{_BEFORE}\s+ngay\s+(\d{{1,2}})\s*(?:/|-|thang)\s*(\d{{1,2}})(?!\s*(?:/|-|nam)\s*\d)"
+)
 _DAY_OF_MONTH = re.compile(r"truoc\s+ngay\s+(\d{1,2})\s+(?:hang\s+thang|cua\s+thang|thang)")
 
 
@@ -102,8 +105,17 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
             else:
                 found.date = (anchor + timedelta(days=int(m.group(1)))).isoformat()
     found.recurrence = find_recurrence(folded)
+    day_of_year = _DAY_OF_YEAR.search(folded) if found.recurrence == "FREQ=YEARLY" else None
+    if day_of_year and found.text is None and iso_date(2000, *map(int, day_of_year.groups()[::-1])):
+        # `trước ngày 25 tháng 01 hàng năm`: due on that day every year, first after the
+        # document's date.
+        day, month = int(day_of_year.group(1)), int(day_of_year.group(2))
+        found.recurrence = f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}"
+        found.text = text[day_of_year.start() : day_of_year.end()]
     if found.recurrence and anchor:
         found.next_dates = next_dates(found.recurrence, anchor)
+        if day_of_year and found.date is None and found.next_dates:
+            found.date = found.next_dates[0]
     if found.date is None and _URGENT.search(folded):
         found.urgent = True
     if found.date is None and found.text is None and not found.recurrence:

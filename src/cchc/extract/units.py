@@ -67,9 +67,19 @@ def _head_pattern() -> re.Pattern:
     return re.compile(r"(?:" + "|".join(re.escape(h) for h in heads()) + r")(?!\w)")
 
 
+@cache
+def _not_heads() -> tuple[str, ...]:
+    return tuple(fold(h) for h in registry()["not_heads"])
+
+
 def starts_with_head(text_f: str) -> bool:
-    """The folded text begins with a unit head word (`phong`, `uy ban nhan dan`, `chu tich`)."""
-    return _head_pattern().match(text_f) is not None
+    """The folded text begins with a unit head word (`phong`, `uy ban nhan dan`, `chu tich`),
+    not with a topic or an act that begins like one (`phong chong dich`, `ban hanh`)."""
+    if _head_pattern().match(text_f) is None:
+        return False
+    return not any(
+        text_f.startswith(n) and not text_f[len(n) : len(n) + 1].isalnum() for n in _not_heads()
+    )
 
 
 def split_units(text: str) -> list[Unit]:

@@ -18,6 +18,10 @@ _LABEL = re.compile(
 )
 
 
+def _unit(data: dict) -> Unit:
+    return Unit(data["name"], data["canonical"], data["collective"])
+
+
 class TaskBlock:
     """The table-like layout of many plans: a duty, then who leads, who helps and by when.
 
@@ -92,6 +96,12 @@ class TaskBlock:
             for clause in re.split(r";\s*", value):
                 start = max(para.text.find(clause[:20]), 0)
                 found = task_from_sentence(clause, None, self.anchor, None, self.warnings)
+                if found and self.duties and not self.lead:
+                    # `- Nội dung: …` / `- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với …`:
+                    # the content is the duty, the sentence names who leads and who helps.
+                    self.lead = [_unit(u) for u in found[0].lead]
+                    self.support = self.support or [_unit(u) for u in found[0].support]
+                    break
                 for task in found:
                     if not task.deadline and when and when.date:
                         task.deadline, task.deadline_text = when.date, when.text
@@ -114,6 +124,7 @@ class TaskBlock:
                     deadline,
                     source_span=span,
                     section=self.section,
+                    evidence="block",
                 )
             )
         self._reset()

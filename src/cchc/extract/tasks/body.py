@@ -10,7 +10,7 @@ from cchc.budget import UNLIMITED, Budget
 from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.tasks.blocks import TaskBlock
 from cchc.extract.tasks.calendars import report_calendar
-from cchc.extract.tasks.model import Task
+from cchc.extract.tasks.model import Task, rate, spelled_head
 from cchc.extract.tasks.sentences import (
     HEADING_DUTY,
     LEAD_AT_END,
@@ -47,10 +47,120 @@ def extract_tasks(
     tasks: list[Task] = []
     warnings: list[str] = []
     issuer_key = canonical_name(issuer) if issuer else None
-    headings: list[tuple[int, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
+    _walk(text, start_line, end_line, anchor, issuer_key, tasks, warnings, folded_text, budget)
+    attached = appendix_start(text, end_line, appendix_end or end_line, folded_text)
+    if attached is not None and not budget.spent():
+        # `(Ban hành kèm theo Quyết định số …)`: the plan or rules a decision issues assign
+        # the duties, after the decision's own signature.
+        _walk(
+            text, attached, appendix_end, anchor, issuer_key, tasks, warnings, folded_text, budget
+        )
+    if _answers(text, start_line, end_line, folded_text):
+        # A letter that answers an enquiry explains the law to whoever asked; it assigns only
+        # what it asks of a body in so many words (`đề nghị Chi cục Thuế …`), never to the
+        # enquirer (`đề nghị Công ty nghiên cứu …`).
+        tasks[:] = [t for t in tasks if t.evidence == "asked" and not _enquirer(t)]
+    if budget.spent():
+        pass
+    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
+        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
+    if not budget.spent():
+        tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
+    for n, task in enumerate(tasks, start=1):
+        task.id = f"t{n}"
+        task.confidence = rate(task)
+    return tasks, warnings
+
+
+_ATTACHED = re.compile(r"^[\s*_(]*(?:ban hanh )?kem theo (?:quyet dinh|ke hoach)")
+
+
+def appendix_start(
+    text: str, end_line: int, appendix_end: int, folded_text: str | None = None
+) -> int | None:
+    """The line after `(Ban hành kèm theo Quyết định số …)` below the body, if there is one."""
+    folded = (fold(text) if folded_text is None else folded_text).split("\n")
+    for i in range(end_line, min(appendix_end, len(folded))):
+        if _ATTACHED.match(folded[i]):
+            return i + 1
+    return None
+
+
+_THIS_DOCUMENT = re.compile(r"(?:\S+\s){1,2}nay\b")  # `Hướng dẫn này thay thế …`: no duty
+
+
+_ANSWER_OPENING = re.compile(
+    r"(?:tra loi|phuc dap|nhan duoc) (?:cong van|van ban|don|thu|phieu|cau hoi|kien nghi|to trinh)"
+)
+_ANSWER_STANCE = re.compile(
+    r"co y kien (?:nhu sau|tra loi)|tra loi (?:nhu sau|de)|huong dan nhu sau"
+)
+_ENQUIRERS = (
+    "cong ty",
+    "chi nhanh",
+    "doanh nghiep",
+    "ong ",
+    "ba ",
+    "van phong luat",
+    "ho kinh doanh",
+    "nguoi nop thue",
+    "to chuc",
+    "don vi",
+    "quy co quan",
+    "ca nhan",
+)
+
+
+def _answers(text: str, start_line: int, end_line: int, folded_text: str | None) -> bool:
+    """The body answers an enquiry: it opens by citing it and says it gives its opinion."""
+    lines = (fold(text) if folded_text is None else folded_text).split("\n")[start_line:end_line]
+    body = " ".join(lines)
+    return bool(_ANSWER_OPENING.search(body[:800]) and _ANSWER_STANCE.search(body))
+
+
+def _enquirer(task: Task) -> bool:
+    """The task's lead is one who may ask but takes no orders: a company, a person."""
+    return any(unit["canonical"].startswith(_ENQUIRERS) for unit in task.lead)
+
+
+# `Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì`, `2. Trách nhiệm của Sở Y tế`:
+# a title that names the unit whose duties are listed below it.
+_TITLE = re.compile(r"(?:noi dung|nhiem vu|trach nhiem)(?: cu the)?(?: cua| do)?\s+(?=\S)")
+_TITLE_TAIL = re.compile(r"\s+(?:(?:co|chiu) trach nhiem\s+)?(?:chu tri|thuc hien)$")
+
+
+def _titled_unit(para) -> str | None:
+    """The unit a numbered title names (`Nhiệm vụ của UBND các xã`), else None."""
+    if not para.marker or para.level > 1 or len(para.text) > 160:
+        return None
+    m = _TITLE.match(para.folded)
+    if not m or para.text.rstrip().endswith((".", ";")):
+        return None
+    rest, rest_f = para.text[m.end() :].rstrip(" :"), para.folded[m.end() :].rstrip(" :")
+    if not starts_with_head(rest_f) or not rest[:1].isupper():
+        return None
+    tail = _TITLE_TAIL.search(rest_f)
+    return rest[: tail.start()] if tail else rest
+
+
+def _walk(
+    text: str,
+    start_line: int,
+    end_line: int,
+    anchor: date | None,
+    issuer_key: str | None,
+    tasks: list[Task],
+    warnings: list[str],
+    folded_text: str | None,
+    budget: Budget,
+) -> None:
+    """Tasks written as sentences and labelled blocks in lines [start_line, end_line)."""
+    headings: list[tuple[float, list[Unit], Deadline | None]] = []  # (level, lead, deadline)
     section = None
     block = TaskBlock(anchor, tasks, warnings)
     quoting = False
+    item_level = -1.0  # level of the last numbered item, which an unnumbered heading is part of
+    item_lead: list[Unit] | None = None  # the unit a numbered item named, for its next paragraphs
     for para in paragraphs(text, start_line, end_line, folded_text):
         if budget.spent():
             break
@@ -62,6 +172,8 @@ def extract_tasks(
         quoting = opens > closes
         while headings and headings[-1][0] >= para.level:
             headings.pop()
+        if para.marker and para.level <= 2:
+            item_level = para.level
         if para.level == 0 or (para.marker and para.level <= 1):
             section = (para.marker + " " + para.text[:60]).strip()
         if block.feed(para, section):
@@ -71,7 +183,9 @@ def extract_tasks(
         trigger = trigger_pattern().match(body_f)
         unit_at = trigger.end() if trigger else 0
         names_unit = (
-            starts_with_head(body_f[unit_at:]) and para.text[unit_at : unit_at + 1].isupper()
+            starts_with_head(body_f[unit_at:])
+            and para.text[unit_at : unit_at + 1].isupper()
+            and spelled_head(para.text[unit_at:], body_f[unit_at:])
         )
         if phrase and HEADING_DUTY.fullmatch(body_f[duty_at:].strip(" .:")):
             # `9. Các đơn vị cấp nước sạch … có trách nhiệm` with the duties listed below.
@@ -83,11 +197,14 @@ def extract_tasks(
             and len(para.text) < 150
             and not para.text.rstrip().endswith((".", ";"))
         )
-        is_heading = para.text.rstrip().endswith(":") or bare_unit
+        titled = _titled_unit(para)
+        is_heading = para.text.rstrip().endswith(":") or bare_unit or titled is not None
         if is_heading:
             tail = LEAD_AT_END.search(para.text)
             if tail:
                 phrase = tail.group("u")
+            elif titled:
+                phrase = titled
             if phrase is None and names_unit and len(para.text) < 150:
                 phrase = para.text[unit_at:].rstrip(" :")
             if phrase and not SPEAKER.search(body_f):
@@ -95,13 +212,19 @@ def extract_tasks(
                 if units and not is_issuer(units[0], issuer_key):
                     # An unnumbered heading (`… các cơ quan, đơn vị cần phải thực hiện:`)
                     # governs the numbered items after it; its time limit is theirs.
-                    level = para.level if para.marker else -1
+                    level = para.level if para.marker else item_level + 0.5
                     when = find_deadline(para.text, anchor)
                     headings.append((level, units, when if when.date else None))
             continue  # a heading names who acts; its duties follow it
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
         previous: list[Unit] | None = None  # the last task's lead, for `Đồng thời …`
+        if para.marker:
+            item_lead = None
+        elif item_lead and opens_with_duty(para.folded) and not _THIS_DOCUMENT.match(para.folded):
+            # `2. Các tỉnh ủy … cụ thể hóa …` then a paragraph `Chỉ đạo các cấp ủy …` with no
+            # marker of its own: the item's unit goes on.
+            previous = item_lead
         for n, (sentence, s_start) in enumerate(split_sentences(para)):
             sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
@@ -120,6 +243,8 @@ def extract_tasks(
             if not found:
                 continue
             previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]
+            if para.marker and para.level <= 2 and found[0].evidence in ("named", "asked"):
+                item_lead = previous
             for task in found:
                 if task.deadline is None and inherited and lead_here is context:
                     task.deadline, task.deadline_text = inherited.date, inherited.text
@@ -127,12 +252,3 @@ def extract_tasks(
                 task.section = section
                 tasks.append(task)
     tasks += block.close()
-    if budget.spent():
-        pass
-    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
-        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
-    if not budget.spent():
-        tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
-    for n, task in enumerate(tasks, start=1):
-        task.id = f"t{n}"
-    return tasks, warnings

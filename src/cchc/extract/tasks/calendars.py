@@ -89,6 +89,7 @@ def report_calendar(
                 report_to=report_to,
                 source_span=[],
                 kind="report",
+                evidence="calendar",
                 period=period,
                 data_from=parse_dmy(m.group("from")),
                 data_to=parse_dmy(m.group("to")) if m.group("to") else None,

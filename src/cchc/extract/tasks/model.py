@@ -11,16 +11,23 @@ from importlib import resources
 import yaml
 
 from cchc.extract.deadlines import Deadline
-from cchc.extract.units import Unit, starts_with_head
+from cchc.extract.units import Unit, registry, starts_with_head
 from cchc.text import fold, squash
 
 
 @cache
-def words() -> dict:
-    data = yaml.safe_load(
+def printed_words() -> dict:
+    """`data/task_words.yaml` as written, with its diacritics."""
+    return yaml.safe_load(
         resources.files("cchc.data").joinpath("task_words.yaml").read_text("utf-8")
     )
-    return {key: tuple(fold(w) for w in values) for key, values in data.items()}
+
+
+@cache
+def words() -> dict:
+    table = {key: tuple(fold(w) for w in values) for key, values in printed_words().items()}
+    table["compounds_set"] = frozenset(table["compounds"])
+    return table
 
 
 @cache
@@ -29,6 +36,27 @@ def duty_pattern() -> re.Pattern:
         re.escape(w) for w in sorted(words()["duty_starts"], key=len, reverse=True)
     )
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
+
+
+@cache
+def _homographs() -> frozenset[str]:
+    return frozenset(w.lower() for w in printed_words()["not_duties"])
+
+
+def spelled_as_duty(original: str) -> bool:
+    """`original` (the words a folded duty match covers) is not a word that only folds like a
+    duty: `giáo` in `Sở Dân tộc và Tôn giáo` folds to `giao` but assigns nothing."""
+    return original.lower() not in _homographs()
+
+
+def in_compound(folded: str, m: re.Match) -> bool:
+    """The one-word duty start matched at `m` in `folded` is a syllable of a longer word."""
+    if " " in m.group():
+        return False
+    before = folded[: m.start()].split()[-1:]
+    after = folded[m.end() :].split()[:1]
+    pairs = {" ".join([*before, m.group()]), " ".join([m.group(), *after])}
+    return bool(pairs & words()["compounds_set"])
 
 
 @dataclass
@@ -46,15 +74,18 @@ class Task:
     source_span: list[int] = field(default_factory=list)
     section: str | None = None
     kind: str = "task"
+    confidence: float = 0.0
     note: str | None = None
     period: str | None = None
     data_from: str | None = None
     data_to: str | None = None
     due: str | None = None
+    evidence: str = "named"  # how it was found (a key of EVIDENCE); not part of the JSON
 
     def to_dict(self) -> dict:
         """JSON fields; the report-calendar fields only on report-calendar tasks."""
         data = asdict(self)
+        del data["evidence"]
         for key in ("deadline_text", "note"):
             if data[key] is None:
                 del data[key]
@@ -138,3 +169,94 @@ def new_task(lead: list[Unit], support: list[Unit], action: str, when: Deadline 
         note=when.note if when else None,
         **more,
     )
+
+
+# Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
+@cache
+def _name_words() -> frozenset[str]:
+    return frozenset(words()["name_words"])
+
+
+def plausible_units(phrase: str, longest: int = 3) -> bool:
+    """A lead is names of units, not a clause: no run of `longest` ordinary lower-case words."""
+    run = 0
+    for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
+        bare = word_f.strip(",;:()")
+        if "-" in word and any(part[:1].isupper() for part in word.split("-")):
+            run = 0  # `Công nghiệp-Năng lượng`: a capitalised compound name
+            continue
+        if word[:1].islower() and bare not in _name_words():
+            run += 1
+            if run >= longest:
+                return False
+        else:
+            run = 0
+    return True
+
+
+# How much the way a task was found says it is right, before its lead and action are judged.
+EVIDENCE = {
+    "asked": 0.92,  # `Giao Sở X …`, `Đề nghị Sở X …`
+    "named": 0.92,  # `Sở X chủ trì …`, `Sở X có trách nhiệm …` in the sentence
+    "heading": 0.88,  # an item under a heading that names the unit
+    "execution": 0.95,  # `… chịu trách nhiệm thi hành Quyết định này`
+    "block": 0.9,  # `Nội dung: …` / `Cơ quan chủ trì: …`
+    "table": 0.9,  # a row of a task table
+    "calendar": 0.9,  # a line of a report calendar
+}
+
+
+_ODD_LEAD = re.compile(r"[:()\d\[\]“”\"]")
+
+
+def rate(task: Task) -> float:
+    """The task's confidence: its evidence, lowered for a lead that does not read as the name
+    of a unit (no head word as printed, a clause or a verb caught in it, odd characters) and
+    for an action that does not read as a whole duty (a lower-case fragment, short, a title in
+    capitals). The factors follow how often such tasks were right on the tune documents."""
+    score = EVIDENCE[task.evidence]
+    names = [unit["name"] for unit in task.lead]
+    if not all(spelled_head(n) and plausible_units(n, longest=2) for n in names):
+        score *= 0.7
+    for name in names:
+        if len(name) > 90 or _ODD_LEAD.search(name):
+            score *= 0.8
+        if name.split()[-1:] and name.split()[-1] in _verb_tails():
+            score *= 0.7  # `Cục … Hà Nội chỉ`, `Các đơn vị liên quan tích cực`
+    if any(unit["collective"] for unit in task.lead):
+        score *= 0.85  # `các cơ quan, đơn vị`: often a general call, not a duty of its own
+    action = task.action
+    letters = [c for c in action if c.isalpha()]
+    if len(action) < 150 and task.evidence != "execution":
+        score *= 0.9
+    if len(action) < 15:
+        score *= 0.7
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        score *= 0.3  # a section title in capitals
+    if action[:1].islower() and (task.evidence not in ("named", "asked") or len(action) < 150):
+        score *= 0.85  # a short clause split from a sentence, or an item opening mid-sentence
+    if action.rstrip().endswith((")", ":")) and "(" not in action:
+        score *= 0.7
+    return round(min(score, 1.0), 2)
+
+
+@cache
+def _raw_heads() -> tuple[str, ...]:
+    return tuple(sorted((h.lower() for h in registry()["heads"]), key=len, reverse=True))
+
+
+def spelled_head(name: str, folded: str | None = None) -> bool:
+    """The name begins with a head word as printed (`Ban Chỉ đạo`, not `Bản tin`); text
+    without diacritics (`folded` equal to it) cannot tell and passes."""
+    low = name.lower()
+    if folded is not None and low[:12] == folded[:12]:
+        return True
+    return any(low.startswith(h) and not low[len(h) : len(h) + 1].isalnum() for h in _raw_heads())
+
+
+@cache
+def _verb_tails() -> frozenset[str]:
+    """Words no unit's name ends with, as printed: one-word duty starts and a few adverbs."""
+    data = printed_words()
+    singles = [w for w in data["duty_starts"] if " " not in w]
+    return frozenset(w.lower() for w in singles + data["not_name_tails"])

@@ -9,14 +9,24 @@ from functools import cache
 
 from cchc.extract.deadlines import find_deadline
 from cchc.extract.tasks.calendars import PERIOD
-from cchc.extract.tasks.model import Paragraph, Task, duty_pattern, new_task, words
+from cchc.extract.tasks.model import (
+    Paragraph,
+    Task,
+    duty_pattern,
+    in_compound,
+    new_task,
+    plausible_units,
+    spelled_as_duty,
+    spelled_head,
+    words,
+)
 from cchc.extract.units import Unit, make_unit, split_units, starts_with_head
 from cchc.text import fold, squash
 
 _MARKER = re.compile(
-    r"^\s*(?P<m>[-+•*–]\s*|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
+    r"^\s*(?:[*_]{1,3}(?=\S))?(?P<m>[-+•–]\s*|\*\s+|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s+|\d{1,2},\s+(?=[A-ZĐ])|[a-zđ]\s*[)]\s*"
     r"|[IVX]{1,4}\s*[.-]\s+|\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s*"
-    r"|Điều\s+\d+\s*[.:]?\s*)"
+    r"|Điều\s+\d+\s*[.:]?\s*|Điều(?=[*_\s]*$))"
 )
 
 
@@ -79,6 +89,7 @@ _SCOPE = re.compile(
 _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
+    r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
     r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?"
     r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
     r"(?=\S)"
@@ -103,6 +114,9 @@ _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 _OFTEN = re.compile(r"(?:(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?)?")
 
 
+_BOARD = re.compile(r"(?:\bBan|\bTổ|Hội đồng)\s+$")
+
+
 _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no duty begins here
 
 
@@ -116,6 +130,9 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ
 def trigger_pattern() -> re.Pattern:
     alternation = "|".join(re.escape(w) for w in sorted(words()["triggers"], key=len, reverse=True))
     return re.compile(rf"(?:{alternation})\s+")  # used with .match(text, pos)
+
+
+_EMPHASIS = re.compile(r"\s*[*_]{1,3}(?=\S)")
 
 
 def _marker_level(marker: str) -> int:
@@ -158,7 +175,17 @@ def paragraphs(
         if not stripped:
             nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
             # A short unpunctuated line, a blank, then a capital: a heading (`9. Đề nghị …`).
-            heading = bool(
+            # An article's title (`Điều 14: Trách nhiệm thi hành`, `**…**` in markdown) stands
+            # alone on its line.
+            title = bool(
+                current
+                and nxt[:1].isupper()
+                and (
+                    lines[i - 1].rstrip().endswith("**")
+                    or (current.marker.startswith("Điều") and len(current.text) < 150)
+                )
+            )
+            heading = title or bool(
                 current
                 and current.level <= 2
                 and len(current.text) < 150
@@ -173,6 +200,15 @@ def paragraphs(
                 out.append(current)
                 current = None
             continue
+        number = re.match(r"\s*(\d{1,3})\s*[.:]?\s*", line)
+        if current and current.marker == "Điều" and not current.text and number:
+            # `**Điều` / `14: Trách nhiệm thi hành**`: the article's number on the next line
+            current.marker = f"Điều {number.group(1)}."
+            current.pieces = [(0, offsets[i] + number.end())]
+            current.text = line[number.end() :].rstrip().rstrip("*_ ")
+            current.folded = flines[i][number.end() :].rstrip().rstrip("*_ ")
+            current.end = offsets[i] + len(line)
+            continue
         m = _MARKER.match(line)
         starts_new = bool(m) or current is None or current.text.rstrip().endswith((".", ":", ";"))
         if current and not m and stripped[:1].islower():
@@ -184,7 +220,9 @@ def paragraphs(
                 out.append(current)
             marker = m.group("m") if m else ""
             body_at = m.end() if m else len(line) - len(line.lstrip())
-            body = line[body_at:].rstrip()
+            emphasis = _EMPHASIS.match(line, body_at)
+            body_at = emphasis.end() if emphasis else body_at  # markdown `**Điều 5. …**`
+            body = line[body_at:].rstrip().rstrip("*_ ")
             current = Paragraph(
                 body,
                 offsets[i],
@@ -192,13 +230,13 @@ def paragraphs(
                 _marker_level(marker),
                 marker.strip(),
                 [(0, offsets[i] + body_at)],
-                flines[i][body_at:].rstrip(),
+                flines[i][body_at:].rstrip().rstrip("*_ "),
             )
         else:
             lead_spaces = len(line) - len(line.lstrip())
             current.pieces.append((len(current.text) + 1, offsets[i] + lead_spaces))
-            current.text = current.text + " " + stripped
-            current.folded = current.folded + " " + flines[i].strip()
+            current.text = current.text + " " + stripped.rstrip("*_ ")
+            current.folded = current.folded + " " + flines[i].strip().rstrip("*_ ")
             current.end = offsets[i] + len(line)
     if current:
         out.append(current)
@@ -222,11 +260,21 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
     if not rest_f[:1].isalpha():
         return None, 0
     capital = rest[:1].isupper() or rest_f.startswith("cac ") or trig is not None
-    if not starts_with_head(rest_f) or not capital:
-        return None, 0
+    if not starts_with_head(rest_f) or not capital or not spelled_head(rest, rest_f):
+        return None, 0  # `Bản tin …` folds like `Ban …` but names no board
+    # `Sở Tài chính: Căn cứ khả năng cân đối ngân sách, trình …`: the unit, a colon, its duty.
+    colon = rest.find(":", 0, 150)
+    after = rest[colon + 1 :].lstrip()
+    verb = duty_pattern().match(fold(after))
+    if colon > 3 and after[:1].isupper() and verb and spelled_as_duty(after[: verb.end()]):
+        name = rest[:colon].strip()
+        if plausible_units(name) and not any(
+            name[m.start()].islower() for m in duty_pattern().finditer(rest_f, 0, colon)
+        ):
+            return name, offset + colon + 1
     # `Các cơ quan được phân công chủ trì … có trách nhiệm lập …`: the name runs to the phrase.
     duty = _RESPONSIBLE.search(rest_f, 0, 220)
-    if duty and duty.start() > 3 and _plausible_units(rest[: duty.start()], longest=6):
+    if duty and duty.start() > 3 and plausible_units(rest[: duty.start()], longest=6):
         phrase = rest[: duty.start()].strip(" ,:")
         if not _PAST.search(rest_f[: duty.start()]) and fold(phrase) not in _GENERIC:
             return phrase, offset + duty.end()
@@ -235,8 +283,14 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue
         if not rest[m.start() : m.start() + 1].islower():
             continue  # a capitalised word belongs to a name: `Sở Xây dựng`
+        if not spelled_as_duty(rest[m.start() : m.end()]):
+            continue  # `Tôn giáo` is no `giao`
         if _PASSIVE.search(rest_f, 0, m.start()):
             continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
+        if in_compound(rest_f, m):
+            continue  # `Các đơn vị sự nghiệp công lập`, `Bộ Ngoại giao`
+        if _BOARD.search(rest, 0, m.start()):
+            continue  # `Văn phòng Ban chỉ đạo …`, `Ban tổ chức`, `Ban quản lý`: a board's name
         if _NOUN_AFTER.match(rest_f, m.end()):
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
         phrase = rest[: m.start()].strip(" ,:")
@@ -247,7 +301,7 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             if scope.group().strip() == "trước ngày":
                 duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
             phrase = phrase[: scope.start()].strip(" ,")
-        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _plausible_units(phrase):
+        if len(phrase) > 260 or fold(phrase) in _GENERIC or not plausible_units(phrase):
             return None, 0
         if fold(phrase).startswith("truong hop"):
             return None, 0
@@ -313,35 +367,22 @@ def is_issuer(unit: Unit, issuer_key: str | None) -> bool:
     return key == issuer_key or issuer_key in key or (len(key) > 12 and issuer_key.startswith(key))
 
 
-# Lower-case words that may stand inside a unit's name (`các sở, ban, ngành thuộc UBND tỉnh`).
-@cache
-def _name_words() -> frozenset[str]:
-    return frozenset(words()["name_words"])
-
-
-def _plausible_units(phrase: str, longest: int = 3) -> bool:
-    """A lead is names of units, not a clause: no run of `longest` ordinary lower-case words."""
-    run = 0
-    for word, word_f in zip(phrase.split(), fold(phrase).split(), strict=True):
-        bare = word_f.strip(",;:()")
-        if "-" in word and any(part[:1].isupper() for part in word.split("-")):
-            run = 0  # `Công nghiệp-Năng lượng`: a capitalised compound name
-            continue
-        if word[:1].islower() and bare not in _name_words():
-            run += 1
-            if run >= longest:
-                return False
-        else:
-            run = 0
-    return True
-
-
 def task_from_sentence(
     sentence, context, anchor, issuer_key, warnings, in_item=True, sentence_f=None
 ) -> list[Task]:
     sentence_f = fold(sentence) if sentence_f is None else sentence_f
     if PERIOD.match(sentence_f.lstrip("- ")):
         return []  # a line of a report calendar: see `report_calendar`
+    execution = _EXECUTION.search(sentence_f)
+    if execution and starts_with_head(sentence_f):
+        # `Chánh Văn phòng …, Giám đốc các sở … chịu trách nhiệm thi hành Quyết định này`: one
+        # task for all the units named, however long the list.
+        units = [
+            u for u in split_units(sentence[: execution.start()]) if starts_with_head(u.canonical)
+        ]
+        if units and not is_issuer(units[0], issuer_key):
+            action = squash(sentence[execution.end("verb") :]).strip(" ;,./")
+            return [new_task(units, [], action, None, evidence="execution")]
     phrase, duty_at = lead_phrase(sentence, sentence_f)
     if context and in_item and phrase and _DIRECTS.match(sentence_f):
         # Under `1. Bộ Tài chính:`, `Chỉ đạo Bảo hiểm xã hội …` is Bộ Tài chính's duty.
@@ -354,16 +395,26 @@ def task_from_sentence(
         if not context:
             return []
         action_f = fold(action)
-        not_duty = action_f.startswith(_NOT_DUTY) and not action_f.startswith("theo doi")
+        not_duty = (
+            action_f.startswith(_NOT_DUTY)
+            and not action_f.startswith("theo doi")
+            and not action.lower().startswith("nắm ")  # `Nắm tình hình` is no `Năm …`
+        )
         if not action[:1].isalpha() or not_duty:
             return []  # an item under a unit heading states its duty; these open otherwise
         lead = context
+    how = "named" if phrase and lead is not context else "heading"
+    opening = sentence[: max(sentence.find(phrase), 0)] if how == "named" else ""
+    if how == "named" and _ASKED.search(sentence_f[: max(sentence.find(phrase), 0) + 1]):
+        how = "asked"  # `Giao Sở X …`, `Đề nghị Công ty …`: an assignment in so many words
     action = squash(action).strip(" ;,.")
     if len(action) < 8 or _only_names(action):
         return []
     out = []
     first_lead = lead
     for n, duty in enumerate(_split_duties(action)):
+        if _FORMULA.fullmatch(fold(duty)) and duty.rstrip().endswith("/"):
+            continue  # `nghiêm túc triển khai thực hiện./`: the closing formula assigns nothing
         lead = first_lead
         if n:
             # `…, các cơ quan phối hợp có trách nhiệm phối hợp …`: a clause with its own lead.
@@ -371,8 +422,13 @@ def task_from_sentence(
             if own and _RESPONSIBLE.search(fold(duty)):
                 lead, duty = split_units(own), duty[duty_at:].strip(" ,")
         found = find_deadline(duty, anchor)
+        if found.date is None and opening:
+            # `Trước ngày 20 tháng 12 hằng năm, UBND xã lập …`: the time limit opens the sentence
+            before = find_deadline(opening, anchor)
+            found = before if before.date else found
         warnings.extend(found.warnings)
-        out.append(new_task(lead, _support(duty), duty, found))
+        evidence = "named" if lead is not first_lead else how
+        out.append(new_task(lead, _support(duty), duty, found, evidence=evidence))
     return out
 
 
@@ -387,7 +443,9 @@ def names_only(value: str) -> list[Unit]:
         verbs = [
             m
             for m in duty_pattern().finditer(name_f)
-            if name[m.start()].islower() and not _NOUN_AFTER.match(name_f, m.end())
+            if name[m.start()].islower()
+            and spelled_as_duty(name[m.start() : m.end()])
+            and not _NOUN_AFTER.match(name_f, m.end())
         ]
         if verbs or not starts_with_head(name_f):
             return []
@@ -401,6 +459,34 @@ def _only_names(action: str) -> bool:
     if len(pieces) < 2 or duty_pattern().search(fold(action)):
         return False
     return all(p[:1].isupper() for p in pieces)
+
+
+# A closing formula: `nghiêm túc triển khai thực hiện./` with no duty and no document named,
+# closing the body (`./`); `triển khai thực hiện Kế hoạch này` names what to carry out and
+# `Yêu cầu X nghiêm túc thực hiện.` within the text stays a task.
+_FORMULA = re.compile(
+    r"(?:(?:nghiem tuc|khan truong|quyet liet|kip thoi|dong bo|hieu qua|chu dong|to chuc"
+    r"|trien khai|thuc hien|nghiem|tot|cac noi dung|noi dung|tren|va|,)\s*)*"
+    r"(?:trien khai|thuc hien)"
+    r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*[\s./]*"
+)
+
+
+_ASKED = re.compile(r"(?:^|\s)(?:giao|de nghi|yeu cau|chi dao|phan cong)\s")
+
+
+# The article that names who executes a decision, a resolution or rules.
+_EXECUTION = re.compile(
+    r"\s+(?:chiu|co) trach nhiem\s+(?P<verb>)(?:thi hanh|to chuc thuc hien|thuc hien)\s+"
+    r"(?:quyet dinh|nghi quyet|chi thi|quy dinh|quy che) nay[\s./]*$"
+)
+
+
+# A clause that only gives the time limit of the duty before it.
+_ONLY_WHEN = re.compile(
+    r"(?:hoan thanh|xong|thuc hien xong)\s*(?:truoc|trong|cham nhat|den het|trong thang|"
+    r"trong quy|trong nam)[^;,]{0,40}"
+)
 
 
 _REPORT_TAIL = re.compile(
@@ -417,6 +503,9 @@ def _split_duties(action: str) -> list[str]:
         clause_f = fold(clause)
         if duties and not opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
+            continue
+        if duties and _ONLY_WHEN.fullmatch(clause_f):
+            duties[-1] += "; " + clause  # `…; hoàn thành trong tháng 11 năm 2025`: its time limit
             continue
         tail = _REPORT_TAIL.search(clause)
         if tail and tail.start() > 15:

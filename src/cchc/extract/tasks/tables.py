@@ -110,5 +110,10 @@ def _row_task(row, columns, anchor) -> Task | None:
     when.text = when.text or when_text or None  # the printed time cell, dated or not
     start = row[columns["action"]][2]
     return new_task(
-        lead, support, action, when, source_span=[start, start + len(row[columns["action"]][0])]
+        lead,
+        support,
+        action,
+        when,
+        source_span=[start, start + len(row[columns["action"]][0])],
+        evidence="table",
     )
