@@ -286,6 +286,7 @@ def test_a_stored_task_reads_back_as_typed_fields():
     assert task.support[0].name == "Phòng Nội vụ" and not task.support[0].collective
     assert (task.deadline, task.deadline_text, task.source_span) == ("2026-03-31", "", (10, 42))
     assert ExtractedTask.from_json({"action": "x"}).source_span == (None, None)
+    assert ExtractedTask.from_json({"action": "x", "confidence": 0.92}).confidence == 0.92
 
 
 DECISION = (

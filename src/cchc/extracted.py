@@ -31,6 +31,7 @@ class ExtractedTask:
     data_from: str | None = None
     data_to: str | None = None
     due: str | None = None
+    confidence: float | None = None  # how sure the extractor is (0..1); None in older parses
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> ExtractedTask:
