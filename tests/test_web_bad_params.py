@@ -24,6 +24,8 @@ BAD_GETS = [
     "/lich/?year=9999&month=12",
     "/lich/?year=1&month=1",
     f"/van-ban/nhap/trang-thai/?ids={HUGE}",
+    "/chi-so/?framework=²",
+    f"/chi-so/?framework={HUGE}",
 ]
 
 
@@ -56,3 +58,25 @@ def test_a_bad_date_in_the_document_edit_keeps_the_other_fields(login, deploymen
     assert "ngày" in body.lower()
     document.refresh_from_db()
     assert document.number != "123/UBND-VP"  # nothing half-saved
+
+
+def test_a_bad_id_posted_to_a_form_answers_400_with_a_message(login, deployment):
+    from cchc.web.accounts.models import Unit
+    from cchc.web.par.models import Assessment
+    from cchc.web.work.models import Task
+
+    unit = Unit.objects.get(name="UBND phường An Lạc")
+    task = Task.objects.create(unit=unit, action="Rà soát thủ tục")
+    client = login("lanhdao")
+    posts = [
+        (f"/cong-viec/{task.pk}/cap-nhat/", {"answer": "²"}),
+        ("/cong-viec/moi/", {"action": "Họp", "unit": "²", "kind": "task"}),
+        ("/cong-viec/moi/", {"action": "Họp", "unit": HUGE, "kind": "task"}),
+    ]
+    if assessment := Assessment.objects.first():
+        posts.append((f"/chi-so/danh-gia/{assessment.pk}/ke-hoach/", {"criterion": ["²"]}))
+    for url, data in posts:
+        answer = client.post(url, data)
+        assert answer.status_code == 400, (url, data, answer.status_code)
+        assert "không hợp lệ" in answer.content.decode()
+    assert not Task.objects.filter(action="Họp").exists()

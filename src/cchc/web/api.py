@@ -27,7 +27,7 @@ from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
 from cchc.web.error_pages import api_exception_handler
-from cchc.web.params import id_param
+from cchc.web.params import MAX_ID, id_param
 from cchc.web.work import assign
 from cchc.web.work import services as work
 from cchc.web.work.models import Task
@@ -268,7 +268,7 @@ def upload_api(request):
 
 @api_view(["GET"])
 def job_api(request, pk: int):
-    job = IngestJob.objects.filter(pk=pk).first() if pk <= services.MAX_ID else None
+    job = IngestJob.objects.filter(pk=pk).first() if pk <= MAX_ID else None
     if job is None:
         return Response({"detail": "Không có."}, status=404)
     return Response(services.job_json(job))

@@ -17,16 +17,22 @@ class InvalidRequest(ValueError):
     """A request the user must change: the message (Vietnamese) says what is wrong."""
 
 
+def as_id(value: str, label: str) -> int:
+    """`value` as a row id; InvalidRequest naming the `label` for anything that is no id."""
+    value = value.strip()
+    # str.isdigit() takes '²' and other digits int() refuses: only ASCII digits are ids
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        raise InvalidRequest(f"Mã {label} không hợp lệ: “{value[:40]}”.")
+    return int(value)
+
+
 def id_param(params, name: str, label: str, allow: tuple[str, ...] = ()) -> int | str | None:
     """The id in `params[name]`: None when absent or empty, one of `allow` as it is (e.g. "all"),
     an int otherwise; InvalidRequest for anything that is no id."""
     value = (params.get(name) or "").strip()
     if not value or value in allow:
         return value or None
-    # str.isdigit() takes '²' and other digits int() refuses: only ASCII digits are ids
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
-        raise InvalidRequest(f"Mã {label} không hợp lệ: “{value[:40]}”.")
-    return int(value)
+    return as_id(value, label)
 
 
 def int_param(params, name: str, label: str, low: int, high: int, default: int) -> int:

@@ -18,7 +18,7 @@ from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
 from cchc.web.documents.models import EDITABLE_FIELDS, Correction, Document, IngestJob
 from cchc.web.documents.signals import document_corrected
-from cchc.web.params import MAX_ID, InvalidRequest, id_param, year_param
+from cchc.web.params import InvalidRequest, as_id, id_param, year_param
 
 # What a registry row shows (the API's list gives the same fields and `place`).
 REGISTRY_FIELDS = [
@@ -136,9 +136,7 @@ def job_ids(text: str, limit: int = 200) -> list[int]:
     """The ids of `?ids=1,2,3`; anything else is an InvalidRequest."""
     ids = []
     for part in filter(None, (x.strip() for x in text.split(","))):
-        if not (part.isascii() and part.isdigit()) or not 0 < int(part) <= MAX_ID:
-            raise InvalidRequest(f"Mã công việc nhập không hợp lệ: {part[:40]!r}.")
-        ids.append(int(part))
+        ids.append(as_id(part, "công việc nhập"))
     return ids[:limit]
 
 

@@ -9,6 +9,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.forms import DayField
 from cchc.web.par.models import Criterion, Framework
 from cchc.web.par.reports import PERIODS
+from cchc.web.params import MAX_ID
 from cchc.web.work.models import Task
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -33,7 +34,7 @@ def year_field(required: bool = True) -> forms.IntegerField:
 def id_field(required: bool = False) -> forms.IntegerField:
     message = {"invalid": ID_MESSAGE, "min_value": ID_MESSAGE, "max_value": ID_MESSAGE}
     return forms.IntegerField(
-        required=required, min_value=1, max_value=2**63 - 1, error_messages=message
+        required=required, min_value=1, max_value=MAX_ID, error_messages=message
     )
 
 

@@ -32,6 +32,7 @@ from cchc.web.par.forms import (
     first_error,
 )
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
+from cchc.web.params import as_id, id_param, year_param
 from cchc.web.work.models import Task
 from cchc.web.work.services import attachment
 
@@ -57,8 +58,8 @@ def overview(request):
     frameworks = list(Framework.objects.all())
     scorable = [f for f in frameworks if f.scorable and f.assessments.exists()]
     chosen = None
-    if request.GET.get("framework", "").isdigit():
-        chosen = get_object_or_404(Framework, pk=int(request.GET["framework"]))
+    if (framework := id_param(request.GET, "framework", "bộ tiêu chí")) is not None:
+        chosen = get_object_or_404(Framework, pk=framework)
     elif scorable:
         chosen = scorable[0]
     years = []
@@ -74,11 +75,7 @@ def overview(request):
             ),
             reverse=True,
         )
-        year = (
-            int(request.GET["year"])
-            if request.GET.get("year", "").isdigit()
-            else ((scored or years or [None])[0])
-        )
+        year = year_param(request.GET, default=(scored or years or [None])[0])
         if year is not None:
             rows = services.ranking(chosen, year)
     chart = ""
@@ -112,17 +109,16 @@ def import_framework(request):
         messages.error(request, "Chưa chọn tệp bộ tiêu chí (.xlsx hoặc .yaml).")
         return redirect("par")
     name = safe_name(upload.name)
+    overrides = {  # what the form says wins over what the sheet says
+        "level": request.POST.get("level") or None,
+        "year": year_param(request.POST),
+        "name": request.POST.get("name", "").strip() or None,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        year = request.POST.get("year", "")
-        overrides = {  # what the form says wins over what the sheet says
-            "level": request.POST.get("level") or None,
-            "year": int(year) if year.isdigit() else None,
-            "name": request.POST.get("name", "").strip() or None,
-        }
         try:
             if name.lower().endswith((".yaml", ".yml")):
                 data = core.load_yaml(path)
@@ -325,10 +321,9 @@ def weak_page(request, pk: int):
         _require_council(request.user)
         items, problems = [], []
         for cid in request.POST.getlist("criterion"):
-            if not cid.isdigit() or len(cid) > 18:
-                return HttpResponseBadRequest(f"Mã tiêu chí “{cid[:40]}” không hợp lệ.")
+            cid = as_id(cid, "tiêu chí")
             criterion = get_object_or_404(Criterion, pk=cid, framework=assessment.framework)
-            unit_id = request.POST.get(f"unit-{cid}", "")
+            unit_id = id_param(request.POST, f"unit-{cid}", "đơn vị")
             try:
                 deadline = DayField().clean(request.POST.get(f"deadline-{cid}", ""))
             except ValidationError as exc:
@@ -338,7 +333,7 @@ def weak_page(request, pk: int):
             if not action:
                 problems.append(f"{criterion.code}: thiếu nội dung nhiệm vụ")
                 continue
-            unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+            unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
             items.append(
                 {"criterion": criterion, "unit": unit, "action": action, "deadline": deadline}
             )

@@ -169,8 +169,8 @@ def task_update(request, pk: int):
             messages.success(request, f"Đã đính kèm {safe_name(f.name)}.")
         except UploadRejected as exc:
             messages.error(request, str(exc))
-    if (answer := request.POST.get("answer", "")).isdigit():
-        doc = get_object_or_404(Document, pk=int(answer))
+    if (answer := id_param(request.POST, "answer", "văn bản")) is not None:
+        doc = get_object_or_404(Document, pk=answer)
         task.answers.add(doc)
         audit(request.user, "task-answer", task, f"Gắn văn bản trả lời {doc}")
         messages.success(request, f"Đã gắn văn bản {doc}.")
@@ -198,8 +198,10 @@ def task_edit(request, pk: int | None = None):
         _guard(request, task)
     elif not can_create_task(request.user):
         raise PermissionDenied("Bạn không có quyền tạo công việc.")
-    chosen = request.POST.get("unit", "") if request.method == "POST" else ""
-    if chosen.isdigit() and not can_assign_to(request.user, Unit.objects.filter(pk=chosen).first()):
+    chosen = id_param(request.POST, "unit", "đơn vị") if request.method == "POST" else None
+    if chosen is not None and not can_assign_to(
+        request.user, Unit.objects.filter(pk=chosen).first()
+    ):
         raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
     form = TaskForm(request.POST or None, instance=task)
     if not sees_everything(request.user):  # officers create tasks for their own unit
