@@ -202,10 +202,13 @@ def preview_pages(doc: Document) -> int:
     """How many pages of a PDF original the document page shows as pictures (0: none)."""
     if doc.content_type != "application/pdf":
         return 0
-    try:
-        return min(preview.page_count(settings.MEDIA_ROOT / doc.original), PREVIEW_PAGES)
-    except CchcError:
-        return 0
+    pages = doc.quality.get("pages")  # the reader counted them at ingest
+    if pages is None:  # not counted (an original that is the attachment of a package…)
+        try:
+            pages = preview.page_count(settings.MEDIA_ROOT / doc.original)
+        except CchcError:
+            return 0
+    return min(pages, PREVIEW_PAGES)
 
 
 def page_picture(doc: Document, number: int) -> bytes:
