@@ -355,6 +355,9 @@ ACCESS: dict[str, list[Call]] = {
     "api/jobs/<int:pk>/": [Call("GET", READ, lambda w: f"/api/jobs/{w.job.pk}/")],
     # the admin pages (their own sub-URLs are Django's; only admins get in)
     "quan-tri/": [Call("GET", STAFF, lambda w: "/quan-tri/", ok=admin_ok)],
+    # --- incoming: vào sổ, direction, proposals (helper A) ---
+    # --- work on a task: my work, history, extensions, notifications (helper B) ---
+    # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
 }
 
 # The REST framework adds `.json`-style suffixes to its routes: same views, same rules.

@@ -161,7 +161,7 @@ class TaskViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        tasks = Task.objects.select_related("unit")
+        tasks = Task.work.select_related("unit")
         params = self.request.query_params
         if (unit := id_param(params, "unit", "đơn vị")) is not None:
             tasks = tasks.filter(unit_id=unit)

@@ -57,6 +57,9 @@ urlpatterns = [
     path("chi-so/cam-ket/", par.commitments_page, name="par-commitments"),
     path("chi-so/minh-chung/<int:pk>/", par.score_evidence_file, name="par-evidence"),
     path("chi-so/bao-cao/", par.reports_page, name="par-reports"),
+    # --- incoming: vào sổ, direction, proposals (helper A) ---
+    # --- work on a task: my work, history, extensions, notifications (helper B) ---
+    # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),
     path("api/upload/", api.upload_api, name="api-upload"),

@@ -58,12 +58,19 @@ class Profile(models.Model):
     class Role(models.TextChoices):
         ADMIN = "admin", "Quản trị"
         LEADER = "leader", "Lãnh đạo"
-        OFFICER = "officer", "Cán bộ đơn vị"
+        CLERK = "clerk", "Văn thư"
+        HEAD = "head", "Trưởng đơn vị"
+        OFFICER = "officer", "Chuyên viên"
         VIEWER = "viewer", "Chỉ xem"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
     role = models.CharField("vai trò", max_length=10, choices=Role.choices, default=Role.VIEWER)
+    directs = models.BooleanField(
+        "được ủy quyền cho ý kiến chỉ đạo",
+        default=False,
+        help_text="a person the leaders delegate to direct incoming documents",
+    )
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"

@@ -7,6 +7,10 @@ drafts, which are the council's. Changes:
 - a task, its notes and evidence: leaders and admins any task, an officer only the tasks of
   their own unit (and creates tasks only for it);
 - a PAR self-assessment: an officer only their own unit's, leaders and admins any;
+- the flow of Nghị định 30 (README, "Văn bản đến và giao việc"): the văn thư registers (vào
+  sổ) and numbers outgoing documents; leaders and those they delegate direct incoming
+  documents and confirm proposed tasks; a unit's head confirms what is sent on to the unit and
+  assigns the unit's people; who assigned a task alone moves its deadline or lead;
 - frameworks, opening assessments, appraisal, publication, plans, commitments: the council
   (leaders and admins);
 - the audit log is read by the council only; the admin pages by admins only.
@@ -57,23 +61,91 @@ def can_make_reports(user) -> bool:
     return is_council(user)
 
 
+# People of a unit: they act for their own unit (never for none).
+UNIT_ROLES = (Role.CLERK, Role.HEAD, Role.OFFICER)
+
+
 def can_ingest(user) -> bool:
-    return role_of(user) in (Role.ADMIN, Role.LEADER, Role.OFFICER)
+    return role_of(user) in (Role.ADMIN, Role.LEADER, *UNIT_ROLES)
 
 
 def can_edit_document(user) -> bool:
-    return role_of(user) in (Role.ADMIN, Role.LEADER, Role.OFFICER)
+    return role_of(user) in (Role.ADMIN, Role.LEADER, *UNIT_ROLES)
 
 
 def acts_for_unit(user, unit_id: int | None) -> bool:
-    """Admins and leaders act for any unit; an officer only for their own (never for none)."""
+    """Admins and leaders act for any unit; a unit's people only for their own (never for
+    none)."""
     role = role_of(user)
     if role in (Role.ADMIN, Role.LEADER):
         return True
-    if role != Role.OFFICER:
+    if role not in UNIT_ROLES:
         return False
     own = _unit_id(user)
     return own is not None and unit_id == own
+
+
+# --- the flow of Nghị định 30/2020 -----------------------------------------------------------
+
+
+def can_register(user) -> bool:
+    """Vào sổ: the văn thư sets the intake fields, moves a document between registers and
+    submits it to the leaders; leaders and admins may too."""
+    return role_of(user) in (Role.ADMIN, Role.LEADER, Role.CLERK)
+
+
+def can_direct(user) -> bool:
+    """Write the direction on incoming documents and confirm their proposed tasks for any
+    unit: leaders, admins, and the people leaders delegate (`Profile.directs`)."""
+    if role_of(user) in (Role.ADMIN, Role.LEADER):
+        return True
+    profile = getattr(user, "profile", None)
+    return bool(profile and profile.directs and role_of(user) != Role.VIEWER)
+
+
+def heads_unit(user, unit_id: int | None) -> bool:
+    """The head of this unit (trưởng đơn vị), who assigns within it."""
+    own = _unit_id(user)
+    return role_of(user) == Role.HEAD and own is not None and unit_id == own
+
+
+def can_assign_within(user, unit_id: int | None) -> bool:
+    """Confirm proposals sent on to a unit and name who of the unit does a task: whoever
+    directs, and the unit's head."""
+    return can_direct(user) or heads_unit(user, unit_id)
+
+
+def can_reassign(user, task) -> bool:
+    """Change a task's assignee (người xử lý): whoever directs, the head of the task's unit."""
+    return can_assign_within(user, task.unit_id)
+
+
+def can_reschedule(user, task) -> bool:
+    """Change a task's deadline or lead unit (always with a reason), and decide a request for
+    more time: whoever directs; the unit's head for work the unit gave itself."""
+    if can_direct(user):
+        return True
+    confirmed_by = getattr(task, "confirmed_by", None) or getattr(task, "created_by", None)
+    return heads_unit(user, task.unit_id) and _unit_id(confirmed_by) == task.unit_id
+
+
+def can_number_outgoing(user) -> bool:
+    """Cấp số and phát hành outgoing documents: the văn thư, leaders, admins."""
+    return role_of(user) in (Role.ADMIN, Role.LEADER, Role.CLERK)
+
+
+def can_approve_outgoing(user) -> bool:
+    """Sign off a draft (trình ký → duyệt, or return it): leaders, admins and their delegates."""
+    return can_direct(user)
+
+
+# --- incoming (helper A adds here) ---
+
+
+# --- work on a task (helper B adds here) ---
+
+
+# --- outgoing (helper C adds here) ---
 
 
 def can_see_feed(user, unit) -> bool:

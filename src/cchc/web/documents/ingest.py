@@ -24,13 +24,15 @@ from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 import cchc
+from cchc.parse import marks
 from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import AuditEntry, audit_entry
 from cchc.web.documents.models import (
     Citation,
     Document,
-    IncomingCounter,
     IngestJob,
+    Register,
+    RegisterCounter,
     number_key,
 )
 from cchc.web.documents.parsing import parse_original
@@ -388,6 +390,7 @@ def _document_row(parsed: cchc.Document, job: IngestJob) -> Document:
     signer = parsed.signer
     machine = parsed.to_dict()
     machine.pop("text", None)
+    incoming = job.direction == Document.Direction.INCOMING
     doc = Document(
         sha256=job.sha256,
         original=job.stored_path,
@@ -395,9 +398,12 @@ def _document_row(parsed: cchc.Document, job: IngestJob) -> Document:
         content_type=media_type(_head(stored)),
         size=stored.stat().st_size,
         direction=job.direction,
-        received_date=timezone.localdate()
-        if job.direction == Document.Direction.INCOMING
-        else None,
+        register=Register.default(job.direction),
+        received_date=timezone.localdate() if incoming else None,
+        handling=Document.Handling.REGISTERED if incoming else "",
+        urgency=marks.urgency(parsed.text) or Document.Urgency.NORMAL,
+        secrecy=marks.secrecy(parsed.text) or Document.Secrecy.NORMAL,
+        page_count=parsed.quality.pages if parsed.quality else None,
         type=parsed.type or "",
         number=parsed.number or "",
         issuer=parsed.issuer or "",
@@ -427,17 +433,25 @@ def _head(path: Path) -> bytes:
 
 
 def _number_incoming(docs: list[Document]) -> bool:
-    """Số đến runs from 1 each year, in the order given (inside the caller's transaction, which
-    holds the year's counter row until it ends). False when none is incoming."""
+    """Số đến runs from 1 each year in each register, in the order given (inside the caller's
+    transaction, which holds the counter row until it ends). False when none is incoming."""
     incoming = [d for d in docs if d.direction == Document.Direction.INCOMING]
-    for year in sorted({d.received_date.year for d in incoming}):
-        counter, _ = IncomingCounter.objects.select_for_update().get_or_create(year=year)
+    for register_id, year in sorted({(d.register_id, d.received_date.year) for d in incoming}):
         for doc in incoming:
-            if doc.received_date.year == year:
-                counter.last += 1
-                doc.incoming_number = counter.last
-        counter.save(update_fields=["last"])
+            if (doc.register_id, doc.received_date.year) == (register_id, year):
+                doc.incoming_number = next_number(register_id, year)
     return bool(incoming)
+
+
+def next_number(register_id: int, year: int) -> int:
+    """The next number of a register in a year (inside the caller's transaction: the counter
+    row stays locked until it ends, so two workers never give the same number)."""
+    counter, _ = RegisterCounter.objects.select_for_update().get_or_create(
+        register_id=register_id, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
 
 
 def _save_citations(docs: list[Document], parsed: list[cchc.Document]) -> None:

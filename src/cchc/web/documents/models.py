@@ -31,10 +31,85 @@ def number_key(number: str | None) -> str:
     return re.sub(r"\s+", "", fold(number))
 
 
+class Direction(models.TextChoices):
+    INCOMING = "den", "Văn bản đến"
+    OUTGOING = "di", "Văn bản đi"
+
+
+class Register(models.Model):
+    """A sổ the văn thư keeps: of incoming or of outgoing documents. An office may keep several
+    of each (văn bản mật apart); numbers run on per year in each (`RegisterCounter`)."""
+
+    name = models.CharField("tên sổ", max_length=120, unique=True)
+    direction = models.CharField("loại sổ", max_length=3, choices=Direction.choices)
+    secret = models.BooleanField("sổ văn bản mật", default=False)
+    is_default = models.BooleanField(
+        "sổ mặc định", default=False, help_text="where documents go when no register is chosen"
+    )
+
+    class Meta:
+        ordering = ["direction", "-is_default", "name"]
+        verbose_name = "sổ văn bản"
+        verbose_name_plural = "sổ văn bản"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def default(cls, direction: str) -> Register:
+        """The register a document of this direction goes to when none is chosen."""
+        register = cls.objects.filter(direction=direction, is_default=True).first()
+        if register is None:
+            name = "Sổ văn bản đến" if direction == Direction.INCOMING else "Sổ văn bản đi"
+            register, _ = cls.objects.get_or_create(
+                name=name, defaults={"direction": direction, "is_default": True}
+            )
+        return register
+
+
+class RegisterCounter(models.Model):
+    """The last number a register gave in a year: one row to lock and count on, whatever the
+    registry's size and however many workers ingest at once."""
+
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="counters")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["register", "year"], name="register_counter_year")
+        ]
+
+
 class Document(models.Model):
-    class Direction(models.TextChoices):
-        INCOMING = "den", "Văn bản đến"
-        OUTGOING = "di", "Văn bản đi"
+    Direction = Direction
+
+    class Urgency(models.TextChoices):
+        NORMAL = "thuong", "Thường"
+        URGENT = "khan", "Khẩn"
+        VERY_URGENT = "thuong-khan", "Thượng khẩn"
+        EXPRESS = "hoa-toc", "Hỏa tốc"
+
+    class Secrecy(models.TextChoices):
+        NORMAL = "thuong", "Thường"
+        SECRET = "mat", "Mật"
+        TOP_SECRET = "toi-mat", "Tối mật"
+        ULTRA_SECRET = "tuyet-mat", "Tuyệt mật"
+
+    class ReceivedVia(models.TextChoices):
+        PAPER = "giay", "Giấy"
+        ELECTRONIC = "dien-tu", "Điện tử"
+        EMAIL = "thu-dien-tu", "Thư điện tử"
+
+    class Handling(models.TextChoices):
+        """Where an incoming document stands in Nghị định 30's flow: registered by the văn
+        thư, submitted to the leaders, sent on to a unit's head, directed, or for information."""
+
+        REGISTERED = "vao-so", "Đã vào sổ, chờ trình"
+        WAITING = "cho-chi-dao", "Chờ ý kiến chỉ đạo"
+        FORWARDED = "chuyen-don-vi", "Chờ đơn vị phân công"
+        DIRECTED = "da-phan-cong", "Đã phân công"
+        INFORMATION = "de-biet", "Để biết"
 
     sha256 = models.CharField(max_length=64, unique=True)
     original = models.CharField(max_length=300, help_text="path under MEDIA_ROOT")
@@ -45,10 +120,42 @@ class Document(models.Model):
     direction = models.CharField(
         "sổ", max_length=3, choices=Direction.choices, default=Direction.INCOMING
     )
+    register = models.ForeignKey(
+        Register, null=True, blank=True, on_delete=models.PROTECT, verbose_name="sổ"
+    )
     incoming_number = models.PositiveIntegerField("số đến", null=True, blank=True)
     received_date = models.DateField("ngày đến", null=True, blank=True)
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="đơn vị xử lý"
+    )
+    # the văn thư's intake fields (Nghị định 30/2020, Phụ lục IV), pre-filled where the parse can
+    urgency = models.CharField(
+        "độ khẩn", max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField("độ mật", max_length=10, choices=Secrecy.choices, default="thuong")
+    handling_deadline = models.DateField("hạn xử lý", null=True, blank=True)
+    page_count = models.PositiveIntegerField("số trang", null=True, blank=True)
+    received_via = models.CharField(
+        "cách nhận", max_length=12, choices=ReceivedVia.choices, blank=True
+    )
+    transferred_date = models.DateField("ngày chuyển", null=True, blank=True)
+    received_by = models.CharField("ký nhận", max_length=200, blank=True)
+    register_note = models.TextField("ghi chú", blank=True)
+    handling = models.CharField(
+        "xử lý",
+        max_length=14,
+        choices=Handling.choices,
+        blank=True,
+        db_index=True,
+        help_text="empty for outgoing documents",
+    )
+    submitted_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents_to_direct",
+        verbose_name="trình lãnh đạo",
     )
 
     type = models.CharField("loại", max_length=60, blank=True, db_index=True)
@@ -89,6 +196,7 @@ class Document(models.Model):
             models.Index(fields=["issuer", "-date", "-id"], name="documents_registry_issuer"),
             models.Index(fields=["type", "-date", "-id"], name="documents_registry_type"),
             models.Index(fields=["direction", "-received_date", "-incoming_number"]),  # sổ đến
+            models.Index(fields=["handling", "-received_date", "-id"], name="documents_handling"),
             # what search reads of each match (facets, filters, date order): see search.py
             models.Index(
                 fields=["id", "type", "year", "direction", "issuer", "date"],
@@ -111,12 +219,29 @@ class Document(models.Model):
         self.year = self.date.year if self.date else None
 
 
-class IncomingCounter(models.Model):
-    """The last số đến given in a year: one row to lock and count on, whatever the registry's
-    size and however many workers ingest at once."""
+class Instruction(models.Model):
+    """The leader's direction on an incoming document (ý kiến chỉ đạo, bút phê): its words, and
+    what it decided: tasks confirmed, for information only, or sent on to a unit's head."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    class Outcome(models.TextChoices):
+        DIRECTED = "phan-cong", "Phân công xử lý"
+        INFORMATION = "de-biet", "Để biết"
+        FORWARDED = "chuyen-don-vi", "Chuyển đơn vị phân công"
+        RETURNED = "tra-lai", "Trả lại văn thư"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="instructions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField("ý kiến chỉ đạo", blank=True)
+    outcome = models.CharField(max_length=14, choices=Outcome.choices)
+    forwarded_to = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="chuyển đơn vị"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "ý kiến chỉ đạo"
+        verbose_name_plural = "ý kiến chỉ đạo"
 
 
 class Correction(models.Model):

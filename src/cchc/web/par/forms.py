@@ -83,7 +83,7 @@ class CommitmentForm(forms.Form):
     signed_on = DayField(required=False)
     deadline = DayField(error_messages={"required": "Chưa nhập hạn."})
     criteria = choices(Criterion.objects.all(), "tiêu chí", required=False)
-    tasks = choices(Task.objects.all(), "công việc", required=False)
+    tasks = choices(Task.work.all(), "công việc", required=False)
 
 
 class ReportQuery(forms.Form):

@@ -105,7 +105,7 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
     start, end = date.fromisoformat(window["data_from"]), date.fromisoformat(window["data_to"])
     label = dates.period_label(period, year)
     tasks = list(
-        Task.objects.exclude(collective=True)
+        Task.work.exclude(collective=True)
         .filter(Q(deadline__range=(start, end)) | Q(completed_at__date__range=(start, end)))
         .select_related("unit", "criterion__area", "document")
         .only(*TASK_FIELDS)
@@ -195,7 +195,7 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
     next_from = end + timedelta(days=1)
     next_to = date.fromisoformat(following["data_to"])
     coming = (
-        Task.objects.exclude(collective=True)
+        Task.work.exclude(collective=True)
         .exclude(status=Task.Status.DONE)
         .filter(deadline__range=(next_from, next_to))
         .count()

@@ -337,6 +337,7 @@ def create_improvement_tasks(assessment: Assessment, items: list[dict], user) ->
             report_to="Phòng Nội vụ",
             created_by=user,
             section=plan_section(assessment),
+            state=Task.State.CONFIRMED,  # a plan the council reviewed is work, not a proposal
         )
         audit(user, "par-plan", task, f"Nhiệm vụ nâng điểm tiêu chí {criterion.code}: {task}")
         tasks.append(task)
@@ -373,7 +374,9 @@ class CommitmentState:
 
 def commitment_state(commitment: Commitment) -> CommitmentState:
     """Tasks finished, and criteria scored at their maximum in the unit's assessment of the year."""
-    tasks = list(commitment.tasks.values_list("status", flat=True))
+    tasks = list(
+        commitment.tasks.filter(state=Task.State.CONFIRMED).values_list("status", flat=True)
+    )
     criteria = list(commitment.criteria.all())
     met = 0
     for criterion in criteria:

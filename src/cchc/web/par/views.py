@@ -346,7 +346,7 @@ def weak_page(request, pk: int):
             )
             return redirect("par-weak", pk=assessment.pk)
     # every weak criterion once, the largest loss first, with a proposed task to review
-    planned = Task.objects.filter(section=services.plan_section(assessment)).select_related(
+    planned = Task.work.filter(section=services.plan_section(assessment)).select_related(
         "unit", "criterion"
     )
     proposals, seen = [], set(planned.values_list("criterion_id", flat=True))
@@ -486,7 +486,7 @@ def _commitments(request) -> HttpResponse:
             "criteria": Criterion.objects.filter(
                 is_leaf=True, framework__max_total__isnull=False
             ).select_related("framework")[:300],
-            "tasks": Task.objects.exclude(unit=None)
+            "tasks": Task.work.exclude(unit=None)
             .filter(Q(criterion__isnull=False) | Q(kind=Task.Kind.COMMITMENT))
             .select_related("unit")[:300],
             "this_year": timezone.localdate().year,

@@ -120,6 +120,9 @@ def _fields(item: ExtractedTask) -> dict:
         "section": item.section[:200],
         "source_start": item.source_span[0],
         "source_end": item.source_span[1],
+        "confidence": item.confidence,
+        # read by the machine: nobody's work until someone with the right confirms it
+        "state": Task.State.PROPOSED,
     }
 
 
@@ -139,7 +142,8 @@ def tasks_of_ingested(sender, document, parsed, **_kwargs) -> list[str]:
 
 
 def create_tasks(doc, extracted: list[dict]) -> list[Task]:
-    """Tasks of one ingested document (inside the caller's transaction). A task with one lead
+    """Proposed tasks of one ingested document (inside the caller's transaction). A task with
+    one lead
     unit goes to that unit; several leads or a collective lead make a collective task with one
     child per unit of the registry they name. Written with two bulk inserts."""
     if not extracted:

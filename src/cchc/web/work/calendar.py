@@ -51,7 +51,7 @@ def unit_feed(unit) -> bytes:
     """One all-day event per open deadline of the unit, and the next dates of recurring duties."""
     today = timezone.localdate()
     tasks = (
-        Task.objects.filter(unit=unit)
+        Task.work.filter(unit=unit)
         .exclude(status=Task.Status.DONE)
         .select_related("document")
         # what an event shows: never a document's text or machine JSON (5,000 tasks of one

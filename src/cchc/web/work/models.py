@@ -20,7 +20,22 @@ def validate_rule(value: str) -> None:
         raise ValidationError(f"Quy tắc lặp lại không hợp lệ: {exc}.") from exc
 
 
+class WorkManager(models.Manager):
+    """Confirmed tasks only: what boards, calendars, feeds, figures, reports and the API show."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(state=Task.State.CONFIRMED)
+
+
 class Task(models.Model):
+    class State(models.TextChoices):
+        """The machine proposes, people decide: a task read from a document is a proposal
+        until someone with the right confirms it; only confirmed tasks are anyone's work."""
+
+        PROPOSED = "proposed", "Đề xuất"
+        CONFIRMED = "confirmed", "Đã giao"
+        DISCARDED = "discarded", "Đã loại"
+
     class Status(models.TextChoices):
         TODO = "todo", "Chưa làm"
         DOING = "doing", "Đang làm"
@@ -61,6 +76,33 @@ class Task(models.Model):
     data_from = models.DateField(null=True, blank=True)
     data_to = models.DateField(null=True, blank=True)
     section = models.CharField(max_length=200, blank=True)
+    state = models.CharField(
+        "tình trạng giao việc",
+        max_length=10,
+        choices=State.choices,
+        default=State.CONFIRMED,  # made by a person; the ingest alone proposes (assign.py)
+        db_index=True,
+    )
+    confidence = models.FloatField("độ tin cậy", null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+        verbose_name="người xử lý",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmed_tasks",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="raised by every save: a save from an older version is a conflict"
+    )
     source_start = models.PositiveIntegerField(null=True, blank=True)
     source_end = models.PositiveIntegerField(null=True, blank=True)
     machine = models.JSONField(default=dict, blank=True)
@@ -86,11 +128,17 @@ class Task(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = models.Manager()
+    work = WorkManager()
+
     class Meta:
         ordering = ["deadline", "id"]
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["unit", "status", "deadline"]),
             models.Index(fields=["status", "deadline"]),  # the board of every unit
+            models.Index(fields=["assignee", "status", "deadline"], name="work_task_mine"),
+            models.Index(fields=["document", "state"], name="work_task_document_state"),
         ]
         verbose_name = "công việc"
         verbose_name_plural = "công việc"
@@ -114,9 +162,16 @@ class Task(models.Model):
     @property
     def on_time(self) -> bool | None:
         """Done by its deadline? None while not done or without a deadline."""
+        late = self.days_late
+        return None if late is None else late == 0
+
+    @property
+    def days_late(self) -> int | None:
+        """Days between the deadline and the completion (0 when on time); None while not done
+        or without a deadline."""
         if self.status != self.Status.DONE or self.deadline is None or self.completed_at is None:
             return None
-        return timezone.localdate(self.completed_at) <= self.deadline
+        return max(0, (timezone.localdate(self.completed_at) - self.deadline).days)
 
     def days_left(self) -> int | None:
         return (self.deadline - timezone.localdate()).days if self.deadline else None
@@ -134,6 +189,66 @@ class ProgressNote(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class TaskChange(models.Model):
+    """One field of a task changed: who, when, old → new, and why. With the progress notes,
+    the task's whole history."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=40)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    reason = models.TextField("lý do", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class ExtensionRequest(models.Model):
+    """A unit asks for more time (xin gia hạn); whoever assigned the task decides."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ duyệt"
+        APPROVED = "approved", "Đã đồng ý"
+        REFUSED = "refused", "Không đồng ý"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extension_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateField("hạn đề nghị")
+    reason = models.TextField("lý do")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField("ý kiến", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class Notification(models.Model):
+    """A message to one person in the app (and by e-mail in the daily digest when mail is set)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=30)
+    text = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-at"], name="work_notification_unread")]
 
 
 class Evidence(models.Model):

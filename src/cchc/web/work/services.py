@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.utils import timezone
 
 from cchc.web.accounts.models import audit
 from cchc.web.documents.ingest import safe_name, store_file
@@ -54,6 +55,12 @@ def create_task(task: Task, user, status: str = Task.Status.TODO) -> Task:
     with transaction.atomic():
         task.created_by = user
         task.status = Task.Status.TODO
+        # made by a person with the right to assign: work at once, not a proposal
+        task.state, task.confirmed_by, task.confirmed_at = (
+            Task.State.CONFIRMED,
+            user,
+            timezone.now(),
+        )
         task.save()
         audit(user, "task-create", task, str(task))
         if status != Task.Status.TODO:

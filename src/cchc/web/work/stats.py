@@ -30,15 +30,17 @@ class UnitRow:
 
 
 def unit_rows(today: date) -> list[UnitRow]:
-    open_q = ~Q(task__status=Task.Status.DONE)
+    work = Q(task__state=Task.State.CONFIRMED)  # proposals are nobody's work yet
+    open_q = work & ~Q(task__status=Task.Status.DONE)
     units = Unit.objects.annotate(
-        total=Count("task", filter=Q(task__collective=False)),
-        done=Count("task", filter=Q(task__status=Task.Status.DONE, task__deadline__isnull=False)),
+        total=Count("task", filter=work & Q(task__collective=False)),
+        done=Count(
+            "task", filter=work & Q(task__status=Task.Status.DONE, task__deadline__isnull=False)
+        ),
         done_on_time=Count(
             "task",
-            filter=Q(
-                task__status=Task.Status.DONE, task__completed_at__date__lte=F("task__deadline")
-            ),
+            filter=work
+            & Q(task__status=Task.Status.DONE, task__completed_at__date__lte=F("task__deadline")),
         ),
         overdue=Count("task", filter=open_q & Q(task__deadline__lt=today)),
         due_week=Count(

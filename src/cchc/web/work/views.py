@@ -77,9 +77,7 @@ def board(request):
     unit = chosen_unit(request)
     # only what a card shows: the parse kept in JSON and the document's text are most of the
     # page's time on a large registry, building the other fields most of the rest
-    tasks = (
-        Task.objects.select_related("unit", "document").exclude(collective=True).only(*CARD_FIELDS)
-    )
+    tasks = Task.work.select_related("unit", "document").exclude(collective=True).only(*CARD_FIELDS)
     if unit is not None:
         tasks = tasks.filter(unit=unit)
     today = timezone.localdate()
@@ -103,7 +101,7 @@ def board(request):
             "unit": unit,
             "units": Unit.objects.all(),
             "columns": columns,
-            "unassigned": Task.objects.filter(unit=None, collective=False).exists(),
+            "unassigned": Task.work.filter(unit=None, collective=False).exists(),
             "today": today,
             "soon": today + timedelta(days=7),
         },
@@ -231,7 +229,7 @@ def calendar_page(request):
     first = date(year, month, 1)
     unit = chosen_unit(request)
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
-    tasks = Task.objects.filter(deadline__range=(first, last)).exclude(collective=True)
+    tasks = Task.work.filter(deadline__range=(first, last)).exclude(collective=True)
     if unit is not None:
         tasks = tasks.filter(unit=unit)
     by_day = defaultdict(list)
@@ -283,13 +281,13 @@ def dashboard(request):
     rows = stats.unit_rows(today)
     week_end = today + timedelta(days=7)
     due_week = (
-        Task.objects.filter(deadline__range=(today, week_end))
+        Task.work.filter(deadline__range=(today, week_end))
         .exclude(status=Task.Status.DONE)
         .exclude(collective=True)
         .select_related("unit")
         .order_by("deadline")[:50]
     )
-    totals = Task.objects.exclude(collective=True).aggregate(
+    totals = Task.work.exclude(collective=True).aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=Task.Status.DONE)),
         overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=Task.Status.DONE)),
