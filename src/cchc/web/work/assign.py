@@ -143,9 +143,8 @@ def tasks_of_ingested(sender, document, parsed, **_kwargs) -> list[str]:
 
 def create_tasks(doc, extracted: list[dict]) -> list[Task]:
     """Proposed tasks of one ingested document (inside the caller's transaction). A task with
-    one lead
-    unit goes to that unit; several leads or a collective lead make a collective task with one
-    child per unit of the registry they name. Written with two bulk inserts."""
+    one lead unit goes to that unit; several leads or a collective lead make a collective task
+    with one child per unit of the registry they name. Written with two bulk inserts."""
     if not extracted:
         return []
     all_units, names = registry()
