@@ -35,22 +35,26 @@ from cchc.web.work.services import add_evidence
 
 # --- who gets through -----------------------------------------------------------------------
 
-ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, LEADER, ADMIN = (
+ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, HEAD_B, CLERK, LEADER, ADMIN = (
     "",
     "xem",
     "anlac",
     "noivu",
+    "truongnv",
+    "vanthu",
     "lanhdao",
     "quantri",
 )
-ROLES = [ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, LEADER, ADMIN]
-UNIT_A = "UBND phường An Lạc"  # anlac's unit; noivu is of Phòng Nội vụ (unit B)
+ROLES = [ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, HEAD_B, CLERK, LEADER, ADMIN]
+UNIT_A = "UBND phường An Lạc"  # anlac's unit; noivu and truongnv are of Phòng Nội vụ (unit B)
 
-OPEN = {ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, LEADER, ADMIN}  # the secret feeds, log-in
+OPEN = set(ROLES)  # the secret feeds, log-in
 READ = OPEN - {ANONYMOUS}  # every page and API read: anyone logged in
-INGEST = {OFFICER_A, OFFICER_B, LEADER, ADMIN}  # documents in, corrections, creating tasks
+INGEST = {OFFICER_A, OFFICER_B, HEAD_B, CLERK, LEADER, ADMIN}  # documents in, corrections, tasks
 OWN_UNIT = {OFFICER_A, LEADER, ADMIN}  # unit A's tasks and self-assessment
 COUNCIL = {LEADER, ADMIN}  # frameworks, appraisal, plans, commitments, audit log
+REGISTER = {CLERK, LEADER, ADMIN}  # vào sổ, numbering and issuing outgoing documents
+DIRECT = {LEADER, ADMIN}  # direction, confirming proposals for any unit, approving drafts
 STAFF = {ADMIN}  # the admin pages
 
 
@@ -526,7 +530,9 @@ def _verdict(role: str, route: str, call: Call, answer, changed: bool) -> str | 
 
 
 @pytest.mark.parametrize(
-    "role", ROLES, ids=["anonymous", "viewer", "officer-A", "officer-B", "leader", "admin"]
+    "role",
+    ROLES,
+    ids=["anonymous", "viewer", "officer-A", "officer-B", "head-B", "clerk", "leader", "admin"],
 )
 def test_each_role_gets_what_its_role_allows(world, role):
     client = _client(role)

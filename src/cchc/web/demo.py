@@ -44,6 +44,8 @@ PASSWORD = "anphu2026"
 USERS = [
     ("quantri", "Quản trị hệ thống", Profile.Role.ADMIN, None),
     ("lanhdao", "Nguyễn Văn Bình (Phó Chủ tịch)", Profile.Role.LEADER, TOWN),
+    ("vanthu", "Hoàng Thị Lan (Văn thư)", Profile.Role.CLERK, "Văn phòng HĐND và UBND thị xã"),
+    ("truongnv", "Vũ Đức Long (Trưởng phòng Nội vụ)", Profile.Role.HEAD, "Phòng Nội vụ"),
     ("noivu", "Trần Thị Mai (Phòng Nội vụ)", Profile.Role.OFFICER, "Phòng Nội vụ"),
     ("vanphong", "Lê Quốc Huy (Văn phòng)", Profile.Role.OFFICER, "Văn phòng HĐND và UBND thị xã"),
     ("anlac", "Phạm Thu Hằng (phường An Lạc)", Profile.Role.OFFICER, "UBND phường An Lạc"),
