@@ -16,7 +16,12 @@ from cchc.web.work.models import Task
 
 @pytest.fixture
 def congvan(deployment, sample_path):
-    return ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    """The sample công văn with its tasks confirmed as the leader would (they are proposals
+    until then: tests/test_flow_incoming.py)."""
+    doc = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    assert doc.tasks.exclude(state=Task.State.PROPOSED).count() == 0
+    doc.tasks.update(state=Task.State.CONFIRMED)
+    return doc
 
 
 def user(name: str):
