@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO / "bench-data" / "flow")
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of each page")
+    parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args(argv)
     args.data = args.data.resolve()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -212,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         f"({Task.work.count()} confirmed)",
         flush=True,
     )
+    if args.build_only:
+        return 0
     for kind, values in time_pages(pages(), args.rounds).items():
         p95 = percentile(values, 95)
         print(
