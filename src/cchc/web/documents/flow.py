@@ -14,6 +14,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -66,7 +67,8 @@ REGISTER_COLUMNS = (
 
 def incoming_register(register=None, start: date | None = None, end: date | None = None):
     """The incoming documents of a register (all when None) received in [start, end], newest
-    first by ngày đến and số đến: the index (direction, -received_date, -incoming_number)."""
+    first by ngày đến and số đến: the index (direction, -received_date, -incoming_number). Read
+    a page with `id_page(…, register_rows(), …)`."""
     docs = Document.objects.filter(direction=Document.Direction.INCOMING)
     if register is not None:
         docs = docs.filter(register=register)
@@ -74,11 +76,24 @@ def incoming_register(register=None, start: date | None = None, end: date | None
         docs = docs.filter(received_date__gte=start)
     if end:
         docs = docs.filter(received_date__lte=end)
-    return (
-        docs.select_related("unit", "submitted_to")
-        .only(*REGISTER_COLUMNS)
-        .order_by("-received_date", "-incoming_number", "-id")
-    )
+    # the index's order to the end: SQLite's index entries end with the id, ascending
+    return docs.order_by("-received_date", "-incoming_number", "id")
+
+
+def register_rows():
+    """What a page of the register reads of its documents (`id_page`)."""
+    return Document.objects.select_related("unit", "submitted_to").only(*REGISTER_COLUMNS)
+
+
+def id_page(docs, rows, number, per_page: int):
+    """A page of `docs` read as its ids first (from the order's index alone, however deep the
+    page), then that page's `rows` by primary key (with the filters again, SQLite would walk the
+    filter's index instead)."""
+    page = Paginator(docs.values_list("id", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    found = rows.in_bulk(ids)
+    page.object_list = [found[i] for i in ids if i in found]
+    return page
 
 
 INTAKE_FIELDS = (
@@ -195,17 +210,17 @@ def direction_queue(user):
     unit = unit_of(user)
     if role_of(user) == Profile.Role.HEAD and unit is not None:
         wanted |= Q(handling=Handling.FORWARDED, unit=unit)
-    return (
-        Document.objects.filter(wanted)
-        .select_related("unit")
-        .only(*QUEUE_COLUMNS)
-        .order_by(
-            URGENCY_RANK,
-            F("handling_deadline").asc(nulls_last=True),
-            F("received_date").asc(nulls_last=True),
-            "id",
-        )
+    return Document.objects.filter(wanted).order_by(
+        URGENCY_RANK,
+        F("handling_deadline").asc(nulls_last=True),
+        F("received_date").asc(nulls_last=True),
+        "id",
     )
+
+
+def queue_rows():
+    """What a page of the queue reads of its documents (`id_page`)."""
+    return Document.objects.select_related("unit").only(*QUEUE_COLUMNS)
 
 
 def proposals(doc: Document):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -34,7 +33,7 @@ def incoming_register(request):
         raise InvalidRequest(" ".join(e for errs in form.errors.values() for e in errs))
     data = form.cleaned_data if form.is_bound else {}
     docs = flow.incoming_register(data.get("register"), data.get("start"), data.get("end"))
-    page = Paginator(docs, PER_PAGE).get_page(request.GET.get("page"))
+    page = flow.id_page(docs, flow.register_rows(), request.GET.get("page"), PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -85,7 +84,8 @@ def submit(request, pk: int):
 def queue(request):
     if not sees_queue(request.user):
         raise PermissionDenied("Trang này dành cho lãnh đạo và trưởng đơn vị.")
-    page = Paginator(flow.direction_queue(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    docs = flow.direction_queue(request.user)
+    page = flow.id_page(docs, flow.queue_rows(), request.GET.get("page"), PER_PAGE)
     return render(request, "documents/queue.html", {"page": page})
 
 
