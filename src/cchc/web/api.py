@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Substr
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.exceptions import (
@@ -308,7 +310,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]
 
     def get_source(self, task) -> str:
-        return task.source_text
+        return getattr(task, "source_text", None) or ""
 
 
 class ProposalEditSerializer(serializers.Serializer):
@@ -341,44 +343,32 @@ class ProposalViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Ret
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        tasks = Task.objects.filter(state=Task.State.PROPOSED, parent=None).select_related("unit")
+        tasks = (
+            Task.objects.filter(state=Task.State.PROPOSED, parent=None)
+            .select_related("unit")
+            .defer("machine")
+            # the sentence only, cut by the database: never the document's whole text
+            .annotate(
+                source_text=Substr(
+                    "document__text", F("source_start") + 1, F("source_end") - F("source_start")
+                )
+            )
+        )
         if (document := id_param(self.request.query_params, "document", "văn bản")) is not None:
             tasks = tasks.filter(document_id=document)
         return tasks.order_by("document_id", "source_start", "id")
 
-    def _with_source(self, tasks):
-        texts = dict(
-            Document.objects.filter(pk__in={t.document_id for t in tasks}).values_list("pk", "text")
-        )
-        for t in tasks:
-            text = texts.get(t.document_id, "")
-            has_span = t.source_start is not None and t.source_end
-            t.source_text = text[t.source_start : t.source_end] if has_span else ""
-        return tasks
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        tasks = self._with_source(list(page if page is not None else self.get_queryset()))
-        data = ProposalSerializer(tasks, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request, *args, **kwargs):
-        task = self._with_source([self.get_object()])[0]
-        return Response(ProposalSerializer(task).data)
-
     def partial_update(self, request, *args, **kwargs):
-        task = flow.edit(self.get_object(), request.user, _proposal_edits(request))
-        return Response(ProposalSerializer(self._with_source([task])[0]).data)
+        flow.edit(self.get_object(), request.user, _proposal_edits(request))
+        return Response(ProposalSerializer(self.get_object()).data)
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         task = flow.confirm(self.get_object(), request.user, _proposal_edits(request))
-        task.source_text = ""
         return Response(TaskSerializer(task).data)
 
     @action(detail=True, methods=["post"])
     def discard(self, request, pk=None):
         reason = str(request.data.get("reason", ""))[:500] if hasattr(request.data, "get") else ""
         task = flow.discard(self.get_object(), request.user, reason)
-        task.source_text = ""
         return Response(ProposalSerializer(task).data)
