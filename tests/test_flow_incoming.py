@@ -258,7 +258,7 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
                 "confirm",
                 action="Số hóa hồ sơ thủ tục hành chính năm 2025",
                 unit=an_lac.pk,
-                support="Phòng Nội vụ",
+                support="Phòng Văn hóa, Khoa học và Thông tin; Phòng Nội vụ",
                 split="Niêm yết công khai thủ tục hành chính tại bộ phận một cửa",
             ),
             "n0-action": "Báo cáo kết quả về Văn phòng",
@@ -280,7 +280,8 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
     assert chi_so.state == Task.State.DISCARDED  # never deleted
     so_hoa.refresh_from_db()
     assert so_hoa.state == Task.State.CONFIRMED and so_hoa.unit == an_lac
-    assert so_hoa.support == ["Phòng Nội vụ"] and so_hoa.machine == machine
+    assert so_hoa.support == ["Phòng Văn hóa, Khoa học và Thông tin", NOI_VU]
+    assert so_hoa.machine == machine  # the machine's reading stays beside the edits
     assert TaskChange.objects.filter(task=so_hoa, field="action").exists()
     twin = Task.work.get(document=doc, action__startswith="Niêm yết")
     assert twin.unit == an_lac and twin.source_start == so_hoa.source_start

@@ -3,6 +3,8 @@ the leaders and the direction (one form per proposal, a few for tasks added by h
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -117,7 +119,9 @@ class DirectionForm(forms.Form):
 
 
 def _names(text: str) -> list[str]:
-    return [n.strip() for n in text.replace(";", ",").split(",") if n.strip()]
+    """Unit names one per line or between semicolons: a name may hold a comma ("Phòng Văn hóa,
+    Khoa học và Thông tin")."""
+    return [n.strip() for n in re.split(r"[;\n]", text) if n.strip()]
 
 
 class TaskFields(forms.Form):
@@ -127,7 +131,9 @@ class TaskFields(forms.Form):
     unit = forms.ModelChoiceField(
         label="Đơn vị chủ trì", queryset=Unit.objects.order_by("name"), required=False
     )
-    support = forms.CharField(label="Phối hợp", required=False)
+    support = forms.CharField(
+        label="Phối hợp", required=False, help_text="Các đơn vị cách nhau bằng dấu chấm phẩy."
+    )
     assignee = PersonChoice(
         label="Người xử lý", queryset=get_user_model().objects.none(), required=False
     )

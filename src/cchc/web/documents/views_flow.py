@@ -102,7 +102,7 @@ def direct(request, pk: int):
         initial = {
             "action": task.action,
             "unit": task.unit_id,
-            "support": ", ".join(task.support),
+            "support": "; ".join(task.support),
             "assignee": task.assignee_id,
             "deadline": task.deadline,
         }
