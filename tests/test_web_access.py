@@ -56,6 +56,7 @@ COUNCIL = {LEADER, ADMIN}  # frameworks, appraisal, plans, commitments, audit lo
 REGISTER = {CLERK, LEADER, ADMIN}  # vào sổ, numbering and issuing outgoing documents
 DIRECT = {LEADER, ADMIN}  # direction, confirming proposals for any unit, approving drafts
 STAFF = {ADMIN}  # the admin pages
+QUEUE = {HEAD_B, LEADER, ADMIN}  # the queue of documents waiting for direction (incoming)
 
 
 @dataclass
@@ -83,6 +84,17 @@ class Call:
     as_json: bool = False  # the API's JSON body (PATCH, POST of fields)
     changes: bool = False  # an allowed call changes the database; a refused one never does
     ok: Callable | None = None  # what "allowed" looks like when it is not a 2xx/3xx answer
+
+
+def _proposal(w: World) -> int:
+    """A proposed task of the walk's document with a lead unit (incoming)."""
+    return (
+        Task.objects.filter(document=w.doc, state=Task.State.PROPOSED, parent=None)
+        .exclude(unit=None)
+        .order_by("id")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _excel_framework() -> bytes:
@@ -360,6 +372,74 @@ ACCESS: dict[str, list[Call]] = {
     # the admin pages (their own sub-URLs are Django's; only admins get in)
     "quan-tri/": [Call("GET", STAFF, lambda w: "/quan-tri/", ok=admin_ok)],
     # --- incoming: vào sổ, direction, proposals (helper A) ---
+    "van-ban/den/": [Call("GET", READ, lambda w: "/van-ban/den/?start=01/01/2020&end=31/12/2030")],
+    "van-ban/cho-chi-dao/": [Call("GET", QUEUE, lambda w: "/van-ban/cho-chi-dao/")],
+    "van-ban/<int:pk>/vao-so/": [
+        Call("GET", REGISTER, lambda w: f"/van-ban/{w.doc.pk}/vao-so/"),
+        Call(
+            "POST",
+            REGISTER,
+            lambda w: f"/van-ban/{w.doc.pk}/vao-so/",
+            lambda w: {
+                "register": w.doc.register_id,
+                "urgency": "khan",
+                "secrecy": "thuong",
+                "handling_deadline": "30/04/2026",
+                "page_count": "3",
+                "received_via": "giay",
+                "received_by": "Hoàng Thị Lan",
+            },
+            changes=True,
+        ),
+    ],
+    "van-ban/<int:pk>/trinh/": [
+        Call("POST", REGISTER, lambda w: f"/van-ban/{w.doc.pk}/trinh/", lambda w: {}, changes=True)
+    ],
+    "van-ban/<int:pk>/chi-dao/": [
+        Call("GET", DIRECT, lambda w: f"/van-ban/{w.doc.pk}/chi-dao/"),
+        Call(
+            "POST",
+            DIRECT,
+            lambda w: f"/van-ban/{w.doc.pk}/chi-dao/",
+            lambda w: {"text": "Để biết.", "outcome": "inform"},
+            changes=True,
+        ),
+    ],
+    "van-ban/<int:pk>/phieu-giai-quyet.docx": [
+        Call("GET", READ, lambda w: f"/van-ban/{w.doc.pk}/phieu-giai-quyet.docx")
+    ],
+    "api/^proposals/$": [Call("GET", READ, lambda w: f"/api/proposals/?document={w.doc.pk}")],
+    "api/^proposals/(?P<pk>[^/.]+)/$": [
+        Call("GET", READ, lambda w: f"/api/proposals/{_proposal(w)}/"),
+        Call(
+            "PATCH",
+            DIRECT,
+            lambda w: f"/api/proposals/{_proposal(w)}/",
+            lambda w: {"deadline": "2026-05-30"},
+            as_json=True,
+            changes=True,
+        ),
+    ],
+    "api/^proposals/(?P<pk>[^/.]+)/confirm/$": [
+        Call(
+            "POST",
+            DIRECT,
+            lambda w: f"/api/proposals/{_proposal(w)}/confirm/",
+            lambda w: {},
+            as_json=True,
+            changes=True,
+        )
+    ],
+    "api/^proposals/(?P<pk>[^/.]+)/discard/$": [
+        Call(
+            "POST",
+            DIRECT,
+            lambda w: f"/api/proposals/{_proposal(w)}/discard/",
+            lambda w: {"reason": "trùng"},
+            as_json=True,
+            changes=True,
+        )
+    ],
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
 }

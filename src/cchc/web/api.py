@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Substr
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.exceptions import (
@@ -22,7 +25,7 @@ from cchc.web.accounts.roles import (
     can_edit_document,
     can_ingest,
 )
-from cchc.web.documents import search, services
+from cchc.web.documents import flow, search, services
 from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
@@ -272,3 +275,100 @@ def job_api(request, pk: int):
     if job is None:
         return Response({"detail": "Không có."}, status=404)
     return Response(services.job_json(job))
+
+
+# --- incoming: proposals (helper A) -------------------------------------------------------
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposed task with the sentence it was read from."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    source = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "document",
+            "unit",
+            "unit_name",
+            "lead_text",
+            "support",
+            "collective",
+            "action",
+            "kind",
+            "deadline",
+            "deadline_text",
+            "assignee",
+            "confidence",
+            "state",
+            "source_start",
+            "source_end",
+            "source",
+            "version",
+        ]
+
+    def get_source(self, task) -> str:
+        return getattr(task, "source_text", None) or ""
+
+
+class ProposalEditSerializer(serializers.Serializer):
+    """What a person may set on a proposal: content, lead, support, person, deadline."""
+
+    action = serializers.CharField(required=False, max_length=5000)
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True
+    )
+    support = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
+    )
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+def _proposal_edits(request) -> flow.Edits:
+    data = request.data if hasattr(request.data, "get") else {}
+    serializer = ProposalEditSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return flow.Edits.of(serializer.validated_data)
+
+
+class ProposalViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The machine's proposed tasks (`?document=`): confirm, edit or discard them with the same
+    services and rights as the direction page (documents.flow)."""
+
+    serializer_class = ProposalSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        tasks = (
+            Task.objects.filter(state=Task.State.PROPOSED, parent=None)
+            .select_related("unit")
+            .defer("machine")
+            # the sentence only, cut by the database: never the document's whole text
+            .annotate(
+                source_text=Substr(
+                    "document__text", F("source_start") + 1, F("source_end") - F("source_start")
+                )
+            )
+        )
+        if (document := id_param(self.request.query_params, "document", "văn bản")) is not None:
+            tasks = tasks.filter(document_id=document)
+        return tasks.order_by("document_id", "source_start", "id")
+
+    def partial_update(self, request, *args, **kwargs):
+        flow.edit(self.get_object(), request.user, _proposal_edits(request))
+        return Response(ProposalSerializer(self.get_object()).data)
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        task = flow.confirm(self.get_object(), request.user, _proposal_edits(request))
+        return Response(TaskSerializer(task).data)
+
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        reason = str(request.data.get("reason", ""))[:500] if hasattr(request.data, "get") else ""
+        task = flow.discard(self.get_object(), request.user, reason)
+        return Response(ProposalSerializer(task).data)

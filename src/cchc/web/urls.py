@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cchc.web import api
 from cchc.web.accounts import views as accounts
 from cchc.web.documents import views as documents
+from cchc.web.documents import views_flow as flow
 from cchc.web.par import views as par
 from cchc.web.work import views as work
 
@@ -13,6 +14,7 @@ router = DefaultRouter()
 router.register("units", api.UnitViewSet)
 router.register("documents", api.DocumentViewSet)
 router.register("tasks", api.TaskViewSet, basename="task")
+router.register("proposals", api.ProposalViewSet, basename="proposal")  # incoming (helper A)
 
 admin.site.site_header = "cchc – quản trị"
 
@@ -58,6 +60,12 @@ urlpatterns = [
     path("chi-so/minh-chung/<int:pk>/", par.score_evidence_file, name="par-evidence"),
     path("chi-so/bao-cao/", par.reports_page, name="par-reports"),
     # --- incoming: vào sổ, direction, proposals (helper A) ---
+    path("van-ban/den/", flow.incoming_register, name="incoming-register"),
+    path("van-ban/cho-chi-dao/", flow.queue, name="direction-queue"),
+    path("van-ban/<int:pk>/vao-so/", flow.intake, name="document-intake"),
+    path("van-ban/<int:pk>/trinh/", flow.submit, name="document-submit"),
+    path("van-ban/<int:pk>/chi-dao/", flow.direct, name="document-direct"),
+    path("van-ban/<int:pk>/phieu-giai-quyet.docx", flow.handling_slip, name="handling-slip"),
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
     path("api/", include(router.urls)),

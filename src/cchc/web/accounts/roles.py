@@ -142,6 +142,29 @@ def can_approve_outgoing(user) -> bool:
 # --- incoming (helper A adds here) ---
 
 
+def sees_direction_queue(user) -> bool:
+    """The queue of documents waiting for direction: whoever directs, and unit heads (for what
+    is sent on to their unit)."""
+    return can_direct(user) or role_of(user) == Role.HEAD
+
+
+def can_direct_document(user, document) -> bool:
+    """Write the direction on this incoming document and decide its proposals: whoever
+    directs; the head of the unit it was sent on to (for that unit only: `can_confirm_for`)."""
+    if can_direct(user):
+        return True
+    forwarded = document.handling == document.Handling.FORWARDED
+    return forwarded and heads_unit(user, document.unit_id)
+
+
+def can_confirm_for(user, document, unit_id: int | None) -> bool:
+    """Confirm a task of this document for `unit_id`: whoever directs for any unit; the head
+    of the unit the document was sent on to only for that unit."""
+    if can_direct(user):
+        return True
+    return can_direct_document(user, document) and unit_id == document.unit_id
+
+
 # --- work on a task (helper B adds here) ---
 
 

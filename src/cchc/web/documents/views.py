@@ -18,8 +18,13 @@ from django.views.decorators.http import require_POST
 
 from cchc.errors import CchcError
 from cchc.web.accounts.models import Unit
-from cchc.web.accounts.roles import can_edit_document, can_ingest
-from cchc.web.documents import search, services
+from cchc.web.accounts.roles import (
+    can_direct_document,
+    can_edit_document,
+    can_ingest,
+    can_register,
+)
+from cchc.web.documents import flow, search, services
 from cchc.web.documents.models import EDITABLE_FIELDS, Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, field_value, registry_filters
 
@@ -113,7 +118,12 @@ def document_page(request, pk: int, typed=None, error: str = ""):
     """The original beside the fields. After a refused edit (`error`), the fields show what the
     person typed (`typed`), not the stored values, so nothing typed is lost."""
     doc = get_object_or_404(Document, pk=pk)
-    tasks = doc.tasks.filter(parent=None).select_related("unit").prefetch_related("children")
+    tasks = (
+        doc.tasks.filter(parent=None, state="confirmed")
+        .select_related("unit", "assignee")
+        .prefetch_related("children")
+    )
+    proposals = [(t, flow.source_sentence(doc, t)) for t in flow.proposals(doc)]
     corrections = {c.field: c for c in reversed(doc.corrections.select_related("user"))}
     typed = typed or {}
     fields = [
@@ -136,6 +146,11 @@ def document_page(request, pk: int, typed=None, error: str = ""):
             "edit_refused": bool(error),
             "pages": range(1, services.preview_pages(doc) + 1),
             "is_image": doc.content_type.startswith("image/") and doc.content_type != "image/tiff",
+            # the incoming flow: intake, instructions, proposals
+            "proposals": proposals,
+            "instructions": flow.instructions(doc),
+            "can_register": can_register(request.user),
+            "can_direct": can_direct_document(request.user, doc),
         },
     )
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
+from cchc.extract.closing import is_closing_formula
 from cchc.extract.deadlines import find_deadline
 from cchc.extract.units import canonical_name
 from cchc.extracted import ExtractedTask
@@ -144,7 +145,9 @@ def tasks_of_ingested(sender, document, parsed, **_kwargs) -> list[str]:
 def create_tasks(doc, extracted: list[dict]) -> list[Task]:
     """Proposed tasks of one ingested document (inside the caller's transaction). A task with
     one lead unit goes to that unit; several leads or a collective lead make a collective task
-    with one child per unit of the registry they name. Written with two bulk inserts."""
+    with one child per unit of the registry they name. A closing formula ("nghiêm túc thực hiện",
+    "thi hành Quyết định này") is no task. Written with two bulk inserts."""
+    extracted = [item for item in extracted if not is_closing_formula(item.get("action", ""))]
     if not extracted:
         return []
     all_units, names = registry()

@@ -1,0 +1,165 @@
+"""Forms of the incoming flow: the register's filter, the văn thư's intake, the submission to
+the leaders and the direction (one form per proposal, a few for tasks added by hand)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from cchc.web.accounts.models import Profile, Unit
+from cchc.web.documents.models import Document, Register
+from cchc.web.forms import DayField
+
+
+def _incoming_registers():
+    return Register.objects.filter(direction=Document.Direction.INCOMING)
+
+
+def _people():
+    """Who can be named người xử lý or trình lãnh đạo: active users with a profile."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .select_related("profile__unit")
+        .order_by("profile__unit__name", "first_name", "username")
+    )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        unit = obj.profile.unit
+        name = obj.get_full_name() or obj.username
+        return f"{name} – {unit.short_name or unit.name}" if unit else name
+
+
+class RegisterFilterForm(forms.Form):
+    register = forms.ModelChoiceField(
+        label="Sổ", queryset=Register.objects.none(), required=False, empty_label="Mọi sổ đến"
+    )
+    start = DayField(label="Đến từ ngày", required=False)
+    end = DayField(label="đến ngày", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = _incoming_registers()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("Ngày bắt đầu sau ngày kết thúc.")
+        return data
+
+
+class IntakeForm(forms.ModelForm):
+    """The văn thư's fields of Phụ lục IV (the parse pre-filled what it could)."""
+
+    handling_deadline = DayField(label="Hạn xử lý", required=False)
+    transferred_date = DayField(label="Ngày chuyển", required=False)
+
+    class Meta:
+        model = Document
+        fields = [
+            "register",
+            "urgency",
+            "secrecy",
+            "handling_deadline",
+            "page_count",
+            "received_via",
+            "unit",
+            "transferred_date",
+            "received_by",
+            "register_note",
+        ]
+        labels = {"unit": "Đơn vị hoặc người nhận", "register": "Sổ văn bản đến"}
+        widgets = {"register_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = _incoming_registers()
+        self.fields["register"].required = True
+        self.fields["unit"].queryset = Unit.objects.order_by("name")
+        self.fields["page_count"].max_value = 100_000
+
+
+class SubmitForm(forms.Form):
+    submitted_to = PersonChoice(
+        label="Trình lãnh đạo", queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        leaders = Q(profile__role__in=(Profile.Role.LEADER, Profile.Role.ADMIN))
+        self.fields["submitted_to"].queryset = _people().filter(leaders | Q(profile__directs=True))
+
+
+OUTCOMES = (("direct", "Phân công"), ("inform", "Để biết"), ("forward", "Chuyển đơn vị"))
+VERDICTS = (
+    ("keep", "Để sau"),
+    ("confirm", "Giao"),
+    ("discard", "Loại"),
+    ("merge", "Gộp vào"),
+)
+
+
+class DirectionForm(forms.Form):
+    text = forms.CharField(label="Ý kiến chỉ đạo", widget=forms.Textarea, required=False)
+    outcome = forms.ChoiceField(choices=OUTCOMES, initial="direct")
+    forward_unit = forms.ModelChoiceField(
+        label="Chuyển đơn vị", queryset=Unit.objects.order_by("name"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "forward" and not data.get("forward_unit"):
+            raise forms.ValidationError("Chọn đơn vị để chuyển văn bản.")
+        return data
+
+
+def _names(text: str) -> list[str]:
+    """Unit names one per line or between semicolons: a name may hold a comma ("Phòng Văn hóa,
+    Khoa học và Thông tin")."""
+    return [n.strip() for n in re.split(r"[;\n]", text) if n.strip()]
+
+
+class TaskFields(forms.Form):
+    """What a leader sets on a task: content, lead, support, person, deadline."""
+
+    action = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(
+        label="Đơn vị chủ trì", queryset=Unit.objects.order_by("name"), required=False
+    )
+    support = forms.CharField(
+        label="Phối hợp", required=False, help_text="Các đơn vị cách nhau bằng dấu chấm phẩy."
+    )
+    assignee = PersonChoice(
+        label="Người xử lý", queryset=get_user_model().objects.none(), required=False
+    )
+    deadline = DayField(label="Hạn", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _people()
+
+    def clean_support(self) -> list[str]:
+        return _names(self.cleaned_data.get("support") or "")
+
+
+class ProposalForm(TaskFields):
+    verdict = forms.ChoiceField(choices=VERDICTS, initial="keep")
+    merge_into = forms.IntegerField(required=False, min_value=1)
+    split = forms.CharField(label="Tách thành việc mới", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verdict") == "merge" and not data.get("merge_into"):
+            raise forms.ValidationError("Chọn đề xuất để gộp vào.")
+        return data
+
+
+class NewTaskForm(TaskFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].required = False

@@ -1,0 +1,423 @@
+"""The flow of an incoming document (Nghị định 30/2020): vào sổ, trình, chỉ đạo; the machine's
+tasks stay proposals, on no board, calendar, feed, figure, report or API, until confirmed."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from django.contrib.auth import get_user_model
+
+from cchc.extract.closing import is_closing_formula
+from cchc.web.accounts.models import AuditEntry, Unit
+from cchc.web.documents import flow
+from cchc.web.documents.ingest import ingest_file
+from cchc.web.documents.models import Document, Instruction, Register
+from cchc.web.par import reports
+from cchc.web.work.models import Notification, Task, TaskChange
+
+FIXTURE = Path(__file__).parent / "fixtures" / "cong-van-giao-viec-noi-vu-an-lac.txt"
+NOI_VU, AN_LAC = "Phòng Nội vụ", "UBND phường An Lạc"
+QUY_CHE = "rà soát quy chế làm việc"  # a duty of Phòng Nội vụ in the fixture
+SO_HOA = "thủ tục hành chính năm 2025"  # UBND phường An Lạc's (as the parser cuts it today)
+
+
+def _user(name: str):
+    return get_user_model().objects.get(username=name)
+
+
+@pytest.fixture
+def doc(deployment) -> Document:
+    """The fixture as the officer noivu uploaded it."""
+    return ingest_file(FIXTURE, _user("noivu")).document
+
+
+def _proposals(doc):
+    return list(Task.objects.filter(document=doc, state=Task.State.PROPOSED, parent=None))
+
+
+def _proposal(doc, words: str) -> Task:
+    return next(t for t in _proposals(doc) if words in t.action)
+
+
+# --- closing formulas -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nghiêm túc thực hiện",
+        "thi hành Quyết định này",
+        "khẩn trương triển khai, thực hiện./",
+        "tổ chức thực hiện",
+        "Nghiêm túc triển khai thực hiện; kết quả thực hiện là cơ sở để đánh giá, xếp loại",
+    ],
+)
+def test_closing_formulas_are_recognised(text):
+    assert is_closing_formula(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tổ chức thực hiện rà soát quy chế làm việc, báo cáo trước ngày 30/4/2026",
+        "nghiêm túc thực hiện chế độ báo cáo định kỳ hằng quý",
+    ],
+)
+def test_duties_that_begin_like_a_formula_are_kept(text):
+    assert not is_closing_formula(text)
+
+
+def test_closing_formulas_of_an_ingested_document_are_not_proposed(doc, sample_path):
+    actions = [t.action for t in Task.objects.filter(document=doc)]
+    assert any(QUY_CHE in a for a in actions)
+    assert not any("nghiêm túc thực hiện" in a.lower() for a in actions)
+    decision = ingest_file(sample_path("quyet-dinh-kiem-tra-cchc.txt")).document
+    assert not decision.tasks.filter(action__icontains="thi hành Quyết định này").exists()
+
+
+# --- proposals stay proposals -----------------------------------------------------------------
+
+
+def _surfaces(client, unit: Unit) -> dict[str, str]:
+    """Every place work shows, as the leader sees it."""
+    feed = client.get(f"/lich/feed/{unit.feed_token}.ics").content.decode()
+    dashboard = client.get("/")
+    return {
+        "board": client.get(f"/cong-viec/?unit={unit.pk}").content.decode(),
+        "calendar": client.get("/lich/?year=2026&month=4").content.decode()
+        + client.get("/lich/?year=2026&month=5").content.decode(),
+        "feed": feed.replace("\r\n ", ""),
+        "dashboard": str(dashboard.context["totals"]) + str(list(dashboard.context["due_week"])),
+        "report": str(reports.periodic_report(2026, "Q2", _user("lanhdao"))[1]),
+        "api": client.get("/api/tasks/?unit=" + str(unit.pk)).content.decode(),
+    }
+
+
+FIGURES = ("dashboard", "report")
+
+
+def test_proposals_show_nowhere_until_confirmed_and_everywhere_after(deployment, login):
+    client = login("lanhdao")
+    noi_vu = Unit.objects.get(name=NOI_VU)
+    before = _surfaces(client, noi_vu)
+    doc = ingest_file(FIXTURE, _user("noivu")).document
+    proposal = _proposal(doc, QUY_CHE)
+    assert proposal.unit == noi_vu and proposal.confidence is not None
+    assert not Task.work.filter(document=doc).exists()
+    now = _surfaces(client, noi_vu)
+    for name, shown in now.items():
+        assert QUY_CHE not in shown, f"a proposal reached the {name}"
+        if name in FIGURES:
+            assert shown == before[name], f"a proposal counted in the {name}"
+
+    answer = client.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {
+            "text": "Giao Phòng Nội vụ thực hiện.",
+            "outcome": "direct",
+            f"p{proposal.pk}-verdict": "confirm",
+            f"p{proposal.pk}-action": proposal.action,
+            f"p{proposal.pk}-unit": noi_vu.pk,
+            f"p{proposal.pk}-deadline": "30/04/2026",
+        },
+    )
+    assert answer.status_code == 302
+    after = _surfaces(client, noi_vu)
+    for name in ("board", "calendar", "feed", "api"):
+        assert QUY_CHE in after[name], name
+    assert after["dashboard"] != before["dashboard"]
+    assert after["report"] != before["report"]
+
+
+def test_an_officers_upload_gives_no_work_and_an_officer_cannot_confirm(doc, login):
+    assert doc.created_by.username == "noivu"
+    client = login("noivu")
+    assert _proposals(doc)
+    assert not Task.work.filter(document=doc).exists()
+    an_lac = _proposal(doc, SO_HOA)
+    assert an_lac.unit.name == AN_LAC  # another unit's work: a proposal only
+    assert client.get(f"/van-ban/{doc.pk}/chi-dao/").status_code == 403
+    refused = client.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {"outcome": "direct", f"p{an_lac.pk}-verdict": "confirm", f"p{an_lac.pk}-action": "x"},
+    )
+    assert refused.status_code == 403
+    assert client.post(f"/api/proposals/{an_lac.pk}/confirm/").status_code == 403
+    assert not Task.work.filter(document=doc).exists()
+
+
+# --- vào sổ -----------------------------------------------------------------------------------
+
+
+def test_register_shows_the_appendix_iv_columns_filtered_by_register_and_period(doc, login):
+    client = login("xem")
+    page = client.get("/van-ban/den/").content.decode()
+    for column in ("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Tên loại và trích yếu"):
+        assert column in page
+    for column in ("Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"):
+        assert column in page
+    assert doc.number in page
+    secret = Register.objects.create(name="Sổ văn bản mật đến", direction="den", secret=True)
+    assert doc.number not in client.get(f"/van-ban/den/?register={secret.pk}").content.decode()
+    assert doc.number not in client.get("/van-ban/den/?end=01/01/2000").content.decode()
+    today = doc.received_date.strftime("%d/%m/%Y")
+    assert doc.number in client.get(f"/van-ban/den/?start={today}&end={today}").content.decode()
+    assert client.get("/van-ban/den/?start=31/02/2026").status_code == 400
+    assert client.get("/van-ban/den/?register=abc").status_code == 400
+
+
+def test_ingest_registers_an_incoming_document_with_the_next_number(doc):
+    assert doc.handling == Document.Handling.REGISTERED
+    assert doc.incoming_number == 1 and doc.register.is_default
+
+
+def test_intake_moves_the_document_to_another_register_with_its_next_number(doc, login):
+    secret = Register.objects.create(name="Sổ văn bản mật đến", direction="den", secret=True)
+    client = login("vanthu")
+    assert client.get(f"/van-ban/{doc.pk}/vao-so/").status_code == 200
+    answer = client.post(
+        f"/van-ban/{doc.pk}/vao-so/",
+        {
+            "register": secret.pk,
+            "urgency": "hoa-toc",
+            "secrecy": "mat",
+            "handling_deadline": "25/04/2026",
+            "page_count": "2",
+            "received_via": "giay",
+            "unit": Unit.objects.get(name=NOI_VU).pk,
+            "transferred_date": "07/04/2026",
+            "received_by": "Vũ Đức Long",
+            "register_note": "Bản chính",
+        },
+    )
+    assert answer.status_code == 302
+    doc.refresh_from_db()
+    assert (doc.register, doc.incoming_number) == (secret, 1)
+    assert (doc.urgency, doc.secrecy, doc.handling_deadline) == (
+        "hoa-toc",
+        "mat",
+        date(2026, 4, 25),
+    )
+    entry = AuditEntry.objects.get(action="document-intake", object_id=str(doc.pk))
+    assert "số đến 1 → 1" in entry.summary and "Sổ văn bản mật đến" in entry.summary
+    bad = client.post(f"/van-ban/{doc.pk}/vao-so/", {"register": secret.pk, "page_count": "x"})
+    assert bad.status_code == 400
+    assert login("noivu").post(f"/van-ban/{doc.pk}/vao-so/", {}).status_code == 403
+
+
+def test_submitting_puts_the_document_in_the_queue_most_urgent_first(
+    deployment, login, sample_path
+):
+    first = ingest_file(FIXTURE).document
+    urgent = ingest_file(sample_path("thong-bao-ket-luan.txt")).document
+    Document.objects.filter(pk=urgent.pk).update(urgency=Document.Urgency.EXPRESS)
+    clerk = login("vanthu")
+    assert clerk.post(f"/van-ban/{first.pk}/trinh/", {}).status_code == 302
+    assert clerk.post(f"/van-ban/{urgent.pk}/trinh/", {}).status_code == 302
+    leader = login("lanhdao")
+    queue = list(leader.get("/van-ban/cho-chi-dao/").context["page"])
+    assert [d.pk for d in queue] == [urgent.pk, first.pk]
+    assert login("truongnv").get("/van-ban/cho-chi-dao/").context["page"].paginator.count == 0
+    assert login("noivu").get("/van-ban/cho-chi-dao/").status_code == 403
+    # submitted to one leader: not in the queue of the others
+    leader_user = _user("lanhdao")
+    clerk = login("vanthu")
+    clerk.post(f"/van-ban/{first.pk}/trinh/", {"submitted_to": _user("quantri").pk})
+    assert first.pk not in [d.pk for d in flow.direction_queue(leader_user)]
+    assert Notification.objects.filter(user__username="quantri", kind="to-direct").exists()
+
+
+# --- trình và phân công ------------------------------------------------------------------------
+
+
+def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, login):
+    noi_vu, an_lac = Unit.objects.get(name=NOI_VU), Unit.objects.get(name=AN_LAC)
+    quy_che, chi_so = _proposal(doc, QUY_CHE), _proposal(doc, "Chỉ số CCHC")
+    so_hoa = _proposal(doc, SO_HOA)
+    machine = dict(so_hoa.machine)
+    noivu = _user("noivu")
+    client = login("lanhdao")
+
+    def row(task, verdict, **extra):
+        base = {"verdict": verdict, "action": task.action, "unit": task.unit_id or ""}
+        return {f"p{task.pk}-{k}": v for k, v in {**base, **extra}.items()}
+
+    answer = client.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {
+            "text": "Phòng Nội vụ chủ trì; phường An Lạc hoàn thành đúng hạn.",
+            "outcome": "direct",
+            **row(quy_che, "confirm", assignee=noivu.pk, deadline="05/05/2026"),
+            **row(chi_so, "merge", merge_into=quy_che.pk),
+            **row(
+                so_hoa,
+                "confirm",
+                action="Số hóa hồ sơ thủ tục hành chính năm 2025",
+                unit=an_lac.pk,
+                support="Phòng Văn hóa, Khoa học và Thông tin; Phòng Nội vụ",
+                split="Niêm yết công khai thủ tục hành chính tại bộ phận một cửa",
+            ),
+            "n0-action": "Báo cáo kết quả về Văn phòng",
+            "n0-unit": noi_vu.pk,
+            "n0-deadline": "20/05/2026",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    doc.refresh_from_db()
+    assert doc.handling == Document.Handling.DIRECTED
+    instruction = Instruction.objects.get(document=doc)
+    assert instruction.outcome == Instruction.Outcome.DIRECTED and "An Lạc" in instruction.text
+
+    quy_che.refresh_from_db()
+    assert quy_che.state == Task.State.CONFIRMED and quy_che.confirmed_by.username == "lanhdao"
+    assert quy_che.assignee == noivu and quy_che.deadline == date(2026, 5, 5)
+    assert "Chỉ số CCHC" in quy_che.action  # merged
+    chi_so.refresh_from_db()
+    assert chi_so.state == Task.State.DISCARDED  # never deleted
+    so_hoa.refresh_from_db()
+    assert so_hoa.state == Task.State.CONFIRMED and so_hoa.unit == an_lac
+    assert so_hoa.support == ["Phòng Văn hóa, Khoa học và Thông tin", NOI_VU]
+    assert so_hoa.machine == machine  # the machine's reading stays beside the edits
+    assert TaskChange.objects.filter(task=so_hoa, field="action").exists()
+    twin = Task.work.get(document=doc, action__startswith="Niêm yết")
+    assert twin.unit == an_lac and twin.source_start == so_hoa.source_start
+    added = Task.work.get(document=doc, action="Báo cáo kết quả về Văn phòng")
+    assert added.unit == noi_vu and added.created_by.username == "lanhdao"
+
+    # the person named is told; without one, the heads of the lead unit
+    assert Notification.objects.filter(user=noivu, kind="assigned", url=f"/cong-viec/{quy_che.pk}/")
+    assert Notification.objects.filter(user__username="truongnv", url=f"/cong-viec/{added.pk}/")
+    assert AuditEntry.objects.filter(action="document-direct", object_id=str(doc.pk)).exists()
+    page = client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert "Phòng Nội vụ chủ trì; phường An Lạc" in page and "phieu-giai-quyet.docx" in page
+
+
+def test_for_information_discards_every_proposal(doc, login):
+    answer = login("lanhdao").post(
+        f"/van-ban/{doc.pk}/chi-dao/", {"text": "Để biết.", "outcome": "inform"}
+    )
+    assert answer.status_code == 302
+    doc.refresh_from_db()
+    assert doc.handling == Document.Handling.INFORMATION
+    assert not _proposals(doc) and not Task.work.filter(document=doc).exists()
+    assert Task.objects.filter(document=doc, state=Task.State.DISCARDED).exists()
+
+
+def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(doc, login):
+    noi_vu, an_lac = Unit.objects.get(name=NOI_VU), Unit.objects.get(name=AN_LAC)
+    head = login("truongnv")
+    assert head.get(f"/van-ban/{doc.pk}/chi-dao/").status_code == 403
+    forwarded = login("lanhdao").post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {"text": "Chuyển Phòng Nội vụ.", "outcome": "forward", "forward_unit": noi_vu.pk},
+    )
+    assert forwarded.status_code == 302
+    doc.refresh_from_db()
+    assert (doc.handling, doc.unit) == (Document.Handling.FORWARDED, noi_vu)
+    assert Notification.objects.filter(user__username="truongnv", kind="forwarded").exists()
+    head = login("truongnv")
+    assert doc.pk in [d.pk for d in head.get("/van-ban/cho-chi-dao/").context["page"]]
+    quy_che, so_hoa = _proposal(doc, QUY_CHE), _proposal(doc, SO_HOA)
+    # another unit's work: refused, and nothing is written
+    refused = head.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {"outcome": "direct", f"p{so_hoa.pk}-verdict": "confirm", f"p{so_hoa.pk}-action": "x"},
+    )
+    assert refused.status_code == 403
+    assert head.post(f"/api/proposals/{so_hoa.pk}/", {"unit": an_lac.pk}).status_code in (403, 405)
+    so_hoa.refresh_from_db()
+    assert so_hoa.state == Task.State.PROPOSED and so_hoa.unit == an_lac
+    done = head.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {
+            "outcome": "direct",
+            f"p{quy_che.pk}-verdict": "confirm",
+            f"p{quy_che.pk}-action": quy_che.action,
+            f"p{quy_che.pk}-unit": noi_vu.pk,
+            f"p{quy_che.pk}-assignee": _user("noivu").pk,
+        },
+    )
+    assert done.status_code == 302
+    quy_che.refresh_from_db()
+    assert quy_che.state == Task.State.CONFIRMED and quy_che.assignee.username == "noivu"
+    # a head may not send a document on
+    again = head.post(
+        f"/van-ban/{doc.pk}/chi-dao/", {"outcome": "forward", "forward_unit": an_lac.pk}
+    )
+    assert again.status_code == 403
+
+
+def test_a_refused_direction_writes_nothing(doc, login):
+    no_unit = _proposal(doc, QUY_CHE)
+    other = _proposal(doc, SO_HOA)
+    Task.objects.filter(pk=no_unit.pk).update(unit=None)
+    before = (Instruction.objects.count(), AuditEntry.objects.count())
+    answer = login("lanhdao").post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {
+            "outcome": "direct",
+            f"p{other.pk}-verdict": "confirm",
+            f"p{other.pk}-action": other.action,
+            f"p{other.pk}-unit": other.unit_id,
+            f"p{no_unit.pk}-verdict": "confirm",
+            f"p{no_unit.pk}-action": no_unit.action,
+        },
+    )
+    assert answer.status_code == 400 and "Chọn đơn vị chủ trì" in answer.content.decode()
+    assert (Instruction.objects.count(), AuditEntry.objects.count()) == before
+    other.refresh_from_db()
+    assert other.state == Task.State.PROPOSED
+
+
+def test_confirming_a_collective_proposal_confirms_each_units_task(deployment, login, sample_path):
+    doc = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    collective = next(t for t in _proposals(doc) if t.collective and t.children.exists())
+    answer = login("lanhdao").post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {
+            "outcome": "direct",
+            f"p{collective.pk}-verdict": "confirm",
+            f"p{collective.pk}-action": collective.action,
+        },
+    )
+    assert answer.status_code == 302
+    states = set(collective.children.values_list("state", flat=True))
+    assert states == {Task.State.CONFIRMED}
+    heads_told = Notification.objects.filter(url=f"/cong-viec/{collective.pk}/")
+    assert all(n.user.profile.role == "head" for n in heads_told)
+
+
+# --- phiếu giải quyết -----------------------------------------------------------------------
+
+
+def test_handling_slip_carries_the_direction_units_and_deadlines(doc, login):
+    client = login("lanhdao")
+    proposal = _proposal(doc, QUY_CHE)
+    client.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {
+            "text": "Giao Phòng Nội vụ chủ trì thực hiện.",
+            "outcome": "direct",
+            f"p{proposal.pk}-verdict": "confirm",
+            f"p{proposal.pk}-action": proposal.action,
+            f"p{proposal.pk}-unit": proposal.unit_id,
+            f"p{proposal.pk}-support": "UBND phường An Lạc",
+            f"p{proposal.pk}-assignee": _user("noivu").pk,
+            f"p{proposal.pk}-deadline": "30/04/2026",
+        },
+    )
+    answer = login("xem").get(f"/van-ban/{doc.pk}/phieu-giai-quyet.docx")
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    slip = docx.Document(io.BytesIO(answer.content))
+    text = "\n".join(p.text for p in slip.paragraphs)
+    cells = [c.text for t in slip.tables for row in t.rows for c in row.cells]
+    assert "UBND THỊ XÃ AN PHÚ" in text and "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in text
+    assert f"Số đến: {doc.incoming_number}" in text and doc.subject[:30] in text
+    assert "Giao Phòng Nội vụ chủ trì thực hiện." in text and "Nguyễn Văn Bình" in text
+    assert "Ý KIẾN CỦA ĐƠN VỊ" in text
+    assert NOI_VU in cells and AN_LAC in cells and "30/04/2026" in cells
+    assert "Trần Thị Mai (Phòng Nội vụ)" in cells
