@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 
 from cchc.extract.closing import is_closing_formula
 from cchc.web.accounts.models import AuditEntry, Unit
-from cchc.web.documents import flow
 from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Document, Instruction, Register
 from cchc.web.par import reports
+from cchc.web.work import flow
 from cchc.web.work.models import Notification, Task, TaskChange
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cong-van-giao-viec-noi-vu-an-lac.txt"

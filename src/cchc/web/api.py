@@ -25,13 +25,13 @@ from cchc.web.accounts.roles import (
     can_edit_document,
     can_ingest,
 )
-from cchc.web.documents import flow, search, services
+from cchc.web.documents import search, services
 from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
 from cchc.web.error_pages import api_exception_handler
 from cchc.web.params import MAX_ID, id_param
-from cchc.web.work import assign
+from cchc.web.work import assign, flow
 from cchc.web.work import services as work
 from cchc.web.work.models import Task
 
@@ -336,7 +336,7 @@ def _proposal_edits(request) -> flow.Edits:
 
 class ProposalViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """The machine's proposed tasks (`?document=`): confirm, edit or discard them with the same
-    services and rights as the direction page (documents.flow)."""
+    services and rights as the direction page (work.flow)."""
 
     serializer_class = ProposalSerializer
     permission_classes = [permissions.IsAuthenticated]

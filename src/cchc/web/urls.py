@@ -6,9 +6,9 @@ from rest_framework.routers import DefaultRouter
 from cchc.web import api
 from cchc.web.accounts import views as accounts
 from cchc.web.documents import views as documents
-from cchc.web.documents import views_flow as flow
 from cchc.web.par import views as par
 from cchc.web.work import views as work
+from cchc.web.work import views_flow as flow
 
 router = DefaultRouter()
 router.register("units", api.UnitViewSet)

@@ -183,7 +183,7 @@ def can_change_task(user, task) -> bool:
 
 def can_create_task(user) -> bool:
     """May create tasks at all (for which unit: `can_assign_to`)."""
-    return role_of(user) in (Role.ADMIN, Role.LEADER, Role.OFFICER)
+    return role_of(user) in (Role.ADMIN, Role.LEADER, *UNIT_ROLES)
 
 
 def can_assign_to(user, unit) -> bool:

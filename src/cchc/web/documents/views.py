@@ -24,7 +24,7 @@ from cchc.web.accounts.roles import (
     can_ingest,
     can_register,
 )
-from cchc.web.documents import flow, search, services
+from cchc.web.documents import search, services
 from cchc.web.documents.models import EDITABLE_FIELDS, Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, field_value, registry_filters
 
@@ -123,7 +123,14 @@ def document_page(request, pk: int, typed=None, error: str = ""):
         .select_related("unit", "assignee")
         .prefetch_related("children")
     )
-    proposals = [(t, flow.source_sentence(doc, t)) for t in flow.proposals(doc)]
+    # the machine's proposals (work.flow decides them), each beside the sentence it was read from
+    proposals = [
+        (t, doc.text[t.source_start : t.source_end] if t.source_end else "")
+        for t in doc.tasks.filter(state="proposed", parent=None)
+        .select_related("unit", "assignee")
+        .prefetch_related("children__unit")
+        .order_by("source_start", "id")
+    ]
     corrections = {c.field: c for c in reversed(doc.corrections.select_related("user"))}
     typed = typed or {}
     fields = [
@@ -148,7 +155,7 @@ def document_page(request, pk: int, typed=None, error: str = ""):
             "is_image": doc.content_type.startswith("image/") and doc.content_type != "image/tiff",
             # the incoming flow: intake, instructions, proposals
             "proposals": proposals,
-            "instructions": flow.instructions(doc),
+            "instructions": doc.instructions.select_related("user", "forwarded_to"),
             "can_register": can_register(request.user),
             "can_direct": can_direct_document(request.user, doc),
         },

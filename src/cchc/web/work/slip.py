@@ -10,8 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from cchc.web.accounts.models import Unit
-from cchc.web.documents import flow
 from cchc.web.documents.models import Document
+from cchc.web.work import flow
 
 BLANK = "." * 110
 

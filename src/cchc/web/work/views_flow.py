@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from cchc.web.accounts.roles import can_direct, can_direct_document, can_register
 from cchc.web.accounts.roles import sees_direction_queue as sees_queue
-from cchc.web.documents import flow, slip
-from cchc.web.documents.forms import (
+from cchc.web.documents.models import Document
+from cchc.web.params import InvalidRequest
+from cchc.web.work import flow, slip
+from cchc.web.work.forms import (
     DirectionForm,
     IntakeForm,
     NewTaskForm,
@@ -20,8 +22,6 @@ from cchc.web.documents.forms import (
     RegisterFilterForm,
     SubmitForm,
 )
-from cchc.web.documents.models import Document
-from cchc.web.params import InvalidRequest
 
 PER_PAGE = 50
 NEW_TASKS = 3  # blank rows for tasks added by hand
