@@ -167,9 +167,7 @@ def can_close_answered(user, draft, task) -> bool:
     answer's author, and the văn thư who issued it."""
     if role_of(user) in ("", Role.VIEWER):
         return False
-    return (
-        can_change_task(user, task) or draft.author_id == user.pk or can_number_outgoing(user)
-    )
+    return can_change_task(user, task) or draft.author_id == user.pk or can_number_outgoing(user)
 
 
 def can_see_feed(user, unit) -> bool:

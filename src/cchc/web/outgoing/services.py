@@ -77,6 +77,8 @@ def _refuse(name: str):
 def add_version(draft: Draft, upload, user, note: str = "") -> DraftVersion:
     """Keep an uploaded file as the draft's next version (UploadRejected when it is no .docx,
     .pdf or .txt). Allowed while the draft is being written or was returned."""
+    if not roles.can_edit_draft(user, draft):
+        raise PermissionDenied("Chỉ người soạn hoặc đơn vị soạn thảo được thêm bản dự thảo.")
     if draft.state not in (State.DRAFT, State.RETURNED):
         raise DraftError(f"Dự thảo đang ở bước “{draft.get_state_display()}”: không thêm bản.")
     name = safe_name(upload.name)
