@@ -200,24 +200,50 @@ def test_the_tracking_register_leaves_out_other_periods(login, incoming):
 # --- bounded work and bad input -------------------------------------------------------------
 
 
-def test_a_register_page_reads_the_same_few_queries_however_many_rows(
-    login, incoming, django_assert_max_num_queries
-):
+def _incoming_with_work(count: int, start: int = 0) -> None:
+    """`count` registered incoming documents, each with one confirmed task of Phòng Nội vụ."""
     nv = Unit.objects.get(name="Phòng Nội vụ")
-    client = login("lanhdao")
+    register = Register.default("den")
+    docs = [
+        Document(
+            sha256=f"{start + i:064x}",
+            original=f"originals/{start + i}.txt",
+            original_name=f"{start + i}.txt",
+            content_type="text/plain",
+            size=1,
+            register=register,
+            incoming_number=start + i + 1,
+            received_date=date(2026, 4, 1),
+            type="Công văn",
+            number=f"{start + i + 1}/SNV-CCHC",
+            subject=f"V/v số {start + i + 1}",
+            text="",
+        )
+        for i in range(count)
+    ]
+    for doc in docs:
+        doc.derive()
+    Document.objects.bulk_create(docs)
     Task.objects.bulk_create(
-        Task(document=incoming, unit=nv, action=f"Việc {i}", state="confirmed") for i in range(3)
+        Task(document=doc, unit=nv, action=f"Việc của {doc.number}", state="confirmed")
+        for doc in docs
     )
-    url = "/so/giai-quyet-van-ban-den/?tu=01/01/2000&den=31/12/2099"
+
+
+def test_a_register_page_reads_the_same_few_queries_however_many_rows(
+    login, deployment, django_assert_max_num_queries
+):
+    client = login("lanhdao")
+    _incoming_with_work(3)
+    url = "/so/giai-quyet-van-ban-den/?tu=01/04/2026&den=30/04/2026"
     with django_assert_max_num_queries(12) as few:
         client.get(url)
-    Task.objects.bulk_create(
-        Task(document=incoming, unit=nv, action=f"Việc thêm {i}", state="confirmed")
-        for i in range(120)
-    )
+    _incoming_with_work(120, start=3)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        page = client.get(url)
-    assert "Trang 1/3" in page.content.decode()
+        page = client.get(url).content.decode()
+    assert "Sau ›" in page and "50/SNV-CCHC" in page and "51/SNV-CCHC" not in page
+    last = client.get(url + "&page=3").content.decode()
+    assert "123/SNV-CCHC" in last and "Sau ›" not in last
 
 
 @pytest.mark.parametrize(

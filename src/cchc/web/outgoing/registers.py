@@ -99,7 +99,7 @@ def outgoing_documents(period: Period) -> QuerySet:
             "unit", "outgoing_draft", "outgoing_draft__unit", "outgoing_draft__author"
         )
         .only(*_OUTGOING_FIELDS)
-        .order_by("date", "outgoing_draft__number", "id")
+        .order_by("date", "id")  # along the index of the register: issued in turn
     )
 
 
@@ -148,6 +148,14 @@ def outgoing_rows(docs) -> Iterator[dict]:
         yield outgoing_row(doc)
 
 
+def window(rows: QuerySet, page: int, size: int) -> tuple[list, bool]:
+    """One page of a register without counting the period (a count would read all of it):
+    the rows and whether a next page exists."""
+    start = (page - 1) * size
+    items = list(rows[start : start + size + 1])
+    return items[:size], len(items) > size
+
+
 # --- sổ theo dõi giải quyết văn bản đến ----------------------------------------------------
 
 TRACKING_COLUMNS = [
@@ -163,37 +171,46 @@ TRACKING_COLUMNS = [
 ]
 _TASK_FIELDS = (
     "id",
+    "document_id",
     "action",
     "deadline",
     "status",
     "completed_at",
     "lead_text",
     "unit__name",
-    "document__id",
-    "document__incoming_number",
-    "document__received_date",
-    "document__type",
-    "document__number",
-    "document__subject",
 )
+_TRACKED_FIELDS = ("id", "incoming_number", "received_date", "type", "number", "subject")
 
 
-def tracked_tasks(period: Period) -> QuerySet:
-    """The confirmed tasks of the incoming documents received in the period (a collective
-    task's units' tasks instead of the task itself), by số đến."""
-    has_children = Task.objects.filter(parent=OuterRef("pk"))
-    tasks = Task.work.filter(
-        document__direction=Document.Direction.INCOMING,
-        document__received_date__gte=period.start,
-        document__received_date__lte=period.end,
-    ).exclude(Exists(has_children))
+def tracked_documents(period: Period) -> QuerySet:
+    """The incoming documents received in the period that gave confirmed work, by số đến
+    (read along the index of the incoming register; each probes its own tasks by index)."""
+    work = Task.objects.filter(document=OuterRef("pk"), state=Task.State.CONFIRMED)
+    docs = Document.objects.filter(
+        direction=Document.Direction.INCOMING,
+        received_date__gte=period.start,
+        received_date__lte=period.end,
+    ).filter(Exists(work))
     if period.register is not None:
-        tasks = tasks.filter(document__register=period.register)
-    return (
-        tasks.select_related("unit", "document")
+        docs = docs.filter(register=period.register)
+    return docs.only(*_TRACKED_FIELDS).order_by("received_date", "incoming_number", "id")
+
+
+def _tasks_of(documents: list[Document]) -> dict[int, list[Task]]:
+    """The confirmed tasks of these documents (a collective task's units' tasks instead of the
+    task itself), in one query."""
+    has_children = Task.objects.filter(parent=OuterRef("pk"))
+    tasks = (
+        Task.work.filter(document__in=[d.pk for d in documents])
+        .exclude(Exists(has_children))
+        .select_related("unit")
         .only(*_TASK_FIELDS)
-        .order_by("document__received_date", "document__incoming_number", "document_id", "id")
+        .order_by("document_id", "deadline", "id")
     )
+    out: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        out[task.document_id].append(task)
+    return out
 
 
 def progress(task: Task, today: date) -> tuple[str, str]:
@@ -211,7 +228,7 @@ def progress(task: Task, today: date) -> tuple[str, str]:
     return label, "Trong hạn"
 
 
-def _answers(tasks: list[Task]) -> dict[int, list[tuple[int, str]]]:
+def _answers(tasks: list[Task], documents: list[int]) -> dict[int, list[tuple[int, str]]]:
     """Task id → the documents answering it: linked to the task, or issued answering its
     document (one query each for the batch)."""
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -221,9 +238,9 @@ def _answers(tasks: list[Task]) -> dict[int, list[tuple[int, str]]]:
     for task_id, doc_id, number in linked:
         out[task_id].append((doc_id, number or f"văn bản {doc_id}"))
     by_document = defaultdict(list)
-    issued = Draft.objects.filter(
-        state=Draft.State.ISSUED, answers__in={t.document_id for t in tasks}
-    ).values_list("answers", "issued_document_id", "notation")
+    issued = Draft.objects.filter(state=Draft.State.ISSUED, answers__in=documents).values_list(
+        "answers", "issued_document_id", "notation"
+    )
     for answered, doc_id, symbol in issued:
         if doc_id is not None:
             by_document[answered].append((doc_id, symbol))
@@ -234,37 +251,36 @@ def _answers(tasks: list[Task]) -> dict[int, list[tuple[int, str]]]:
     return out
 
 
-def tracking_rows(tasks) -> Iterator[dict]:
-    """The register's lines for the tasks, a batch at a time; the first line of each document
-    carries `first` (the page shows the document once)."""
+def tracking_rows(documents) -> Iterator[dict]:
+    """The register's lines: one for each task of each document, read a batch of documents
+    at a time; the first line of a document carries `first` (the page shows it once)."""
     today = timezone.localdate()
-    previous = None
-    iterator = iter(tasks)
+    iterator = iter(documents)
     while batch := list(islice(iterator, BATCH)):
-        answers = _answers(batch)
-        for task in batch:
-            doc = task.document
-            state, timing = progress(task, today)
-            answering = answers.get(task.pk, [])
-            yield {
-                "task": task.pk,
-                "document": doc.pk,
-                "first": doc.pk != previous,
-                "answers": answering,
-                "cells": [
-                    doc.incoming_number or "",
-                    doc.received_date,
-                    " ".join(x for x in (doc.type, doc.number) if x)
-                    + (f": {doc.subject}" if doc.subject else ""),
-                    task.unit.name if task.unit_id else task.lead_text,
-                    task.action,
-                    task.deadline,
-                    state,
-                    timing,
-                    "; ".join(symbol for _, symbol in answering),
-                ],
-            }
-            previous = doc.pk
+        tasks = _tasks_of(batch)
+        answers = _answers([t for ts in tasks.values() for t in ts], [d.pk for d in batch])
+        for doc in batch:
+            for index, task in enumerate(tasks.get(doc.pk, ())):
+                state, timing = progress(task, today)
+                answering = answers.get(task.pk, [])
+                yield {
+                    "task": task.pk,
+                    "document": doc.pk,
+                    "first": index == 0,
+                    "answers": answering,
+                    "cells": [
+                        doc.incoming_number or "",
+                        doc.received_date,
+                        " ".join(x for x in (doc.type, doc.number) if x)
+                        + (f": {doc.subject}" if doc.subject else ""),
+                        task.unit.name if task.unit_id else task.lead_text,
+                        task.action,
+                        task.deadline,
+                        state,
+                        timing,
+                        "; ".join(symbol for _, symbol in answering),
+                    ],
+                }
 
 
 # --- exports -------------------------------------------------------------------------------
@@ -279,7 +295,7 @@ def _cell(value):
 def _check_size(count: int, limit: int) -> None:
     if count > limit:
         raise InvalidRequest(
-            f"Khoảng thời gian đã chọn có {count} dòng, quá {limit} dòng một lần xuất; "
+            f"Khoảng thời gian đã chọn có {count} văn bản, quá {limit} văn bản một lần xuất; "
             "hãy chọn khoảng ngắn hơn."
         )
 

@@ -19,7 +19,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, Register
 from cchc.web.forms import DayField
-from cchc.web.params import InvalidRequest, as_id, id_param
+from cchc.web.params import InvalidRequest, as_id, id_param, int_param
 from cchc.web.work.services import attachment
 
 from . import registers, services
@@ -340,7 +340,7 @@ class PeriodForm(forms.Form):
         return registers.Period(start, end, self.cleaned_data["so"])
 
 
-def _register_page(request, direction: str, title: str, columns, query, rows_of, template):
+def _register_page(request, direction: str, title: str, columns, query, rows_of, counted: bool):
     form = PeriodForm(request.GET, direction)
     period = form.period()
     rows = query(period)
@@ -354,20 +354,23 @@ def _register_page(request, direction: str, title: str, columns, query, rows_of,
         name = f"{slug}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    number = int_param(request.GET, "page", "Trang", 1, 100_000, 1)
+    items, has_next = registers.window(rows, number, PER_PAGE)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "title": title,
         "columns": columns,
-        "page": page,
-        "rows": list(rows_of(page.object_list)),
+        "rows": list(rows_of(items)),
+        "count": rows.count() if counted else None,
+        "number": number,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if has_next else None,
         "period": period,
         "registers": form.fields["so"].queryset,
         "query_string": params.urlencode(),
-        "export_query": params.urlencode(),
     }
-    return render(request, template, context)
+    return render(request, "outgoing/register.html", context)
 
 
 def outgoing_register(request):
@@ -379,7 +382,7 @@ def outgoing_register(request):
         registers.OUTGOING_COLUMNS,
         registers.outgoing_documents,
         registers.outgoing_rows,
-        "outgoing/register.html",
+        counted=True,  # read from the register's index alone
     )
 
 
@@ -390,7 +393,7 @@ def tracking_register(request):
         Document.Direction.INCOMING,
         "Sổ theo dõi giải quyết văn bản đến",
         registers.TRACKING_COLUMNS,
-        registers.tracked_tasks,
+        registers.tracked_documents,
         registers.tracking_rows,
-        "outgoing/register.html",
+        counted=False,
     )
