@@ -76,7 +76,11 @@ class Draft(models.Model):
                 fields=["register", "year", "number"], name="outgoing_draft_register_number"
             )
         ]
-        indexes = [models.Index(fields=["state", "-updated_at"], name="outgoing_draft_state")]
+        indexes = [
+            models.Index(fields=["state", "-updated_at", "-id"], name="outgoing_draft_state"),
+            models.Index(fields=["-updated_at", "-id"], name="outgoing_draft_recent"),
+            models.Index(fields=["author", "state", "-updated_at"], name="outgoing_draft_mine"),
+        ]
         verbose_name = "dự thảo văn bản đi"
         verbose_name_plural = "dự thảo văn bản đi"
 

@@ -18,7 +18,10 @@ from datetime import date
 from itertools import islice
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cchc.web.documents.models import Document, Register
 from cchc.web.params import InvalidRequest
@@ -124,9 +127,9 @@ def outgoing_row(doc: Document) -> dict:
     elif doc.unit_id:
         keeper = doc.unit.name
     subject = " ".join(x for x in (doc.type, doc.subject) if x)
+    link = ("outgoing-draft", draft.pk) if draft is not None else ("document", doc.pk)
     return {
-        "id": doc.pk,
-        "draft": draft.pk if draft is not None else None,
+        "links": {1: link, 3: ("document", doc.pk)},
         "cells": [
             number,
             symbol,
@@ -152,8 +155,9 @@ def window(rows: QuerySet, page: int, size: int) -> tuple[list, bool]:
     """One page of a register without counting the period (a count would read all of it):
     the rows and whether a next page exists."""
     start = (page - 1) * size
-    items = list(rows[start : start + size + 1])
-    return items[:size], len(items) > size
+    ids = list(rows.values_list("pk", flat=True)[start : start + size + 1])  # the index alone
+    found = {row.pk: row for row in rows.filter(pk__in=ids[:size])}
+    return [found[pk] for pk in ids[:size] if pk in found], len(ids) > size
 
 
 # --- sổ theo dõi giải quyết văn bản đến ----------------------------------------------------
@@ -253,7 +257,7 @@ def _answers(tasks: list[Task], documents: list[int]) -> dict[int, list[tuple[in
 
 def tracking_rows(documents) -> Iterator[dict]:
     """The register's lines: one for each task of each document, read a batch of documents
-    at a time; the first line of a document carries `first` (the page shows it once)."""
+    at a time."""
     today = timezone.localdate()
     iterator = iter(documents)
     while batch := list(islice(iterator, BATCH)):
@@ -264,10 +268,9 @@ def tracking_rows(documents) -> Iterator[dict]:
                 state, timing = progress(task, today)
                 answering = answers.get(task.pk, [])
                 yield {
-                    "task": task.pk,
-                    "document": doc.pk,
-                    "first": index == 0,
-                    "answers": answering,
+                    "links": {2: ("document", doc.pk), 4: ("task", task.pk)},
+                    "first": index == 0,  # the page shows the document once
+                    "answers": {8: [("document", pk, symbol) for pk, symbol in answering]},
                     "cells": [
                         doc.incoming_number or "",
                         doc.received_date,
@@ -281,6 +284,35 @@ def tracking_rows(documents) -> Iterator[dict]:
                         "; ".join(symbol for _, symbol in answering),
                     ],
                 }
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def html_row(row: dict) -> str:
+    """One register line as table cells (built here: a template loop over every cell of a page
+    costs more than the page's queries)."""
+    cells = []
+    for index, value in enumerate(row["cells"]):
+        if index < 3 and row.get("first") is False:
+            cells.append("<td></td>")  # the same document as the line above
+            continue
+        if index in row.get("answers", {}):
+            links = [
+                format_html('<a href="{}">{}</a>', reverse(name, args=[pk]), text)
+                for name, pk, text in row["answers"][index]
+            ]
+            cells.append("<td>" + ("; ".join(links) or "—") + "</td>")
+            continue
+        text = _cell(value)
+        if index in row["links"] and text != "":
+            name, pk = row["links"][index]
+            cells.append(
+                format_html('<td><a href="{}">{}</a></td>', reverse(name, args=[pk]), text)
+            )
+        else:
+            cells.append(format_html("<td>{}</td>", text))
+    return mark_safe("<tr>" + "".join(cells) + "</tr>")  # every part escaped above
 
 
 # --- exports -------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,33 +38,38 @@ def _form_errors(request, form) -> None:
 # --- the drafts --------------------------------------------------------------------------
 
 
+DRAFT_FIELDS = (
+    "id",
+    "subject",
+    "type",
+    "state",
+    "notation",
+    "updated_at",
+    "unit__name",
+    "author__first_name",
+    "author__username",
+)
+MINE_SHOWN = 20
+
+
 def drafts(request):
-    """Drafts by state, the person's own first, then the newest."""
+    """The person's own drafts still on their way first, then every draft by state, newest
+    first (each list read along its own index)."""
     state = request.GET.get("tinh-trang", "")
     if state and state not in Draft.State.values:
         raise InvalidRequest(f"Tình trạng không hợp lệ: “{state[:40]}”.")
-    rows = Draft.objects.select_related("unit", "author").only(
-        "id",
-        "subject",
-        "type",
-        "state",
-        "notation",
-        "updated_at",
-        "unit__name",
-        "author__first_name",
-        "author__username",
+    rows = Draft.objects.select_related("unit", "author").only(*DRAFT_FIELDS)
+    mine = list(
+        rows.filter(author_id=request.user.pk)
+        .exclude(state=Draft.State.ISSUED)
+        .order_by("-updated_at")[:MINE_SHOWN]
     )
-    if state:
-        rows = rows.filter(state=state)
-    rows = rows.annotate(
-        mine=Case(
-            When(author_id=request.user.pk, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("mine", "-updated_at", "-id")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    listed = rows.filter(state=state) if state else rows
+    page = Paginator(listed.order_by("-updated_at", "-id"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
+        "mine": mine,
         "page": page,
         "state": state,
         "states": Draft.State.choices,
@@ -361,7 +365,7 @@ def _register_page(request, direction: str, title: str, columns, query, rows_of,
     context = {
         "title": title,
         "columns": columns,
-        "rows": list(rows_of(items)),
+        "rows": [registers.html_row(row) for row in rows_of(items)],
         "count": rows.count() if counted else None,
         "number": number,
         "previous": number - 1 if number > 1 else None,
