@@ -6,10 +6,10 @@ SQLite deployment of 100,000 documents: page p95 ≤ 150 ms.
 The registers read register fields, tasks and drafts only, never a document's text, so the set
 is written directly (bulk inserts of rows as the ingest and the draft's way leave them), not
 parsed: 80 % incoming documents over six years with their số đến, a third of them with one to
-three confirmed tasks (some done, some late, some answered); 20 % outgoing documents, each
-issued from a draft with its number and ký hiệu. Built once in `--data`, reused afterwards.
-Then each register page (the default year, a month, a far page, another register) and a
-month's .xlsx and .docx are timed as a leader opens them.
+three confirmed tasks (some done, some late); 20 % outgoing documents, each issued from a
+draft with its number and ký hiệu and answering one of those. Built once in `--data`, reused
+afterwards. Then the drafts list and each register page (the default year, a month, a far
+page, another register) and a month's .xlsx and .docx are timed as a leader opens them.
 """
 
 from __future__ import annotations
@@ -121,6 +121,12 @@ def build(total: int) -> None:
                         )
             Task.objects.bulk_create(tasks)
             Draft.objects.bulk_create(drafts)
+            # every outgoing document answers an incoming one of the batch that gave work
+            worked = [doc for doc in docs if doc.direction == "den" and doc.pk % 3 == 0]
+            Draft.answers.through.objects.bulk_create(
+                Draft.answers.through(draft_id=draft.pk, document_id=worked[n % len(worked)].pk)
+                for n, draft in enumerate(drafts)
+            )
         done_now = min(total, start + 5000)
         print(f"  {done_now} documents ({time.perf_counter() - began:.0f} s)", flush=True)
 
@@ -136,6 +142,7 @@ def time_pages(rounds: int) -> bool:
     year = max(YEARS)
     secret, _ = Register.objects.get_or_create(name="Sổ văn bản đi mật", direction="di")
     urls = {
+        "dự thảo": ["/van-ban-di/", "/van-ban-di/?tinh-trang=da-phat-hanh&page=100"],
         "sổ văn bản đi": [
             "/so/van-ban-di/",
             f"/so/van-ban-di/?tu=01/03/{year}&den=31/03/{year}",

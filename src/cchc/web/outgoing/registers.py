@@ -242,12 +242,17 @@ def _answers(tasks: list[Task], documents: list[int]) -> dict[int, list[tuple[in
     for task_id, doc_id, number in linked:
         out[task_id].append((doc_id, number or f"văn bản {doc_id}"))
     by_document = defaultdict(list)
-    issued = Draft.objects.filter(state=Draft.State.ISSUED, answers__in=documents).values_list(
-        "answers", "issued_document_id", "notation"
-    )
-    for answered, doc_id, symbol in issued:
-        if doc_id is not None:
-            by_document[answered].append((doc_id, symbol))
+    answering = defaultdict(list)  # draft → the documents it answers, by the answers' index
+    for doc_id, draft_id in Draft.answers.through.objects.filter(
+        document_id__in=documents
+    ).values_list("document_id", "draft_id"):
+        answering[draft_id].append(doc_id)
+    issued = Draft.objects.filter(pk__in=list(answering), state=Draft.State.ISSUED)
+    issued = issued.values_list("pk", "issued_document_id", "notation") if answering else []
+    for draft_id, doc_id, symbol in issued:
+        for answered in answering[draft_id]:
+            if doc_id is not None:
+                by_document[answered].append((doc_id, symbol))
     for task in tasks:
         for pair in by_document.get(task.document_id, ()):
             if pair[0] not in {d for d, _ in out[task.pk]}:
