@@ -159,6 +159,10 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     draft.refresh_from_db()
     assert draft.state == "da-duyet"
     assert [v.number for v in draft.versions.all()] == [3, 2, 1]  # every version kept
+    first = draft.versions.get(number=1)
+    download = client.get(f"/van-ban-di/ban/{first.pk}/tep/")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == answer_text(1)
     approval = DraftReview.objects.get(draft=draft, decision="duyet")
     assert approval.version.number == 3 and draft.signer_name.startswith("Nguyễn Văn Bình")
 

@@ -12,3 +12,6 @@ class DraftAdmin(AuditedAdmin):
     list_filter = ["state", "type"]
     search_fields = ["subject", "notation"]
     readonly_fields = ["state", "number", "year", "notation", "issued_document", "issued_date"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a draft and its versions are the record of how a document went out
