@@ -442,6 +442,112 @@ ACCESS: dict[str, list[Call]] = {
     ],
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
+    # (tests/outgoing_world.py makes unit A's drafts in the state each step starts from)
+    "van-ban-di/": [Call("GET", READ, lambda w: "/van-ban-di/?tinh-trang=trinh-ky")],
+    "van-ban-di/moi/": [
+        Call("GET", INGEST, lambda w: f"/van-ban-di/moi/?tra-loi={w.doc.pk}"),
+        Call(
+            "POST",
+            OWN_UNIT,
+            lambda w: "/van-ban-di/moi/",
+            lambda w: {
+                "subject": "V/v trả lời",
+                "type": "Công văn",
+                "unit": w.unit_a.pk,
+                "answers": [w.doc.pk],
+                "file": _file("du-thao.txt", "Kính gửi: Sở Nội vụ.\nDự thảo.".encode()),
+            },
+            changes=True,
+        ),
+    ],
+    "van-ban-di/<int:pk>/": [
+        Call(
+            "GET",
+            READ,
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(w, "da-phat-hanh"),
+        )
+    ],
+    "van-ban-di/<int:pk>/ban-moi/": [
+        Call(
+            "POST",
+            OWN_UNIT,
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
+                w, "du-thao", "ban-moi/"
+            ),
+            lambda w: {"file": _file("ban-2.txt", "Dự thảo bản 2.".encode())},
+            changes=True,
+        )
+    ],
+    "van-ban-di/<int:pk>/trinh-ky/": [
+        Call(
+            "POST",
+            OWN_UNIT,
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
+                w, "du-thao", "trinh-ky/"
+            ),
+            changes=True,
+        )
+    ],
+    "van-ban-di/<int:pk>/duyet/": [
+        Call(
+            "POST",
+            DIRECT,
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
+                w, "trinh-ky", "duyet/"
+            ),
+            lambda w: {"decision": "tra-lai", "comment": "Sửa lại trích yếu"},
+            changes=True,
+        )
+    ],
+    "van-ban-di/<int:pk>/cap-so/": [
+        Call(
+            "POST",
+            REGISTER,
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
+                w, "da-duyet", "cap-so/"
+            ),
+            changes=True,
+        )
+    ],
+    "van-ban-di/<int:pk>/phat-hanh/": [
+        Call(
+            "POST",
+            REGISTER,
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
+                w, "da-cap-so", "phat-hanh/"
+            ),
+            lambda w: {"issued": "20/03/2026", "recipients": "Sở Nội vụ"},
+            changes=True,
+        )
+    ],
+    "van-ban-di/<int:pk>/dong-viec/": [
+        Call(
+            "POST",
+            OWN_UNIT | {CLERK},  # who may change the task, the answer's author, the văn thư
+            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
+                w, "da-phat-hanh", "dong-viec/"
+            ),
+            lambda w: {"task": __import__("tests.outgoing_world").outgoing_world.task(w)},
+            changes=True,
+        )
+    ],
+    "van-ban-di/ban/<int:pk>/tep/": [
+        Call(
+            "GET",
+            READ,
+            lambda w: (
+                f"/van-ban-di/ban/{__import__('tests.outgoing_world').outgoing_world.version(w)}/tep/"
+            ),
+        )
+    ],
+    "so/van-ban-di/": [
+        Call("GET", READ, lambda w: "/so/van-ban-di/?tu=01/01/2026&den=31/12/2026"),
+        Call("GET", READ, lambda w: "/so/van-ban-di/?dinh-dang=xlsx"),
+    ],
+    "so/giai-quyet-van-ban-den/": [
+        Call("GET", READ, lambda w: "/so/giai-quyet-van-ban-den/?tu=01/01/2026"),
+        Call("GET", READ, lambda w: "/so/giai-quyet-van-ban-den/?dinh-dang=docx"),
+    ],
 }
 
 # The REST framework adds `.json`-style suffixes to its routes: same views, same rules.

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "cchc.web.documents",
     "cchc.web.work",
     "cchc.web.par",
+    "cchc.web.outgoing",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cchc.web import api
 from cchc.web.accounts import views as accounts
 from cchc.web.documents import views as documents
+from cchc.web.outgoing import views as outgoing
 from cchc.web.par import views as par
 from cchc.web.work import views as work
 from cchc.web.work import views_flow as flow
@@ -68,6 +69,18 @@ urlpatterns = [
     path("van-ban/<int:pk>/phieu-giai-quyet.docx", flow.handling_slip, name="handling-slip"),
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
+    path("van-ban-di/", outgoing.drafts, name="outgoing"),
+    path("van-ban-di/moi/", outgoing.new_draft, name="outgoing-new"),
+    path("van-ban-di/<int:pk>/", outgoing.draft_page, name="outgoing-draft"),
+    path("van-ban-di/<int:pk>/ban-moi/", outgoing.add_version, name="outgoing-version"),
+    path("van-ban-di/<int:pk>/trinh-ky/", outgoing.submit, name="outgoing-submit"),
+    path("van-ban-di/<int:pk>/duyet/", outgoing.review, name="outgoing-review"),
+    path("van-ban-di/<int:pk>/cap-so/", outgoing.give_number, name="outgoing-number"),
+    path("van-ban-di/<int:pk>/phat-hanh/", outgoing.issue, name="outgoing-issue"),
+    path("van-ban-di/<int:pk>/dong-viec/", outgoing.close_tasks, name="outgoing-close"),
+    path("van-ban-di/ban/<int:pk>/tep/", outgoing.version_file, name="outgoing-file"),
+    path("so/van-ban-di/", outgoing.outgoing_register, name="register-outgoing"),
+    path("so/giai-quyet-van-ban-den/", outgoing.tracking_register, name="register-tracking"),
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),
     path("api/upload/", api.upload_api, name="api-upload"),

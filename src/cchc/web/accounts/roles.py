@@ -171,6 +171,28 @@ def can_confirm_for(user, document, unit_id: int | None) -> bool:
 # --- outgoing (helper C adds here) ---
 
 
+def can_draft_outgoing(user) -> bool:
+    """Start a draft of an outgoing document (for one's own unit; leaders and admins for
+    any): a unit's people, leaders, admins."""
+    return role_of(user) in (Role.ADMIN, Role.LEADER, *UNIT_ROLES)
+
+
+def can_edit_draft(user, draft) -> bool:
+    """Upload a new version of a draft and submit it for signature: its author and the people
+    who act for its drafting unit (leaders and admins for any)."""
+    if role_of(user) in ("", Role.VIEWER):
+        return False
+    return draft.author_id == user.pk or acts_for_unit(user, draft.unit_id)
+
+
+def can_close_answered(user, draft, task) -> bool:
+    """Confirm that an issued answer closes a task it answers: who may change the task, the
+    answer's author, and the văn thư who issued it."""
+    if role_of(user) in ("", Role.VIEWER):
+        return False
+    return can_change_task(user, task) or draft.author_id == user.pk or can_number_outgoing(user)
+
+
 def can_see_feed(user, unit) -> bool:
     """A unit's secret calendar feed address: its own people who act for it, and leaders."""
     return unit is not None and acts_for_unit(user, unit.pk)

@@ -1,0 +1,407 @@
+"""The văn thư's two registers of Nghị định 30/2020 (Phụ lục IV) kept by this app, filtered by
+period and register, shown a page at a time and exported as .xlsx or a printable .docx:
+
+- sổ đăng ký văn bản đi: every outgoing document (issued from a draft or filed directly);
+- sổ theo dõi giải quyết văn bản đến: every confirmed task of the incoming documents, with its
+  lead unit, deadline, progress, on time or late, and the documents that answer it.
+
+Rows are read with the columns they show only, a page (or a batch of an export) at a time, so
+a register of 100,000 documents costs what the chosen period holds."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from cchc.web.documents.models import Document, Register
+from cchc.web.params import InvalidRequest
+from cchc.web.work.models import Task
+
+from .models import Draft
+
+BATCH = 1000
+# A printed register longer than this is no register anyone prints: a shorter period is asked.
+MAX_DOCX_ROWS = 5000
+MAX_XLSX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    register: Register | None = None
+
+    def words(self) -> str:
+        return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+
+def default_period() -> tuple[date, date]:
+    """This year so far and to its end: what a register is opened on."""
+    today = timezone.localdate()
+    return date(today.year, 1, 1), date(today.year, 12, 31)
+
+
+# --- sổ đăng ký văn bản đi ---------------------------------------------------------------
+
+OUTGOING_COLUMNS = [
+    "Số",
+    "Ký hiệu",
+    "Ngày tháng",
+    "Tên loại và trích yếu nội dung",
+    "Người ký",
+    "Nơi nhận văn bản",
+    "Đơn vị, người nhận bản lưu",
+    "Số lượng bản",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+]
+_OUTGOING_FIELDS = (
+    "id",
+    "number",
+    "date",
+    "type",
+    "subject",
+    "signer_name",
+    "recipients",
+    "register_note",
+    "unit__name",
+    "outgoing_draft__id",
+    "outgoing_draft__number",
+    "outgoing_draft__notation",
+    "outgoing_draft__signer_name",
+    "outgoing_draft__recipients",
+    "outgoing_draft__copies",
+    "outgoing_draft__issued_date",
+    "outgoing_draft__register_note",
+    "outgoing_draft__unit__name",
+    "outgoing_draft__author__first_name",
+    "outgoing_draft__author__username",
+)
+
+
+def outgoing_documents(period: Period) -> QuerySet:
+    """The outgoing documents of the period (by their date), oldest first, in number order."""
+    docs = Document.objects.filter(
+        direction=Document.Direction.OUTGOING, date__gte=period.start, date__lte=period.end
+    )
+    if period.register is not None:
+        docs = docs.filter(register=period.register)
+    return (
+        docs.select_related(
+            "unit", "outgoing_draft", "outgoing_draft__unit", "outgoing_draft__author"
+        )
+        .only(*_OUTGOING_FIELDS)
+        .order_by("date", "id")  # along the index of the register: issued in turn
+    )
+
+
+def _lines(values) -> str:
+    return "; ".join(str(v).strip() for v in values or () if str(v).strip())
+
+
+def outgoing_row(doc: Document) -> dict:
+    """One line of the register: the draft's values where it was issued from one (they are
+    authoritative), the document's otherwise."""
+    draft = getattr(doc, "outgoing_draft", None)
+    symbol = doc.number
+    number = ""
+    if draft is not None and draft.number:
+        number, symbol = draft.number, draft.notation or doc.number
+    elif "/" in doc.number and doc.number.split("/", 1)[0].strip().isdigit():
+        number = int(doc.number.split("/", 1)[0])
+    keeper = ""
+    if draft is not None:
+        author = draft.author.first_name or draft.author.username if draft.author else ""
+        keeper = ", ".join(x for x in (draft.unit.name, author) if x)
+    elif doc.unit_id:
+        keeper = doc.unit.name
+    subject = " ".join(x for x in (doc.type, doc.subject) if x)
+    link = ("outgoing-draft", draft.pk) if draft is not None else ("document", doc.pk)
+    return {
+        "links": {1: link, 3: ("document", doc.pk)},
+        "cells": [
+            number,
+            symbol,
+            doc.date,
+            subject,
+            (draft.signer_name if draft is not None else "") or doc.signer_name,
+            _lines(draft.recipient_lines() if draft is not None else doc.recipients),
+            keeper,
+            draft.copies if draft is not None and draft.copies else "",
+            draft.issued_date if draft is not None else None,
+            "",
+            (draft.register_note if draft is not None else "") or doc.register_note,
+        ],
+    }
+
+
+def outgoing_rows(docs) -> Iterator[dict]:
+    for doc in docs:
+        yield outgoing_row(doc)
+
+
+def window(rows: QuerySet, page: int, size: int) -> tuple[list, bool]:
+    """One page of a register without counting the period (a count would read all of it):
+    the rows and whether a next page exists."""
+    start = (page - 1) * size
+    ids = list(rows.values_list("pk", flat=True)[start : start + size + 1])  # the index alone
+    found = {row.pk: row for row in rows.filter(pk__in=ids[:size])}
+    return [found[pk] for pk in ids[:size] if pk in found], len(ids) > size
+
+
+# --- sổ theo dõi giải quyết văn bản đến ----------------------------------------------------
+
+TRACKING_COLUMNS = [
+    "Số đến",
+    "Ngày đến",
+    "Số, ký hiệu và trích yếu văn bản đến",
+    "Đơn vị chủ trì",
+    "Nội dung công việc",
+    "Hạn giải quyết",
+    "Tiến độ",
+    "Đúng hạn / trễ hạn",
+    "Văn bản trả lời",
+]
+_TASK_FIELDS = (
+    "id",
+    "document_id",
+    "action",
+    "deadline",
+    "status",
+    "completed_at",
+    "lead_text",
+    "unit__name",
+)
+_TRACKED_FIELDS = ("id", "incoming_number", "received_date", "type", "number", "subject")
+
+
+def tracked_documents(period: Period) -> QuerySet:
+    """The incoming documents received in the period that gave confirmed work, by số đến
+    (read along the index of the incoming register; each probes its own tasks by index)."""
+    work = Task.objects.filter(document=OuterRef("pk"), state=Task.State.CONFIRMED)
+    docs = Document.objects.filter(
+        direction=Document.Direction.INCOMING,
+        received_date__gte=period.start,
+        received_date__lte=period.end,
+    ).filter(Exists(work))
+    if period.register is not None:
+        docs = docs.filter(register=period.register)
+    return docs.only(*_TRACKED_FIELDS).order_by("received_date", "incoming_number", "id")
+
+
+def _tasks_of(documents: list[Document]) -> dict[int, list[Task]]:
+    """The confirmed tasks of these documents (a collective task's units' tasks instead of the
+    task itself), in one query."""
+    has_children = Task.objects.filter(parent=OuterRef("pk"))
+    tasks = (
+        Task.work.filter(document__in=[d.pk for d in documents])
+        .exclude(Exists(has_children))
+        .select_related("unit")
+        .only(*_TASK_FIELDS)
+        .order_by("document_id", "deadline", "id")
+    )
+    out: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        out[task.document_id].append(task)
+    return out
+
+
+def progress(task: Task, today: date) -> tuple[str, str]:
+    """(progress, timing) in words: "Hoàn thành", "Trễ 3 ngày"; "Đang làm", "Quá hạn 2 ngày"."""
+    if task.status == Task.Status.DONE:
+        late = task.days_late
+        if late is None:
+            return "Hoàn thành", ""
+        return "Hoàn thành", "Đúng hạn" if late == 0 else f"Trễ {late} ngày"
+    label = Task.Status(task.status).label
+    if task.deadline is None:
+        return label, ""
+    if task.deadline < today:
+        return label, f"Quá hạn {(today - task.deadline).days} ngày"
+    return label, "Trong hạn"
+
+
+def _answers(tasks: list[Task], documents: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Task id → the documents answering it: linked to the task, or issued answering its
+    document (one query each for the batch)."""
+    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    linked = Task.answers.through.objects.filter(task_id__in=[t.pk for t in tasks]).values_list(
+        "task_id", "document_id", "document__number"
+    )
+    for task_id, doc_id, number in linked:
+        out[task_id].append((doc_id, number or f"văn bản {doc_id}"))
+    by_document = defaultdict(list)
+    answering = defaultdict(list)  # draft → the documents it answers, by the answers' index
+    for doc_id, draft_id in Draft.answers.through.objects.filter(
+        document_id__in=documents
+    ).values_list("document_id", "draft_id"):
+        answering[draft_id].append(doc_id)
+    issued = Draft.objects.filter(pk__in=list(answering), state=Draft.State.ISSUED)
+    issued = issued.values_list("pk", "issued_document_id", "notation") if answering else []
+    for draft_id, doc_id, symbol in issued:
+        for answered in answering[draft_id]:
+            if doc_id is not None:
+                by_document[answered].append((doc_id, symbol))
+    for task in tasks:
+        for pair in by_document.get(task.document_id, ()):
+            if pair[0] not in {d for d, _ in out[task.pk]}:
+                out[task.pk].append(pair)
+    return out
+
+
+def tracking_rows(documents) -> Iterator[dict]:
+    """The register's lines: one for each task of each document, read a batch of documents
+    at a time."""
+    today = timezone.localdate()
+    iterator = iter(documents)
+    while batch := list(islice(iterator, BATCH)):
+        tasks = _tasks_of(batch)
+        answers = _answers([t for ts in tasks.values() for t in ts], [d.pk for d in batch])
+        for doc in batch:
+            for index, task in enumerate(tasks.get(doc.pk, ())):
+                state, timing = progress(task, today)
+                answering = answers.get(task.pk, [])
+                yield {
+                    "links": {2: ("document", doc.pk), 4: ("task", task.pk)},
+                    "first": index == 0,  # the page shows the document once
+                    "answers": {8: [("document", pk, symbol) for pk, symbol in answering]},
+                    "cells": [
+                        doc.incoming_number or "",
+                        doc.received_date,
+                        " ".join(x for x in (doc.type, doc.number) if x)
+                        + (f": {doc.subject}" if doc.subject else ""),
+                        task.unit.name if task.unit_id else task.lead_text,
+                        task.action,
+                        task.deadline,
+                        state,
+                        timing,
+                        "; ".join(symbol for _, symbol in answering),
+                    ],
+                }
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def html_row(row: dict) -> str:
+    """One register line as table cells (built here: a template loop over every cell of a page
+    costs more than the page's queries)."""
+    cells = []
+    for index, value in enumerate(row["cells"]):
+        if index < 3 and row.get("first") is False:
+            cells.append("<td></td>")  # the same document as the line above
+            continue
+        if index in row.get("answers", {}):
+            links = [
+                format_html('<a href="{}">{}</a>', reverse(name, args=[pk]), text)
+                for name, pk, text in row["answers"][index]
+            ]
+            cells.append("<td>" + ("; ".join(links) or "—") + "</td>")
+            continue
+        text = _cell(value)
+        if index in row["links"] and text != "":
+            name, pk = row["links"][index]
+            cells.append(
+                format_html('<td><a href="{}">{}</a></td>', reverse(name, args=[pk]), text)
+            )
+        else:
+            cells.append(format_html("<td>{}</td>", text))
+    return mark_safe("<tr>" + "".join(cells) + "</tr>")  # every part escaped above
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _cell(value):
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else value
+
+
+def _check_size(count: int, limit: int) -> None:
+    if count > limit:
+        raise InvalidRequest(
+            f"Khoảng thời gian đã chọn có {count} văn bản, quá {limit} văn bản một lần xuất; "
+            "hãy chọn khoảng ngắn hơn."
+        )
+
+
+def xlsx(title: str, period: Period, columns: list[str], rows: Iterator[dict], count: int) -> bytes:
+    """The register as a workbook, written row by row (openpyxl's write-only mode)."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    _check_size(count, MAX_XLSX_ROWS)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    bold = Font(bold=True)
+
+    def strong(text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        return cell
+
+    sheet.append([strong(title.upper())])
+    sheet.append([period.words() + (f" · {period.register}" if period.register else "")])
+    sheet.append([strong(c) for c in columns])
+    for row in rows:
+        sheet.append([_cell(v) for v in row["cells"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def docx(title: str, period: Period, columns: list[str], rows: Iterator[dict], count: int) -> bytes:
+    """The register on landscape A4 pages for printing, its head row repeated on each page."""
+    import docx as python_docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    _check_size(count, MAX_DOCX_ROWS)
+    document = python_docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(10)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title.upper())
+    run.bold, run.font.size = True, Pt(14)
+    line = document.add_paragraph(
+        period.words() + (f" · {period.register}" if period.register else "")
+    )
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    head = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")  # the head row on every printed page
+    repeat.set(qn("w:val"), "true")
+    head._tr.get_or_add_trPr().append(repeat)
+    for cell, name in zip(head.cells, columns, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(name).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row["cells"], strict=True):
+            cell.text = str(_cell(value))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

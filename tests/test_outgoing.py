@@ -1,0 +1,366 @@
+"""The way of an outgoing document through the pages, as the office walks it: an officer drafts
+an answer to an incoming document, the leader returns and approves it, the văn thư numbers and
+issues it, and the task the incoming document gave is closed by the answer."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections, connection
+
+from cchc.notation import number_and_notation, type_code, unit_abbreviation
+from cchc.web.accounts.models import AuditEntry, Unit
+from cchc.web.documents.ingest import ingest_file
+from cchc.web.documents.models import Correction
+from cchc.web.outgoing import services
+from cchc.web.outgoing.models import Draft, DraftReview, DraftVersion
+from cchc.web.work.models import Task
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INCOMING = FIXTURES / "cong-van-so-noi-vu-de-nghi-bao-cao.txt"
+
+
+def answer_text(version: int) -> bytes:
+    """An answer of the town to Sở Nội vụ's request, as Phòng Nội vụ drafts it."""
+    return f"""ỦY BAN NHÂN DÂN
+THỊ XÃ AN PHÚ
+
+Số:      /UBND-NV
+V/v báo cáo kết quả rà soát thủ tục hành chính quý I năm 2026
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+An Phú, ngày      tháng 3 năm 2026
+
+Kính gửi: Sở Nội vụ tỉnh Bình Long.
+
+Thực hiện Công văn số 318/SNV-CCHC ngày 02/3/2026 của Sở Nội vụ, Ủy ban nhân dân thị xã
+An Phú báo cáo kết quả rà soát thủ tục hành chính quý I năm 2026 như sau (bản {version}).
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, NV.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Văn Bình
+""".encode()
+
+
+def upload(version: int, name: str = "tra-loi-so-noi-vu.txt") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, answer_text(version))
+
+
+def user(name: str):
+    return get_user_model().objects.get(username=name)
+
+
+@pytest.fixture
+def incoming(deployment):
+    """Sở Nội vụ's request, registered, with Phòng Nội vụ's confirmed task to answer it."""
+    doc = ingest_file(INCOMING, direction="den").document
+    task = Task.objects.create(
+        document=doc,
+        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        action="Báo cáo kết quả rà soát thủ tục hành chính quý I",
+        deadline=date(2026, 3, 25),
+        state="confirmed",
+    )
+    return doc, task
+
+
+# --- the ký hiệu (core) ------------------------------------------------------------------
+
+
+def test_a_cong_van_takes_the_issuer_and_the_drafting_unit():
+    assert number_and_notation(15, "Công văn", "UBND", "NV") == "15/UBND-NV"
+
+
+def test_other_types_take_their_code_and_the_issuer():
+    assert number_and_notation(12, "Quyết định", "UBND", "NV") == "12/QĐ-UBND"
+    assert number_and_notation(3, "Kế hoạch", "UBND") == "3/KH-UBND"
+    assert [type_code(t) for t in ("Báo cáo", "Thông báo", "Chỉ thị", "Tờ trình")] == [
+        "BC",
+        "TB",
+        "CT",
+        "TTr",
+    ]
+
+
+def test_unit_abbreviations_come_from_their_names():
+    assert unit_abbreviation("Phòng Nội vụ", "P. Nội vụ") == "NV"
+    assert unit_abbreviation("Văn phòng HĐND và UBND thị xã", "VP HĐND-UBND") == "VP"
+    assert unit_abbreviation("UBND thị xã An Phú") == "UBND"
+    assert unit_abbreviation("Phòng Tài chính - Kế hoạch") == "TCKH"
+    assert unit_abbreviation("Ban Quản lý dự án") == "QLDA"
+
+
+# --- the chain ------------------------------------------------------------------------------
+
+
+def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
+    client, login, incoming
+):
+    doc, task = incoming
+
+    # noivu starts the answer from the incoming document: subject and answer pre-filled
+    page = login("noivu").get(f"/van-ban-di/moi/?tra-loi={doc.pk}")
+    assert page.status_code == 200
+    assert "V/v trả lời" in page.content.decode() and "318/SNV-CCHC" in page.content.decode()
+    answer = client.post(
+        f"/van-ban-di/moi/?tra-loi={doc.pk}",
+        {
+            "subject": "V/v báo cáo kết quả rà soát thủ tục hành chính quý I năm 2026",
+            "type": "Công văn",
+            "recipients": "- Sở Nội vụ tỉnh Bình Long;\n- Lưu: VT, NV.",
+            "answers": [doc.pk],
+            "file": upload(1),
+        },
+    )
+    draft = Draft.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/van-ban-di/{draft.pk}/"
+    assert draft.unit.name == "Phòng Nội vụ" and list(draft.answers.all()) == [doc]
+    client.post(f"/van-ban-di/{draft.pk}/ban-moi/", {"file": upload(2), "note": "sửa số liệu"})
+    client.post(f"/van-ban-di/{draft.pk}/trinh-ky/", {"approver": user("lanhdao").pk})
+    draft.refresh_from_db()
+    assert draft.state == "trinh-ky" and draft.approver == user("lanhdao")
+
+    # the officer cannot approve nor number
+    assert client.post(f"/van-ban-di/{draft.pk}/duyet/", {"decision": "duyet"}).status_code == 403
+    assert client.post(f"/van-ban-di/{draft.pk}/cap-so/").status_code == 403
+
+    # lanhdao returns with a comment; a return without one is refused
+    login("lanhdao")
+    client.post(f"/van-ban-di/{draft.pk}/duyet/", {"decision": "tra-lai", "comment": ""})
+    draft.refresh_from_db()
+    assert draft.state == "trinh-ky"
+    client.post(
+        f"/van-ban-di/{draft.pk}/duyet/",
+        {"decision": "tra-lai", "comment": "Bổ sung số thủ tục đã rà soát."},
+    )
+    draft.refresh_from_db()
+    assert draft.state == "tra-lai"
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert "Bổ sung số thủ tục đã rà soát." in page
+
+    # noivu uploads v3 and submits again; lanhdao approves v3
+    login("noivu")
+    client.post(f"/van-ban-di/{draft.pk}/ban-moi/", {"file": upload(3)})
+    client.post(f"/van-ban-di/{draft.pk}/trinh-ky/")
+    login("lanhdao")
+    client.post(f"/van-ban-di/{draft.pk}/duyet/", {"decision": "duyet", "comment": "Đồng ý."})
+    draft.refresh_from_db()
+    assert draft.state == "da-duyet"
+    assert [v.number for v in draft.versions.all()] == [3, 2, 1]  # every version kept
+    first = draft.versions.get(number=1)
+    download = client.get(f"/van-ban-di/ban/{first.pk}/tep/")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == answer_text(1)
+    approval = DraftReview.objects.get(draft=draft, decision="duyet")
+    assert approval.version.number == 3 and draft.signer_name.startswith("Nguyễn Văn Bình")
+
+    # the văn thư numbers: 1/UBND-NV, as Phụ lục III gives a công văn of Phòng Nội vụ
+    login("vanthu")
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert 'value="UBND-NV"' in page
+    client.post(f"/van-ban-di/{draft.pk}/cap-so/")
+    draft.refresh_from_db()
+    assert (draft.state, draft.number, draft.notation) == ("da-cap-so", 1, "1/UBND-NV")
+
+    # and issues it: the last version filed as an outgoing document, its fields the draft's
+    client.post(
+        f"/van-ban-di/{draft.pk}/phat-hanh/",
+        {
+            "issued": "20/03/2026",
+            "notation": "1/UBND-NV",
+            "recipients": "Sở Nội vụ tỉnh Bình Long\nLưu: VT, NV",
+            "copies": "3",
+        },
+    )
+    draft.refresh_from_db()
+    issued = draft.issued_document
+    assert draft.state == "da-phat-hanh" and issued is not None
+    assert issued.direction == "di" and issued.number == "1/UBND-NV"
+    assert issued.date == date(2026, 3, 20) and issued.issuer == "UBND thị xã An Phú"
+    assert "(bản 3)" in issued.text
+    assert issued.register.direction == "di"
+    assert Correction.objects.filter(document=issued, field="date").exists()
+
+    # the task it answers is proposed for closing; confirming closes it with the answer
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert "Đề xuất đóng công việc" in page and f'value="{task.pk}"' in page
+    client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]})
+    task.refresh_from_db()
+    assert task.status == "done" and list(task.answers.all()) == [issued]
+    assert task.notes.filter(text="Đã trả lời bằng văn bản số 1/UBND-NV").exists()
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert "Đề xuất đóng công việc" not in page
+
+    # the registers show it
+    register = client.get("/so/van-ban-di/?tu=01/03/2026&den=31/03/2026").content.decode()
+    assert "1/UBND-NV" in register and "Sở Nội vụ tỉnh Bình Long" in register
+    tracking = client.get("/so/giai-quyet-van-ban-den/?tu=01/01/2000&den=31/12/2099")
+    text = tracking.content.decode()
+    assert "318/SNV-CCHC" in text and "1/UBND-NV" in text and "Hoàn thành" in text
+
+    # every step is in the audit log
+    actions = set(AuditEntry.objects.filter(object_type="draft").values_list("action", flat=True))
+    assert actions >= {
+        "draft-create",
+        "draft-version",
+        "draft-submit",
+        "draft-review",
+        "draft-number",
+        "draft-issue",
+    }
+    states = list(draft.events.values_list("state_to", flat=True))
+    assert states == [
+        "du-thao",
+        "trinh-ky",
+        "tra-lai",
+        "trinh-ky",
+        "da-duyet",
+        "da-cap-so",
+        "da-phat-hanh",
+    ]
+
+
+def test_the_document_page_link_starts_an_answer_prefilled(login, incoming):
+    doc, _task = incoming
+    page = login("noivu").get(f"/van-ban-di/moi/?tra-loi={doc.pk}").content.decode()
+    assert f'name="answers" value="{doc.pk}"' in page
+    assert "SỞ NỘI VỤ" in page  # the recipient is the issuer, as the document prints it
+
+
+def _draft_in(state: str, author: str = "noivu") -> Draft:
+    """A draft of Phòng Nội vụ walked through the services up to `state`."""
+    draft = services.create_draft(
+        user(author),
+        subject="V/v báo cáo",
+        type="Công văn",
+        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        upload=upload(hash(state) % 1000, f"{state}.txt"),
+    )
+    if state == "du-thao":
+        return draft
+    services.submit(draft, user(author))
+    if state == "trinh-ky":
+        return draft
+    services.review(draft, user("lanhdao"), "duyet")
+    if state == "da-duyet":
+        return draft
+    services.give_number(draft, user("vanthu"))
+    return draft
+
+
+def test_wrong_roles_are_refused_and_change_nothing(login, deployment):
+    submitted = _draft_in("trinh-ky")
+    approved = _draft_in("da-duyet")
+    numbered = _draft_in("da-cap-so")
+    client = login("anlac")  # an officer of another unit
+    assert (
+        client.post(f"/van-ban-di/{submitted.pk}/ban-moi/", {"file": upload(9)}).status_code == 403
+    )
+    assert (
+        client.post(f"/van-ban-di/{submitted.pk}/duyet/", {"decision": "duyet"}).status_code == 403
+    )
+    assert client.post(f"/van-ban-di/{approved.pk}/cap-so/").status_code == 403
+    issue = {"issued": "20/03/2026"}
+    assert client.post(f"/van-ban-di/{numbered.pk}/phat-hanh/", issue).status_code == 403
+    login("xem")
+    assert client.get("/van-ban-di/moi/").status_code == 403
+    login("truongnv")  # a unit head may not sign off nor number
+    assert (
+        client.post(f"/van-ban-di/{submitted.pk}/duyet/", {"decision": "duyet"}).status_code == 403
+    )
+    assert client.post(f"/van-ban-di/{approved.pk}/cap-so/").status_code == 403
+    assert [d.state for d in Draft.objects.order_by("pk")] == ["trinh-ky", "da-duyet", "da-cap-so"]
+    assert DraftVersion.objects.count() == 3
+
+
+def test_a_step_out_of_turn_is_a_message_not_a_change(login, deployment):
+    draft = _draft_in("du-thao")
+    client = login("vanthu")
+    answer = client.post(f"/van-ban-di/{draft.pk}/cap-so/", follow=True)
+    assert "không thể chuyển sang" in answer.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == "du-thao" and draft.number is None
+
+
+def test_the_vanthu_corrects_the_notation_before_issuing(login, deployment):
+    draft = _draft_in("da-duyet")
+    client = login("vanthu")
+    client.post(f"/van-ban-di/{draft.pk}/cap-so/", {"symbol": "UBND-NV.TCCB"})
+    draft.refresh_from_db()
+    assert draft.notation == "1/UBND-NV.TCCB"
+    answer = client.post(
+        f"/van-ban-di/{draft.pk}/phat-hanh/", {"issued": "20/03/2026", "notation": "7/UBND"}
+    )
+    assert answer.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == "da-cap-so"  # a ký hiệu that drops the number given is refused
+
+
+def test_a_draft_must_be_docx_pdf_or_txt(login, deployment):
+    client = login("noivu")
+    answer = client.post(
+        "/van-ban-di/moi/",
+        {
+            "subject": "V/v thử",
+            "type": "Công văn",
+            "file": SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
+        },
+    )
+    assert answer.status_code == 200 and "dự thảo phải là tệp" in answer.content.decode()
+    assert not Draft.objects.exists()
+
+
+def test_other_types_are_numbered_with_their_code(deployment):
+    draft = services.create_draft(
+        user("noivu"),
+        subject="Kế hoạch rà soát thủ tục hành chính năm 2026",
+        type="Kế hoạch",
+        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        upload=upload(42, "ke-hoach.txt"),
+    )
+    services.submit(draft, user("noivu"))
+    services.review(draft, user("lanhdao"), "duyet")
+    services.give_number(draft, user("vanthu"))
+    assert draft.notation == "1/KH-UBND"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drafts_numbered_at_once_get_different_numbers(media):
+    from cchc.web import demo
+
+    demo.create_deployment()
+    drafts = [_draft_in("da-duyet"), _draft_in("da-duyet")]
+    start = threading.Barrier(2)
+    errors = []
+
+    def number(draft):
+        try:
+            start.wait()
+            services.give_number(draft, user("vanthu"))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=number, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    numbers = sorted(Draft.objects.values_list("number", flat=True))
+    assert numbers == [1, 2]
+    assert sorted(Draft.objects.values_list("notation", flat=True)) == ["1/UBND-NV", "2/UBND-NV"]
