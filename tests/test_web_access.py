@@ -32,6 +32,7 @@ from cchc.web.par import services
 from cchc.web.par.models import Assessment, Commitment, Framework, Score, ScoreEvidence
 from cchc.web.work.models import Evidence, ProgressNote, Task
 from cchc.web.work.services import add_evidence
+from tests import outgoing_world
 
 # --- who gets through -----------------------------------------------------------------------
 
@@ -464,16 +465,14 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "GET",
             READ,
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(w, "da-phat-hanh"),
+            lambda w: outgoing_world.url(w, "da-phat-hanh"),
         )
     ],
     "van-ban-di/<int:pk>/ban-moi/": [
         Call(
             "POST",
             OWN_UNIT,
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
-                w, "du-thao", "ban-moi/"
-            ),
+            lambda w: outgoing_world.url(w, "du-thao", "ban-moi/"),
             lambda w: {"file": _file("ban-2.txt", "Dự thảo bản 2.".encode())},
             changes=True,
         )
@@ -482,9 +481,7 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "POST",
             OWN_UNIT,
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
-                w, "du-thao", "trinh-ky/"
-            ),
+            lambda w: outgoing_world.url(w, "du-thao", "trinh-ky/"),
             changes=True,
         )
     ],
@@ -492,9 +489,7 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "POST",
             DIRECT,
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
-                w, "trinh-ky", "duyet/"
-            ),
+            lambda w: outgoing_world.url(w, "trinh-ky", "duyet/"),
             lambda w: {"decision": "tra-lai", "comment": "Sửa lại trích yếu"},
             changes=True,
         )
@@ -503,9 +498,7 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "POST",
             REGISTER,
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
-                w, "da-duyet", "cap-so/"
-            ),
+            lambda w: outgoing_world.url(w, "da-duyet", "cap-so/"),
             changes=True,
         )
     ],
@@ -513,9 +506,7 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "POST",
             REGISTER,
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
-                w, "da-cap-so", "phat-hanh/"
-            ),
+            lambda w: outgoing_world.url(w, "da-cap-so", "phat-hanh/"),
             lambda w: {"issued": "20/03/2026", "recipients": "Sở Nội vụ"},
             changes=True,
         )
@@ -524,10 +515,8 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "POST",
             OWN_UNIT | {CLERK},  # who may change the task, the answer's author, the văn thư
-            lambda w: __import__("tests.outgoing_world").outgoing_world.url(
-                w, "da-phat-hanh", "dong-viec/"
-            ),
-            lambda w: {"task": __import__("tests.outgoing_world").outgoing_world.task(w)},
+            lambda w: outgoing_world.url(w, "da-phat-hanh", "dong-viec/"),
+            lambda w: {"task": outgoing_world.task(w)},
             changes=True,
         )
     ],

@@ -13,7 +13,7 @@ from pathlib import Path
 
 # Lower layers first: a package may import from its own layer or lower ones only. The CLI is the
 # outermost layer (it starts the web server and the workers).
-WEB_ORDER = ["accounts", "documents", "work", "par"]
+WEB_ORDER = ["accounts", "documents", "work", "outgoing", "par"]
 
 
 def package_of(module: str) -> str:
