@@ -97,8 +97,84 @@ def ingest_samples() -> list[IngestJob]:
 def load() -> list[IngestJob]:
     create_deployment()
     jobs = ingest_samples()
+    create_flow(jobs)
     create_par()
     return jobs
+
+
+# What the demo's leader decided on each sample (by file name); the others wait for direction.
+DIRECTED = ("cong-van-tang-cuong-cchc.txt", "ke-hoach-cchc-2026.md", "quyet-dinh-kiem-tra-cchc.txt")
+# The person of each unit who is named on its confirmed tasks.
+ASSIGNEES = {
+    "Phòng Nội vụ": "noivu",
+    "UBND phường An Lạc": "anlac",
+    "Văn phòng HĐND và UBND thị xã": "vanphong",
+}
+
+
+def create_flow(jobs: list[IngestJob]) -> None:
+    """The flow of Nghị định 30 on the samples, as the demo's people would run it: the văn thư
+    submits every incoming document; the leader directs three (their proposals confirmed, the
+    people named), and two wait for direction with their proposals; Phòng Nội vụ finishes one
+    task after its deadline and answers the công văn with an issued report."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from cchc.web.outgoing import services as outgoing
+    from cchc.web.outgoing.models import DraftReview
+    from cchc.web.work import assign, flow
+    from cchc.web.work.models import Task
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    docs = {job.original_name: job.document for job in jobs if job.document_id}
+    home = Unit.objects.get(name="Phòng Nội vụ")
+    for doc in docs.values():
+        if doc.handling == Document.Handling.REGISTERED:
+            flow.submit(doc, users["vanthu"])
+    for name in DIRECTED:
+        doc = docs.get(name)
+        if doc is None or doc.handling != Document.Handling.WAITING:
+            continue
+        decisions = []
+        for task in flow.proposals(doc):
+            edits = flow.Edits()
+            if task.unit is None and not task.collective:  # the leader names the lead unit
+                edits = flow.Edits(unit=home, unit_set=True)
+            person = ASSIGNEES.get((task.unit or edits.unit or home).name)
+            if person and not task.collective:
+                edits.assignee, edits.assignee_set = users[person], True
+            decisions.append(flow.Decision(task, "confirm", edits))
+        flow.direct(
+            doc, users["lanhdao"], "Giao các đơn vị thực hiện đúng hạn.", "direct", decisions
+        )
+    congvan = docs.get("cong-van-tang-cuong-cchc.txt")
+    if congvan is None:
+        return
+    mine = Task.work.filter(document=congvan, unit=home, collective=False).order_by("deadline")
+    late = mine.filter(deadline__lt=timezone.localdate()).first()
+    if late is not None:  # finished after its deadline: late in every rate and report
+        assign.set_status(late, Task.Status.DONE, users["noivu"], "Đã hoàn thành (trễ hạn).")
+    answered = mine.exclude(status=Task.Status.DONE).last()
+    report = SimpleUploadedFile(
+        "bao-cao-tra-loi.txt",
+        "ỦY BAN NHÂN DÂN THỊ XÃ AN PHÚ\nBÁO CÁO\nKết quả thực hiện nhiệm vụ cải cách hành chính "
+        f"theo Công văn số {congvan.number or '…'}\n(văn bản minh họa)\n".encode(),
+    )
+    draft = outgoing.create_draft(
+        users["noivu"],
+        subject=f"Báo cáo kết quả thực hiện Công văn số {congvan.number or '…'}",
+        type="Báo cáo",
+        unit=home,
+        upload=report,
+        recipients="Như trên;\nLưu: VT, NV.",
+        answers=[congvan],
+    )
+    outgoing.submit(draft, users["noivu"])
+    outgoing.review(draft, users["lanhdao"], DraftReview.Decision.APPROVE, "Đồng ý ban hành.")
+    outgoing.give_number(draft, users["vanthu"])
+    outgoing.issue(draft, users["vanthu"], timezone.localdate())
+    if answered is not None:
+        outgoing.close_answered(draft, users["noivu"], [answered.pk])
 
 
 def _demo_value(criterion, fraction: float) -> Decimal:

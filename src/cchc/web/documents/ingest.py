@@ -167,10 +167,15 @@ def accept_upload(chunks, name: str, user=None, direction: str = "den") -> Inges
 
 
 def accept_path(
-    path: str | Path, user=None, direction: str = "den", follow_links: bool = True
+    path: str | Path,
+    user=None,
+    direction: str = "den",
+    follow_links: bool = True,
+    name: str | None = None,
 ) -> IngestJob:
-    """Accept a file of the server's disk; without `follow_links` a symbolic link is refused
-    (a watched folder: a link put there must not read a file elsewhere)."""
+    """Accept a file of the server's disk, registered under `name` (default: the file's own);
+    without `follow_links` a symbolic link is refused (a watched folder: a link put there must
+    not read a file elsewhere)."""
     path = Path(path)
     flags = os.O_RDONLY | (0 if follow_links else os.O_NOFOLLOW)
     try:
@@ -188,7 +193,7 @@ def accept_path(
             while chunk := fh.read(1 << 20):
                 yield chunk
 
-    return accept_upload(chunks(), path.name, user, direction)
+    return accept_upload(chunks(), name or path.name, user, direction)
 
 
 # Parsed files stored per transaction when several jobs run together (a folder ingest).

@@ -335,7 +335,8 @@ def issue(
 def _ingest(version: DraftVersion, user) -> Document:
     """The final version filed as an outgoing document through the ingest (no tasks proposed:
     the office's own answer gives nobody work)."""
-    job = accept_path(Path(settings.MEDIA_ROOT) / version.path, user, Document.Direction.OUTGOING)
+    stored = Path(settings.MEDIA_ROOT) / version.path
+    job = accept_path(stored, user, Document.Direction.OUTGOING, name=version.name)
     job = run_job(job, tasks=False)
     if job.status == IngestJob.Status.DONE:
         return job.document
