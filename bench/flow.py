@@ -59,8 +59,7 @@ def build(total: int) -> None:
     units = list(Unit.objects.filter(kind="phong"))
     town = Unit.objects.get(kind="huyen")
     people = {  # who of each unit is named on its confirmed tasks
-        p.unit_id: p.user
-        for p in Profile.objects.select_related("user").filter(role__in=("officer", "head"))
+        p.unit_id: p.user for p in Profile.objects.select_related("user").filter(role="officer")
     }
     noivu = get_user_model().objects.get(username="noivu")
     incoming, outgoing = Register.default("den"), Register.default("di")
