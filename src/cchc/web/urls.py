@@ -59,6 +59,11 @@ urlpatterns = [
     path("chi-so/bao-cao/", par.reports_page, name="par-reports"),
     # --- incoming: vào sổ, direction, proposals (helper A) ---
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
+    path("viec-cua-toi/", work.my_work, name="my-work"),
+    path("cong-viec/<int:pk>/giao/", work.task_assign, name="task-assign"),
+    path("cong-viec/<int:pk>/gia-han/", work.task_extension, name="task-extension"),
+    path("gia-han/<int:pk>/duyet/", work.extension_decide, name="extension-decide"),
+    path("thong-bao/", work.notifications_page, name="notifications"),
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),
