@@ -388,9 +388,8 @@ ACCESS: dict[str, list[Call]] = {
         Call(
             "POST",
             DIRECT,
-            lambda w: (
-                "/gia-han/%d/duyet/"
-                % w.task_a.extension_requests.get_or_create(
+            lambda w: "/gia-han/{}/duyet/".format(
+                w.task_a.extension_requests.get_or_create(
                     deadline=date(2026, 6, 30), defaults={"reason": "Chờ số liệu"}
                 )[0].pk
             ),
