@@ -16,7 +16,10 @@ from cchc.web.work.models import Task
 
 @pytest.fixture
 def congvan(deployment, sample_path):
-    return ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    """The sample công văn, its proposed tasks confirmed as a leader would."""
+    document = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
+    Task.objects.filter(document=document).update(state=Task.State.CONFIRMED)
+    return document
 
 
 def user(name: str):
