@@ -353,3 +353,19 @@ def test_concurrent_api_saves_never_lose_a_change_silently(deployment):
             c.new for c in changes[:-1]
         ]
         assert task.action == changes[-1].new
+
+
+def test_a_stale_page_after_a_new_deadline_is_a_conflict_and_keeps_the_new_deadline(
+    deployment, login
+):
+    task = noivu_task()
+    stale = form(task, action="Nội dung của chuyên viên")
+    leader = Client()
+    leader.force_login(user("lanhdao"))
+    leader.post(f"/cong-viec/{task.pk}/sua/", form(task, deadline="28/02/2026", reason="Gia hạn"))
+    officer = login("noivu")
+    page = officer.post(f"/cong-viec/{task.pk}/sua/", stale)
+    assert page.status_code == 200 and "hãy xem lại" in page.content.decode()
+    assert officer.post(f"/cong-viec/{task.pk}/sua/", page.context["form"].data).status_code == 302
+    task.refresh_from_db()
+    assert task.deadline == date(2026, 2, 28) and task.action == "Nội dung của chuyên viên"

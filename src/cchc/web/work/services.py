@@ -159,7 +159,8 @@ def update_task(
     if not changes:
         return task
     if expected_version is not None and expected_version != task.version:
-        raise Conflict(Task.objects.get(pk=task.pk))
+        raise Conflict(Task.objects.get(pk=task.pk))  # before the rights: a stale page's
+        # deadline differs from the new one without the user meaning to change it
     check_change(task, changes, user, reason)
     if "unit" in changes and not roles.can_assign_to(user, changes["unit"]):
         raise ChangeRefused("Bạn không được giao công việc cho đơn vị này.")

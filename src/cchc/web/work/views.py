@@ -222,6 +222,11 @@ class TaskForm(forms.ModelForm):
 KEPT_WHEN_ABSENT = ("deadline", "unit")
 
 
+def _form_value(task: Task, name: str) -> str:
+    value = getattr(task, f"{name}_id" if name == "unit" else name)
+    return "" if value is None else str(value)
+
+
 def task_edit(request, pk: int | None = None):
     """Create a task by hand, or edit one (extracted or hand-made) through `update_task`:
     deadline and lead only by whoever has the right, with a reason; a save from a stale page
@@ -242,8 +247,7 @@ def task_edit(request, pk: int | None = None):
         if task is not None:
             for name in KEPT_WHEN_ABSENT:
                 if name not in data:
-                    value = getattr(task, f"{name}_id" if name == "unit" else name)
-                    data[name] = "" if value is None else str(value)
+                    data[name] = _form_value(task, name)
     form = TaskForm(data, instance=task, initial={"version": getattr(task, "version", None)})
     if task is not None:
         form.fields["reason"].help_text = ""
@@ -279,6 +283,9 @@ def task_edit(request, pk: int | None = None):
             conflict = exc.task
             form.add_error(None, str(exc))
             form.data["version"] = str(conflict.version)  # a new save, after a look, goes in
+            if not can_reschedule(request.user, conflict):  # what they may not change: as now
+                for name in KEPT_WHEN_ABSENT:
+                    form.data[name] = _form_value(conflict, name)
         else:
             messages.success(request, "Đã lưu công việc.")
             return redirect("task", pk=task.pk)
