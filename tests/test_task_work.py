@@ -369,3 +369,16 @@ def test_a_stale_page_after_a_new_deadline_is_a_conflict_and_keeps_the_new_deadl
     assert officer.post(f"/cong-viec/{task.pk}/sua/", page.context["form"].data).status_code == 302
     task.refresh_from_db()
     assert task.deadline == date(2026, 2, 28) and task.action == "Nội dung của chuyên viên"
+
+
+def test_the_api_assigns_a_person_for_the_head_only_and_reads_if_match(deployment, login):
+    task = noivu_task()
+    officer = patch(login("noivu"), task, {"assignee": user("noivu").pk, "reason": "Tự nhận"})
+    assert officer.status_code == 403
+    head = login("truongnv")
+    assert patch(head, task, {"status": "doing"}, HTTP_IF_MATCH="abc").status_code == 400
+    stranger = patch(head, task, {"assignee": user("vanphong").pk, "reason": "Giúp"})
+    assert stranger.status_code == 400 and "không thuộc Phòng Nội vụ" in stranger.json()["detail"]
+    answer = patch(head, task, {"assignee": user("noivu").pk, "reason": "Phụ trách"})
+    assert answer.status_code == 200 and answer.json()["assignee"] == user("noivu").pk
+    assert Notification.objects.filter(user__username="noivu", kind="assigned").count() == 1

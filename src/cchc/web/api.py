@@ -22,6 +22,7 @@ from cchc.web.accounts.roles import (
     can_create_task,
     can_edit_document,
     can_ingest,
+    works_on_tasks,
 )
 from cchc.web.documents import search, services
 from cchc.web.documents.ingest import UploadRejected
@@ -158,7 +159,10 @@ class TaskPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return can_create_task(request.user)
+        if view.action == "create":
+            return can_create_task(request.user)
+        # changes of a task: as on the task's page, the object's rule (a unit's head too)
+        return works_on_tasks(request.user)
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or can_change_task(request.user, obj)
