@@ -205,8 +205,12 @@ def test_a_unit_asks_for_more_time_and_the_leader_approves_it(deployment, login)
         login("noivu").post(f"/gia-han/{request.pk}/duyet/", {"decision": "approve"}).status_code
         == 403
     )
+    assert (
+        "Chờ người giao việc duyệt" in login("noivu").get(f"/cong-viec/{task.pk}/").content.decode()
+    )
     leader = login("lanhdao")
     assert [r.pk for r in leader.get("/viec-cua-toi/").context["extensions"]] == [request.pk]
+    assert "Đồng ý gia hạn" in leader.get(f"/cong-viec/{task.pk}/").content.decode()
     leader.post(f"/gia-han/{request.pk}/duyet/", {"decision": "approve", "answer": "Đồng ý"})
     task.refresh_from_db()
     request.refresh_from_db()
