@@ -442,6 +442,42 @@ ACCESS: dict[str, list[Call]] = {
         )
     ],
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
+    "viec-cua-toi/": [Call("GET", READ, lambda w: "/viec-cua-toi/")],
+    "thong-bao/": [
+        Call("GET", READ, lambda w: "/thong-bao/"),
+        Call("POST", READ, lambda w: "/thong-bao/", lambda w: {}),  # marks one's own read
+    ],
+    "cong-viec/<int:pk>/giao/": [
+        Call(  # the head of the task's unit or whoever directs (unit A has no head here)
+            "POST",
+            DIRECT,
+            lambda w: f"/cong-viec/{w.task_a.pk}/giao/",
+            lambda w: {"assignee": _user("anlac").pk, "reason": "Phụ trách địa bàn"},
+            changes=True,
+        )
+    ],
+    "cong-viec/<int:pk>/gia-han/": [
+        Call(
+            "POST",
+            OWN_UNIT,
+            lambda w: f"/cong-viec/{w.task_a.pk}/gia-han/",
+            lambda w: {"deadline": "31/05/2026", "reason": "Chờ số liệu của tổ dân phố"},
+            changes=True,
+        )
+    ],
+    "gia-han/<int:pk>/duyet/": [
+        Call(
+            "POST",
+            DIRECT,
+            lambda w: "/gia-han/{}/duyet/".format(
+                w.task_a.extension_requests.get_or_create(
+                    deadline=date(2026, 6, 30), defaults={"reason": "Chờ số liệu"}
+                )[0].pk
+            ),
+            lambda w: {"decision": "approve", "answer": "Đồng ý"},
+            changes=True,
+        )
+    ],
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
     # (tests/outgoing_world.py makes unit A's drafts in the state each step starts from)
     "van-ban-di/": [Call("GET", READ, lambda w: "/van-ban-di/?tinh-trang=trinh-ky")],

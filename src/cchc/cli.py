@@ -6,6 +6,7 @@ import contextlib
 import difflib
 import json
 import os
+import smtplib
 import sys
 from pathlib import Path
 
@@ -366,6 +367,38 @@ def worker(concurrency: int | None, name: str | None) -> None:
 
     with _server_lock():
         run_worker(concurrency or os.cpu_count() or 1, name or f"cchc-{os.getpid()}@%h")
+
+
+@main.command()
+@click.option(
+    "--site", default="", help="Địa chỉ trang web ghi trong thư (ví dụ https://cchc.anphu.gov.vn)."
+)
+def digest(site: str) -> None:
+    """Gửi bản tin việc hằng ngày cho từng người (việc mới giao, sắp đến hạn, quá hạn, văn bản
+    chờ chỉ đạo): qua thư điện tử khi đặt EMAIL_HOST, luôn có trong mục Thông báo. Chạy mỗi
+    ngày một lần (cron); chạy lại trong ngày không gửi lại."""
+    from cchc.web import runtime
+
+    runtime.setup()
+    from cchc.web.work.notify import mail_configured, send_digests
+
+    try:
+        counts = send_digests(site=site.rstrip("/"))
+    except (OSError, smtplib.SMTPException) as exc:
+        from django.conf import settings
+
+        click.echo(
+            f"lỗi: không gửi được thư qua {settings.EMAIL_HOST}:{settings.EMAIL_PORT} ({exc}). "
+            "Kiểm tra EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
+            "EMAIL_USE_TLS; các bản tin đã gửi không bị gửi lại khi chạy lại lệnh.",
+            err=True,
+        )
+        sys.exit(1)
+    where = "thư điện tử và ứng dụng" if mail_configured() else "ứng dụng (chưa đặt EMAIL_HOST)"
+    click.echo(
+        f"Đã gửi {counts['digests']} bản tin qua {where}; {counts['emailed']} thư điện tử; "
+        f"{counts['skipped']} người đã nhận bản tin hôm nay."
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.exceptions import (
+    APIException,
     AuthenticationFailed,
     NotAuthenticated,
     PermissionDenied,
@@ -24,6 +25,7 @@ from cchc.web.accounts.roles import (
     can_create_task,
     can_edit_document,
     can_ingest,
+    works_on_tasks,
 )
 from cchc.web.documents import search, services
 from cchc.web.documents.ingest import UploadRejected
@@ -71,6 +73,10 @@ class DocumentSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    days_late = serializers.IntegerField(read_only=True)
+    # the version the change was made from (or If-Match): a stale one answers 409
+    version = serializers.IntegerField(required=False, min_value=1)
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
     class Meta:
         model = Task
@@ -98,6 +104,10 @@ class TaskSerializer(serializers.ModelSerializer):
             "status",
             "completed_at",
             "overdue",
+            "days_late",
+            "assignee",
+            "version",
+            "reason",
             "answers",
             "created_at",
             "updated_at",
@@ -152,7 +162,10 @@ class TaskPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return can_create_task(request.user)
+        if view.action == "create":
+            return can_create_task(request.user)
+        # changes of a task: as on the task's page, the object's rule (a unit's head too)
+        return works_on_tasks(request.user)
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or can_change_task(request.user, obj)
@@ -180,22 +193,48 @@ class TaskViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         status_ = data.pop("status", Task.Status.TODO)
         answers = data.pop("answers", [])
-        task = work.create_task(Task(**data), self.request.user, status_)
-        task.answers.set(answers)
+        assignee = data.pop("assignee", None)
+        reason = data.pop("reason", "")
+        data.pop("version", None)
+        with transaction.atomic():
+            task = work.create_task(Task(**data), self.request.user, status_)
+            task.answers.set(answers)
+            if assignee is not None:
+                _changed(
+                    work.update_task,
+                    task,
+                    {"assignee": assignee},
+                    self.request.user,
+                    reason or "Giao khi tạo công việc",
+                )
         serializer.instance = task
 
     def perform_update(self, serializer):
+        """Every change through `update_task` (rights, reasons, history) and `set_status`;
+        from the version in the body or the If-Match header, else the one just read."""
         task = serializer.instance
-        new_status = serializer.validated_data.pop("status", task.status)
-        new_unit = serializer.validated_data.get("unit", task.unit)
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", None) or _if_match(self.request)
+        reason = data.pop("reason", "")
+        new_status = data.pop("status", task.status)
+        answers = data.pop("answers", None)
+        new_unit = data.get("unit", task.unit)
         if new_unit != task.unit and not can_assign_to(self.request.user, new_unit):
             raise PermissionDenied("Không thể giao công việc cho đơn vị khác.")
+        if expected is not None and expected != task.version:
+            raise VersionConflict(str(assign.Conflict(task)))
         with transaction.atomic():
-            task = serializer.save()
+            _changed(work.update_task, task, data, self.request.user, reason, expected)
             if new_status != task.status:
-                assign.set_status(task, new_status, self.request.user)
-            else:
-                audit(self.request.user, "task-edit", task, str(task))
+                _changed(assign.set_status, task, new_status, self.request.user)
+            if answers is not None and set(answers) != set(task.answers.all()):
+                task.answers.set(answers)
+                audit(
+                    self.request.user,
+                    "task-answer",
+                    task,
+                    "Văn bản trả lời: " + ", ".join(str(d) for d in answers),
+                )
 
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def evidence(self, request, pk=None):
@@ -219,6 +258,34 @@ class TaskViewSet(viewsets.ModelViewSet):
             raise ValidationError("Ghi chú trống.")
         assign.add_note(task, request.user, text)
         return Response({"ok": True}, status=status.HTTP_201_CREATED)
+
+
+class VersionConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Công việc đã được người khác sửa; hãy tải lại rồi sửa."
+    default_code = "conflict"
+
+
+def _if_match(request) -> int | None:
+    """The version an If-Match header names ("3" or the ETag form "\"3\"")."""
+    header = request.META.get("HTTP_IF_MATCH", "").strip().removeprefix("W/").strip('"')
+    if not header:
+        return None
+    if not (header.isascii() and header.isdigit()) or not 0 < int(header) <= MAX_ID:
+        raise ValidationError({"detail": f"If-Match không hợp lệ: “{header[:40]}”."})
+    return int(header)
+
+
+def _changed(change, *args):
+    """A change of a task, its refusals as the API answers them."""
+    try:
+        return change(*args)
+    except assign.Conflict as exc:
+        raise VersionConflict(str(exc)) from exc
+    except work.InvalidChange as exc:
+        raise ValidationError({"detail": str(exc)}) from exc
+    except work.ChangeRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
 
 
 @api_view(["GET"])

@@ -214,3 +214,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"cchc": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# --- work on a task: reminders (helper B) ---
+# The daily digest (`cchc digest`) is e-mailed through these when EMAIL_HOST is set; without it
+# reminders are only shown in the app (the embedded set-up needs no mail server).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cchc@localhost")
+# "Due soon" in the digest: within this many days.
+CCHC_DIGEST_DAYS = int(os.environ.get("CCHC_DIGEST_DAYS", 3))
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cchc.web.work.context.notifications")

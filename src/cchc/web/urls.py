@@ -68,6 +68,11 @@ urlpatterns = [
     path("van-ban/<int:pk>/chi-dao/", flow.direct, name="document-direct"),
     path("van-ban/<int:pk>/phieu-giai-quyet.docx", flow.handling_slip, name="handling-slip"),
     # --- work on a task: my work, history, extensions, notifications (helper B) ---
+    path("viec-cua-toi/", work.my_work, name="my-work"),
+    path("cong-viec/<int:pk>/giao/", work.task_assign, name="task-assign"),
+    path("cong-viec/<int:pk>/gia-han/", work.task_extension, name="task-extension"),
+    path("gia-han/<int:pk>/duyet/", work.extension_decide, name="extension-decide"),
+    path("thong-bao/", work.notifications_page, name="notifications"),
     # --- outgoing: drafts, numbering, issuing, registers (helper C) ---
     path("van-ban-di/", outgoing.drafts, name="outgoing"),
     path("van-ban-di/moi/", outgoing.new_draft, name="outgoing-new"),

@@ -168,6 +168,12 @@ def can_confirm_for(user, document, unit_id: int | None) -> bool:
 # --- work on a task (helper B adds here) ---
 
 
+def works_on_tasks(user) -> bool:
+    """May change tasks at all (which ones: `can_change_task`; deadline, lead, assignee:
+    `can_reschedule`, `can_reassign`): admins, leaders and a unit's people, its head too."""
+    return role_of(user) in (Role.ADMIN, Role.LEADER, *UNIT_ROLES)
+
+
 # --- outgoing (helper C adds here) ---
 
 

@@ -114,6 +114,8 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
     today = min(end, timezone.localdate())
     done = [t for t in tasks if t.status == Task.Status.DONE]
     on_time = [t for t in done if t.on_time]
+    # work on a task (helper B): a completion after the deadline is late, by how many days
+    late_done = [t for t in done if t.days_late]
     overdue = [
         t for t in tasks if t.status != Task.Status.DONE and t.deadline and t.deadline < today
     ]
@@ -174,6 +176,21 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
                 ),
             ]
             for n, ((action, deadline, _doc), group) in enumerate(late_groups.items(), 1)
+        ],
+    )
+    late_done_table = Table(
+        title="Nhiệm vụ hoàn thành trễ hạn",
+        header=["STT", "Nhiệm vụ", "Đơn vị", "Thời hạn", "Ngày hoàn thành", "Trễ hạn"],
+        rows=[
+            [
+                n,
+                _sentence(t.action[:300]),
+                t.unit.name if t.unit else (t.lead_text or "chưa giao"),
+                _vn(t.deadline),
+                _vn(timezone.localdate(t.completed_at)),
+                f"hoàn thành trễ hạn {t.days_late} ngày",
+            ]
+            for n, t in enumerate(late_done, 1)
         ],
     )
     evidence_table = Table(
@@ -239,6 +256,17 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
             else "Không có nhiệm vụ quá hạn."
         ),
         *([late_table] if overdue else []),
+        *(
+            [
+                Paragraph(
+                    f"Có {len(late_done)} nhiệm vụ hoàn thành trễ hạn (tính là không đúng hạn "
+                    "trong tỷ lệ nêu trên):"
+                ),
+                late_done_table,
+            ]
+            if late_done
+            else []
+        ),
         Heading("NHIỆM VỤ TRỌNG TÂM KỲ TỚI", 1),
         Paragraph(
             (
@@ -251,7 +279,7 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
         ),
     ]
     title = f"Kết quả thực hiện công tác cải cách hành chính {label}"
-    tables = [unit_table, area_table, late_table, evidence_table]
+    tables = [unit_table, area_table, late_table, evidence_table, late_done_table]
     return _draft(title, "BC-UBND", body), tables
 
 

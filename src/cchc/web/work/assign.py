@@ -9,6 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -17,7 +18,7 @@ from cchc.extract.deadlines import find_deadline
 from cchc.extract.units import canonical_name
 from cchc.extracted import ExtractedTask
 from cchc.web.accounts.models import Unit, audit
-from cchc.web.work.models import ProgressNote, Task
+from cchc.web.work.models import ProgressNote, Task, TaskChange
 
 # Which kinds of unit a collective name covers, by its canonical (folded) form.
 COLLECTIVE_KINDS = (
@@ -190,29 +191,69 @@ def create_tasks(doc, extracted: list[dict]) -> list[Task]:
 
 def redate_tasks(sender, document, fields, old_date, **_kwargs) -> int:
     """`document_corrected`: a corrected document date moves the deadlines its tasks count
-    from it ("trong 10 ngày kể từ ngày ký"); a deadline changed by hand stays. Returns how
-    many moved."""
+    from it ("trong 10 ngày kể từ ngày ký"); a deadline changed by hand stays. Each move is in
+    the task's history. Returns how many moved."""
     if "date" not in fields or document.date == old_date:
         return 0
-    moved = []
+    moved, history = [], []
+    now = timezone.now()
     for task in Task.objects.filter(document=document).exclude(deadline_text=""):
         before = find_deadline(task.deadline_text, anchor=old_date).date
         after = find_deadline(task.deadline_text, anchor=document.date).date
         if before == after or _date(before) != task.deadline:
             continue  # no date of the document's in it, or set by hand
-        task.deadline, task.updated_at = _date(after), timezone.now()
+        history.append(
+            TaskChange(
+                task=task,
+                field="deadline",
+                old=_vn(task.deadline),
+                new=_vn(_date(after)),
+                reason=f"Ngày văn bản sửa thành {_vn(document.date)} (hạn “{task.deadline_text}”)",
+            )
+        )
+        task.deadline, task.updated_at, task.version = _date(after), now, task.version + 1
         moved.append(task)
-    Task.objects.bulk_update(moved, ["deadline", "updated_at"])
+    Task.objects.bulk_update(moved, ["deadline", "updated_at", "version"])
+    TaskChange.objects.bulk_create(history)
     return len(moved)
 
 
-def set_status(task: Task, status: str, user, note: str = "") -> Task:
-    """Change the status, write the history and the audit log, roll up to the parent."""
+def _vn(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+class Conflict(Exception):
+    """The task was saved by someone else since the version a change was made from: nothing
+    was written; `task` is the task as it is now."""
+
+    def __init__(self, task: Task):
+        self.task = task
+        at = timezone.localtime(task.updated_at)
+        super().__init__(
+            f"Công việc đã được người khác sửa lúc {at:%H:%M %d/%m/%Y}; hãy xem lại "
+            f"(phiên bản hiện tại: {task.version})."
+        )
+
+
+def set_status(
+    task: Task, status: str, user, note: str = "", expected_version: int | None = None
+) -> Task:
+    """Change the status, write the history and the audit log, roll up to the parent. Saved
+    only if nobody saved the task since `expected_version` (default: the version `task` was
+    read at); else `Conflict` and nothing is written."""
+    expected = task.version if expected_version is None else expected_version
     with transaction.atomic():
         old = task.status
-        task.status = status
-        task.completed_at = timezone.now() if status == Task.Status.DONE else None
-        task.save()
+        completed_at = timezone.now() if status == Task.Status.DONE else None
+        written = Task.objects.filter(pk=task.pk, version=expected).update(
+            status=status,
+            completed_at=completed_at,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if not written:
+            raise Conflict(Task.objects.get(pk=task.pk))
+        task.refresh_from_db(fields=["status", "completed_at", "version", "updated_at"])
         ProgressNote.objects.create(
             task=task, user=user, text=note, status_from=old, status_to=status
         )
@@ -241,7 +282,13 @@ def roll_up(parent: Task) -> None:
     if status != parent.status:
         parent.status = status
         parent.completed_at = timezone.now() if status == Task.Status.DONE else None
-        parent.save(update_fields=["status", "completed_at", "updated_at"])
+        Task.objects.filter(pk=parent.pk).update(
+            status=status,
+            completed_at=parent.completed_at,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
+        parent.refresh_from_db(fields=["version", "updated_at"])
 
 
 def add_note(task: Task, user, text: str) -> ProgressNote:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,20 +19,25 @@ from django.views.decorators.http import require_POST
 from cchc.dates import MAX_YEAR, MIN_YEAR
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.accounts.roles import (
+    acts_for_unit,
     can_assign_to,
     can_change_task,
     can_create_task,
+    can_direct,
+    can_reassign,
+    can_reschedule,
     can_see_feed,
+    heads_unit,
     sees_everything,
     unit_of,
 )
 from cchc.web.documents.ingest import UploadRejected, safe_name
 from cchc.web.documents.models import Document
 from cchc.web.forms import DayField
-from cchc.web.params import id_param, int_param
-from cchc.web.work import assign, services, stats
+from cchc.web.params import MAX_ID, InvalidRequest, id_param, int_param
+from cchc.web.work import assign, notify, services, stats
 from cchc.web.work.calendar import month_grid, unit_feed
-from cchc.web.work.models import Evidence, Task
+from cchc.web.work.models import Evidence, ExtensionRequest, Notification, Task
 
 CARDS_PER_COLUMN = 50
 COUNT_CAP = 999
@@ -121,20 +126,32 @@ def _column(querysets) -> tuple[list[Task], str, bool]:
 
 
 def task_page(request, pk: int):
-    task = get_object_or_404(Task.objects.select_related("unit", "document", "parent"), pk=pk)
+    task = get_object_or_404(
+        Task.objects.select_related("unit", "document", "parent", "assignee"), pk=pk
+    )
     answering = Document.objects.none()
     if task.document_id:  # documents that cite the task's document may be its answer
         answering = Document.objects.filter(citations__target=task.document_id).exclude(
             pk__in=task.answers.values("pk")
         )
+    user = request.user
+    can_assign = can_reassign(user, task)
     return render(
         request,
         "work/task.html",
         {
             "task": task,
-            "can_change": can_change_task(request.user, task),
+            "can_change": can_change_task(user, task),
+            "can_assign": can_assign,
+            "can_reschedule": can_reschedule(user, task),
+            "can_ask_more_time": acts_for_unit(user, task.unit_id)
+            and task.status != Task.Status.DONE,
+            "people": services.unit_people(task.unit) if can_assign else [],
+            "extensions": task.extension_requests.filter(
+                state=ExtensionRequest.State.PENDING
+            ).select_related("user"),
             "statuses": Task.Status.choices,
-            "notes": task.notes.select_related("user"),
+            "history": services.history(task),
             "evidence": task.evidence.all(),
             "children": task.children.select_related("unit"),
             "answers": task.answers.all(),
@@ -155,8 +172,13 @@ def task_update(request, pk: int):
     _guard(request, task)
     note = request.POST.get("note", "").strip()
     status = request.POST.get("status", "")
+    version = int_param(request.POST, "version", "Phiên bản", 1, MAX_ID, None)
     if status in Task.Status.values and status != task.status:
-        assign.set_status(task, status, request.user, note)
+        try:
+            assign.set_status(task, status, request.user, note, expected_version=version)
+        except assign.Conflict as exc:
+            messages.error(request, f"{exc} Trạng thái chưa được đổi; ghi chú của bạn: {note}")
+            return redirect("task", pk=task.pk)
         messages.success(request, f"Đã chuyển sang “{Task.Status(status).label}”.")
     elif note:
         assign.add_note(task, request.user, note)
@@ -182,6 +204,12 @@ def evidence_file(request, pk: int):
 
 class TaskForm(forms.ModelForm):
     deadline = DayField(label="Hạn", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    reason = forms.CharField(
+        label="Lý do thay đổi (bắt buộc khi đổi hạn hoặc đơn vị chủ trì)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = Task
@@ -189,8 +217,20 @@ class TaskForm(forms.ModelForm):
         widgets = {"action": forms.Textarea(attrs={"rows": 3})}
 
 
+# What the edit form keeps as it is when a POST does not carry it (a script's partial form):
+# the deadline and the lead are changed only on purpose.
+KEPT_WHEN_ABSENT = ("deadline", "unit")
+
+
+def _form_value(task: Task, name: str) -> str:
+    value = getattr(task, f"{name}_id" if name == "unit" else name)
+    return "" if value is None else str(value)
+
+
 def task_edit(request, pk: int | None = None):
-    """Create a task by hand, or edit one (extracted or hand-made)."""
+    """Create a task by hand, or edit one (extracted or hand-made) through `update_task`:
+    deadline and lead only by whoever has the right, with a reason; a save from a stale page
+    is shown again with the user's values and what changed meanwhile."""
     task = get_object_or_404(Task, pk=pk) if pk else None
     if task is not None:
         _guard(request, task)
@@ -201,24 +241,64 @@ def task_edit(request, pk: int | None = None):
         request.user, Unit.objects.filter(pk=chosen).first()
     ):
         raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
-    form = TaskForm(request.POST or None, instance=task)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if task is not None:
+            for name in KEPT_WHEN_ABSENT:
+                if name not in data:
+                    data[name] = _form_value(task, name)
+    form = TaskForm(data, instance=task, initial={"version": getattr(task, "version", None)})
+    if task is not None:
+        form.fields["reason"].help_text = ""
+    else:
+        del form.fields["reason"], form.fields["version"]
     if not sees_everything(request.user):  # officers create tasks for their own unit
         form.fields["unit"].queryset = Unit.objects.filter(
             pk=getattr(unit_of(request.user), "pk", None)
         )
         form.fields["unit"].required = True
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if not can_assign_to(request.user, saved.unit):
-            raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
         if task is None:
+            saved = form.save(commit=False)
+            if not can_assign_to(request.user, saved.unit):
+                raise PermissionDenied("Bạn chỉ được giao công việc cho đơn vị mình.")
             services.create_task(saved, request.user)
+            messages.success(request, "Đã lưu công việc.")
+            return redirect("task", pk=saved.pk)
+        task.refresh_from_db()  # the form wrote its values into the instance
+        changes = services.form_changes(task, form.cleaned_data, TaskForm.Meta.fields)
+        try:
+            services.update_task(
+                task,
+                changes,
+                request.user,
+                form.cleaned_data.get("reason") or "",
+                form.cleaned_data.get("version"),
+            )
+        except services.InvalidChange as exc:
+            form.add_error("reason", str(exc))
+        except services.Conflict as exc:
+            conflict = exc.task
+            form.add_error(None, str(exc))
+            form.data["version"] = str(conflict.version)  # a new save, after a look, goes in
+            if not can_reschedule(request.user, conflict):  # what they may not change: as now
+                for name in KEPT_WHEN_ABSENT:
+                    form.data[name] = _form_value(conflict, name)
         else:
-            saved.save()
-            audit(request.user, "task-edit", saved, f"{saved}")
-        messages.success(request, "Đã lưu công việc.")
-        return redirect("task", pk=saved.pk)
-    return render(request, "work/task_form.html", {"form": form, "task": task})
+            messages.success(request, "Đã lưu công việc.")
+            return redirect("task", pk=task.pk)
+    return render(
+        request,
+        "work/task_form.html",
+        {
+            "form": form,
+            "task": task,
+            "conflict": conflict,
+            "theirs": services.differences(conflict, form) if conflict else [],
+        },
+    )
 
 
 def calendar_page(request):
@@ -290,6 +370,9 @@ def dashboard(request):
     totals = Task.work.exclude(collective=True).aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=Task.Status.DONE)),
+        done_late=Count(
+            "id", filter=Q(status=Task.Status.DONE, completed_at__date__gt=F("deadline"))
+        ),
         overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=Task.Status.DONE)),
     )
     return render(
@@ -304,3 +387,148 @@ def dashboard(request):
             "today": today,
         },
     )
+
+
+# --- work on a task: my work, assignment, requests for more time, notifications --------------
+
+MY_FIELDS = (
+    "action",
+    "deadline",
+    "status",
+    "completed_at",
+    "urgent",
+    "kind",
+    "document__type",
+    "document__number",
+    "document__original_name",
+)
+MY_ROWS = 200
+
+
+def my_work(request):
+    """Việc của tôi: the tasks given to me (open first, the overdue marked), for a unit's head
+    the unit's tasks nobody is named for, the requests for more time I decide, and how many
+    documents wait for my direction."""
+    user = request.user
+    today = timezone.localdate()
+    mine = Task.work.filter(assignee=user).select_related("document").only(*MY_FIELDS)
+    open_tasks = list(mine.exclude(status=Task.Status.DONE).order_by("deadline", "id")[:MY_ROWS])
+    done = list(mine.filter(status=Task.Status.DONE).order_by("-completed_at")[:20])
+    unit = unit_of(user)
+    unassigned = []
+    if unit is not None and heads_unit(user, unit.pk):
+        unassigned = list(
+            Task.work.filter(unit=unit, assignee=None, collective=False)
+            .exclude(status=Task.Status.DONE)
+            .select_related("document")
+            .only(*MY_FIELDS)
+            .order_by("deadline", "id")[:MY_ROWS]
+        )
+    waiting = None
+    if can_direct(user):
+        waiting = Document.objects.filter(handling=Document.Handling.WAITING).count()
+    return render(
+        request,
+        "work/my_work.html",
+        {
+            "open_tasks": open_tasks,
+            "done": done,
+            "unassigned": unassigned,
+            "extensions": services.pending_extensions(user),
+            "waiting": waiting,
+            "today": today,
+        },
+    )
+
+
+def _version(request) -> int | None:
+    return int_param(request.POST, "version", "Phiên bản", 1, MAX_ID, None)
+
+
+@require_POST
+def task_assign(request, pk: int):
+    """The unit's head (or a leader) names who of the task's unit does it, with a reason."""
+    task = get_object_or_404(Task.objects.select_related("unit", "assignee"), pk=pk)
+    if not can_reassign(request.user, task):
+        raise PermissionDenied("Chỉ lãnh đạo hoặc trưởng đơn vị được giao việc cho người xử lý.")
+    chosen = id_param(request.POST, "assignee", "người xử lý")
+    person = None
+    if chosen is not None:
+        person = services.unit_people(task.unit).filter(pk=chosen).first()
+        if person is None:
+            raise InvalidRequest("Người xử lý phải là người của đơn vị chủ trì.")
+    try:
+        services.assign_person(
+            task, person, request.user, request.POST.get("reason", ""), _version(request)
+        )
+    except (services.InvalidChange, services.Conflict) as exc:
+        messages.error(request, str(exc))
+    else:
+        who = person.get_full_name() or person.get_username() if person else "không ai"
+        messages.success(request, f"Đã giao cho {who}.")
+    return redirect("task", pk=task.pk)
+
+
+class ExtensionForm(forms.Form):
+    deadline = DayField(label="Hạn đề nghị")
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@require_POST
+def task_extension(request, pk: int):
+    """Xin gia hạn: a person of the task's unit asks for a new deadline, with a reason."""
+    task = get_object_or_404(Task.objects.select_related("unit"), pk=pk)
+    if not acts_for_unit(request.user, task.unit_id):
+        raise PermissionDenied("Chỉ đơn vị chủ trì được xin gia hạn công việc của mình.")
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("task", pk=task.pk)
+    try:
+        services.ask_extension(
+            task, request.user, form.cleaned_data["deadline"], form.cleaned_data["reason"]
+        )
+    except services.InvalidChange as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã gửi đề nghị gia hạn.")
+    return redirect("task", pk=task.pk)
+
+
+@require_POST
+def extension_decide(request, pk: int):
+    """Whoever may reschedule the task approves or refuses a request for more time."""
+    extension = get_object_or_404(
+        ExtensionRequest.objects.select_related("task", "task__unit", "user"), pk=pk
+    )
+    if not can_reschedule(request.user, extension.task):
+        raise PermissionDenied("Bạn không có quyền duyệt đề nghị gia hạn này.")
+    decision = request.POST.get("decision", "")
+    if decision not in ("approve", "refuse"):
+        raise InvalidRequest("Chọn đồng ý (approve) hoặc không đồng ý (refuse).")
+    try:
+        services.decide_extension(
+            extension, request.user, decision == "approve", request.POST.get("answer", "")
+        )
+    except (services.InvalidChange, services.Conflict) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Đã đồng ý gia hạn." if decision == "approve" else "Đã không đồng ý gia hạn."
+        )
+    return redirect("task", pk=extension.task_id)
+
+
+NOTIFICATIONS_SHOWN = 100
+
+
+def notifications_page(request):
+    """My notifications, newest first; POST marks them read (all, or `id`)."""
+    if request.method == "POST":
+        chosen = id_param(request.POST, "id", "thông báo")
+        notify.mark_read(request.user, None if chosen is None else [chosen])
+        return redirect("notifications")
+    shown = Notification.objects.filter(user=request.user).only(
+        "at", "kind", "text", "url", "read_at"
+    )[:NOTIFICATIONS_SHOWN]
+    return render(request, "work/notifications.html", {"notifications": shown})
