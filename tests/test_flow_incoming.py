@@ -307,6 +307,26 @@ def test_for_information_discards_every_proposal(doc, login):
     assert Task.objects.filter(document=doc, state=Task.State.DISCARDED).exists()
 
 
+def test_a_document_returned_to_the_clerk_keeps_its_proposals_and_says_why(doc, login):
+    proposed = {t.pk for t in _proposals(doc)}
+    leader = login("lanhdao")
+    without_reason = leader.post(f"/van-ban/{doc.pk}/chi-dao/", {"outcome": "return"})
+    assert without_reason.status_code == 400
+    assert not doc.instructions.exists()
+    returned = leader.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        {"text": "Văn bản gửi nhầm đơn vị, đề nghị kiểm tra lại.", "outcome": "return"},
+    )
+    assert returned.status_code == 302
+    doc.refresh_from_db()
+    assert (doc.handling, doc.submitted_to) == (Document.Handling.REGISTERED, None)
+    assert {t.pk for t in _proposals(doc)} == proposed  # nothing decided
+    [instruction] = doc.instructions.all()
+    assert instruction.outcome == Instruction.Outcome.RETURNED
+    note = Notification.objects.get(user__username="noivu", kind="returned")
+    assert "gửi nhầm đơn vị" in note.text
+
+
 def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(doc, login):
     noi_vu, an_lac = Unit.objects.get(name=NOI_VU), Unit.objects.get(name=AN_LAC)
     head = login("truongnv")

@@ -507,6 +507,8 @@ OUTCOMES = {
     "direct": (Instruction.Outcome.DIRECTED, Handling.DIRECTED),
     "inform": (Instruction.Outcome.INFORMATION, Handling.INFORMATION),
     "forward": (Instruction.Outcome.FORWARDED, Handling.FORWARDED),
+    # not for this office, or wrongly registered: back to the văn thư, proposals kept
+    "return": (Instruction.Outcome.RETURNED, Handling.REGISTERED),
 }
 
 
@@ -521,12 +523,17 @@ def direct(
 ) -> Instruction:
     """The leader's direction, all or nothing: the instruction, each proposal confirmed,
     edited, merged, split or discarded, the tasks added by hand; "để biết" discards every
-    proposal; "chuyển đơn vị" sends the document on to a unit's head."""
+    proposal; "chuyển đơn vị" sends the document on to a unit's head; "trả lại" sends it back
+    to the văn thư with the reason (no proposal decided)."""
     _incoming(doc)
     if not can_direct_document(user, doc):
         raise PermissionDenied("Bạn không có quyền cho ý kiến chỉ đạo văn bản này.")
     if outcome not in OUTCOMES:
-        raise FlowError("Chọn phân công, để biết hoặc chuyển đơn vị.")
+        raise FlowError("Chọn phân công, để biết, chuyển đơn vị hoặc trả lại văn thư.")
+    if outcome == "return":
+        if any(d.verdict != "keep" for d in decisions) or new_tasks or not text.strip():
+            raise FlowError("Trả lại văn thư cần ghi lý do và không giao, không loại việc nào.")
+        decisions = []
     if outcome == "forward" and not can_direct(user):
         raise PermissionDenied("Chỉ lãnh đạo chuyển văn bản cho đơn vị.")
     if outcome == "forward" and forward_unit is None:
@@ -547,6 +554,15 @@ def direct(
             forwarded_to=forward_unit if outcome == "forward" else None,
         )
         doc.handling = handling
+        if outcome == "return":
+            doc.submitted_to = None
+            if doc.created_by_id:
+                notify(
+                    [doc.created_by],
+                    "returned",
+                    f"Văn bản trả lại văn thư: {doc}. Lý do: {instruction.text[:300]}",
+                    f"/van-ban/{doc.pk}/vao-so/",
+                )
         if outcome == "forward":
             doc.unit = forward_unit
             notify(
@@ -555,7 +571,7 @@ def direct(
                 f"Văn bản chuyển đơn vị phân công: {doc}",
                 f"/van-ban/{doc.pk}/chi-dao/",
             )
-        doc.save(update_fields=["handling", "unit"])
+        doc.save(update_fields=["handling", "unit", "submitted_to"])
         summary = f"{instruction.get_outcome_display()}: {doc}"
         if confirmed:
             summary += f"; giao {len(confirmed)} việc"

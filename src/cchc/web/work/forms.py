@@ -95,7 +95,12 @@ class SubmitForm(forms.Form):
         self.fields["submitted_to"].queryset = _people().filter(leaders | Q(profile__directs=True))
 
 
-OUTCOMES = (("direct", "Phân công"), ("inform", "Để biết"), ("forward", "Chuyển đơn vị"))
+OUTCOMES = (
+    ("direct", "Phân công"),
+    ("inform", "Để biết"),
+    ("forward", "Chuyển đơn vị"),
+    ("return", "Trả lại văn thư"),
+)
 VERDICTS = (
     ("keep", "Để sau"),
     ("confirm", "Giao"),

@@ -38,7 +38,7 @@ def incoming_register(request):
     query.pop("page", None)
     return render(
         request,
-        "documents/incoming_register.html",
+        "work/incoming_register.html",
         {"form": form, "page": page, "query_string": query.urlencode()},
     )
 
@@ -62,7 +62,7 @@ def intake(request, pk: int):
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "documents/intake.html",
+        "work/intake.html",
         {"doc": doc, "form": form, "submit_form": submit_form},
         status=status,
     )
@@ -86,7 +86,7 @@ def queue(request):
         raise PermissionDenied("Trang này dành cho lãnh đạo và trưởng đơn vị.")
     docs = flow.direction_queue(request.user)
     page = flow.id_page(docs, flow.queue_rows(), request.GET.get("page"), PER_PAGE)
-    return render(request, "documents/queue.html", {"page": page})
+    return render(request, "work/queue.html", {"page": page})
 
 
 def direct(request, pk: int):
@@ -154,7 +154,7 @@ def direct(request, pk: int):
             status = 400
     return render(
         request,
-        "documents/direct.html",
+        "work/direct.html",
         {
             "doc": doc,
             "main": main,
