@@ -147,10 +147,12 @@ def test_a_garbled_document_from_the_clerk_to_a_late_completion_in_the_report(
     noi_vu = _option(leader, f"select[name={junk[0]['prefix']}-unit]", NOI_VU)
     an_lac = _option(leader, f"select[name={junk[0]['prefix']}-unit]", AN_LAC)
     late = next(p for p in proposals if p["unit"] == noi_vu and "tham mưu" in p["action"])
+    # "Chủ tịch UBND các xã, thị trấn": the machine fans it out to every commune; the leader
+    # gives it to one ward as its lead
     wrong_lead = next(
         p
         for p in proposals
-        if not p["unit"] and "chung cho" not in p["legend"] and "Chủ tịch" in p["read"]
+        if "“Chủ tịch Ủy ban nhân dân các xã" in p["read"] and "Thủ trưởng" not in p["read"]
     )
     # a closing formula is no duty: discarded too if the machine proposed it
     closing = [p for p in proposals if "nghiêm túc" in p["action"]]
