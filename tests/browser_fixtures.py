@@ -36,6 +36,9 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("cchc-e2e")
     env = {**os.environ, "CCHC_DATA_DIR": str(data)}
+    # this checkout's code, also when the venv's editable install points at another checkout
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [src, env.get("PYTHONPATH", "")] if p)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([CCHC, "demo", "--no-serve"], env=env, check=True, capture_output=True)
     port = _free_port()
