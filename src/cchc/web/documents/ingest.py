@@ -27,6 +27,7 @@ import cchc
 from cchc.parse import marks
 from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import AuditEntry, audit_entry
+from cchc.web.accounts.roles import can_register
 from cchc.web.documents.models import (
     Citation,
     Document,
@@ -440,12 +441,20 @@ def _head(path: Path) -> bytes:
 def _number_incoming(docs: list[Document]) -> bool:
     """Số đến runs from 1 each year in each register, in the order given (inside the caller's
     transaction, which holds the counter row until it ends). False when none is incoming."""
-    incoming = [d for d in docs if d.direction == Document.Direction.INCOMING]
+    incoming = [d for d in docs if d.direction == Document.Direction.INCOMING and _registers(d)]
     for register_id, year in sorted({(d.register_id, d.received_date.year) for d in incoming}):
         for doc in incoming:
             if (doc.register_id, doc.received_date.year) == (register_id, year):
                 doc.incoming_number = next_number(register_id, year)
     return bool(incoming)
+
+
+def _registers(doc: Document) -> bool:
+    """Does this document get its số đến as it comes in? When the office's own channels bring
+    it (the watched folder, the CLI, an edXML package: no user) or the văn thư (or a leader)
+    uploads it. A unit's officer who uploads a document keeps it out of the number sequence
+    until the văn thư registers it (vào sổ), so that the register is the văn thư's."""
+    return doc.created_by is None or can_register(doc.created_by)
 
 
 def next_number(register_id: int, year: int) -> int:

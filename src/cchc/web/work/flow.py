@@ -141,20 +141,25 @@ def save_intake(doc: Document, values: dict, user) -> list[str]:
             if old != new:
                 changed.append((name, old, new))
                 setattr(doc, name, new)
-        if not changed:
+        unnumbered = doc.incoming_number is None  # uploaded by a unit: the văn thư numbers it
+        if not changed and not unnumbered:
             return []
         summary = "; ".join(
             f"{Document._meta.get_field(n).verbose_name}: {_shown(o)} → {_shown(v)}"
             for n, o, v in changed
         )
-        if any(n == "register" for n, _, _ in changed):
+        if unnumbered or any(n == "register" for n, _, _ in changed):
             year = (doc.received_date or timezone.localdate()).year
             old_number = doc.incoming_number
             doc.incoming_number = next_number(doc.register_id, year)
-            summary += f"; số đến {old_number or '(trống)'} → {doc.incoming_number}"
+            summary = "; ".join(
+                x
+                for x in (summary, f"số đến {old_number or '(trống)'} → {doc.incoming_number}")
+                if x
+            )
         doc.save()
         audit(user, "document-intake", doc, f"Vào sổ {doc}: {summary}"[:2000])
-    return [n for n, _, _ in changed]
+    return [n for n, _, _ in changed] + (["incoming_number"] if unnumbered else [])
 
 
 def submit(doc: Document, user, to_user=None) -> Document:
