@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cchc.web.accounts.models import Unit
+from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Document
 from cchc.web.par import reports
 from cchc.web.work import assign
@@ -61,8 +62,11 @@ def form(task: Task, **changes) -> dict:
 def test_an_officer_cannot_move_its_own_tasks_deadline_on_the_page_or_the_api(deployment, login):
     task = noivu_task()
     client = login("noivu")
+    shown = client.get(f"/cong-viec/{task.pk}/sua/").context["form"]
+    assert shown.fields["deadline"].disabled and shown.fields["unit"].disabled
+    # a crafted post of the locked field changes nothing (the form takes the task's value)
     page = client.post(f"/cong-viec/{task.pk}/sua/", form(task, deadline="31/12/2027"))
-    assert page.status_code == 403
+    assert page.status_code == 302
     api = patch(client, task, {"deadline": "2027-12-31", "reason": "Chưa kịp"})
     assert api.status_code == 403
     task.refresh_from_db()
@@ -386,3 +390,15 @@ def test_the_api_assigns_a_person_for_the_head_only_and_reads_if_match(deploymen
     answer = patch(head, task, {"assignee": user("noivu").pk, "reason": "Phụ trách"})
     assert answer.status_code == 200 and answer.json()["assignee"] == user("noivu").pk
     assert Notification.objects.filter(user__username="noivu", kind="assigned").count() == 1
+
+
+def test_the_wording_of_a_task_given_by_a_document_is_the_assigners(deployment, login, sample_path):
+    task = noivu_task(document=ingest_file(sample_path("thong-bao-ket-luan.txt")).document)
+    client = login("noivu")
+    assert client.get(f"/cong-viec/{task.pk}/sua/").context["form"].fields["action"].disabled
+    api = patch(client, task, {"action": "Việc đã sửa bởi đơn vị"})
+    assert api.status_code == 403
+    task.refresh_from_db()
+    assert task.action != "Việc đã sửa bởi đơn vị"
+    leader = patch(login("lanhdao"), task, {"action": "Nội dung lãnh đạo sửa"})
+    assert leader.status_code == 200

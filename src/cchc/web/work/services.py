@@ -126,13 +126,19 @@ def _same(old, new) -> bool:
 
 
 def check_change(task: Task, fields, user, reason: str) -> None:
-    """Refuse (403) a change of deadline, lead unit or assignee by whoever lacks the right;
-    ask for the reason such a change always carries."""
+    """Refuse (403) a change of deadline, lead unit or assignee, or of the wording of a task
+    given by a document, by whoever lacks the right; ask for the reason such a change always
+    carries."""
     fields = set(fields)
     if fields & set(RESCHEDULE_FIELDS) and not roles.can_reschedule(user, task):
         raise ChangeRefused(
             "Chỉ người giao việc (lãnh đạo, hoặc trưởng đơn vị với việc đơn vị tự giao) được "
             "đổi hạn hoặc đơn vị chủ trì; đơn vị cần thêm thời gian hãy xin gia hạn."
+        )
+    if "action" in fields and task.document_id and not roles.can_reschedule(user, task):
+        raise ChangeRefused(
+            "Nội dung việc giao theo văn bản do người giao việc quyết định; đơn vị ghi tiến độ "
+            "hoặc ghi chú bên dưới."
         )
     if fields & set(REASSIGN_FIELDS) and not roles.can_reassign(user, task):
         raise ChangeRefused("Chỉ lãnh đạo hoặc trưởng đơn vị được giao việc cho người xử lý.")

@@ -227,6 +227,13 @@ def _form_value(task: Task, name: str) -> str:
     return "" if value is None else str(value)
 
 
+def locked_fields(user, task: Task) -> list[str]:
+    """The edit form's fields this person may not change on this task (`check_change`)."""
+    if can_reschedule(user, task):
+        return []
+    return [*KEPT_WHEN_ABSENT, *(["action"] if task.document_id else [])]
+
+
 def task_edit(request, pk: int | None = None):
     """Create a task by hand, or edit one (extracted or hand-made) through `update_task`:
     deadline and lead only by whoever has the right, with a reason; a save from a stale page
@@ -258,6 +265,10 @@ def task_edit(request, pk: int | None = None):
             pk=getattr(unit_of(request.user), "pk", None)
         )
         form.fields["unit"].required = True
+    if task is not None:  # what only the assigner changes is shown, not offered
+        for name in locked_fields(request.user, task):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = "Chỉ người giao việc được đổi."
     conflict = None
     if request.method == "POST" and form.is_valid():
         if task is None:
