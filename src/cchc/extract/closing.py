@@ -19,14 +19,33 @@ def _key(text: str) -> str:
 
 
 @cache
-def _formulas() -> tuple[frozenset[str], tuple[str, ...]]:
-    data = yaml.safe_load(
+def _data() -> dict:
+    return yaml.safe_load(
         resources.files("cchc.data").joinpath("closing_formulas.yaml").read_text(encoding="utf-8")
     )
+
+
+@cache
+def _formulas() -> tuple[frozenset[str], tuple[str, ...]]:
+    data = _data()
     return (
         frozenset(_key(f) for f in data["formulas"]),
         tuple(_key(t) for t in data.get("tails", ())),
     )
+
+
+@cache
+def _openings() -> tuple[str, ...]:
+    return tuple(_key(o) for o in _data().get("openings", ()))
+
+
+def _opens_and_ends_as_closing(key: str) -> bool:
+    """ "nhận được công văn này yêu cầu … nghiêm túc triển khai thực hiện": a closing opening,
+    any units, and a formula of at least two words as its last words."""
+    if not any(key.startswith(o + " ") for o in _openings()):
+        return False
+    formulas, _ = _formulas()
+    return any(" " in f and key.endswith(" " + f) for f in formulas)
 
 
 def is_closing_formula(action: str) -> bool:
@@ -34,6 +53,6 @@ def is_closing_formula(action: str) -> bool:
     is; "tổ chức thực hiện rà soát quy chế làm việc" is not (it says what to do)."""
     formulas, tails = _formulas()
     head, _, tail = action.partition(";")
-    if _key(action) in formulas:
+    if _key(action) in formulas or _opens_and_ends_as_closing(_key(action)):
         return True
     return _key(head) in formulas and any(_key(tail).startswith(t) for t in tails)
