@@ -115,8 +115,9 @@ ASSIGNEES = {
 def create_flow(jobs: list[IngestJob]) -> None:
     """The flow of Nghị định 30 on the samples, as the demo's people would run it: the văn thư
     submits every incoming document; the leader directs three (their proposals confirmed, the
-    people named), and two wait for direction with their proposals; Phòng Nội vụ finishes one
-    task after its deadline and answers the công văn with an issued report."""
+    people named, the least likely discarded), and two wait for direction with their
+    proposals; Phòng Nội vụ finishes one task after its deadline and answers the công văn with
+    an issued report."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
@@ -137,6 +138,9 @@ def create_flow(jobs: list[IngestJob]) -> None:
             continue
         decisions = []
         for task in flow.proposals(doc):
+            if (task.confidence or 0) < 0.5:  # what the leader reads as junk
+                decisions.append(flow.Decision(task, "discard"))
+                continue
             edits = flow.Edits()
             if task.unit is None and not task.collective:  # the leader names the lead unit
                 edits = flow.Edits(unit=home, unit_set=True)
@@ -240,4 +244,6 @@ def logins() -> str:
 
 
 def summary() -> str:
-    return f"{Document.objects.count()} văn bản trong sổ"
+    incoming = Document.objects.filter(direction=Document.Direction.INCOMING).count()
+    outgoing = Document.objects.filter(direction=Document.Direction.OUTGOING).count()
+    return f"{incoming} văn bản đến, {outgoing} văn bản đi trong sổ"
