@@ -107,3 +107,14 @@ def test_an_uncaught_error_answers_the_vietnamese_500_page(login):
     answer = client.get("/hong/")
     assert answer.status_code == 500
     assert "Hệ thống gặp sự cố" in answer.content.decode()
+
+
+def test_a_bad_filter_leads_back_to_the_page_it_came_from_not_elsewhere(login):
+    client = login("vanthu")
+    came_from = "http://testserver/so/van-ban-di/?tu=01/01/2026"
+    answer = client.get("/so/van-ban-di/?tu=31/02/2026", HTTP_REFERER=came_from)
+    assert answer.status_code == 400
+    assert f'href="{came_from}"' in answer.content.decode()
+    assert "Quay lại trang trước" in answer.content.decode()
+    foreign = client.get("/so/van-ban-di/?tu=31/02/2026", HTTP_REFERER="https://evil.example/x")
+    assert foreign.status_code == 400 and "evil.example" not in foreign.content.decode()

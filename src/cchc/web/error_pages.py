@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -21,7 +22,19 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _back(request: HttpRequest) -> str:
+    """The page the person came from, when it is one of this site's (a way back to the form or
+    list whose address was wrong, instead of only the dashboard)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer if referer != request.build_absolute_uri() else ""
+    return ""
+
+
 def _render(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+    context.setdefault("back", _back(request))
     body = loader.render_to_string(template, context, request)
     return HttpResponse(body, status=status)
 

@@ -144,7 +144,9 @@ def task_page(request, pk: int):
             "can_change": can_change_task(user, task),
             "can_assign": can_assign,
             "can_reschedule": can_reschedule(user, task),
+            # who can move the deadline itself does not ask for more time
             "can_ask_more_time": acts_for_unit(user, task.unit_id)
+            and not can_reschedule(user, task)
             and task.status != Task.Status.DONE,
             "people": services.unit_people(task.unit) if can_assign else [],
             "extensions": task.extension_requests.filter(
