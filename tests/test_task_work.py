@@ -402,3 +402,9 @@ def test_the_wording_of_a_task_given_by_a_document_is_the_assigners(deployment, 
     assert task.action != "Việc đã sửa bởi đơn vị"
     leader = patch(login("lanhdao"), task, {"action": "Nội dung lãnh đạo sửa"})
     assert leader.status_code == 200
+
+
+def test_the_task_form_offers_common_recurrences_in_words(deployment, login):
+    page = login("noivu").get("/cong-viec/moi/").content.decode()
+    assert 'list="recurrence-presets"' in page
+    assert 'value="FREQ=MONTHLY;BYMONTHDAY=25" label="Hằng tháng, ngày 25"' in page

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.dates import MAX_YEAR, MIN_YEAR
+from cchc.extract.recurrence_words import recurrence_in_words
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.accounts.roles import (
     acts_for_unit,
@@ -216,8 +217,20 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ["action", "unit", "kind", "deadline", "urgent", "report_to", "recurrence"]
-        widgets = {"action": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "action": forms.Textarea(attrs={"rows": 3}),
+            "recurrence": forms.TextInput(attrs={"list": "recurrence-presets"}),
+        }
 
+
+# Rules offered in the recurrence field, shown in words (typing a rule by hand stays possible).
+COMMON_RECURRENCES = (
+    "FREQ=MONTHLY;BYMONTHDAY=25",
+    "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20",
+    "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15",
+    "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15",
+    "FREQ=WEEKLY;BYDAY=FR",
+)
 
 # What the edit form keeps as it is when a POST does not carry it (a script's partial form):
 # the deadline and the lead are changed only on purpose.
@@ -310,6 +323,7 @@ def task_edit(request, pk: int | None = None):
             "task": task,
             "conflict": conflict,
             "theirs": services.differences(conflict, form) if conflict else [],
+            "recurrences": [(rule, recurrence_in_words(rule)) for rule in COMMON_RECURRENCES],
         },
     )
 
