@@ -43,6 +43,24 @@ def _proposal(doc, words: str) -> Task:
     return next(t for t in _proposals(doc) if words in t.action)
 
 
+def _form(doc, data: dict, rest: str | None = "discard") -> dict:
+    """The direction form as the page posts it: the state it was shown from, and each proposal
+    the data does not decide at `rest` ("discard", "keep"; None: left out, as a script might)."""
+    data = {"state": flow.direction_state(doc), **data}
+    for t in _proposals(doc) if rest else ():
+        if f"p{t.pk}-verdict" not in data:
+            data.update({f"p{t.pk}-verdict": rest, f"p{t.pk}-action": t.action})
+            if rest == "keep":  # as the page shows it: the machine's lead and deadline
+                data[f"p{t.pk}-unit"] = t.unit_id or ""
+                data[f"p{t.pk}-support"] = "; ".join(t.support)
+                data[f"p{t.pk}-deadline"] = t.deadline.strftime("%d/%m/%Y") if t.deadline else ""
+    return data
+
+
+def _direct(client, doc, data: dict, rest: str | None = "discard"):
+    return client.post(f"/van-ban/{doc.pk}/chi-dao/", _form(doc, data, rest))
+
+
 # --- closing formulas -------------------------------------------------------------------------
 
 
@@ -114,8 +132,9 @@ def test_proposals_show_nowhere_until_confirmed_and_everywhere_after(deployment,
         if name in FIGURES:
             assert shown == before[name], f"a proposal counted in the {name}"
 
-    answer = client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        client,
+        doc,
         {
             "text": "Giao Phòng Nội vụ thực hiện.",
             "outcome": "direct",
@@ -141,8 +160,9 @@ def test_an_officers_upload_gives_no_work_and_an_officer_cannot_confirm(doc, log
     an_lac = _proposal(doc, SO_HOA)
     assert an_lac.unit.name == AN_LAC  # another unit's work: a proposal only
     assert client.get(f"/van-ban/{doc.pk}/chi-dao/").status_code == 403
-    refused = client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    refused = _direct(
+        client,
+        doc,
         {"outcome": "direct", f"p{an_lac.pk}-verdict": "confirm", f"p{an_lac.pk}-action": "x"},
     )
     assert refused.status_code == 403
@@ -246,8 +266,9 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
         base = {"verdict": verdict, "action": task.action, "unit": task.unit_id or ""}
         return {f"p{task.pk}-{k}": v for k, v in {**base, **extra}.items()}
 
-    answer = client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        client,
+        doc,
         {
             "text": "Phòng Nội vụ chủ trì; phường An Lạc hoàn thành đúng hạn.",
             "outcome": "direct",
@@ -297,9 +318,7 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
 
 
 def test_for_information_discards_every_proposal(doc, login):
-    answer = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/", {"text": "Để biết.", "outcome": "inform"}
-    )
+    answer = _direct(login("lanhdao"), doc, {"text": "Để biết.", "outcome": "inform"}, rest="keep")
     assert answer.status_code == 302
     doc.refresh_from_db()
     assert doc.handling == Document.Handling.INFORMATION
@@ -310,12 +329,14 @@ def test_for_information_discards_every_proposal(doc, login):
 def test_a_document_returned_to_the_clerk_keeps_its_proposals_and_says_why(doc, login):
     proposed = {t.pk for t in _proposals(doc)}
     leader = login("lanhdao")
-    without_reason = leader.post(f"/van-ban/{doc.pk}/chi-dao/", {"outcome": "return"})
+    without_reason = _direct(leader, doc, {"outcome": "return"}, rest="keep")
     assert without_reason.status_code == 400
     assert not doc.instructions.exists()
-    returned = leader.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    returned = _direct(
+        leader,
+        doc,
         {"text": "Văn bản gửi nhầm đơn vị, đề nghị kiểm tra lại.", "outcome": "return"},
+        rest="keep",
     )
     assert returned.status_code == 302
     doc.refresh_from_db()
@@ -331,9 +352,11 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     noi_vu, an_lac = Unit.objects.get(name=NOI_VU), Unit.objects.get(name=AN_LAC)
     head = login("truongnv")
     assert head.get(f"/van-ban/{doc.pk}/chi-dao/").status_code == 403
-    forwarded = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    forwarded = _direct(
+        login("lanhdao"),
+        doc,
         {"text": "Chuyển Phòng Nội vụ.", "outcome": "forward", "forward_unit": noi_vu.pk},
+        rest="keep",
     )
     assert forwarded.status_code == 302
     doc.refresh_from_db()
@@ -343,16 +366,18 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     assert doc.pk in [d.pk for d in head.get("/van-ban/cho-chi-dao/").context["page"]]
     quy_che, so_hoa = _proposal(doc, QUY_CHE), _proposal(doc, SO_HOA)
     # another unit's work: refused, and nothing is written
-    refused = head.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    refused = _direct(
+        head,
+        doc,
         {"outcome": "direct", f"p{so_hoa.pk}-verdict": "confirm", f"p{so_hoa.pk}-action": "x"},
     )
     assert refused.status_code == 403
     assert head.post(f"/api/proposals/{so_hoa.pk}/", {"unit": an_lac.pk}).status_code in (403, 405)
     so_hoa.refresh_from_db()
     assert so_hoa.state == Task.State.PROPOSED and so_hoa.unit == an_lac
-    done = head.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    done = _direct(
+        head,
+        doc,
         {
             "outcome": "direct",
             f"p{quy_che.pk}-verdict": "confirm",
@@ -365,9 +390,7 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     quy_che.refresh_from_db()
     assert quy_che.state == Task.State.CONFIRMED and quy_che.assignee.username == "noivu"
     # a head may not send a document on
-    again = head.post(
-        f"/van-ban/{doc.pk}/chi-dao/", {"outcome": "forward", "forward_unit": an_lac.pk}
-    )
+    again = _direct(head, doc, {"outcome": "forward", "forward_unit": an_lac.pk}, rest="keep")
     assert again.status_code == 403
 
 
@@ -376,8 +399,9 @@ def test_a_refused_direction_writes_nothing(doc, login):
     other = _proposal(doc, SO_HOA)
     Task.objects.filter(pk=no_unit.pk).update(unit=None)
     before = (Instruction.objects.count(), AuditEntry.objects.count())
-    answer = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        login("lanhdao"),
+        doc,
         {
             "outcome": "direct",
             f"p{other.pk}-verdict": "confirm",
@@ -396,8 +420,9 @@ def test_a_refused_direction_writes_nothing(doc, login):
 def test_confirming_a_collective_proposal_confirms_each_units_task(deployment, login, sample_path):
     doc = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
     collective = next(t for t in _proposals(doc) if t.collective and t.children.exists())
-    answer = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        login("lanhdao"),
+        doc,
         {
             "outcome": "direct",
             f"p{collective.pk}-verdict": "confirm",
@@ -417,8 +442,9 @@ def test_confirming_a_collective_proposal_confirms_each_units_task(deployment, l
 def test_handling_slip_carries_the_direction_units_and_deadlines(doc, login):
     client = login("lanhdao")
     proposal = _proposal(doc, QUY_CHE)
-    client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    _direct(
+        client,
+        doc,
         {
             "text": "Giao Phòng Nội vụ chủ trì thực hiện.",
             "outcome": "direct",
