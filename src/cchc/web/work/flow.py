@@ -617,7 +617,8 @@ def direction_state(doc: Document) -> str:
     return f"{last}-{digest}"
 
 
-def _check_state(doc: Document, seen: str) -> None:
+def check_state(doc: Document, seen: str) -> None:
+    """StaleState, saying what changed, when `seen` is not the document's direction state."""
     if seen == direction_state(doc):
         return
     last = doc.instructions.select_related("user").order_by("-id").first()
@@ -692,7 +693,7 @@ def direct(
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
         if seen is not None:
-            _check_state(doc, seen)
+            check_state(doc, seen)
         if (
             outcome == "forward"
             and doc.handling == Handling.FORWARDED
@@ -754,9 +755,8 @@ def _check_directed(doc: Document, numbers: dict[int, int]) -> None:
     if left:
         which = _numbered(left, numbers)
         raise FlowError(
-            f"Còn {len(left)} đề xuất chưa quyết định"
-            + (f" (đề xuất {which})" if which else "")
-            + ": giao, gộp hoặc loại từng đề xuất (hoặc chọn Để biết)."
+            f"Còn {len(left)} đề xuất chưa quyết định: giao, gộp hoặc loại từng đề xuất (hoặc "
+            "chọn Để biết)." + (f" Chưa quyết định: đề xuất {which}." if which else "")
         )
     if not Task.work.filter(document=doc).exists():
         raise FlowError(

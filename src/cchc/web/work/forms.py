@@ -35,7 +35,9 @@ class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         unit = obj.profile.unit
         name = obj.get_full_name() or obj.username
-        return f"{name} ({unit.name})" if unit else name
+        if unit is None or unit.name.casefold() in name.casefold():
+            return name  # "Trần Thị Mai (Phòng Nội vụ)" says it already
+        return f"{name} ({unit.name})"
 
 
 WHOLE_NUMBER = {"invalid": "Nhập số nguyên."}

@@ -187,6 +187,7 @@ def _seen(doc: Document, data) -> str:
     seen = (data.get("state") or "").strip()
     if not seen:
         raise InvalidRequest("Biểu mẫu thiếu trạng thái của văn bản; hãy tải lại trang.")
+    flow.check_state(doc, seen)  # checked again, under the lock, as the direction is written
     pending = set(flow.proposals(doc).values_list("id", flat=True))
     posted = {int(m.group(1)) for key in data if (m := VERDICT_KEY.fullmatch(key))}
     if posted - pending:
