@@ -676,14 +676,12 @@ def direct(
         giving = [d for d in decisions if d.verdict not in ("keep", "discard") or d.split.strip()]
         if giving or new_tasks:
             which = _numbered([d.task.pk for d in giving], proposal_numbers(doc))
+            if giving:
+                wrong = f"đề xuất {which} đang chọn Giao, Gộp hoặc Tách: chọn Để sau hoặc Loại"
+            else:
+                wrong = "có việc giao thêm: xóa nội dung việc giao thêm"
             raise FlowError(
-                "Để biết là không giao việc nào, nhưng "
-                + (
-                    f"đề xuất {which} đang chọn Giao, Gộp hoặc Tách"
-                    if giving
-                    else "có việc giao thêm"
-                )
-                + ": chọn Để sau hoặc Loại (hoặc bấm Phân công để giao việc)."
+                f"Để biết là không giao việc nào, nhưng {wrong} (hoặc bấm Phân công để giao việc)."
             )
     if outcome == "forward" and not can_direct(user):
         raise PermissionDenied("Chỉ lãnh đạo chuyển văn bản cho đơn vị.")
