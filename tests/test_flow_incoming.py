@@ -4,12 +4,16 @@ tasks stay proposals, on no board, calendar, feed, figure, report or API, until 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cchc.extract.closing import is_closing_formula
 from cchc.web.accounts.models import AuditEntry, Unit
@@ -41,6 +45,24 @@ def _proposals(doc):
 
 def _proposal(doc, words: str) -> Task:
     return next(t for t in _proposals(doc) if words in t.action)
+
+
+def _form(doc, data: dict, rest: str | None = "discard") -> dict:
+    """The direction form as the page posts it: the state it was shown from, and each proposal
+    the data does not decide at `rest` ("discard", "keep"; None: left out, as a script might)."""
+    data = {"state": flow.direction_state(doc), **data}
+    for t in _proposals(doc) if rest else ():
+        if f"p{t.pk}-verdict" not in data:
+            data.update({f"p{t.pk}-verdict": rest, f"p{t.pk}-action": t.action})
+            if rest == "keep":  # as the page shows it: the machine's lead and deadline
+                data[f"p{t.pk}-unit"] = t.unit_id or ""
+                data[f"p{t.pk}-support"] = "; ".join(t.support)
+                data[f"p{t.pk}-deadline"] = t.deadline.strftime("%d/%m/%Y") if t.deadline else ""
+    return data
+
+
+def _direct(client, doc, data: dict, rest: str | None = "discard"):
+    return client.post(f"/van-ban/{doc.pk}/chi-dao/", _form(doc, data, rest))
 
 
 # --- closing formulas -------------------------------------------------------------------------
@@ -114,8 +136,9 @@ def test_proposals_show_nowhere_until_confirmed_and_everywhere_after(deployment,
         if name in FIGURES:
             assert shown == before[name], f"a proposal counted in the {name}"
 
-    answer = client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        client,
+        doc,
         {
             "text": "Giao Phòng Nội vụ thực hiện.",
             "outcome": "direct",
@@ -141,8 +164,9 @@ def test_an_officers_upload_gives_no_work_and_an_officer_cannot_confirm(doc, log
     an_lac = _proposal(doc, SO_HOA)
     assert an_lac.unit.name == AN_LAC  # another unit's work: a proposal only
     assert client.get(f"/van-ban/{doc.pk}/chi-dao/").status_code == 403
-    refused = client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    refused = _direct(
+        client,
+        doc,
         {"outcome": "direct", f"p{an_lac.pk}-verdict": "confirm", f"p{an_lac.pk}-action": "x"},
     )
     assert refused.status_code == 403
@@ -263,8 +287,9 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
         base = {"verdict": verdict, "action": task.action, "unit": task.unit_id or ""}
         return {f"p{task.pk}-{k}": v for k, v in {**base, **extra}.items()}
 
-    answer = client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        client,
+        doc,
         {
             "text": "Phòng Nội vụ chủ trì; phường An Lạc hoàn thành đúng hạn.",
             "outcome": "direct",
@@ -314,9 +339,7 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
 
 
 def test_for_information_discards_every_proposal(doc, login):
-    answer = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/", {"text": "Để biết.", "outcome": "inform"}
-    )
+    answer = _direct(login("lanhdao"), doc, {"text": "Để biết.", "outcome": "inform"}, rest="keep")
     assert answer.status_code == 302
     doc.refresh_from_db()
     assert doc.handling == Document.Handling.INFORMATION
@@ -327,12 +350,14 @@ def test_for_information_discards_every_proposal(doc, login):
 def test_a_document_returned_to_the_clerk_keeps_its_proposals_and_says_why(doc, login):
     proposed = {t.pk for t in _proposals(doc)}
     leader = login("lanhdao")
-    without_reason = leader.post(f"/van-ban/{doc.pk}/chi-dao/", {"outcome": "return"})
+    without_reason = _direct(leader, doc, {"outcome": "return"}, rest="keep")
     assert without_reason.status_code == 400
     assert not doc.instructions.exists()
-    returned = leader.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    returned = _direct(
+        leader,
+        doc,
         {"text": "Văn bản gửi nhầm đơn vị, đề nghị kiểm tra lại.", "outcome": "return"},
+        rest="keep",
     )
     assert returned.status_code == 302
     doc.refresh_from_db()
@@ -348,9 +373,11 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     noi_vu, an_lac = Unit.objects.get(name=NOI_VU), Unit.objects.get(name=AN_LAC)
     head = login("truongnv")
     assert head.get(f"/van-ban/{doc.pk}/chi-dao/").status_code == 403
-    forwarded = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    forwarded = _direct(
+        login("lanhdao"),
+        doc,
         {"text": "Chuyển Phòng Nội vụ.", "outcome": "forward", "forward_unit": noi_vu.pk},
+        rest="keep",
     )
     assert forwarded.status_code == 302
     doc.refresh_from_db()
@@ -360,16 +387,18 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     assert doc.pk in [d.pk for d in head.get("/van-ban/cho-chi-dao/").context["page"]]
     quy_che, so_hoa = _proposal(doc, QUY_CHE), _proposal(doc, SO_HOA)
     # another unit's work: refused, and nothing is written
-    refused = head.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    refused = _direct(
+        head,
+        doc,
         {"outcome": "direct", f"p{so_hoa.pk}-verdict": "confirm", f"p{so_hoa.pk}-action": "x"},
     )
     assert refused.status_code == 403
     assert head.post(f"/api/proposals/{so_hoa.pk}/", {"unit": an_lac.pk}).status_code in (403, 405)
     so_hoa.refresh_from_db()
     assert so_hoa.state == Task.State.PROPOSED and so_hoa.unit == an_lac
-    done = head.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    done = _direct(
+        head,
+        doc,
         {
             "outcome": "direct",
             f"p{quy_che.pk}-verdict": "confirm",
@@ -382,9 +411,7 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     quy_che.refresh_from_db()
     assert quy_che.state == Task.State.CONFIRMED and quy_che.assignee.username == "noivu"
     # a head may not send a document on
-    again = head.post(
-        f"/van-ban/{doc.pk}/chi-dao/", {"outcome": "forward", "forward_unit": an_lac.pk}
-    )
+    again = _direct(head, doc, {"outcome": "forward", "forward_unit": an_lac.pk}, rest="keep")
     assert again.status_code == 403
 
 
@@ -393,8 +420,9 @@ def test_a_refused_direction_writes_nothing(doc, login):
     other = _proposal(doc, SO_HOA)
     Task.objects.filter(pk=no_unit.pk).update(unit=None)
     before = (Instruction.objects.count(), AuditEntry.objects.count())
-    answer = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        login("lanhdao"),
+        doc,
         {
             "outcome": "direct",
             f"p{other.pk}-verdict": "confirm",
@@ -413,8 +441,9 @@ def test_a_refused_direction_writes_nothing(doc, login):
 def test_confirming_a_collective_proposal_confirms_each_units_task(deployment, login, sample_path):
     doc = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
     collective = next(t for t in _proposals(doc) if t.collective and t.children.exists())
-    answer = login("lanhdao").post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    answer = _direct(
+        login("lanhdao"),
+        doc,
         {
             "outcome": "direct",
             f"p{collective.pk}-verdict": "confirm",
@@ -434,8 +463,9 @@ def test_confirming_a_collective_proposal_confirms_each_units_task(deployment, l
 def test_handling_slip_carries_the_direction_units_and_deadlines(doc, login):
     client = login("lanhdao")
     proposal = _proposal(doc, QUY_CHE)
-    client.post(
-        f"/van-ban/{doc.pk}/chi-dao/",
+    _direct(
+        client,
+        doc,
         {
             "text": "Giao Phòng Nội vụ chủ trì thực hiện.",
             "outcome": "direct",
@@ -458,3 +488,377 @@ def test_handling_slip_carries_the_direction_units_and_deadlines(doc, login):
     assert "Ý KIẾN CỦA ĐƠN VỊ" in text
     assert NOI_VU in cells and AN_LAC in cells and "30/04/2026" in cells
     assert "Trần Thị Mai (Phòng Nội vụ)" in cells
+
+
+# --- what a new user ran into (regressions) ---------------------------------------------------
+
+UNDECIDED = "đề xuất chưa quyết định: giao, gộp hoặc loại từng đề xuất (hoặc chọn Để biết)"
+CHI_SO = "Chỉ số CCHC"
+
+
+def _shown_state(page: str) -> str:
+    """The state the direction page's form carries (the hidden input the browser posts)."""
+    return re.search(r'name="state" value="([^"]+)"', page).group(1)
+
+
+def _nothing_written(doc, proposed: set[int], instructions: int = 0) -> None:
+    assert doc.instructions.count() == instructions
+    assert {t.pk for t in _proposals(doc)} == proposed
+    assert not Task.work.filter(document=doc).exists() or instructions
+
+
+def test_phan_cong_with_a_proposal_left_undecided_is_refused_and_keeps_the_input(doc, login):
+    proposed = {t.pk for t in _proposals(doc)}
+    quy_che = _proposal(doc, QUY_CHE)
+    client = login("lanhdao")
+    page = client.get(f"/van-ban/{doc.pk}/chi-dao/").content.decode()
+    assert page.count('<option value="keep" selected>') == len(proposed)  # the explicit choice
+    answer = _direct(
+        client,
+        doc,
+        {
+            "text": "Giao các đơn vị thực hiện đúng hạn.",
+            "outcome": "direct",
+            f"p{quy_che.pk}-verdict": "keep",
+            f"p{quy_che.pk}-action": "Rà soát quy chế làm việc (sửa)",
+            f"p{quy_che.pk}-unit": quy_che.unit_id,
+        },
+        rest="keep",
+    )
+    assert answer.status_code == 400
+    shown = answer.content.decode()
+    assert f"Còn {len(proposed)} {UNDECIDED}" in shown
+    assert "Giao các đơn vị thực hiện đúng hạn." in shown  # the leader's input is kept
+    assert "Rà soát quy chế làm việc (sửa)" in shown
+    assert "Đã ghi ý kiến chỉ đạo" not in shown
+    doc.refresh_from_db()
+    assert doc.handling == Document.Handling.REGISTERED
+    _nothing_written(doc, proposed)
+    quy_che.refresh_from_db()
+    assert quy_che.action != "Rà soát quy chế làm việc (sửa)" and quy_che.version == 1
+
+    # one decided, the rest left at "để sau": refused, the count says how many are left
+    one = _direct(
+        client,
+        doc,
+        {
+            "outcome": "direct",
+            f"p{quy_che.pk}-verdict": "confirm",
+            f"p{quy_che.pk}-action": quy_che.action,
+            f"p{quy_che.pk}-unit": quy_che.unit_id,
+        },
+        rest="keep",
+    )
+    assert one.status_code == 400
+    assert f"Còn {len(proposed) - 1} {UNDECIDED}" in one.content.decode()
+    _nothing_written(doc, proposed)
+
+    # every proposal discarded: no task at all is no "phân công" either
+    none = _direct(client, doc, {"text": "Phân công.", "outcome": "direct"}, rest="discard")
+    assert none.status_code == 400 and "Phân công chưa giao việc nào" in none.content.decode()
+    _nothing_written(doc, proposed)
+    assert not TaskChange.objects.filter(task__document=doc).exists()
+
+
+def test_giao_tat_ca_gives_the_proposals_left_at_de_sau(doc, login):
+    so_hoa = _proposal(doc, SO_HOA)
+    no_lead = [t for t in _proposals(doc) if t.unit_id is None and not t.collective]
+    data = {"text": "Các đơn vị thực hiện.", "outcome": "direct", "confirm_rest": "on"}
+    data.update(
+        {f"p{t.pk}-verdict": "discard" for t in no_lead}
+        | {f"p{t.pk}-action": t.action for t in no_lead}
+        | {f"p{so_hoa.pk}-verdict": "discard", f"p{so_hoa.pk}-action": so_hoa.action}
+    )
+    answer = _direct(login("lanhdao"), doc, data, rest="keep")
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert not _proposals(doc)
+    so_hoa.refresh_from_db()
+    assert so_hoa.state == Task.State.DISCARDED
+    assert Task.work.filter(document=doc, action__contains=QUY_CHE).exists()
+
+
+def test_a_stale_direction_form_is_refused_with_who_directed_and_writes_nothing(doc, login):
+    client = login("lanhdao")
+    page = client.get(f"/van-ban/{doc.pk}/chi-dao/").content.decode()
+    shown = _shown_state(page)
+    assert shown == flow.direction_state(doc)
+    quy_che, chi_so = _proposal(doc, QUY_CHE), _proposal(doc, CHI_SO)
+    form = _form(
+        doc,
+        {
+            "text": "Giao Phòng Nội vụ.",
+            "outcome": "direct",
+            f"p{quy_che.pk}-verdict": "confirm",
+            f"p{quy_che.pk}-action": quy_che.action,
+            f"p{quy_che.pk}-unit": quy_che.unit_id,
+            f"p{quy_che.pk}-deadline": "30/04/2026",
+            f"p{chi_so.pk}-verdict": "confirm",
+            f"p{chi_so.pk}-action": chi_so.action,
+            f"p{chi_so.pk}-unit": chi_so.unit_id,
+            "state": shown,
+        },
+    )
+    done = client.post(f"/van-ban/{doc.pk}/chi-dao/", form, follow=True)
+    assert done.redirect_chain[0][1] == 302 and "Đã ghi ý kiến chỉ đạo" in done.content.decode()
+    state = (doc.instructions.count(), AuditEntry.objects.count(), Notification.objects.count())
+    changes = TaskChange.objects.count()
+
+    # the back button: the same form again, with a change to a task no longer proposed
+    again = dict(form, **{f"p{quy_che.pk}-deadline": "01/06/2026"})
+    answer = client.post(f"/van-ban/{doc.pk}/chi-dao/", again)
+    assert answer.status_code == 409
+    text = answer.content.decode()
+    assert "Văn bản đã được cho ý kiến lúc" in text and "bởi Nguyễn Văn Bình" in text
+    assert "hãy xem lại" in text and "Đã ghi ý kiến chỉ đạo" not in text
+    assert _shown_state(text) == flow.direction_state(doc)  # shown again as it is now
+    counts = (doc.instructions.count(), AuditEntry.objects.count(), Notification.objects.count())
+    assert counts == state and TaskChange.objects.count() == changes
+    quy_che.refresh_from_db()
+    assert quy_che.deadline == date(2026, 4, 30)
+
+    # a fresh state, but a decision on a task that is no longer a proposal: an error too
+    fresh = dict(again, state=flow.direction_state(doc))
+    answer = client.post(f"/van-ban/{doc.pk}/chi-dao/", fresh)
+    assert answer.status_code == 409 and "không còn chờ quyết định" in answer.content.decode()
+    assert doc.instructions.count() == 1 and TaskChange.objects.count() == changes
+
+    # a form without its state is no direction either
+    missing = {k: v for k, v in form.items() if k != "state"}
+    assert client.post(f"/van-ban/{doc.pk}/chi-dao/", missing).status_code == 400
+    assert doc.instructions.count() == 1
+
+
+def test_a_proposal_edited_meanwhile_makes_the_open_form_stale(doc, login):
+    client = login("lanhdao")
+    shown = _shown_state(client.get(f"/van-ban/{doc.pk}/chi-dao/").content.decode())
+    quy_che = _proposal(doc, QUY_CHE)
+    edited = client.patch(
+        f"/api/proposals/{quy_che.pk}/", {"deadline": "2026-05-30"}, content_type="application/json"
+    )
+    assert edited.status_code == 200
+    answer = client.post(
+        f"/van-ban/{doc.pk}/chi-dao/",
+        _form(doc, {"text": "Để biết.", "outcome": "inform", "state": shown}, rest="keep"),
+    )
+    assert answer.status_code == 409 and "đã thay đổi" in answer.content.decode()
+    assert not doc.instructions.exists() and _proposals(doc)
+
+
+def test_submitting_twice_or_forwarding_twice_is_refused_and_tells_nobody_twice(doc, login):
+    clerk = login("vanthu")
+    leader = _user("lanhdao")
+    assert clerk.post(f"/van-ban/{doc.pk}/trinh/", {"submitted_to": leader.pk}).status_code == 302
+    twice = clerk.post(f"/van-ban/{doc.pk}/trinh/", {"submitted_to": leader.pk})
+    assert twice.status_code == 409
+    assert "đã được trình Nguyễn Văn Bình" in twice.content.decode()
+    assert Notification.objects.filter(user=leader, kind="to-direct").count() == 1
+    assert AuditEntry.objects.filter(action="document-submit").count() == 1
+
+    noi_vu = Unit.objects.get(name=NOI_VU)
+    client = login("lanhdao")
+    shown = _shown_state(client.get(f"/van-ban/{doc.pk}/chi-dao/").content.decode())
+    form = _form(
+        doc,
+        {"text": "Chuyển Phòng Nội vụ.", "outcome": "forward", "forward_unit": noi_vu.pk},
+        rest="keep",
+    )
+    form["state"] = shown
+    assert client.post(f"/van-ban/{doc.pk}/chi-dao/", form).status_code == 302
+    second = client.post(f"/van-ban/{doc.pk}/chi-dao/", form)
+    assert second.status_code == 409 and "Văn bản đã được cho ý kiến lúc" in second.content.decode()
+    assert doc.instructions.count() == 1
+    assert Notification.objects.filter(kind="forwarded").count() == 1
+    # the service itself refuses sending it on to the same unit again
+    with pytest.raises(flow.StaleState):
+        flow.direct(doc, leader, "", "forward", forward_unit=noi_vu)
+    # a document with a direction is not submitted again
+    again = login("vanthu").post(f"/van-ban/{doc.pk}/trinh/", {})
+    assert again.status_code == 409 and "không trình lại" in again.content.decode()
+    doc.refresh_from_db()
+    assert doc.handling == Document.Handling.FORWARDED
+
+
+def test_the_assignee_is_a_chuyen_vien_or_head_of_the_lead_unit(doc, login):
+    client = login("lanhdao")
+    page = client.get(f"/van-ban/{doc.pk}/chi-dao/")
+    quy_che = _proposal(doc, QUY_CHE)
+    row = next(f for t, f, _ in page.context["rows"] if t.pk == quy_che.pk)
+    labels = [label for value, label in row.fields["assignee"].choices if value]
+    assert "Trần Thị Mai (Phòng Nội vụ)" in labels
+    assert "Phạm Thu Hằng (phường An Lạc) (UBND phường An Lạc)" in labels  # "Tên (đơn vị)"
+    for outsider in ("Đỗ Minh Khoa", "Quản trị", "Nguyễn Văn Bình", "Hoàng Thị Lan"):
+        assert not any(outsider in label for label in labels), outsider
+    proposed = {t.pk for t in _proposals(doc)}
+    for who in ("xem", "anlac", "quantri"):
+        answer = _direct(
+            client,
+            doc,
+            {
+                "outcome": "direct",
+                f"p{quy_che.pk}-verdict": "confirm",
+                f"p{quy_che.pk}-action": quy_che.action,
+                f"p{quy_che.pk}-unit": quy_che.unit_id,
+                f"p{quy_che.pk}-assignee": _user(who).pk,
+            },
+        )
+        assert answer.status_code == 400, who
+        _nothing_written(doc, proposed)
+    # the service says why, for pages and the API alike
+    api = client.post(
+        f"/api/proposals/{quy_che.pk}/confirm/",
+        {"assignee": _user("xem").pk},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    anlac = client.post(
+        f"/api/proposals/{quy_che.pk}/confirm/",
+        {"assignee": _user("anlac").pk},
+        content_type="application/json",
+    )
+    assert anlac.status_code == 400
+    assert "không phải chuyên viên hoặc trưởng đơn vị của Phòng Nội vụ" in anlac.json()["detail"]
+    quy_che.refresh_from_db()
+    assert quy_che.state == Task.State.PROPOSED and quy_che.assignee is None
+    with pytest.raises(flow.FlowError):
+        flow.add_task(doc, _user("lanhdao"), flow.Edits(action="x", assignee=_user("xem")))
+    # the head of the lead unit is fine
+    ok = client.post(
+        f"/api/proposals/{quy_che.pk}/confirm/",
+        {"assignee": _user("truongnv").pk},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+
+
+def test_for_information_with_a_proposal_set_to_giao_is_refused(doc, login):
+    proposed = {t.pk for t in _proposals(doc)}
+    quy_che = _proposal(doc, QUY_CHE)
+    number = flow.proposal_numbers(doc)[quy_che.pk]
+    answer = _direct(
+        login("lanhdao"),
+        doc,
+        {
+            "text": "Để biết.",
+            "outcome": "inform",
+            f"p{quy_che.pk}-verdict": "confirm",
+            f"p{quy_che.pk}-action": quy_che.action,
+            f"p{quy_che.pk}-unit": quy_che.unit_id,
+        },
+        rest="keep",
+    )
+    assert answer.status_code == 400
+    assert f"đề xuất {number} đang chọn Giao" in answer.content.decode()
+    doc.refresh_from_db()
+    assert doc.handling == Document.Handling.REGISTERED
+    _nothing_written(doc, proposed)
+
+
+def test_merging_keeps_the_earlier_deadline_and_both_actions(doc, login):
+    quy_che, chi_so = _proposal(doc, QUY_CHE), _proposal(doc, CHI_SO)
+    assert quy_che.deadline == date(2026, 4, 30) and chi_so.deadline == date(2026, 5, 15)
+    answer = _direct(
+        login("lanhdao"),
+        doc,
+        {
+            "outcome": "direct",
+            f"p{quy_che.pk}-verdict": "merge",
+            f"p{quy_che.pk}-merge_into": chi_so.pk,
+            f"p{quy_che.pk}-action": quy_che.action,
+            f"p{quy_che.pk}-unit": quy_che.unit_id,
+            f"p{quy_che.pk}-deadline": "30/04/2026",
+            f"p{chi_so.pk}-verdict": "confirm",
+            f"p{chi_so.pk}-action": chi_so.action,
+            f"p{chi_so.pk}-unit": chi_so.unit_id,
+            f"p{chi_so.pk}-deadline": "15/05/2026",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    chi_so.refresh_from_db()
+    assert chi_so.state == Task.State.CONFIRMED and chi_so.deadline == date(2026, 4, 30)
+    assert QUY_CHE in chi_so.action and CHI_SO in chi_so.action
+    change = TaskChange.objects.get(task=chi_so, field="deadline")
+    assert (change.old, change.new, change.reason) == ("15/05/2026", "30/04/2026", "Gộp đề xuất")
+
+
+def test_a_direction_fills_the_registers_unit_and_transfer_date(doc, login, tmp_path):
+    client = login("lanhdao")
+    quy_che, chi_so = _proposal(doc, QUY_CHE), _proposal(doc, CHI_SO)
+
+    def confirm(*tasks):
+        return {
+            f"p{t.pk}-{k}": v
+            for t in tasks
+            for k, v in {"verdict": "confirm", "action": t.action, "unit": t.unit_id}.items()
+        }
+
+    assert doc.unit is None and doc.transferred_date is None
+    answer = _direct(client, doc, {"outcome": "direct", **confirm(quy_che, chi_so)})
+    assert answer.status_code == 302
+    doc.refresh_from_db()
+    assert doc.transferred_date == timezone.localdate()
+    assert doc.unit.name == NOI_VU  # every task's lead
+
+    # two lead units: no đơn vị nhận, the register shows both leads
+    path = tmp_path / "cong-van-519.txt"
+    path.write_text(FIXTURE.read_text().replace("518/UBND-VP", "519/UBND-VP"))
+    two = ingest_file(path, _user("vanthu")).document
+    leads = confirm(_proposal(two, QUY_CHE), _proposal(two, SO_HOA))
+    assert _direct(client, two, {"outcome": "direct", **leads}).status_code == 302
+    two.refresh_from_db()
+    assert two.unit is None and two.transferred_date == timezone.localdate()
+    with CaptureQueriesContext(connection) as two_directed:
+        page = client.get("/van-ban/den/")
+    row = next(r for r in page.context["page"] if r.pk == two.pk)
+    assert row.lead_units == [NOI_VU, AN_LAC]
+    html = page.content.decode()
+    assert f"{NOI_VU}; {AN_LAC}" in html
+    assert timezone.localdate().strftime("%d/%m/%Y") in html
+    # one query for the page's lead units, not one per row
+    Document.objects.filter(pk=doc.pk).update(unit=None)
+    with CaptureQueriesContext(connection) as both_without_unit:
+        client.get("/van-ban/den/")
+    assert len(both_without_unit) == len(two_directed)
+
+
+def test_intake_refuses_impossible_deadlines_and_page_counts_in_vietnamese(doc, login):
+    client = login("vanthu")
+    base = {"register": doc.register_id, "urgency": "thuong", "secrecy": "thuong"}
+    before = (doc.handling_deadline, doc.page_count)
+    cases = [
+        ({"handling_deadline": "01/01/1900"}, "trước ngày của văn bản (06/04/2026)"),
+        ({"handling_deadline": "05/04/2026"}, "trước ngày của văn bản"),
+        ({"handling_deadline": "01/01/3000"}, "phải từ 1900 đến 2999"),
+        ({"page_count": "99999999999999"}, "Số trang từ 1 đến 10000."),
+        ({"page_count": "0"}, "Số trang từ 1 đến 10000."),
+        ({"page_count": "ba"}, "Nhập số nguyên."),
+    ]
+    for data, message in cases:
+        answer = client.post(f"/van-ban/{doc.pk}/vao-so/", {**base, **data})
+        assert answer.status_code == 400, data
+        text = answer.content.decode()
+        assert message in text, (data, message)
+        assert "tổng thể" not in text and "Đảm bảo" not in text
+    doc.refresh_from_db()
+    assert (doc.handling_deadline, doc.page_count) == before
+    fine = {**base, "handling_deadline": "06/04/2026", "page_count": "10000"}
+    assert client.post(f"/van-ban/{doc.pk}/vao-so/", fine).status_code == 302
+    doc.refresh_from_db()
+    assert (doc.handling_deadline, doc.page_count) == (date(2026, 4, 6), 10000)
+
+
+def test_proposals_are_numbered_in_the_order_of_the_text_and_the_wait_is_said(doc, login):
+    client = login("lanhdao")
+    ordered = sorted(_proposals(doc), key=lambda t: (t.source_start is None, t.source_start, t.pk))
+    page = client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert "Đề xuất #" not in page
+    positions = [page.index(f"Đề xuất {n}.") for n in range(1, len(ordered) + 1)]
+    assert positions == sorted(positions)
+    assert page.index(QUY_CHE) < page.index("thủ tục hành chính tại bộ phận một cửa")
+    waiting = f"Chưa giao việc: {len(ordered)} đề xuất đang chờ ý kiến chỉ đạo."
+    assert waiting in page and "Văn bản không giao việc cụ thể." not in page
+    direction = client.get(f"/van-ban/{doc.pk}/chi-dao/").content.decode()
+    assert "Đề xuất #" not in direction and f">#{ordered[0].pk} " not in direction
+    for n, task in enumerate(ordered, 1):
+        legend = re.search(rf'id="proposal-{task.pk}">\s*<legend>([^<]*)', direction).group(1)
+        assert legend.startswith(f"Đề xuất {n}"), legend
+    assert f"Đề xuất 1: {ordered[0].action[:30]}" in direction  # the merge list

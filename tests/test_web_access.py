@@ -30,6 +30,7 @@ from cchc.web.documents.ingest import ingest_file, store_file
 from cchc.web.documents.models import Correction, Document, IngestJob
 from cchc.web.par import services
 from cchc.web.par.models import Assessment, Commitment, Framework, Score, ScoreEvidence
+from cchc.web.work.flow import direction_state
 from cchc.web.work.models import Evidence, ProgressNote, Task
 from cchc.web.work.services import add_evidence
 from tests import outgoing_world
@@ -402,7 +403,7 @@ ACCESS: dict[str, list[Call]] = {
             "POST",
             DIRECT,
             lambda w: f"/van-ban/{w.doc.pk}/chi-dao/",
-            lambda w: {"text": "Để biết.", "outcome": "inform"},
+            lambda w: {"text": "Để biết.", "outcome": "inform", "state": direction_state(w.doc)},
             changes=True,
         ),
     ],

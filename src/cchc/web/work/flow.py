@@ -9,6 +9,7 @@ the same transaction as it records the instruction.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +40,11 @@ State = Task.State
 
 class FlowError(InvalidRequest):
     """A decision that cannot be carried out as asked: the message says what to change."""
+
+
+class StaleState(FlowError):
+    """A form shown from a state that has changed since (another direction, an edited or decided
+    proposal, a double submit): nothing is written, the page answers 409."""
 
 
 # --- vào sổ: the register of incoming documents ----------------------------------------------
@@ -83,6 +89,27 @@ def incoming_register(register=None, start: date | None = None, end: date | None
 def register_rows():
     """What a page of the register reads of its documents (`id_page`)."""
     return Document.objects.select_related("unit", "submitted_to").only(*REGISTER_COLUMNS)
+
+
+def with_lead_units(docs) -> list:
+    """For the register: each directed document without a đơn vị nhận gets `lead_units`, the
+    lead units of its confirmed tasks (one query for the whole page)."""
+    docs = list(docs)
+    ids = [d.pk for d in docs if d.unit_id is None and d.handling == Handling.DIRECTED]
+    found: dict[int, list[str]] = {}
+    if ids:
+        rows = (
+            Task.work.filter(document_id__in=ids)
+            .exclude(unit=None)
+            .values_list("document_id", "unit__name")
+            .distinct()
+            .order_by("document_id", "unit__name")
+        )
+        for doc_id, name in rows:
+            found.setdefault(doc_id, []).append(name)
+    for d in docs:
+        d.lead_units = found.get(d.pk, [])
+    return docs
 
 
 def id_page(docs, rows, number, per_page: int):
@@ -162,14 +189,29 @@ def save_intake(doc: Document, values: dict, user) -> list[str]:
     return [n for n, _, _ in changed] + (["incoming_number"] if unnumbered else [])
 
 
+def submittable(doc: Document) -> bool:
+    """The văn thư may (still) submit it: registered, returned, or waiting (to another leader)."""
+    return doc.handling in ("", Handling.REGISTERED, Handling.WAITING)
+
+
 def submit(doc: Document, user, to_user=None) -> Document:
-    """Trình lãnh đạo: the document waits for direction, from `to_user` or any leader."""
+    """Trình lãnh đạo: the document waits for direction, from `to_user` or any leader. A
+    document already waiting for the same person, or already directed, is refused (a double
+    submit would tell the leader twice)."""
     if not can_register(user):
         raise PermissionDenied("Chỉ văn thư và lãnh đạo được trình văn bản.")
     _incoming(doc)
     if to_user is not None and not can_direct(to_user):
         raise FlowError("Người được trình không có quyền cho ý kiến chỉ đạo.")
     with transaction.atomic():
+        doc = Document.objects.select_for_update().select_related("submitted_to").get(pk=doc.pk)
+        if doc.handling in (Handling.DIRECTED, Handling.INFORMATION, Handling.FORWARDED):
+            raise StaleState(
+                f"Văn bản đã có ý kiến chỉ đạo ({doc.get_handling_display()}); không trình lại."
+            )
+        if doc.handling == Handling.WAITING and doc.submitted_to_id == getattr(to_user, "pk", None):
+            whom = _name(doc.submitted_to) if doc.submitted_to_id else "lãnh đạo"
+            raise StaleState(f"Văn bản đã được trình {whom}, đang chờ ý kiến chỉ đạo.")
         doc.handling, doc.submitted_to = Handling.WAITING, to_user
         doc.save(update_fields=["handling", "submitted_to"])
         whom = _name(to_user) if to_user else "lãnh đạo"
@@ -343,6 +385,8 @@ def apply_edits(task: Task, edits: Edits, user, reason: str = "Ý kiến chỉ �
         setattr(task, name, new)
     if not changes:
         return []
+    if task.assignee_id and any(c.field in ("assignee", "unit") for c in changes):
+        check_assignee(task.assignee, task.unit)
     if edits.unit_set and task.collective and edits.unit is not None:
         task.collective = False
         task.children.filter(state=State.PROPOSED).update(
@@ -354,6 +398,43 @@ def apply_edits(task: Task, edits: Edits, user, reason: str = "Ý kiến chỉ �
     task.save()
     TaskChange.objects.bulk_create(changes)
     return [c.field for c in changes]
+
+
+ASSIGNEE_ROLES = (Profile.Role.OFFICER, Profile.Role.HEAD)
+
+
+def assignees():
+    """Who may be named người xử lý of some unit's task: the active chuyên viên and trưởng đơn
+    vị of the deployment's units (`check_assignee` says whether of the task's lead unit)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, profile__role__in=ASSIGNEE_ROLES, profile__unit__isnull=False
+        )
+        .select_related("profile__unit")
+        .order_by("profile__unit__name", "first_name", "username")
+    )
+
+
+def check_assignee(person, unit: Unit | None) -> None:
+    """A task's người xử lý is an active chuyên viên or trưởng đơn vị of its lead unit;
+    FlowError saying so otherwise (pages and the API alike)."""
+    if person is None:
+        return
+    name = _name(person)
+    if unit is None:
+        raise FlowError(f"Chọn đơn vị chủ trì trước khi giao cho {name}.")
+    profile = Profile.objects.filter(user_id=person.pk).only("role", "unit_id").first()
+    if (
+        not person.is_active
+        or profile is None
+        or profile.role not in ASSIGNEE_ROLES
+        or profile.unit_id != unit.pk
+    ):
+        raise FlowError(
+            f"{name} không phải chuyên viên hoặc trưởng đơn vị của {unit.name}: "
+            "người xử lý phải là người của đơn vị chủ trì."
+        )
 
 
 def _check_confirm(user, task: Task) -> None:
@@ -458,12 +539,18 @@ def edit(task: Task, user, edits: Edits) -> Task:
 
 
 def merge(keep: Task, other: Task, user) -> Task:
-    """Two proposals made one: `other`'s content joins `keep`'s, `other` is discarded."""
+    """Two proposals made one: `other`'s content joins `keep`'s (both actions, the earlier
+    deadline), `other` is discarded."""
     if keep.pk == other.pk or keep.document_id != other.document_id:
         raise FlowError("Chỉ gộp hai đề xuất khác nhau của cùng một văn bản.")
     if other.state != State.PROPOSED or keep.state != State.PROPOSED:
         raise FlowError("Chỉ gộp các đề xuất chưa quyết định.")
-    apply_edits(keep, Edits(action=f"{keep.action}; {other.action}"), user, reason="Gộp đề xuất")
+    edits = Edits(action=f"{keep.action}; {other.action}")
+    # the earliest deadline of the two: merging never moves a deadline later
+    earliest = min((d for d in (keep.deadline, other.deadline) if d), default=None)
+    if earliest != keep.deadline:
+        edits.deadline, edits.deadline_set = earliest, True
+    apply_edits(keep, edits, user, reason="Gộp đề xuất")
     _discard(other, user, reason=f"Gộp vào việc #{keep.pk}")
     return keep
 
@@ -486,15 +573,18 @@ def split(task: Task, action: str, user) -> Task:
 def add_task(doc: Document, user, fields: Edits) -> Task:
     """A task the leader adds by hand: work at once."""
     unit = fields.unit
+    if unit is None and fields.assignee is not None:
+        unit = unit_of(fields.assignee)
     if not can_confirm_for(user, doc, getattr(unit, "pk", None)):
         raise PermissionDenied("Bạn chỉ được giao việc trong đơn vị của mình.")
-    if unit is None and fields.assignee is None:
+    if unit is None:
         raise FlowError(f"Chọn đơn vị chủ trì cho việc “{(fields.action or '')[:80]}”.")
+    check_assignee(fields.assignee, unit)
     now = timezone.now()
     task = Task.objects.create(
         document=doc,
         action=fields.action,
-        unit=unit if unit is not None else unit_of(fields.assignee),
+        unit=unit,
         support=fields.support or [],
         assignee=fields.assignee,
         deadline=fields.deadline,
@@ -517,6 +607,50 @@ OUTCOMES = {
 }
 
 
+def direction_state(doc: Document) -> str:
+    """What the direction page was shown from: the document's last instruction, its handling,
+    whom it waits for and its proposals with their versions. The page's form carries it; a
+    post from another state (the back button, a second tab, a double submit) is refused."""
+    last = doc.instructions.order_by("-id").values_list("id", flat=True).first() or 0
+    where = Document.objects.filter(pk=doc.pk)  # as stored, whatever this object holds
+    pending = Task.objects.filter(document=doc, state=State.PROPOSED, parent=None)
+    seen = [
+        *where.values_list("handling", "submitted_to_id", "unit_id"),
+        *pending.order_by("id").values_list("id", "version"),
+    ]
+    digest = hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
+    return f"{last}-{digest}"
+
+
+def check_state(doc: Document, seen: str) -> None:
+    """StaleState, saying what changed, when `seen` is not the document's direction state."""
+    if seen == direction_state(doc):
+        return
+    last = doc.instructions.select_related("user").order_by("-id").first()
+    seen_last = seen.partition("-")[0]
+    if last is not None and str(last.pk) != seen_last:
+        at = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y")
+        raise StaleState(
+            f"Văn bản đã được cho ý kiến lúc {at} bởi {_name(last.user) or '(không rõ)'}"
+            f" ({last.get_outcome_display()}); hãy xem lại."
+        )
+    raise StaleState(
+        "Văn bản hoặc đề xuất của văn bản đã thay đổi từ khi trang được mở; hãy xem lại."
+    )
+
+
+def proposal_numbers(doc: Document) -> dict[int, int]:
+    """Each pending proposal's number as the pages show it: 1, 2, … in the order of the text."""
+    ids = proposals(doc).values_list("id", flat=True)
+    return {pk: n for n, pk in enumerate(ids, 1)}
+
+
+def _numbered(pks, numbers: dict[int, int]) -> str:
+    return ", ".join(
+        str(numbers[pk]) for pk in sorted(pks, key=lambda p: numbers.get(p, 0)) if pk in numbers
+    )
+
+
 def direct(
     doc: Document,
     user,
@@ -525,20 +659,35 @@ def direct(
     decisions: list[Decision] = (),
     new_tasks: list[Edits] = (),
     forward_unit: Unit | None = None,
+    seen: str | None = None,
 ) -> Instruction:
     """The leader's direction, all or nothing: the instruction, each proposal confirmed,
-    edited, merged, split or discarded, the tasks added by hand; "để biết" discards every
-    proposal; "chuyển đơn vị" sends the document on to a unit's head; "trả lại" sends it back
-    to the văn thư with the reason (no proposal decided)."""
+    edited, merged, split or discarded, the tasks added by hand; "phân công" needs every
+    proposal decided and some task given; "để biết" discards every proposal (and gives no
+    task); "chuyển đơn vị" sends the document on to a unit's head; "trả lại" sends it back to
+    the văn thư with the reason (no proposal decided). `seen`: the `direction_state` the form
+    was shown from (StaleState when it has changed since)."""
     _incoming(doc)
     if not can_direct_document(user, doc):
         raise PermissionDenied("Bạn không có quyền cho ý kiến chỉ đạo văn bản này.")
     if outcome not in OUTCOMES:
         raise FlowError("Chọn phân công, để biết, chuyển đơn vị hoặc trả lại văn thư.")
+    decisions = list(decisions)
     if outcome == "return":
         if any(d.verdict != "keep" for d in decisions) or new_tasks or not text.strip():
             raise FlowError("Trả lại văn thư cần ghi lý do và không giao, không loại việc nào.")
         decisions = []
+    if outcome == "inform":
+        giving = [d for d in decisions if d.verdict not in ("keep", "discard") or d.split.strip()]
+        if giving or new_tasks:
+            which = _numbered([d.task.pk for d in giving], proposal_numbers(doc))
+            if giving:
+                wrong = f"đề xuất {which} đang chọn Giao, Gộp hoặc Tách: chọn Để sau hoặc Loại"
+            else:
+                wrong = "có việc giao thêm: xóa nội dung việc giao thêm"
+            raise FlowError(
+                f"Để biết là không giao việc nào, nhưng {wrong} (hoặc bấm Phân công để giao việc)."
+            )
     if outcome == "forward" and not can_direct(user):
         raise PermissionDenied("Chỉ lãnh đạo chuyển văn bản cho đơn vị.")
     if outcome == "forward" and forward_unit is None:
@@ -546,11 +695,22 @@ def direct(
     instruction_outcome, handling = OUTCOMES[outcome]
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
+        if seen is not None:
+            check_state(doc, seen)
+        if (
+            outcome == "forward"
+            and doc.handling == Handling.FORWARDED
+            and doc.unit_id == forward_unit.pk
+        ):
+            raise StaleState(f"Văn bản đã được chuyển {forward_unit.name} phân công.")
+        numbers = proposal_numbers(doc)
         if outcome == "inform":
             decisions = [Decision(t, "discard") for t in proposals(doc)]
         confirmed = _decide(doc, user, decisions)
         for fields in new_tasks:
             confirmed.append(add_task(doc, user, fields))
+        if outcome == "direct":
+            _check_directed(doc, numbers)
         instruction = Instruction.objects.create(
             document=doc,
             user=user,
@@ -576,7 +736,9 @@ def direct(
                 f"Văn bản chuyển đơn vị phân công: {doc}",
                 f"/van-ban/{doc.pk}/chi-dao/",
             )
-        doc.save(update_fields=["handling", "unit", "submitted_to"])
+        if confirmed:
+            _transferred(doc)
+        doc.save(update_fields=["handling", "unit", "submitted_to", "transferred_date"])
         summary = f"{instruction.get_outcome_display()}: {doc}"
         if confirmed:
             summary += f"; giao {len(confirmed)} việc"
@@ -584,6 +746,37 @@ def direct(
             summary += f"; ý kiến: {instruction.text[:200]}"
         audit(user, "document-direct", doc, summary)
     return instruction
+
+
+def _check_directed(doc: Document, numbers: dict[int, int]) -> None:
+    """Phân công leaves no proposal undecided and gives the document some work."""
+    left = list(
+        Task.objects.filter(document=doc, state=State.PROPOSED, parent=None).values_list(
+            "id", flat=True
+        )
+    )
+    if left:
+        which = _numbered(left, numbers)
+        raise FlowError(
+            f"Còn {len(left)} đề xuất chưa quyết định: giao, gộp hoặc loại từng đề xuất (hoặc "
+            "chọn Để biết)." + (f" Chưa quyết định: đề xuất {which}." if which else "")
+        )
+    if not Task.work.filter(document=doc).exists():
+        raise FlowError(
+            "Phân công chưa giao việc nào: giao ít nhất một đề xuất hoặc thêm việc "
+            "(văn bản không giao việc thì chọn Để biết)."
+        )
+
+
+def _transferred(doc: Document) -> None:
+    """The register's columns of a document that was given work: ngày chuyển (today, unless the
+    văn thư wrote one) and, when every task has the same lead unit, đơn vị nhận."""
+    if doc.transferred_date is None:
+        doc.transferred_date = timezone.localdate()
+    if doc.unit_id is None:
+        leads = set(Task.work.filter(document=doc, parent=None).values_list("unit_id", flat=True))
+        if len(leads) == 1 and None not in leads:
+            doc.unit_id = leads.pop()
 
 
 def _decide(doc: Document, user, decisions: list[Decision]) -> list[Task]:

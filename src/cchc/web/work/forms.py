@@ -12,6 +12,7 @@ from django.db.models import Q
 from cchc.web.accounts.models import Profile, Unit
 from cchc.web.documents.models import Document, Register
 from cchc.web.forms import DayField
+from cchc.web.work import flow
 
 
 def _incoming_registers():
@@ -29,10 +30,18 @@ def _people():
 
 
 class PersonChoice(forms.ModelChoiceField):
+    """A person shown as "Tên (đơn vị)"."""
+
     def label_from_instance(self, obj) -> str:
         unit = obj.profile.unit
         name = obj.get_full_name() or obj.username
-        return f"{name} – {unit.short_name or unit.name}" if unit else name
+        if unit is None or unit.name.casefold() in name.casefold():
+            return name  # "Trần Thị Mai (Phòng Nội vụ)" says it already
+        return f"{name} ({unit.name})"
+
+
+WHOLE_NUMBER = {"invalid": "Nhập số nguyên."}
+MAX_PAGES = 10_000
 
 
 class RegisterFilterForm(forms.Form):
@@ -57,6 +66,7 @@ class IntakeForm(forms.ModelForm):
     """The văn thư's fields of Phụ lục IV (the parse pre-filled what it could)."""
 
     handling_deadline = DayField(label="Hạn xử lý", required=False)
+    page_count = forms.IntegerField(label="Số trang", required=False, error_messages=WHOLE_NUMBER)
     transferred_date = DayField(label="Ngày chuyển", required=False)
 
     class Meta:
@@ -81,7 +91,23 @@ class IntakeForm(forms.ModelForm):
         self.fields["register"].queryset = _incoming_registers()
         self.fields["register"].required = True
         self.fields["unit"].queryset = Unit.objects.order_by("name")
-        self.fields["page_count"].max_value = 100_000
+        self.fields["page_count"].widget.attrs.update(min=1, max=MAX_PAGES)
+
+    def clean_page_count(self):
+        pages = self.cleaned_data.get("page_count")
+        if pages is not None and not 1 <= pages <= MAX_PAGES:
+            raise forms.ValidationError(f"Số trang từ 1 đến {MAX_PAGES}.")
+        return pages
+
+    def clean_handling_deadline(self):
+        """Not before the document itself (its date, else the day it came)."""
+        deadline = self.cleaned_data.get("handling_deadline")
+        issued = self.instance.date or self.instance.received_date
+        if deadline and issued and deadline < issued:
+            raise forms.ValidationError(
+                f"Hạn xử lý {deadline:%d/%m/%Y} trước ngày của văn bản ({issued:%d/%m/%Y})."
+            )
+        return deadline
 
 
 class SubmitForm(forms.Form):
@@ -112,6 +138,11 @@ VERDICTS = (
 class DirectionForm(forms.Form):
     text = forms.CharField(label="Ý kiến chỉ đạo", widget=forms.Textarea, required=False)
     outcome = forms.ChoiceField(choices=OUTCOMES, initial="direct")
+    state = forms.CharField(widget=forms.HiddenInput, required=False)  # flow.direction_state
+    confirm_rest = forms.BooleanField(
+        label="Giao tất cả đề xuất còn để sau (như máy đề xuất, với chỉnh sửa ở trên)",
+        required=False,
+    )
     forward_unit = forms.ModelChoiceField(
         label="Chuyển đơn vị", queryset=Unit.objects.order_by("name"), required=False
     )
@@ -146,7 +177,8 @@ class TaskFields(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _people()
+        # the units' chuyên viên and trưởng đơn vị; flow.check_assignee: of the lead unit
+        self.fields["assignee"].queryset = flow.assignees()
 
     def clean_support(self) -> list[str]:
         return _names(self.cleaned_data.get("support") or "")
@@ -154,7 +186,7 @@ class TaskFields(forms.Form):
 
 class ProposalForm(TaskFields):
     verdict = forms.ChoiceField(choices=VERDICTS, initial="keep")
-    merge_into = forms.IntegerField(required=False, min_value=1)
+    merge_into = forms.IntegerField(required=False, min_value=1, error_messages=WHOLE_NUMBER)
     split = forms.CharField(label="Tách thành việc mới", required=False)
 
     def clean(self):

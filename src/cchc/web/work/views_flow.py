@@ -3,6 +3,8 @@ waiting for direction, the direction and the handling slip. The logic is in `flo
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -34,6 +36,7 @@ def incoming_register(request):
     data = form.cleaned_data if form.is_bound else {}
     docs = flow.incoming_register(data.get("register"), data.get("start"), data.get("end"))
     page = flow.id_page(docs, flow.register_rows(), request.GET.get("page"), PER_PAGE)
+    page.object_list = flow.with_lead_units(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -52,7 +55,6 @@ def intake(request, pk: int):
         raise PermissionDenied("Chỉ văn thư và lãnh đạo được vào sổ văn bản.")
     doc = _document(pk)
     form = IntakeForm(request.POST or None, instance=doc)
-    submit_form = SubmitForm()
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in flow.INTAKE_FIELDS}
         doc.refresh_from_db()
@@ -60,10 +62,19 @@ def intake(request, pk: int):
         messages.success(request, "Đã lưu sổ." if changed else "Không có gì thay đổi.")
         return redirect("document-intake", pk=doc.pk)
     status = 400 if request.method == "POST" else 200
+    return _intake_page(request, doc, form, SubmitForm(), status)
+
+
+def _intake_page(request, doc, form, submit_form, status: int):
     return render(
         request,
         "work/intake.html",
-        {"doc": doc, "form": form, "submit_form": submit_form},
+        {
+            "doc": doc,
+            "form": form,
+            "submit_form": submit_form,
+            "submittable": flow.submittable(doc),
+        },
         status=status,
     )
 
@@ -76,7 +87,11 @@ def submit(request, pk: int):
     form = SubmitForm(request.POST)
     if not form.is_valid():
         raise InvalidRequest("Người được trình không hợp lệ.")
-    flow.submit(doc, request.user, form.cleaned_data["submitted_to"])
+    try:
+        flow.submit(doc, request.user, form.cleaned_data["submitted_to"])
+    except flow.StaleState as exc:  # a double submit: said, nothing written, nobody told twice
+        messages.error(request, str(exc))
+        return _intake_page(request, doc, IntakeForm(instance=doc), form, 409)
     messages.success(request, "Đã trình lãnh đạo.")
     return redirect("document", pk=doc.pk)
 
@@ -89,13 +104,105 @@ def queue(request):
     return render(request, "work/queue.html", {"page": page})
 
 
+VERDICT_KEY = re.compile(r"p(\d+)-verdict")
+
+
 def direct(request, pk: int):
     doc = get_object_or_404(Document, pk=pk)
     if not can_direct_document(request.user, doc):
         raise PermissionDenied("Bạn không có quyền cho ý kiến chỉ đạo văn bản này.")
     data = request.POST if request.method == "POST" else None
+    if data is None:
+        return _direction_page(request, doc, _direction_forms(request, doc, None), 200)
+    try:
+        seen = _seen(doc, data)
+    except flow.StaleState as exc:
+        # shown again from what is there now, the leader's words kept; nothing written
+        messages.error(request, str(exc))
+        page = _direction_forms(request, doc, None, text=data.get("text", ""))
+        return _direction_page(request, doc, page, 409)
+    page = _direction_forms(request, doc, data)
+    main, rows, extra = page["main"], page["rows"], page["extra"]
+    bound = [r for r in rows if r[1].is_bound]
+    if not all(f.is_valid() for f in [main, *(r[1] for r in bound), *extra]):
+        return _direction_page(request, doc, page, 400)
+    outcome = main.cleaned_data["outcome"]
+    # "giao tất cả đề xuất còn lại": what the leader left at "để sau" is given as it stands
+    rest = "confirm" if outcome == "direct" and main.cleaned_data.get("confirm_rest") else "keep"
+    decisions = []
+    for task, form, _ in bound:
+        fields = form.cleaned_data
+        verdict = rest if fields["verdict"] == "keep" else fields["verdict"]
+        decisions.append(
+            flow.Decision(
+                task,
+                verdict,
+                flow.Edits.of(fields),
+                fields.get("merge_into"),
+                fields.get("split") or "",
+            )
+        )
+    new_tasks = [flow.Edits.of(f.cleaned_data) for f in extra if f.cleaned_data.get("action")]
+    try:
+        flow.direct(
+            doc,
+            request.user,
+            main.cleaned_data["text"],
+            outcome,
+            decisions,
+            new_tasks,
+            main.cleaned_data.get("forward_unit"),
+            seen=seen,
+        )
+    except flow.StaleState as exc:
+        messages.error(request, str(exc))
+        doc = get_object_or_404(Document, pk=pk)
+        page = _direction_forms(request, doc, None, text=main.cleaned_data["text"])
+        return _direction_page(request, doc, page, 409)
+    except flow.FlowError as exc:
+        messages.error(request, str(exc))
+        return _direction_page(request, doc, page, 400)
+    messages.success(request, "Đã ghi ý kiến chỉ đạo.")
+    return redirect("document", pk=doc.pk)
+
+
+def _direction_page(request, doc: Document, page: dict, status: int):
+    return render(
+        request,
+        "work/direct.html",
+        {
+            **page,
+            "doc": doc,
+            "instructions": flow.instructions(doc),
+            "confirmed": flow.confirmed_tasks(doc),
+            "may_forward": can_direct(request.user),
+        },
+        status=status,
+    )
+
+
+def _seen(doc: Document, data) -> str:
+    """The state the posted form was shown from; StaleState when it has changed since, or when
+    the post decides a proposal that is no longer one."""
+    seen = (data.get("state") or "").strip()
+    if not seen:
+        raise InvalidRequest("Biểu mẫu thiếu trạng thái của văn bản; hãy tải lại trang.")
+    flow.check_state(doc, seen)  # checked again, under the lock, as the direction is written
+    pending = set(flow.proposals(doc).values_list("id", flat=True))
+    posted = {int(m.group(1)) for key in data if (m := VERDICT_KEY.fullmatch(key))}
+    if posted - pending:
+        raise flow.StaleState(
+            f"{len(posted - pending)} đề xuất trong biểu mẫu không còn chờ quyết định (đã được "
+            "giao, gộp hoặc loại); chưa ghi gì, hãy xem lại."
+        )
+    return seen
+
+
+def _direction_forms(request, doc: Document, data, text: str = "") -> dict:
+    """The direction page's forms: the main one, one per pending proposal (numbered 1, 2, … in
+    the order of the text), a few for tasks added by hand."""
     proposals = list(flow.proposals(doc))
-    main = DirectionForm(data)
+    main = DirectionForm(data, initial={"state": flow.direction_state(doc), "text": text})
     rows = []
     units = flow.assignable_units(request.user, doc)
     for task in proposals:
@@ -116,56 +223,7 @@ def direct(request, pk: int):
     extra = [NewTaskForm(data, prefix=f"n{i}") for i in range(NEW_TASKS)]
     for form in extra:
         form.fields["unit"].queryset = units
-    status = 200
-    if data is not None:
-        bound = [r for r in rows if r[1].is_bound]
-        valid = all(f.is_valid() for f in [main, *(r[1] for r in bound), *extra])
-        if valid:
-            decisions = [
-                flow.Decision(
-                    task,
-                    form.cleaned_data["verdict"],
-                    flow.Edits.of(form.cleaned_data),
-                    form.cleaned_data.get("merge_into"),
-                    form.cleaned_data.get("split") or "",
-                )
-                for task, form, _ in bound
-            ]
-            new_tasks = [
-                flow.Edits.of(f.cleaned_data) for f in extra if f.cleaned_data.get("action")
-            ]
-            try:
-                flow.direct(
-                    doc,
-                    request.user,
-                    main.cleaned_data["text"],
-                    main.cleaned_data["outcome"],
-                    decisions,
-                    new_tasks,
-                    main.cleaned_data.get("forward_unit"),
-                )
-            except flow.FlowError as exc:
-                messages.error(request, str(exc))
-                status = 400
-            else:
-                messages.success(request, "Đã ghi ý kiến chỉ đạo.")
-                return redirect("document", pk=doc.pk)
-        else:
-            status = 400
-    return render(
-        request,
-        "work/direct.html",
-        {
-            "doc": doc,
-            "main": main,
-            "rows": rows,
-            "extra": extra,
-            "instructions": flow.instructions(doc),
-            "confirmed": flow.confirmed_tasks(doc),
-            "may_forward": can_direct(request.user),
-        },
-        status=status,
-    )
+    return {"main": main, "rows": rows, "extra": extra}
 
 
 def handling_slip(request, pk: int):
