@@ -4,6 +4,7 @@ issues it, and the task the incoming document gave is closed by the answer."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import date
 from pathlib import Path
@@ -12,14 +13,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from cchc.notation import number_and_notation, type_code, unit_abbreviation
+from cchc.text import running_name
 from cchc.web.accounts.models import AuditEntry, Unit
 from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Correction
 from cchc.web.outgoing import services
 from cchc.web.outgoing.models import Draft, DraftReview, DraftVersion
-from cchc.web.work.models import Task
+from cchc.web.work.models import Notification, Task
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INCOMING = FIXTURES / "cong-van-so-noi-vu-de-nghi-bao-cao.txt"
@@ -175,10 +178,11 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     assert (draft.state, draft.number, draft.notation) == ("da-cap-so", 1, "1/UBND-NV")
 
     # and issues it: the last version filed as an outgoing document, its fields the draft's
+    today = timezone.localdate()
     client.post(
         f"/van-ban-di/{draft.pk}/phat-hanh/",
         {
-            "issued": "20/03/2026",
+            "issued": f"{today:%d/%m/%Y}",
             "notation": "1/UBND-NV",
             "recipients": "Sở Nội vụ tỉnh Bình Long\nLưu: VT, NV",
             "copies": "3",
@@ -188,12 +192,18 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     issued = draft.issued_document
     assert draft.state == "da-phat-hanh" and issued is not None
     assert issued.direction == "di" and issued.number == "1/UBND-NV"
-    assert issued.date == date(2026, 3, 20) and issued.issuer == "UBND thị xã An Phú"
+    assert issued.date == today and issued.issuer == "UBND thị xã An Phú"
     assert "(bản 3)" in issued.text
     assert issued.register.direction == "di"
     assert Correction.objects.filter(document=issued, field="date").exists()
 
-    # the task it answers is proposed for closing; confirming closes it with the answer
+    # the văn thư may not close Phòng Nội vụ's task: it is offered to the unit to close
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert "đơn vị Phòng Nội vụ tự đóng" in page and f'value="{task.pk}"' not in page
+    assert client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]}).status_code == 403
+
+    # the task it answers is proposed for closing to its unit; confirming closes it
+    login("noivu")
     page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
     assert "Đề xuất đóng công việc" in page and f'value="{task.pk}"' in page
     client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]})
@@ -204,8 +214,10 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     assert "Đề xuất đóng công việc" not in page
 
     # the registers show it
-    register = client.get("/so/van-ban-di/?tu=01/03/2026&den=31/03/2026").content.decode()
-    assert "1/UBND-NV" in register and "Sở Nội vụ tỉnh Bình Long" in register
+    register = client.get(f"/so/van-ban-di/?tu={today:%d/%m/%Y}&den={today:%d/%m/%Y}")
+    register = register.content.decode()
+    assert ">UBND-NV</a></td>" in register and ">1/UBND-NV<" not in register
+    assert "Sở Nội vụ tỉnh Bình Long<br>Lưu: VT, NV" in register
     tracking = client.get("/so/giai-quyet-van-ban-den/?tu=01/01/2000&den=31/12/2099")
     text = tracking.content.decode()
     assert "318/SNV-CCHC" in text and "1/UBND-NV" in text and "Hoàn thành" in text
@@ -239,6 +251,9 @@ def test_the_document_page_link_starts_an_answer_prefilled(login, incoming):
     assert "SỞ NỘI VỤ" in page  # the recipient is the issuer, as the document prints it
 
 
+_SERIAL = itertools.count(100)
+
+
 def _draft_in(state: str, author: str = "noivu") -> Draft:
     """A draft of Phòng Nội vụ walked through the services up to `state`."""
     draft = services.create_draft(
@@ -246,7 +261,7 @@ def _draft_in(state: str, author: str = "noivu") -> Draft:
         subject="V/v báo cáo",
         type="Công văn",
         unit=Unit.objects.get(name="Phòng Nội vụ"),
-        upload=upload(hash(state) % 1000, f"{state}.txt"),
+        upload=upload(next(_SERIAL), f"{state}.txt"),  # each its own file
     )
     if state == "du-thao":
         return draft
@@ -301,9 +316,10 @@ def test_the_vanthu_corrects_the_notation_before_issuing(login, deployment):
     draft.refresh_from_db()
     assert draft.notation == "1/UBND-NV.TCCB"
     answer = client.post(
-        f"/van-ban-di/{draft.pk}/phat-hanh/", {"issued": "20/03/2026", "notation": "7/UBND"}
+        f"/van-ban-di/{draft.pk}/phat-hanh/",
+        {"issued": f"{timezone.localdate():%d/%m/%Y}", "notation": "7/UBND"},
     )
-    assert answer.status_code == 302
+    assert answer.status_code == 400 and 'value="7/UBND"' in answer.content.decode()
     draft.refresh_from_db()
     assert draft.state == "da-cap-so"  # a ký hiệu that drops the number given is refused
 
@@ -318,7 +334,7 @@ def test_a_draft_must_be_docx_pdf_or_txt(login, deployment):
             "file": SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
         },
     )
-    assert answer.status_code == 200 and "dự thảo phải là tệp" in answer.content.decode()
+    assert answer.status_code == 400 and "dự thảo phải là tệp" in answer.content.decode()
     assert not Draft.objects.exists()
 
 
