@@ -550,7 +550,7 @@ ACCESS: dict[str, list[Call]] = {
     "van-ban-di/<int:pk>/dong-viec/": [
         Call(
             "POST",
-            OWN_UNIT,  # who may change the task (unit A's): not another unit's author nor the văn thư
+            OWN_UNIT,  # who may change unit A's task: not the văn thư nor another unit
             lambda w: outgoing_world.url(w, "da-phat-hanh", "dong-viec/"),
             lambda w: {"task": outgoing_world.task(w)},
             changes=True,

@@ -114,6 +114,17 @@ def outgoing_documents(period: Period) -> QuerySet:
     )
 
 
+def last_numbered(docs: QuerySet) -> dict | None:
+    """The last number the register gave among these documents (its full "số/ký hiệu", the
+    document and its date): what the văn thư looks up before numbering the next."""
+    return (
+        docs.exclude(outgoing_draft__number=None)
+        .order_by("-year", "-outgoing_draft__number")
+        .values("pk", "date", notation=F("outgoing_draft__notation"))
+        .first()
+    )
+
+
 def _lines(values) -> str:
     """Nơi nhận, one recipient a line, without the printed dashes and semicolons."""
     return "\n".join(recipient_lines(values or ()))

@@ -388,7 +388,9 @@ class PeriodForm(forms.Form):
         return registers.Period(start, end, self.cleaned_data["so"])
 
 
-def _register_page(request, direction: str, title: str, columns, query, rows_of, counted: bool):
+def _register_page(
+    request, direction: str, title: str, columns, query, rows_of, counted: bool, last=None
+):
     form = PeriodForm(request.GET, direction)
     period = form.period()
     rows = query(period)
@@ -417,6 +419,7 @@ def _register_page(request, direction: str, title: str, columns, query, rows_of,
         "period": period,
         "registers": form.fields["so"].queryset,
         "query_string": params.urlencode(),
+        "last": last(rows) if last is not None else None,
     }
     return render(request, "outgoing/register.html", context)
 
@@ -431,6 +434,7 @@ def outgoing_register(request):
         registers.outgoing_documents,
         registers.outgoing_rows,
         counted=True,  # read from the register's index alone
+        last=registers.last_numbered,
     )
 
 
