@@ -178,6 +178,8 @@ def new_draft(request):
                 initial["recipients"] = f"- {answering.issuer};\n- Lưu: VT."
         form = DraftForm(initial=initial, user=request.user)
     status = 400 if form.is_bound and form.errors else 200
+    if form.is_bound and form.has_error("unit", "invalid_choice"):
+        status = 403  # a unit the user does not act for: refused, the form shown again
     context = {"form": form, "answering": answering}
     return render(request, "outgoing/new.html", context, status=status)
 
