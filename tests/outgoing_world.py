@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cchc.web.outgoing import services
 from cchc.web.work.models import Task
@@ -41,7 +40,7 @@ def draft(world, state: str):
     if "da-cap-so" in steps:
         services.give_number(made, _user("vanthu"))
     if "da-phat-hanh" in steps:
-        services.issue(made, _user("vanthu"), date(2026, 3, 20))
+        services.issue(made, _user("vanthu"), timezone.localdate())
         world.extra["outgoing-task"] = Task.objects.create(
             document=world.doc, unit=world.unit_a, action="Trả lời văn bản", state="confirmed"
         )
@@ -60,3 +59,8 @@ def version(world) -> int:
 def task(world) -> int:
     draft(world, "da-phat-hanh")
     return world.extra["outgoing-task"].pk
+
+
+def today() -> str:
+    """Today as the phát hành form takes it (an issue date lies between approval and today)."""
+    return f"{timezone.localdate():%d/%m/%Y}"

@@ -4,22 +4,25 @@ issues it, and the task the incoming document gave is closed by the answer."""
 
 from __future__ import annotations
 
+import itertools
 import threading
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from cchc.notation import number_and_notation, type_code, unit_abbreviation
+from cchc.text import running_name
 from cchc.web.accounts.models import AuditEntry, Unit
 from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Correction
 from cchc.web.outgoing import services
 from cchc.web.outgoing.models import Draft, DraftReview, DraftVersion
-from cchc.web.work.models import Task
+from cchc.web.work.models import Notification, Task
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INCOMING = FIXTURES / "cong-van-so-noi-vu-de-nghi-bao-cao.txt"
@@ -175,10 +178,11 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     assert (draft.state, draft.number, draft.notation) == ("da-cap-so", 1, "1/UBND-NV")
 
     # and issues it: the last version filed as an outgoing document, its fields the draft's
+    today = timezone.localdate()
     client.post(
         f"/van-ban-di/{draft.pk}/phat-hanh/",
         {
-            "issued": "20/03/2026",
+            "issued": f"{today:%d/%m/%Y}",
             "notation": "1/UBND-NV",
             "recipients": "Sở Nội vụ tỉnh Bình Long\nLưu: VT, NV",
             "copies": "3",
@@ -188,12 +192,18 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     issued = draft.issued_document
     assert draft.state == "da-phat-hanh" and issued is not None
     assert issued.direction == "di" and issued.number == "1/UBND-NV"
-    assert issued.date == date(2026, 3, 20) and issued.issuer == "UBND thị xã An Phú"
+    assert issued.date == today and issued.issuer == "UBND thị xã An Phú"
     assert "(bản 3)" in issued.text
     assert issued.register.direction == "di"
     assert Correction.objects.filter(document=issued, field="date").exists()
 
-    # the task it answers is proposed for closing; confirming closes it with the answer
+    # the văn thư may not close Phòng Nội vụ's task: it is offered to the unit to close
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert "đơn vị Phòng Nội vụ tự đóng" in page and f'value="{task.pk}"' not in page
+    assert client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]}).status_code == 403
+
+    # the task it answers is proposed for closing to its unit; confirming closes it
+    login("noivu")
     page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
     assert "Đề xuất đóng công việc" in page and f'value="{task.pk}"' in page
     client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]})
@@ -204,8 +214,10 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     assert "Đề xuất đóng công việc" not in page
 
     # the registers show it
-    register = client.get("/so/van-ban-di/?tu=01/03/2026&den=31/03/2026").content.decode()
-    assert "1/UBND-NV" in register and "Sở Nội vụ tỉnh Bình Long" in register
+    register = client.get(f"/so/van-ban-di/?tu={today:%d/%m/%Y}&den={today:%d/%m/%Y}")
+    register = register.content.decode()
+    assert '<td>1</td><td><a href="/van-ban-di/' in register and ">UBND-NV</a></td>" in register
+    assert "Sở Nội vụ tỉnh Bình Long<br>Lưu: VT, NV" in register
     tracking = client.get("/so/giai-quyet-van-ban-den/?tu=01/01/2000&den=31/12/2099")
     text = tracking.content.decode()
     assert "318/SNV-CCHC" in text and "1/UBND-NV" in text and "Hoàn thành" in text
@@ -239,6 +251,9 @@ def test_the_document_page_link_starts_an_answer_prefilled(login, incoming):
     assert "SỞ NỘI VỤ" in page  # the recipient is the issuer, as the document prints it
 
 
+_SERIAL = itertools.count(100)
+
+
 def _draft_in(state: str, author: str = "noivu") -> Draft:
     """A draft of Phòng Nội vụ walked through the services up to `state`."""
     draft = services.create_draft(
@@ -246,7 +261,7 @@ def _draft_in(state: str, author: str = "noivu") -> Draft:
         subject="V/v báo cáo",
         type="Công văn",
         unit=Unit.objects.get(name="Phòng Nội vụ"),
-        upload=upload(hash(state) % 1000, f"{state}.txt"),
+        upload=upload(next(_SERIAL), f"{state}.txt"),  # each its own file
     )
     if state == "du-thao":
         return draft
@@ -301,9 +316,10 @@ def test_the_vanthu_corrects_the_notation_before_issuing(login, deployment):
     draft.refresh_from_db()
     assert draft.notation == "1/UBND-NV.TCCB"
     answer = client.post(
-        f"/van-ban-di/{draft.pk}/phat-hanh/", {"issued": "20/03/2026", "notation": "7/UBND"}
+        f"/van-ban-di/{draft.pk}/phat-hanh/",
+        {"issued": f"{timezone.localdate():%d/%m/%Y}", "notation": "7/UBND"},
     )
-    assert answer.status_code == 302
+    assert answer.status_code == 400 and 'value="7/UBND"' in answer.content.decode()
     draft.refresh_from_db()
     assert draft.state == "da-cap-so"  # a ký hiệu that drops the number given is refused
 
@@ -318,7 +334,7 @@ def test_a_draft_must_be_docx_pdf_or_txt(login, deployment):
             "file": SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
         },
     )
-    assert answer.status_code == 200 and "dự thảo phải là tệp" in answer.content.decode()
+    assert answer.status_code == 400 and "dự thảo phải là tệp" in answer.content.decode()
     assert not Draft.objects.exists()
 
 
@@ -364,3 +380,184 @@ def test_two_drafts_numbered_at_once_get_different_numbers(media):
     numbers = sorted(Draft.objects.values_list("number", flat=True))
     assert numbers == [1, 2]
     assert sorted(Draft.objects.values_list("notation", flat=True)) == ["1/UBND-NV", "2/UBND-NV"]
+
+
+# --- regressions found by a new user -------------------------------------------------------
+
+
+def _issued_answer(doc, author: str = "noivu") -> Draft:
+    """Phòng Nội vụ's answer to `doc`, approved, numbered and issued today."""
+    draft = services.create_draft(
+        user(author),
+        subject="V/v trả lời Sở Nội vụ",
+        type="Công văn",
+        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        upload=upload(next(_SERIAL), "tra-loi.txt"),
+        answers=[doc],
+    )
+    services.submit(draft, user(author))
+    services.review(draft, user("lanhdao"), "duyet")
+    services.give_number(draft, user("vanthu"))
+    services.issue(draft, user("vanthu"), timezone.localdate())
+    return draft
+
+
+def test_an_answer_closes_only_the_tasks_the_user_may_change_and_tells_their_unit(
+    client, login, incoming
+):
+    doc, own = incoming
+    ward = Task.objects.create(
+        document=doc,
+        unit=Unit.objects.get(name="UBND phường An Lạc"),
+        action="Phường báo cáo số liệu",
+        state="confirmed",
+    )
+    draft = _issued_answer(doc)
+    login("noivu")
+    page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert f'name="task" value="{own.pk}" checked' in page  # its own unit's task: ticked
+    assert f'value="{ward.pk}"' not in page  # the ward's: no box to tick
+    assert "đơn vị UBND phường An Lạc tự đóng" in page
+    # the ward's task smuggled in refuses the whole request: nothing is closed
+    answer = client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [own.pk, ward.pk]})
+    assert answer.status_code == 403
+    own.refresh_from_db()
+    ward.refresh_from_db()
+    assert own.status != "done" and ward.status != "done"
+    assert not Notification.objects.filter(kind="answered").exists()
+
+    client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [own.pk]})
+    own.refresh_from_db()
+    assert own.status == "done"
+    told = set(
+        Notification.objects.filter(kind="answered").values_list("user__username", flat=True)
+    )
+    assert "truongnv" in told and "noivu" not in told and "anlac" not in told
+
+    # the ward closes its own (it may change it), and the leader may too: An Lạc is told
+    login("lanhdao")
+    client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [ward.pk]})
+    ward.refresh_from_db()
+    assert ward.status == "done"
+    note = Notification.objects.get(kind="answered", user=user("anlac"))
+    assert draft.notation in note.text and note.url == f"/cong-viec/{ward.pk}/"
+
+
+def test_each_step_tells_who_acts_next(client, login, deployment):
+    draft = _draft_in("du-thao")
+    services.submit(draft, user("noivu"))  # to any signer: the leaders are told
+    leaders = set(
+        Notification.objects.filter(kind="draft-submitted").values_list("user__username", flat=True)
+    )
+    assert leaders == {"lanhdao"}
+    services.review(draft, user("lanhdao"), "tra-lai", "Sửa trích yếu.")
+    returned = Notification.objects.get(kind="draft-returned")
+    assert returned.user == user("noivu") and "Sửa trích yếu." in returned.text
+    assert returned.url == f"/van-ban-di/{draft.pk}/"
+    Notification.objects.all().delete()
+    services.submit(draft, user("noivu"), approver=user("lanhdao"))
+    assert list(Notification.objects.values_list("user__username", "kind")) == [
+        ("lanhdao", "draft-submitted")
+    ]
+    services.review(draft, user("lanhdao"), "duyet")
+    approved = Notification.objects.filter(kind="draft-approved")
+    assert {n.user.username for n in approved} == {"noivu", "vanthu"}
+    assert "chờ cấp số" in approved.get(user=user("vanthu")).text
+    services.give_number(draft, user("vanthu"))
+    services.issue(draft, user("vanthu"), timezone.localdate())
+    issued = Notification.objects.get(kind="draft-issued")
+    assert issued.user == user("noivu") and draft.notation in issued.text
+
+
+def test_a_new_draft_form_sent_twice_makes_one_draft(client, login, deployment):
+    login("noivu")
+    form = {"subject": "V/v gửi hai lần", "type": "Công văn", "recipients": "Sở Nội vụ"}
+    first = client.post("/van-ban-di/moi/", {**form, "file": upload(7)})
+    again = client.post("/van-ban-di/moi/", {**form, "file": upload(7)}, follow=True)
+    draft = Draft.objects.get()
+    assert first["Location"] == f"/van-ban-di/{draft.pk}/"
+    assert again.redirect_chain[-1][0] == f"/van-ban-di/{draft.pk}/"
+    assert f'<a href="/van-ban-di/{draft.pk}/">' in again.content.decode()
+    assert "vừa được tạo" in again.content.decode()
+    assert DraftVersion.objects.count() == 1
+    # another file with the same subject is another draft
+    client.post("/van-ban-di/moi/", {**form, "file": upload(8)})
+    assert Draft.objects.count() == 2
+
+
+def test_a_new_draft_offers_only_the_units_the_user_acts_for(client, login, deployment):
+    login("noivu")
+    page = client.get("/van-ban-di/moi/").content.decode()
+    nv, ward = Unit.objects.get(name="Phòng Nội vụ"), Unit.objects.get(name="UBND phường An Lạc")
+    assert f'<option value="{nv.pk}"' in page and f'<option value="{ward.pk}"' not in page
+    answer = client.post(
+        "/van-ban-di/moi/",
+        {"subject": "V/v của phường", "type": "Công văn", "unit": ward.pk, "file": upload(9)},
+    )
+    text = answer.content.decode()
+    assert answer.status_code == 403 and "cho đơn vị mình làm việc" in text  # not a bare 403
+    assert "V/v của phường" in text  # the form comes back with what was typed
+    assert not Draft.objects.exists()
+    leader = login("lanhdao").get("/van-ban-di/moi/").content.decode()
+    assert f'<option value="{ward.pk}"' in leader
+
+
+def test_an_issue_date_lies_between_the_approval_and_today(client, login, deployment):
+    draft = _draft_in("da-cap-so")
+    login("vanthu")
+    today = timezone.localdate()
+    form = {"notation": draft.notation, "recipients": "Sở Nội vụ\nLưu: VT", "copies": "4"}
+    before = client.post(f"/van-ban-di/{draft.pk}/phat-hanh/", {**form, "issued": "01/01/2026"})
+    text = before.content.decode()
+    assert before.status_code == 400 and "trước ngày dự thảo được duyệt" in text
+    assert 'value="01/01/2026"' in text and 'value="4"' in text and "Lưu: VT</textarea>" in text
+    tomorrow = f"{today + timedelta(days=1):%d/%m/%Y}"
+    after = client.post(f"/van-ban-di/{draft.pk}/phat-hanh/", {**form, "issued": tomorrow})
+    assert after.status_code == 400 and "không được sau hôm nay" in after.content.decode()
+    wrong = client.post(f"/van-ban-di/{draft.pk}/phat-hanh/", {**form, "issued": "32/13/2026"})
+    assert wrong.status_code == 400 and "Ngày phát hành" in wrong.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == "da-cap-so" and draft.issued_document is None
+    done = client.post(
+        f"/van-ban-di/{draft.pk}/phat-hanh/", {**form, "issued": f"{today:%d/%m/%Y}"}
+    )
+    assert done.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == "da-phat-hanh" and draft.issued_date == today
+
+
+def test_a_returned_comment_is_kept_when_the_step_is_refused(client, login, deployment):
+    draft = _draft_in("du-thao")  # not submitted: a review is out of turn
+    answer = login("lanhdao").post(
+        f"/van-ban-di/{draft.pk}/duyet/", {"decision": "tra-lai", "comment": "Ý kiến dài"}
+    )
+    assert answer.status_code == 400 and "không thể chuyển sang" in answer.content.decode()
+
+
+def test_the_list_counts_documents_not_drafts(client, login, incoming):
+    doc, _task = incoming
+    _issued_answer(doc)
+    page = login("xem").get("/van-ban-di/").content.decode()
+    assert "1 văn bản" in page and "1 dự thảo" not in page
+    issued_only = login("xem").get("/van-ban-di/?tinh-trang=da-phat-hanh").content.decode()
+    assert "1 văn bản (đã phát hành)" in issued_only
+
+
+def test_an_all_caps_issuer_is_written_as_running_text():
+    assert running_name("ỦY BAN NHÂN DÂN THỊ XÃ AN PHÚ") == "Ủy ban nhân dân thị xã An Phú"
+    assert running_name("SỞ NỘI VỤ TỈNH BÌNH LONG") == "Sở Nội vụ tỉnh Bình Long"
+    assert running_name("UBND PHƯỜNG AN LẠC") == "UBND phường An Lạc"
+    assert (
+        running_name("SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH BÌNH LONG")
+        == "Sở Kế hoạch và Đầu tư tỉnh Bình Long"
+    )
+    assert running_name("UỶ BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH") == (
+        "Ủy ban nhân dân thành phố Hồ Chí Minh"
+    )
+    assert running_name("Sở Nội vụ tỉnh Bình Long") == "Sở Nội vụ tỉnh Bình Long"  # as it is
+
+
+def test_the_suggested_subject_names_the_issuer_in_running_text(login, deployment):
+    doc = ingest_file(INCOMING, direction="den").document
+    doc.issuer = "ỦY BAN NHÂN DÂN THỊ XÃ AN PHÚ"
+    assert services.answer_subject(doc).endswith("của Ủy ban nhân dân thị xã An Phú")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import docx
@@ -18,6 +18,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Document, Register
 from cchc.web.outgoing import registers, services
+from cchc.web.outgoing.models import DraftReview
 from cchc.web.work.models import Task
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,13 +28,20 @@ def user(name: str):
     return get_user_model().objects.get(username=name)
 
 
-def issued(subject: str, day: date, answers=(), recipients: str = "Sở Nội vụ tỉnh Bình Long"):
-    """A công văn of Phòng Nội vụ walked to issued on `day` through the services."""
+def issued(
+    subject: str,
+    day: date,
+    answers=(),
+    recipients: str = "Sở Nội vụ tỉnh Bình Long",
+    type: str = "Công văn",
+):
+    """A công văn of Phòng Nội vụ walked to issued on `day` through the services (approved
+    the day before: a document is issued between its approval and today)."""
     text = f"ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ\n{subject}\nKính gửi: {recipients}.\nNội dung.\n"
     draft = services.create_draft(
         user("noivu"),
         subject=subject,
-        type="Công văn",
+        type=type,
         unit=Unit.objects.get(name="Phòng Nội vụ"),
         upload=SimpleUploadedFile("du-thao.txt", text.encode()),
         recipients=recipients,
@@ -41,6 +49,8 @@ def issued(subject: str, day: date, answers=(), recipients: str = "Sở Nội v�
     )
     services.submit(draft, user("noivu"))
     services.review(draft, user("lanhdao"), "duyet")
+    approved = timezone.make_aware(datetime(day.year, day.month, day.day, 8) - timedelta(days=1))
+    DraftReview.objects.filter(draft=draft).update(at=approved)
     services.give_number(draft, user("vanthu"))
     services.issue(draft, user("vanthu"), day, copies=2)
     return draft
@@ -81,14 +91,14 @@ def test_the_outgoing_register_is_filtered_by_register(login, deployment):
     draft = issued("V/v trong sổ thường", date(2026, 3, 20))
     secret = Register.objects.create(name="Sổ văn bản đi mật", direction="di", secret=True)
     client = login("vanthu")
+    listed = client.get(f"/so/van-ban-di/?tu=01/01/2026&so={draft.register_id}").content
+    assert "V/v trong sổ thường" in listed.decode()
     assert (
-        draft.notation
-        in client.get(f"/so/van-ban-di/?tu=01/01/2026&so={draft.register_id}").content.decode()
+        f'Số cấp gần nhất trong kỳ: <a href="/van-ban/{draft.issued_document_id}/">1/UBND-NV</a>'
+        in listed.decode()
     )
-    assert (
-        draft.notation
-        not in client.get(f"/so/van-ban-di/?tu=01/01/2026&so={secret.pk}").content.decode()
-    )
+    other = client.get(f"/so/van-ban-di/?tu=01/01/2026&so={secret.pk}").content.decode()
+    assert "V/v trong sổ thường" not in other and "1/UBND-NV" not in other
 
 
 def test_the_outgoing_register_exports_as_xlsx_with_the_columns_of_phu_luc_iv(login, deployment):
@@ -101,12 +111,13 @@ def test_the_outgoing_register_exports_as_xlsx_with_the_columns_of_phu_luc_iv(lo
     assert list(rows[2][: len(registers.OUTGOING_COLUMNS)]) == registers.OUTGOING_COLUMNS
     body = rows[3:]
     assert [r[:3] for r in body] == [
-        (1, first.notation, "20/03/2026"),
-        (2, second.notation, "21/03/2026"),
+        (1, "UBND-NV", "20/03/2026"),
+        (2, "UBND-NV", "21/03/2026"),
     ]
+    assert (first.notation, second.notation) == ("1/UBND-NV", "2/UBND-NV")
     assert body[0][3] == "Công văn V/v báo cáo thứ nhất"
     assert body[0][4].startswith("Nguyễn Văn Bình")
-    assert body[0][5] == "Sở Nội vụ; Lưu: VT"
+    assert body[0][5] == "Sở Nội vụ\nLưu: VT"
     assert body[0][6].startswith("Phòng Nội vụ") and body[0][7] == 2
 
 
@@ -116,7 +127,7 @@ def test_the_outgoing_register_prints_as_a_landscape_docx(login, deployment):
     assert answer.status_code == 200
     rows, document = docx_rows(answer.content)
     assert rows[0] == registers.OUTGOING_COLUMNS
-    assert rows[1][:3] == ["1", draft.notation, "20/03/2026"]
+    assert rows[1][:3] == ["1", "UBND-NV", "20/03/2026"] and draft.notation == "1/UBND-NV"
     assert len(rows) == 2
     section = document.sections[0]
     assert section.page_width > section.page_height
@@ -129,7 +140,8 @@ def test_an_outgoing_document_filed_directly_is_in_the_register(login, deploymen
     rows = xlsx_rows(
         login("vanthu").get(f"/so/van-ban-di/?tu={day}&den={day}&dinh-dang=xlsx").content
     )
-    assert [r[1] for r in rows[3:]] == [doc.number]
+    number, symbol = doc.number.split("/", 1)
+    assert [r[:2] for r in rows[3:]] == [(int(number), symbol)]
 
 
 # --- sổ theo dõi giải quyết văn bản đến ----------------------------------------------------
@@ -253,3 +265,36 @@ def test_a_register_page_reads_the_same_few_queries_however_many_rows(
 def test_a_bad_period_or_format_answers_400(login, deployment, query):
     assert login("vanthu").get(f"/so/van-ban-di/?{query}").status_code == 400
     assert login("vanthu").get(f"/so/giai-quyet-van-ban-den/?{query}").status_code == 400
+
+
+def test_the_outgoing_register_writes_recipients_a_line_each_and_the_type_once(login, deployment):
+    report = issued(
+        "Báo cáo kết quả rà soát thủ tục hành chính",
+        date(2026, 3, 20),
+        recipients="- UBND thị xã;;\n- Lưu: VT, NV.",
+        type="Báo cáo",
+    )
+    assert report.notation == "1/BC-UBND"
+    query = "/so/van-ban-di/?tu=01/03/2026&den=31/03/2026"
+    client = login("vanthu")
+    row = xlsx_rows(client.get(query + "&dinh-dang=xlsx").content)[3]
+    assert row[:2] == (1, "BC-UBND")
+    assert row[3] == "Báo cáo kết quả rà soát thủ tục hành chính"  # not "Báo cáo Báo cáo …"
+    assert row[5] == "UBND thị xã\nLưu: VT, NV"
+    printed, _document = docx_rows(client.get(query + "&dinh-dang=docx").content)
+    assert printed[1][:2] == ["1", "BC-UBND"] and printed[1][5] == "UBND thị xã\nLưu: VT, NV"
+    page = client.get(query).content.decode()
+    assert "UBND thị xã<br>Lưu: VT, NV" in page and ";;" not in page
+    assert "Báo cáo Báo cáo" not in page
+
+
+def test_the_outgoing_register_runs_by_number_within_the_period(login, deployment):
+    first = issued("V/v số một, phát hành sau", date(2026, 3, 25))
+    second = issued("V/v số hai, phát hành trước", date(2026, 3, 21))
+    assert (first.number, second.number) == (1, 2)
+    rows = xlsx_rows(
+        login("vanthu").get("/so/van-ban-di/?tu=01/03/2026&den=31/03/2026&dinh-dang=xlsx").content
+    )
+    assert [r[0] for r in rows[3:]] == [1, 2]
+    page = login("vanthu").get("/so/van-ban-di/?tu=01/03/2026&den=31/03/2026").content.decode()
+    assert page.index("V/v số một") < page.index("V/v số hai")

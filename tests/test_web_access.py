@@ -544,14 +544,14 @@ ACCESS: dict[str, list[Call]] = {
             "POST",
             REGISTER,
             lambda w: outgoing_world.url(w, "da-cap-so", "phat-hanh/"),
-            lambda w: {"issued": "20/03/2026", "recipients": "Sở Nội vụ"},
+            lambda w: {"issued": outgoing_world.today(), "recipients": "Sở Nội vụ"},
             changes=True,
         )
     ],
     "van-ban-di/<int:pk>/dong-viec/": [
         Call(
             "POST",
-            OWN_UNIT | {CLERK},  # who may change the task, the answer's author, the văn thư
+            OWN_UNIT,  # who may change unit A's task: not the văn thư nor another unit
             lambda w: outgoing_world.url(w, "da-phat-hanh", "dong-viec/"),
             lambda w: {"task": outgoing_world.task(w)},
             changes=True,

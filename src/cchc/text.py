@@ -133,3 +133,57 @@ def vn_number(value: float, places: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",").replace("-", "\u2212")
+
+
+# Words that keep their capitals in running text (folded).
+_ACRONYMS = {"ubnd", "hdnd", "mttq", "cchc", "vp", "tp", "tx", "bhxh", "cntt", "tw", "ttr"}
+# The kinds of place a name ends with: the words after them are the place's proper name.
+_PLACE_PAIRS = {"thi xa", "thanh pho", "thi tran"}
+_PLACE_SINGLES = {"xa", "phuong", "tinh", "huyen", "quan"}
+# Bodies whose own name follows capitalised: "Sở Nội vụ", "Bộ Tài chính", "Phòng Nội vụ".
+_BODIES = {"so", "bo", "phong", "cuc"}
+
+
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def running_name(name: str) -> str:
+    """An issuer's name as running text writes it, when it is printed in capitals:
+    "ỦY BAN NHÂN DÂN THỊ XÃ AN PHÚ" → "Ủy ban nhân dân thị xã An Phú", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ
+    TỈNH BÌNH LONG" → "Sở Kế hoạch và Đầu tư tỉnh Bình Long". The first word, the words after
+    a place's kind (xã, phường, thị xã, huyện, tỉnh, thành phố …), the first word of a body's
+    own name (after Sở, Bộ, Phòng, Cục, and after "và" or "-" in it) are capitalised; known
+    abbreviations (UBND, HĐND …) kept. A name not in capitals is returned as it is."""
+    name = squash(canonical(name or ""))
+    if not is_upper_line(name):
+        return name
+    words = name.split(" ")
+    out: list[str] = []
+    place = body = False
+    capitalise = True  # the first word
+    index = 0
+    while index < len(words):
+        word = words[index]
+        folded = fold(word).strip(".,;:")
+        following = fold(words[index + 1]) if index + 1 < len(words) else ""
+        if out and f"{folded} {following}" in _PLACE_PAIRS:
+            out += [word.lower(), words[index + 1].lower()]
+            place, body, capitalise, index = True, False, False, index + 2
+            continue
+        if out and folded in _PLACE_SINGLES and not place:
+            out.append(word.lower())
+            place, body, capitalise, index = True, False, False, index + 1
+            continue
+        if folded in _ACRONYMS:
+            out.append(word)
+        elif capitalise or place:
+            out.append(_capitalised(word))
+        else:
+            out.append(word.lower())
+        if folded in _BODIES and not place:
+            body, capitalise = True, True
+        else:
+            capitalise = body and folded in {"va", "-", "–"}
+        index += 1
+    return " ".join(out)

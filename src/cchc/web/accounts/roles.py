@@ -192,11 +192,21 @@ def can_edit_draft(user, draft) -> bool:
 
 
 def can_close_answered(user, draft, task) -> bool:
-    """Confirm that an issued answer closes a task it answers: who may change the task, the
-    answer's author, and the văn thư who issued it."""
+    """Close a task an issued answer answers: who may change the task itself
+    (`can_change_task`: its unit's people, leaders, admins) — never another unit's task, not
+    even for the answer's author or the văn thư; that unit closes it."""
     if role_of(user) in ("", Role.VIEWER):
         return False
-    return can_change_task(user, task) or draft.author_id == user.pk or can_number_outgoing(user)
+    return can_change_task(user, task)
+
+
+def drafting_unit_ids(user) -> list[int] | None:
+    """The units a draft may be written for by this user: None for any (leaders, admins),
+    else their own unit (or none)."""
+    if role_of(user) in (Role.ADMIN, Role.LEADER):
+        return None
+    own = _unit_id(user)
+    return [own] if own is not None and role_of(user) in UNIT_ROLES else []
 
 
 def can_see_feed(user, unit) -> bool:

@@ -5,11 +5,31 @@ and issued (phát hành), when its final version becomes an outgoing `Document`.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 
 from cchc.web.accounts.models import Unit
 from cchc.web.documents.models import Document, Register
+
+# A recipient line as printed under "Nơi nhận:": "- Sở Nội vụ;", "+ Lưu: VT, NV." …
+_BULLET = re.compile(r"^[\s\-–—+•*·]+")
+_END = re.compile(r"[\s;,.]+$")
+
+
+def recipient_lines(lines) -> list[str]:
+    """Recipients one a line, as the register writes them: the printed bullet and the closing
+    ";" or "." dropped, empty lines and doubled punctuation gone (a text or a list of lines)."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    out = []
+    for line in lines:
+        for part in re.split(r";\s*(?:[-–—+•]\s+|$)|;{2,}", str(line)):
+            part = _END.sub("", _BULLET.sub("", part))
+            if part:
+                out.append(re.sub(r"\s*([;,:])(\s*[;,:])+", r"\1", part))
+    return out
 
 
 class Draft(models.Model):
@@ -88,7 +108,7 @@ class Draft(models.Model):
         return self.notation or f"{self.type}: {self.subject[:60]}"
 
     def recipient_lines(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+        return recipient_lines(self.recipients)
 
 
 class DraftVersion(models.Model):

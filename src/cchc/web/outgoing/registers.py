@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from cchc.text import fold
 from cchc.web.documents.models import Document, Register
 from cchc.web.params import InvalidRequest
 from cchc.web.work.models import Task
 
-from .models import Draft
+from .models import Draft, recipient_lines
 
 BATCH = 1000
 # A printed register longer than this is no register anyone prints: a shorter period is asked.
@@ -91,7 +92,9 @@ _OUTGOING_FIELDS = (
 
 
 def outgoing_documents(period: Period) -> QuerySet:
-    """The outgoing documents of the period (by their date), oldest first, in number order."""
+    """The outgoing documents of the period (by their date) in the register's order of Nghị
+    định 30: by số within each year (numbers run on per year), then those filed directly
+    without a number of this register, by date."""
     docs = Document.objects.filter(
         direction=Document.Direction.OUTGOING, date__gte=period.start, date__lte=period.end
     )
@@ -102,31 +105,64 @@ def outgoing_documents(period: Period) -> QuerySet:
             "unit", "outgoing_draft", "outgoing_draft__unit", "outgoing_draft__author"
         )
         .only(*_OUTGOING_FIELDS)
-        .order_by("date", "id")  # along the index of the register: issued in turn
+        .order_by(
+            "year",
+            F("outgoing_draft__number").asc(nulls_last=True),
+            "date",
+            "id",
+        )
+    )
+
+
+def last_numbered(docs: QuerySet) -> dict | None:
+    """The last number the register gave among these documents (its full "số/ký hiệu", the
+    document and its date): what the văn thư looks up before numbering the next."""
+    return (
+        docs.exclude(outgoing_draft__number=None)
+        .order_by("-year", "-outgoing_draft__number")
+        .values("pk", "date", notation=F("outgoing_draft__notation"))
+        .first()
     )
 
 
 def _lines(values) -> str:
-    return "; ".join(str(v).strip() for v in values or () if str(v).strip())
+    """Nơi nhận, one recipient a line, without the printed dashes and semicolons."""
+    return "\n".join(recipient_lines(values or ()))
+
+
+def _split_number(notation: str) -> tuple[int | str, str]:
+    """ "2/BC-UBND" → (2, "BC-UBND"); a notation without a leading number stays whole."""
+    head, slash, tail = (notation or "").partition("/")
+    if slash and head.strip().isdigit() and tail.strip():
+        return int(head), tail.strip()
+    return "", notation or ""
+
+
+def title_and_subject(type_name: str, subject: str) -> str:
+    """ "Tên loại và trích yếu": the type before the subject, unless the subject begins with it
+    ("Báo cáo kết quả …" stays as it is)."""
+    type_name, subject = (type_name or "").strip(), (subject or "").strip()
+    if type_name and fold(subject).startswith(fold(type_name)):
+        return subject
+    return " ".join(x for x in (type_name, subject) if x)
 
 
 def outgoing_row(doc: Document) -> dict:
     """One line of the register: the draft's values where it was issued from one (they are
     authoritative), the document's otherwise."""
     draft = getattr(doc, "outgoing_draft", None)
-    symbol = doc.number
-    number = ""
+    number, symbol = _split_number(doc.number)
     if draft is not None and draft.number:
-        number, symbol = draft.number, draft.notation or doc.number
-    elif "/" in doc.number and doc.number.split("/", 1)[0].strip().isdigit():
-        number = int(doc.number.split("/", 1)[0])
+        number = draft.number
+        full = draft.notation or doc.number
+        symbol = full.partition("/")[2].strip() if full.startswith(f"{number}/") else full
     keeper = ""
     if draft is not None:
         author = draft.author.first_name or draft.author.username if draft.author else ""
         keeper = ", ".join(x for x in (draft.unit.name, author) if x)
     elif doc.unit_id:
         keeper = doc.unit.name
-    subject = " ".join(x for x in (doc.type, doc.subject) if x)
+    subject = title_and_subject(doc.type, doc.subject)
     link = ("outgoing-draft", draft.pk) if draft is not None else ("document", doc.pk)
     return {
         "links": {1: link, 3: ("document", doc.pk)},
@@ -310,6 +346,8 @@ def html_row(row: dict) -> str:
             cells.append("<td>" + ("; ".join(links) or "—") + "</td>")
             continue
         text = _cell(value)
+        if isinstance(text, str) and "\n" in text:  # one recipient a line
+            text = mark_safe("<br>".join(conditional_escape(line) for line in text.split("\n")))
         if index in row["links"] and text != "":
             name, pk = row["links"][index]
             cells.append(

@@ -7,25 +7,28 @@ draft's history (`DraftEvent`) and to the audit log. Versions are never deleted.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc import notation
 from cchc.knowledge import doc_types
+from cchc.text import running_name
 from cchc.web.accounts import roles
-from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.models import Profile, Unit, audit
 from cchc.web.documents.ingest import accept_path, next_number, run_job, safe_name, store_file
 from cchc.web.documents.models import Document, IngestJob, Register, number_key
 from cchc.web.documents.services import apply_corrections
 from cchc.web.params import InvalidRequest
 from cchc.web.work import assign
-from cchc.web.work.models import Task
+from cchc.web.work.models import Notification, Task
 
 from .models import Draft, DraftEvent, DraftReview, DraftVersion
 
@@ -41,6 +44,44 @@ _KINDS = {
 
 class DraftError(InvalidRequest):
     """A step the draft's state or the given values do not allow; the message says why."""
+
+
+class DuplicateDraft(DraftError):
+    """The same draft (author, unit, type, trích yếu, file) was just created: a form sent
+    twice."""
+
+    def __init__(self, existing: Draft):
+        super().__init__(f"Dự thảo này vừa được tạo (biểu mẫu gửi hai lần): {existing}.")
+        self.existing = existing
+
+
+# A draft the same as one its author created this recently is the same form sent twice.
+DUPLICATE_WINDOW = timedelta(seconds=60)
+
+
+# --- notifications along the way ---------------------------------------------------------
+
+
+def _draft_url(draft: Draft) -> str:
+    return reverse("outgoing-draft", args=[draft.pk])
+
+
+def _tell(people, kind: str, text: str, url: str, actor=None) -> None:
+    """One notification to each person (not to whoever took the step), each person once."""
+    seen = set()
+    for person in people:
+        if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
+            continue
+        seen.add(person.pk)
+        Notification.objects.create(user=person, kind=kind, text=text[:2000], url=url[:300])
+
+
+def _active(**filters):
+    return get_user_model().objects.filter(is_active=True, **filters).select_related("profile")
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "Hệ thống"
 
 
 def type_names() -> list[str]:
@@ -118,6 +159,8 @@ def create_draft(
     if type not in type_names():
         raise DraftError(f"Tên loại văn bản không có trong danh mục: “{type[:60]}”.")
     with transaction.atomic():
+        # the author's row locked: two sendings of one form are checked one after the other
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         draft = Draft.objects.create(
             subject=subject.strip(),
             type=type,
@@ -127,7 +170,23 @@ def create_draft(
             register=Register.default(Document.Direction.OUTGOING),
         )
         draft.answers.set(answers)
-        add_version(draft, upload, user, note)
+        first = add_version(draft, upload, user, note)
+        same = (  # the same subject and file by the same author just now: one form sent twice
+            Draft.objects.filter(
+                author=user,
+                unit=unit,
+                type=type,
+                subject=draft.subject,
+                created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+                versions__number=1,
+                versions__path=first.path,
+            )
+            .exclude(pk=draft.pk)
+            .order_by("-id")
+            .first()
+        )
+        if same is not None:
+            raise DuplicateDraft(same)  # nothing of this one is kept
         _event(draft, user, "", State.DRAFT, "Tạo dự thảo")
         audit(user, "draft-create", draft, f"Soạn dự thảo {draft.type}: {draft.subject[:100]}")
     return draft
@@ -154,7 +213,7 @@ def answer_subject(doc: Document) -> str:
     if doc.date:
         parts.append(f"ngày {doc.date:%d/%m/%Y}")
     if doc.issuer:
-        parts.append(f"của {doc.issuer}")
+        parts.append(f"của {running_name(doc.issuer)}")
     return " ".join(parts)
 
 
@@ -195,6 +254,21 @@ def submit(draft: Draft, user, approver=None, note: str = "") -> Draft:
         draft.save(update_fields=["state", "approver", "updated_at"])
         to = f" {approver.get_full_name() or approver.username}" if approver else ""
         audit(user, "draft-submit", draft, f"Trình ký{to}: {draft}")
+        if approver is not None:
+            signers = [approver]
+        else:
+            signers = [
+                u
+                for u in _active(profile__role=Profile.Role.LEADER)
+                if roles.can_approve_outgoing(u)
+            ]
+        _tell(
+            signers,
+            "draft-submitted",
+            f"{_person(user)} trình ký dự thảo {draft.type}: {draft.subject[:200]}",
+            _draft_url(draft),
+            actor=user,
+        )
     return draft
 
 
@@ -224,6 +298,31 @@ def review(draft: Draft, user, decision: str, comment: str = "") -> DraftReview:
         draft.save(update_fields=fields)
         verb = "Duyệt" if approve else "Trả lại"
         audit(user, "draft-review", draft, f"{verb} bản {version.number} của {draft}: {comment}")
+        url, what = _draft_url(draft), f"{draft.type}: {draft.subject[:200]}"
+        said = f" Ý kiến: {comment}" if comment else ""
+        if approve:
+            _tell(
+                [draft.author],
+                "draft-approved",
+                f"{_person(user)} đã duyệt dự thảo {what}.{said}",
+                url,
+                user,
+            )
+            _tell(
+                _active(profile__role=Profile.Role.CLERK),
+                "draft-approved",
+                f"{_person(user)} đã duyệt, chờ cấp số: {what}",
+                url,
+                actor=user,
+            )
+        else:
+            _tell(
+                [draft.author],
+                "draft-returned",
+                f"{_person(user)} trả lại dự thảo {what}.{said}",
+                url,
+                user,
+            )
     return reviewed
 
 
@@ -282,6 +381,32 @@ def give_number(draft: Draft, user, register: Register | None = None, symbol: st
     return draft
 
 
+def approval_date(draft: Draft) -> date | None:
+    """The day the draft was last approved (its last approving review)."""
+    at = (
+        draft.reviews.filter(decision=DraftReview.Decision.APPROVE)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localdate(at) if at is not None else None
+
+
+def check_issue_date(draft: Draft, issued: date) -> None:
+    """A document is issued on a day between its approval and today."""
+    today = timezone.localdate()
+    if issued > today:
+        raise DraftError(
+            f"Ngày phát hành {issued:%d/%m/%Y} chưa đến: không được sau hôm nay ({today:%d/%m/%Y})."
+        )
+    approved = approval_date(draft)
+    if approved is not None and issued < approved:
+        raise DraftError(
+            f"Ngày phát hành {issued:%d/%m/%Y} trước ngày dự thảo được duyệt "
+            f"({approved:%d/%m/%Y}): văn bản chỉ phát hành được từ ngày duyệt."
+        )
+
+
 def issue(
     draft: Draft,
     user,
@@ -300,6 +425,7 @@ def issue(
     final = draft.versions.order_by("-number").first()
     if final is None:
         raise DraftError("Dự thảo chưa có tệp nào.")
+    check_issue_date(draft, issued)
     with transaction.atomic():
         event = _move(draft, user, (State.NUMBERED,), State.ISSUED)
         if symbol.strip():
@@ -329,6 +455,14 @@ def issue(
         event.text = f"Phát hành văn bản số {draft.notation} ngày {issued:%d/%m/%Y}"
         event.save(update_fields=["text"])
         audit(user, "draft-issue", draft, f"Phát hành {draft.notation} ngày {issued:%d/%m/%Y}")
+        _tell(
+            [draft.author],
+            "draft-issued",
+            f"Văn bản số {draft.notation} ({draft.type}: {draft.subject[:200]}) đã phát hành "
+            f"ngày {issued:%d/%m/%Y}.",
+            _draft_url(draft),
+            actor=user,
+        )
     return doc
 
 
@@ -402,5 +536,14 @@ def close_answered(draft: Draft, user, task_ids: list[int]) -> list[Task]:
             assign.set_status(task, Task.Status.DONE, user, note=note)
             task.answers.add(draft.issued_document)
             audit(user, "task-answer", task, f"Gắn văn bản trả lời {draft.notation}")
+            _tell(
+                _active(profile__unit_id=task.unit_id).exclude(profile__role=Profile.Role.VIEWER)
+                if task.unit_id
+                else [],
+                "answered",
+                f"{_person(user)} đóng công việc “{task.action[:200]}”: {note}.",
+                reverse("task", args=[task.pk]),
+                actor=user,
+            )
             closed.append(task)
     return closed

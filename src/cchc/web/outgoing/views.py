@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from cchc.web.accounts import roles
@@ -27,12 +29,6 @@ from .models import Draft, DraftReview, DraftVersion
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 # --- the drafts --------------------------------------------------------------------------
@@ -73,6 +69,7 @@ def drafts(request):
         "page": page,
         "state": state,
         "states": Draft.State.choices,
+        "state_label": Draft.State(state).label if state else "",
         "can_draft": roles.can_draft_outgoing(request.user),
         "query_string": f"tinh-trang={state}" if state else "",
     }
@@ -83,7 +80,13 @@ class DraftForm(forms.Form):
     subject = forms.CharField(label="Trích yếu", widget=forms.Textarea(attrs={"rows": 3}))
     type = forms.ChoiceField(label="Tên loại văn bản")
     unit = forms.ModelChoiceField(
-        label="Đơn vị soạn thảo", queryset=Unit.objects.only("id", "name"), required=False
+        label="Đơn vị soạn thảo",
+        queryset=Unit.objects.only("id", "name"),
+        required=False,
+        error_messages={
+            "invalid_choice": "Bạn chỉ soạn được văn bản đi cho đơn vị mình làm việc; "
+            "chọn đơn vị trong danh sách."
+        },
     )
     recipients = forms.CharField(
         label="Nơi nhận (mỗi dòng một nơi)",
@@ -101,9 +104,14 @@ class DraftForm(forms.Form):
     file = forms.FileField(label="Tệp dự thảo (.docx, .pdf, .txt)")
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [(n, n) for n in services.type_names()]
+        allowed = roles.drafting_unit_ids(user)  # only the units the user acts for
+        if allowed is not None:
+            field = self.fields["unit"]
+            field.queryset = field.queryset.filter(pk__in=allowed)
+            field.empty_label = None
 
     def clean_answer_number(self):
         typed = self.cleaned_data["answer_number"].strip()
@@ -123,7 +131,7 @@ def new_draft(request):
         )
     own = roles.unit_of(request.user)
     if request.method == "POST":
-        form = DraftForm(request.POST, request.FILES)
+        form = DraftForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             unit = data["unit"] or own
@@ -146,6 +154,18 @@ def new_draft(request):
                     )
                 except UploadRejected as exc:
                     form.add_error("file", str(exc))
+                except services.DuplicateDraft as exc:  # the same form sent twice
+                    existing = exc.existing
+                    messages.warning(
+                        request,
+                        format_html(
+                            "Dự thảo này vừa được tạo, không tạo thêm bản trùng: "
+                            '<a href="{}">{}</a>.',
+                            reverse("outgoing-draft", args=[existing.pk]),
+                            f"{existing.type}: {existing.subject[:100]}",
+                        ),
+                    )
+                    return redirect("outgoing-draft", pk=existing.pk)
                 else:
                     messages.success(request, "Đã tạo dự thảo.")
                     return redirect("outgoing-draft", pk=draft.pk)
@@ -156,16 +176,29 @@ def new_draft(request):
             initial["answers"] = [answering.pk]
             if answering.issuer:
                 initial["recipients"] = f"- {answering.issuer};\n- Lưu: VT."
-        form = DraftForm(initial=initial)
-    return render(request, "outgoing/new.html", {"form": form, "answering": answering})
+        form = DraftForm(initial=initial, user=request.user)
+    status = 400 if form.is_bound and form.errors else 200
+    if form.is_bound and form.has_error("unit", "invalid_choice"):
+        status = 403  # a unit the user does not act for: refused, the form shown again
+    context = {"form": form, "answering": answering}
+    return render(request, "outgoing/new.html", context, status=status)
 
 
 def draft_page(request, pk: int):
     draft = get_object_or_404(Draft.objects.select_related("unit", "author", "approver"), pk=pk)
+    return _render_draft(request, draft)
+
+
+def _render_draft(request, draft: Draft, failed: str = "", error: str = "", status: int = 200):
+    """The draft's page; after a refused step (`failed`: which form) with the error beside that
+    form and the values typed into it, answered with status 400."""
     user = request.user
     state = draft.state
     editable = state in (Draft.State.DRAFT, Draft.State.RETURNED)
-    proposals = services.answered_open_tasks(draft) if state == Draft.State.ISSUED else []
+    proposals = [
+        (t, roles.can_close_answered(user, draft, t))
+        for t in (services.answered_open_tasks(draft) if state == Draft.State.ISSUED else [])
+    ]
     approvers = [
         u
         for u in get_user_model()
@@ -184,24 +217,30 @@ def draft_page(request, pk: int):
         "can_review": state == Draft.State.SUBMITTED and roles.can_approve_outgoing(user),
         "can_number": state == Draft.State.APPROVED and roles.can_number_outgoing(user),
         "can_issue": state == Draft.State.NUMBERED and roles.can_number_outgoing(user),
-        "proposals": [(t, roles.can_close_answered(user, draft, t)) for t in proposals],
+        "proposals": proposals,
+        "can_close_any": any(allowed for _t, allowed in proposals),
         "approvers": approvers,
         "registers": Register.objects.filter(direction=Document.Direction.OUTGOING),
         "proposed_symbol": services.proposed_notation(draft),
         "today": timezone.localdate(),
+        "approved_on": services.approval_date(draft) if state == Draft.State.NUMBERED else None,
+        "failed": failed,
+        "error": error,
+        "posted": request.POST if failed else {},
     }
-    return render(request, "outgoing/draft.html", context)
+    return render(request, "outgoing/draft.html", context, status=status)
 
 
-def _step(request, pk: int, action) -> HttpResponse:
-    """Run one step of a draft's way; a step its state or values refuse is a message."""
+def _step(request, pk: int, action, name: str) -> HttpResponse:
+    """Run one step of a draft's way; a step its state or values refuse shows the page again
+    with the error at the form (`name`) and what was typed in it (status 400)."""
     draft = get_object_or_404(Draft, pk=pk)
     try:
         done = action(draft)
     except (services.DraftError, UploadRejected) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
+        draft = get_object_or_404(Draft.objects.select_related("unit", "author", "approver"), pk=pk)
+        return _render_draft(request, draft, failed=name, error=str(exc), status=400)
+    messages.success(request, done)
     return redirect("outgoing-draft", pk=draft.pk)
 
 
@@ -218,7 +257,7 @@ def add_version(request, pk: int):
         )
         return f"Đã lưu bản {version.number}."
 
-    return _step(request, pk, action)
+    return _step(request, pk, action, "version")
 
 
 @require_POST
@@ -230,7 +269,7 @@ def submit(request, pk: int):
         services.submit(draft, request.user, approver, request.POST.get("note", "")[:2000])
         return "Đã trình ký."
 
-    return _step(request, pk, action)
+    return _step(request, pk, action, "submit")
 
 
 @require_POST
@@ -240,7 +279,7 @@ def review(request, pk: int):
         services.review(draft, request.user, decision, request.POST.get("comment", "")[:4000])
         return "Đã duyệt dự thảo." if decision == DraftReview.Decision.APPROVE else "Đã trả lại."
 
-    return _step(request, pk, action)
+    return _step(request, pk, action, "review")
 
 
 @require_POST
@@ -254,11 +293,14 @@ def give_number(request, pk: int):
         services.give_number(draft, request.user, register, request.POST.get("symbol", "")[:120])
         return f"Đã cấp số {draft.notation}."
 
-    return _step(request, pk, action)
+    return _step(request, pk, action, "number")
 
 
 class IssueForm(forms.Form):
-    issued = DayField(label="Ngày phát hành")
+    issued = DayField(
+        label="Ngày phát hành",
+        error_messages={"required": "Nhập ngày phát hành (dd/mm/yyyy)."},
+    )
     notation = forms.CharField(label="Số, ký hiệu", max_length=120, required=False)
     recipients = forms.CharField(label="Nơi nhận", required=False, max_length=4000)
     copies = forms.IntegerField(label="Số lượng bản", min_value=1, max_value=9999, required=False)
@@ -273,7 +315,11 @@ def issue(request, pk: int):
         form = IssueForm(request.POST)
         if not form.is_valid():
             raise services.DraftError(
-                " ".join(e for errors in form.errors.values() for e in errors)
+                " ".join(
+                    f"{form.fields[name].label}: {e}" if name in form.fields else e
+                    for name, errors in form.errors.items()
+                    for e in errors
+                )
             )
         data = form.cleaned_data
         services.issue(
@@ -287,7 +333,7 @@ def issue(request, pk: int):
         )
         return f"Đã phát hành văn bản số {draft.notation}."
 
-    return _step(request, pk, action)
+    return _step(request, pk, action, "issue")
 
 
 @require_POST
@@ -304,7 +350,7 @@ def close_tasks(request, pk: int):
         closed = services.close_answered(draft, request.user, ids)
         return f"Đã đóng {len(closed)} công việc, gắn văn bản trả lời {draft.notation}."
 
-    return _step(request, pk, action)
+    return _step(request, pk, action, "close")
 
 
 def version_file(request, pk: int):
@@ -344,7 +390,9 @@ class PeriodForm(forms.Form):
         return registers.Period(start, end, self.cleaned_data["so"])
 
 
-def _register_page(request, direction: str, title: str, columns, query, rows_of, counted: bool):
+def _register_page(
+    request, direction: str, title: str, columns, query, rows_of, counted: bool, last=None
+):
     form = PeriodForm(request.GET, direction)
     period = form.period()
     rows = query(period)
@@ -373,6 +421,7 @@ def _register_page(request, direction: str, title: str, columns, query, rows_of,
         "period": period,
         "registers": form.fields["so"].queryset,
         "query_string": params.urlencode(),
+        "last": last(rows) if last is not None else None,
     }
     return render(request, "outgoing/register.html", context)
 
@@ -387,6 +436,7 @@ def outgoing_register(request):
         registers.outgoing_documents,
         registers.outgoing_rows,
         counted=True,  # read from the register's index alone
+        last=registers.last_numbered,
     )
 
 
