@@ -71,18 +71,7 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = [
-            "register",
-            "urgency",
-            "secrecy",
-            "handling_deadline",
-            "page_count",
-            "received_via",
-            "unit",
-            "transferred_date",
-            "received_by",
-            "register_note",
-        ]
+        fields = list(flow.INTAKE_FIELDS)  # the fields `flow.save_intake` sets
         labels = {"unit": "Đơn vị hoặc người nhận", "register": "Sổ văn bản đến"}
         widgets = {"register_note": forms.Textarea(attrs={"rows": 2})}
 
