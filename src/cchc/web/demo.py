@@ -129,9 +129,9 @@ def create_flow(jobs: list[IngestJob]) -> None:
     users = {u.username: u for u in get_user_model().objects.all()}
     docs = {job.original_name: job.document for job in jobs if job.document_id}
     home = Unit.objects.get(name="Phòng Nội vụ")
-    for doc in docs.values():
+    for name, doc in docs.items():
         if doc.handling == Document.Handling.REGISTERED:
-            flow.submit(doc, users["vanthu"])
+            docs[name] = flow.submit(doc, users["vanthu"])
     for name in DIRECTED:
         doc = docs.get(name)
         if doc is None or doc.handling != Document.Handling.WAITING:

@@ -29,9 +29,24 @@ class Unit(models.Model):
     aliases = models.TextField("tên khác (mỗi dòng một tên)", blank=True)
     canonical = models.CharField(max_length=200, editable=False, db_index=True)
     feed_token = models.CharField(max_length=40, unique=True, editable=False)
+    organ_id = models.CharField(
+        "mã định danh",
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text="Mã định danh điện tử của cơ quan (QĐ 20/2020/QĐ-TTg), vd 000.00.00.H41; "
+        "dùng khi gửi, nhận gói tin edXML.",
+    )
 
     class Meta:
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ_id"],
+                condition=~models.Q(organ_id=""),
+                name="unit_organ_id_unique",
+            )
+        ]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
 
