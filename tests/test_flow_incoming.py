@@ -396,20 +396,33 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     assert head.post(f"/api/proposals/{so_hoa.pk}/", {"unit": an_lac.pk}).status_code in (403, 405)
     so_hoa.refresh_from_db()
     assert so_hoa.state == Task.State.PROPOSED and so_hoa.unit == an_lac
+    # the head decides the proposals for the unit and those naming no unit; the other
+    # unit's proposal is left as it is
+    mine = {}
+    for t in _proposals(doc):
+        if t.pk not in (quy_che.pk, so_hoa.pk):
+            mine.update({f"p{t.pk}-verdict": "discard", f"p{t.pk}-action": t.action})
     done = _direct(
         head,
         doc,
         {
+            **mine,
             "outcome": "direct",
             f"p{quy_che.pk}-verdict": "confirm",
             f"p{quy_che.pk}-action": quy_che.action,
             f"p{quy_che.pk}-unit": noi_vu.pk,
             f"p{quy_che.pk}-assignee": _user("noivu").pk,
         },
+        rest="keep",
     )
     assert done.status_code == 302
     quy_che.refresh_from_db()
     assert quy_che.state == Task.State.CONFIRMED and quy_che.assignee.username == "noivu"
+    # the other unit's proposal, left undecided, is discarded with the reason, not lost
+    so_hoa.refresh_from_db()
+    assert so_hoa.state == Task.State.DISCARDED
+    change = so_hoa.changes.get(field="state")
+    assert change.user.username == "truongnv" and "chuyển Phòng Nội vụ xử lý" in change.reason
     # a head may not send a document on
     again = _direct(head, doc, {"outcome": "forward", "forward_unit": an_lac.pk}, rest="keep")
     assert again.status_code == 403

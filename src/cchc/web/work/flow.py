@@ -529,8 +529,11 @@ def edit(task: Task, user, edits: Edits) -> Task:
             raise FlowError("Việc này không còn là đề xuất.")
         if not can_direct_document(user, task.document):
             raise PermissionDenied("Bạn không có quyền sửa đề xuất của văn bản này.")
-        if edits.unit_set and not can_confirm_for(
-            user, task.document, getattr(edits.unit, "pk", None)
+        unit_id = getattr(edits.unit, "pk", None)
+        if (
+            edits.unit_set
+            and unit_id != task.unit_id  # an unchanged lead is no new decision
+            and not can_confirm_for(user, task.document, unit_id)
         ):
             raise PermissionDenied("Bạn chỉ được giao việc trong đơn vị của mình.")
         if changed := apply_edits(task, edits, user, reason="Sửa đề xuất"):
@@ -710,6 +713,7 @@ def direct(
         for fields in new_tasks:
             confirmed.append(add_task(doc, user, fields))
         if outcome == "direct":
+            _leave_other_units(doc, user)
             _check_directed(doc, numbers)
         instruction = Instruction.objects.create(
             document=doc,
@@ -746,6 +750,22 @@ def direct(
             summary += f"; ý kiến: {instruction.text[:200]}"
         audit(user, "document-direct", doc, summary)
     return instruction
+
+
+def _leave_other_units(doc: Document, user) -> None:
+    """A unit head directing a document forwarded to their unit decides its proposals for their
+    own unit; those the machine read for other units, left undecided, are discarded with the
+    reason (the leader chose this unit to handle the document; the history keeps them)."""
+    if can_direct(user) or doc.handling != Handling.FORWARDED or doc.unit_id is None:
+        return
+    others = (
+        Task.objects.filter(document=doc, state=State.PROPOSED, parent=None)
+        .exclude(unit=None)
+        .exclude(unit_id=doc.unit_id)
+    )
+    reason = f"Văn bản được chuyển {doc.unit.name} xử lý; đề xuất nêu đơn vị khác không được giao."
+    for task in others:
+        _discard(_lock(task), user, reason)
 
 
 def _check_directed(doc: Document, numbers: dict[int, int]) -> None:
@@ -791,8 +811,8 @@ def _decide(doc: Document, user, decisions: list[Decision]) -> list[Task]:
             target = by_id.get(d.merge_into)
             if target is None or target is d or target.verdict in ("discard", "merge"):
                 raise FlowError("Chỉ gộp vào một đề xuất khác được giữ lại của văn bản này.")
-    for d in decisions:
-        if d.verdict != "discard" and d.edits != Edits():
+    for d in decisions:  # "để sau" decides nothing, so it changes nothing either
+        if d.verdict not in ("discard", "keep") and d.edits != Edits():
             edit(d.task, user, d.edits)
     for d in list(decisions):
         if d.split.strip() and d.verdict != "discard":

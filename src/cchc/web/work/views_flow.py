@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import can_direct, can_direct_document, can_register
 from cchc.web.accounts.roles import sees_direction_queue as sees_queue
 from cchc.web.documents.models import Document
@@ -218,7 +219,8 @@ def _direction_forms(request, doc: Document, data, text: str = "") -> dict:
         # a proposal the request does not mention (the API's scripts, "để biết") stays as it is
         posted = data is not None and f"p{task.pk}-verdict" in data
         form = ProposalForm(data if posted else None, prefix=f"p{task.pk}", initial=initial)
-        form.fields["unit"].queryset = units
+        # the machine's lead stays a valid choice (confirming it is checked by the flow)
+        form.fields["unit"].queryset = units | Unit.objects.filter(pk=task.unit_id)
         rows.append((task, form, flow.source_sentence(doc, task)))
     extra = [NewTaskForm(data, prefix=f"n{i}") for i in range(NEW_TASKS)]
     for form in extra:
