@@ -298,3 +298,38 @@ def test_the_outgoing_register_runs_by_number_within_the_period(login, deploymen
     assert [r[0] for r in rows[3:]] == [1, 2]
     page = login("vanthu").get("/so/van-ban-di/?tu=01/03/2026&den=31/03/2026").content.decode()
     assert page.index("V/v số một") < page.index("V/v số hai")
+
+
+# --- sổ đăng ký văn bản đến -----------------------------------------------------------------
+
+
+def test_the_incoming_register_exports_its_period_in_number_order(login, deployment, tmp_path):
+    from cchc.web.work import flow
+
+    texts = {
+        "a.txt": "UBND TỈNH BÌNH LONG\nSố: 11/UBND-VX\nV/v thứ nhất\nKính gửi: UBND thị xã.\n",
+        "b.txt": "SỞ NỘI VỤ\nSố: 22/SNV-CCHC\nV/v thứ hai\nKính gửi: UBND thị xã.\n",
+    }
+    docs = []
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        docs.append(ingest_file(tmp_path / name, user("vanthu")).document)
+    Document.objects.filter(pk=docs[1].pk).update(register_note="bản chụp")
+    old = Document.objects.filter(pk=docs[0].pk)
+    old.update(received_date=date(2025, 12, 30))  # another year: outside the period asked
+    client = login("xem")
+    answer = client.get("/van-ban/den/?start=01/01/2026&end=31/12/2026&dinh-dang=xlsx")
+    assert answer.status_code == 200 and answer["Content-Disposition"].endswith('.xlsx"')
+    rows = xlsx_rows(answer.content)
+    assert rows[0][0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
+    assert list(rows[2]) == flow.INCOMING_COLUMNS
+    [row] = rows[3:]
+    assert row[1] == docs[1].incoming_number and row[3] == "22/SNV-CCHC"
+    assert row[9] == "bản chụp"
+    printed = client.get("/van-ban/den/?start=01/01/2025&end=31/12/2026&dinh-dang=docx")
+    table, document = docx_rows(printed.content)
+    assert table[0] == flow.INCOMING_COLUMNS
+    assert [r[3] for r in table[1:]] == ["11/UBND-VX", "22/SNV-CCHC"]  # ngày đến ascending
+    assert document.sections[0].page_width > document.sections[0].page_height
+    assert client.get("/van-ban/den/?dinh-dang=pdf").status_code == 400
+    assert "dinh-dang=xlsx" in client.get("/van-ban/den/").content.decode()

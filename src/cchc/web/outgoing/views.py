@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.web.accounts import roles
 from cchc.web.accounts.models import Unit
+from cchc.web.documents import register_files
 from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, Register
 from cchc.web.forms import DayField
@@ -27,8 +28,7 @@ from . import registers, services
 from .models import Draft, DraftReview, DraftVersion
 
 PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX, DOCX = register_files.CONTENT_TYPES["xlsx"], register_files.CONTENT_TYPES["docx"]
 
 
 # --- the drafts --------------------------------------------------------------------------

@@ -10,8 +10,10 @@ the same transaction as it records the instruction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -110,6 +112,50 @@ def with_lead_units(docs) -> list:
     for d in docs:
         d.lead_units = found.get(d.pk, [])
     return docs
+
+
+INCOMING_COLUMNS = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Ngày tháng",
+    "Tên loại và trích yếu",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+]
+EXPORT_BATCH = 1000
+
+
+def register_file_rows(docs) -> Iterator[dict]:
+    """The register's rows for a file, in the order of the register (ngày đến, số đến
+    ascending), read a batch at a time with the page's columns only."""
+    ids = docs.order_by("received_date", "incoming_number", "id").values_list("id", flat=True)
+    ids = ids.iterator(chunk_size=EXPORT_BATCH)
+    while batch := list(islice(ids, EXPORT_BATCH)):
+        found = register_rows().in_bulk(batch)
+        for d in with_lead_units(found[i] for i in batch if i in found):
+            receiver = d.unit.name if d.unit_id else "; ".join(d.lead_units)
+            if d.submitted_to_id:
+                person = d.submitted_to.first_name or d.submitted_to.username
+                receiver = "; ".join(x for x in (receiver, person) if x)
+            title = " ".join(x for x in (d.type, d.subject) if x)
+            yield {
+                "cells": [
+                    d.received_date,
+                    d.incoming_number,
+                    d.issuer,
+                    d.number,
+                    d.date,
+                    title,
+                    receiver,
+                    d.transferred_date,
+                    d.received_by,
+                    d.register_note,
+                ]
+            }
 
 
 def id_page(docs, rows, number, per_page: int):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import can_direct, can_direct_document, can_register
 from cchc.web.accounts.roles import sees_direction_queue as sees_queue
+from cchc.web.documents import register_files
 from cchc.web.documents.models import Document
 from cchc.web.params import InvalidRequest
 from cchc.web.work import flow, slip
@@ -36,6 +37,9 @@ def incoming_register(request):
         raise InvalidRequest(" ".join(e for errs in form.errors.values() for e in errs))
     data = form.cleaned_data if form.is_bound else {}
     docs = flow.incoming_register(data.get("register"), data.get("start"), data.get("end"))
+    fmt = request.GET.get("dinh-dang", "")
+    if fmt:
+        return _register_file(docs, data, fmt)
     page = flow.id_page(docs, flow.register_rows(), request.GET.get("page"), PER_PAGE)
     page.object_list = flow.with_lead_units(page.object_list)
     query = request.GET.copy()
@@ -45,6 +49,29 @@ def incoming_register(request):
         "work/incoming_register.html",
         {"form": form, "page": page, "query_string": query.urlencode()},
     )
+
+
+def _register_file(docs, data: dict, fmt: str) -> HttpResponse:
+    """The sổ đến of the chosen period (this year when none) as .xlsx or a printable .docx."""
+    if fmt not in ("xlsx", "docx"):
+        raise InvalidRequest("Định dạng tệp là xlsx hoặc docx.")
+    start, end = register_files.default_period()
+    period = register_files.Period(
+        data.get("start") or start, data.get("end") or end, data.get("register")
+    )
+    docs = flow.incoming_register(period.register, period.start, period.end)
+    build = register_files.xlsx if fmt == "xlsx" else register_files.docx
+    content = build(
+        "Sổ đăng ký văn bản đến",
+        period,
+        flow.INCOMING_COLUMNS,
+        flow.register_file_rows(docs),
+        docs.count(),
+    )
+    response = HttpResponse(content, content_type=register_files.CONTENT_TYPES[fmt])
+    name = f"so-van-ban-den-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _document(pk: int) -> Document:
