@@ -143,6 +143,17 @@ def _titled_unit(para) -> str | None:
     return rest[: tail.start()] if tail else rest
 
 
+def _has_sub_items(para, following) -> bool:
+    """The next paragraph is numbered under this one: `9.` then `9.1.`."""
+    number = para.marker.rstrip(".) ")
+    return bool(number.isdigit() and following and re.match(rf"{number}\.\d", following[0].marker))
+
+
+def _short_tail(para, duty_at: int) -> bool:
+    """What follows the unit's name is too short to be a duty of its own."""
+    return duty_at > 0 and len(para.text) - duty_at < 60
+
+
 def _walk(
     text: str,
     start_line: int,
@@ -161,7 +172,8 @@ def _walk(
     quoting = False
     item_level = -1.0  # level of the last numbered item, which an unnumbered heading is part of
     item_lead: list[Unit] | None = None  # the unit a numbered item named, for its next paragraphs
-    for para in paragraphs(text, start_line, end_line, folded_text):
+    paras = paragraphs(text, start_line, end_line, folded_text)
+    for k, para in enumerate(paras):
         if budget.spent():
             break
         # Provisions quoted from other documents (“…”) assign nothing here.
@@ -184,7 +196,14 @@ def _walk(
         unit_at = trigger.end() if trigger else 0
         names_unit = (
             starts_with_head(body_f[unit_at:])
-            and para.text[unit_at : unit_at + 1].isupper()
+            and (
+                para.text[unit_at : unit_at + 1].isupper()
+                or (  # `9.1. Đối với các cơ sở sản xuất …:` with its duties below
+                    trigger is not None
+                    and body_f.startswith("cac ", unit_at)
+                    and para.text.rstrip().endswith(":")
+                )
+            )
             and spelled_head(para.text[unit_at:], body_f[unit_at:])
         )
         if phrase and HEADING_DUTY.fullmatch(body_f[duty_at:].strip(" .:")):
@@ -198,6 +217,10 @@ def _walk(
             and not para.text.rstrip().endswith((".", ";"))
         )
         titled = _titled_unit(para)
+        if names_unit and not bare_unit and _has_sub_items(para, paras[k + 1 : k + 2]):
+            # `9. Các cơ sở sản xuất, kinh doanh.` with `9.1. …`, `9.2. …` below: a heading.
+            bare_unit = len(para.text) < 150 and (phrase is None or _short_tail(para, duty_at))
+            phrase = None if bare_unit else phrase
         is_heading = para.text.rstrip().endswith(":") or bare_unit or titled is not None
         if is_heading:
             tail = LEAD_AT_END.search(para.text)
@@ -225,6 +248,7 @@ def _walk(
             # `2. Các tỉnh ủy … cụ thể hóa …` then a paragraph `Chỉ đạo các cấp ủy …` with no
             # marker of its own: the item's unit goes on.
             previous = item_lead
+        item_task: Task | None = None  # the duty of this item under a unit heading
         for n, (sentence, s_start) in enumerate(split_sentences(para)):
             sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
@@ -246,9 +270,21 @@ def _walk(
             if para.marker and para.level <= 2 and found[0].evidence in ("named", "asked"):
                 item_lead = previous
             for task in found:
+                if (
+                    item_task is not None
+                    and task.evidence == "heading"
+                    and task.deadline is None
+                    and task.lead == item_task.lead
+                ):
+                    # `- Tăng cường kiểm tra …. Xử lý nghiêm …`: the sentences of one item
+                    # under a unit heading are one duty.
+                    item_task.action = (item_task.action + ". " + task.action)[:400]
+                    continue
                 if task.deadline is None and inherited and lead_here is context:
                     task.deadline, task.deadline_text = inherited.date, inherited.text
                 task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
                 task.section = section
                 tasks.append(task)
+                if para.marker and task.evidence == "heading":
+                    item_task = task
     tasks += block.close()

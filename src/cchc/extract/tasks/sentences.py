@@ -412,7 +412,7 @@ def task_from_sentence(
         return []
     out = []
     first_lead = lead
-    for n, duty in enumerate(_split_duties(action)):
+    for n, duty in enumerate(_split_duties(action, split=how != "heading")):
         if _FORMULA.fullmatch(fold(duty)) and duty.rstrip().endswith("/"):
             continue  # `nghiêm túc triển khai thực hiện./`: the closing formula assigns nothing
         lead = first_lead
@@ -494,15 +494,20 @@ _REPORT_TAIL = re.compile(
 )
 
 
-def _split_duties(action: str) -> list[str]:
+def _split_duties(action: str, split: bool = True) -> list[str]:
     """One duty per clause: `kiểm tra …; tham mưu …` is two, and `… và báo cáo Chủ tịch UBND
-    kết quả` is a report of its own."""
+    kết quả` is a report of its own. With `split` False (an item under a unit heading, one
+    bullet being one duty) only a clause naming its own lead or a report to someone stands
+    apart."""
     duties: list[str] = []
     for clause in re.split(r"\s*;\s*|,\s+(?=các [^,;]{3,80}? (?:có|chịu) trách nhiệm)", action):
         clause = clause.strip(" ,.")
         clause_f = fold(clause)
         if duties and not opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
+            continue
+        if duties and not split and not _OWN_LEAD.match(clause_f):
+            duties[-1] += "; " + clause  # an item under a unit heading is one duty
             continue
         if duties and _ONLY_WHEN.fullmatch(clause_f):
             duties[-1] += "; " + clause  # `…; hoàn thành trong tháng 11 năm 2025`: its time limit
