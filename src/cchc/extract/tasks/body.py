@@ -143,10 +143,31 @@ def _titled_unit(para) -> str | None:
     return rest[: tail.start()] if tail else rest
 
 
+# `nếu có vướng mắc … phản ánh về …`: whoever meets a difficulty reports it.
+_SNAG = re.compile(
+    r"\bneu (?:co )?(?:phat sinh )?(?:kho khan|vuong mac)[^.;]{0,60}?"
+    r"(?:phan anh|bao cao|gui|de xuat)"
+)
+
+
 def _has_sub_items(para, following) -> bool:
     """The next paragraph is numbered under this one: `9.` then `9.1.`."""
     number = para.marker.rstrip(".) ")
     return bool(number.isdigit() and following and re.match(rf"{number}\.\d", following[0].marker))
+
+
+def _name_goes_on(para) -> bool:
+    """An unnumbered short line without a duty or a full stop, after a heading that names
+    units and has no colon: the rest of those names."""
+    return (
+        not para.marker
+        and len(para.text) < 120
+        and para.text[:1].isupper()
+        and not para.text.rstrip().endswith((".", ";"))
+        and not opens_with_duty(para.folded)
+        and "." not in para.text
+        and lead_phrase(para.text, para.folded)[0] is None
+    )
 
 
 def _short_tail(para, duty_at: int) -> bool:
@@ -173,6 +194,7 @@ def _walk(
     item_level = -1.0  # level of the last numbered item, which an unnumbered heading is part of
     item_lead: list[Unit] | None = None  # the unit a numbered item named, for its next paragraphs
     paras = paragraphs(text, start_line, end_line, folded_text)
+    open_heading: str | None = None  # a heading's name that may go on in the next paragraph
     for k, para in enumerate(paras):
         if budget.spent():
             break
@@ -191,6 +213,14 @@ def _walk(
         if block.feed(para, section):
             continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
         body_f = para.folded
+        if open_heading is not None and headings and _name_goes_on(para):
+            # `3. Đề nghị Ủy ban MTTQ thành phố, Hội Liên hiệp` / `Phụ nữ thành phố`: the
+            # name of a heading's units broken over two paragraphs.
+            open_heading = open_heading + " " + para.text.rstrip(" .:")
+            level, _units, when = headings[-1]
+            headings[-1] = (level, split_units(open_heading), when)
+            continue
+        open_heading = None
         phrase, duty_at = lead_phrase(para.text, body_f)
         trigger = trigger_pattern().match(body_f)
         unit_at = trigger.end() if trigger else 0
@@ -238,6 +268,8 @@ def _walk(
                     level = para.level if para.marker else item_level + 0.5
                     when = find_deadline(para.text, anchor)
                     headings.append((level, units, when if when.date else None))
+                    if not para.text.rstrip().endswith((":", ".", ";")):
+                        open_heading = phrase
             continue  # a heading names who acts; its duties follow it
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
@@ -264,6 +296,15 @@ def _walk(
             found = task_from_sentence(
                 sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
             )
+            snag = _SNAG.search(sentence_f)
+            if not found and snag and previous:
+                # `Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về Sở X`
+                # with no one named: those asked to act in the sentence before.
+                found = task_from_sentence(
+                    sentence[snag.start() :], previous, anchor, issuer_key, warnings
+                )
+                for task in found:
+                    task.evidence = "snag"
             if not found:
                 continue
             previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]

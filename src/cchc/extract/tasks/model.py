@@ -203,6 +203,7 @@ EVIDENCE = {
     "block": 0.9,  # `Nội dung: …` / `Cơ quan chủ trì: …`
     "table": 0.9,  # a row of a task table
     "calendar": 0.9,  # a line of a report calendar
+    "snag": 0.75,  # `nếu có vướng mắc, phản ánh về …` led by whoever the sentence before asked
 }
 
 

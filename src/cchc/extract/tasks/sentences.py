@@ -90,8 +90,10 @@ _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
     r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
-    r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?"
+    r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac)"
     r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
+    # `Ủy ban nhân dân tỉnh đề nghị …`, `UBND Thành phố yêu cầu …`: the body that asks
+    r"(?:(?:uy ban nhan dan|ubnd) [^,;.:]{0,40}? (?=(?:de nghi|yeu cau|giao) ))?"
     r"(?=\S)"
 )
 
@@ -123,7 +125,8 @@ _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no
 _REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
 
 
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
+# A sentence ends at `.;!?` before a capitalised word (any Vietnamese capital: `Ủy ban …`).
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[^\W\d_][^\s]*\s)")
 
 
 @cache
@@ -293,6 +296,8 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue  # `Văn phòng Ban chỉ đạo …`, `Ban tổ chức`, `Ban quản lý`: a board's name
         if _NOUN_AFTER.match(rest_f, m.end()):
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
+        if m.group() == "to chuc" and re.search(r"(?:,|\bva)\s*(?:cac\s+)?$", rest_f[: m.start()]):
+            continue  # `các cơ quan, tổ chức kịp thời …`: one more body in the list
         phrase = rest[: m.start()].strip(" ,:")
         # `Bộ Y tế theo chức năng, nhiệm vụ …`: what follows the name is not the name.
         duty_at = offset + m.start()
@@ -352,11 +357,13 @@ def opens_with_duty(sentence_f: str) -> bool:
 
 def split_sentences(para: Paragraph):
     """Sentences of a paragraph with their index in the paragraph's joined text."""
-    pos = 0
-    for piece in _SENTENCE.split(para.text):
-        k = para.text.find(piece, pos)
-        yield piece, max(k, 0)
-        pos = max(k, 0) + len(piece)
+    start = 0
+    for m in _SENTENCE.finditer(para.text):
+        if not para.text[m.end()].isupper():
+            continue
+        yield para.text[start : m.start()], start
+        start = m.end()
+    yield para.text[start:], start
 
 
 def is_issuer(unit: Unit, issuer_key: str | None) -> bool:

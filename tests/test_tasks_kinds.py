@@ -1,0 +1,102 @@
+"""Kinds of failure seen on documents the rules were not written against (issue 16), each
+pinned on a small fictional text: leads that are not state bodies, headings, one duty per
+bullet, names broken over lines, `nếu có vướng mắc` sentences, the issuer asking."""
+
+from cchc import parse_text
+
+HEAD = "ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ\nSố: 7/UBND-NV\nAn Phú, ngày 05 tháng 01 năm 2026\n"
+
+
+def _tasks(body: str):
+    return parse_text(HEAD + "III. TỔ CHỨC THỰC HIỆN\n\n" + body).tasks
+
+
+def _leads(task):
+    return [u["name"] for u in task["lead"]]
+
+
+def test_doi_voi_heading_naming_businesses_leads_the_items_below():
+    tasks = _tasks(
+        "2.1. Đối với các cơ sở chế biến gỗ có lượng xả thải lớn:\n\n"
+        "+ Rà soát các hệ thống xử lý khí thải được vận hành hiệu quả.\n\n"
+        "+ Tăng cường kiểm tra, bảo dưỡng thiết bị lọc bụi.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["các cơ sở chế biến gỗ có lượng xả thải lớn"]] * 2
+    assert tasks[1]["action"].startswith("Tăng cường kiểm tra")
+
+
+def test_item_with_numbered_sub_items_is_a_heading_not_a_duty():
+    tasks = _tasks(
+        "4. Các cơ sở sản xuất, kinh doanh và đơn vị thực hiện dịch vụ vệ sinh.\n\n"
+        "4.1. Đối với các đơn vị thu gom rác thải:\n\n"
+        "- Chủ động phối hợp với UBND các xã quét đường.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["các đơn vị thu gom rác thải"]]
+    assert not any("dịch vụ vệ sinh" in t["action"] for t in tasks)
+
+
+def test_one_bullet_under_a_unit_heading_is_one_duty():
+    tasks = _tasks(
+        "1. Phòng Văn hóa - Thông tin:\n"
+        "- Quan tâm công tác tuyên truyền; chủ động nắm bắt dư luận xã hội trên địa bàn.\n"
+        "- Tăng cường kiểm tra các điểm kinh doanh. Xử lý nghiêm các vụ vi phạm.\n"
+        "- Tổng hợp kết quả, báo cáo UBND thị xã trước ngày 15/12/2026.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Văn hóa - Thông tin"]] * 3
+    assert "chủ động nắm bắt" in tasks[0]["action"]
+    assert "Xử lý nghiêm" in tasks[1]["action"]
+    assert tasks[2]["deadline"] == "2026-12-15"
+
+
+def test_sentence_giving_a_named_unit_two_duties_is_still_two_tasks():
+    tasks = _tasks(
+        "Giao Phòng Tài chính - Kế hoạch rà soát dự toán năm 2026; "
+        "tham mưu UBND thị xã điều chỉnh kinh phí.\n"
+    )
+    assert len(tasks) == 2
+
+
+def test_heading_names_broken_over_two_paragraphs_are_joined():
+    tasks = _tasks(
+        "3. Đề nghị Ủy ban Mặt trận Tổ quốc thị xã, Hội Liên hiệp\n\n"
+        "Phụ nữ thị xã và các tổ chức thành viên\n\n"
+        "- Tham gia phối hợp triển khai thực hiện Kế hoạch này.\n\n"
+        "- Duy trì kết quả của chuỗi hoạt động tuyên truyền.\n"
+    )
+    assert len(tasks) == 2
+    assert _leads(tasks[0]) == [
+        "Ủy ban Mặt trận Tổ quốc thị xã",
+        "Hội Liên hiệp Phụ nữ thị xã",
+        "các tổ chức thành viên",
+    ]
+    assert tasks[0]["action"].startswith("Tham gia")
+
+
+def test_issuer_asking_names_the_lead_not_itself():
+    (task,) = _tasks(
+        "Trên đây là Kế hoạch phát triển mạng viễn thông. Ủy ban nhân dân thị xã yêu cầu "
+        "các phòng, ban, đơn vị liên quan triển khai kịp thời các nhiệm vụ được giao.\n"
+    )
+    assert _leads(task) == ["các phòng, ban, đơn vị liên quan"]
+
+
+def test_difficulties_are_reported_by_the_bodies_named_or_asked_before():
+    tasks = _tasks(
+        "Trong quá trình thực hiện, nếu có vướng mắc, các cơ quan, tổ chức, cá nhân kịp thời "
+        "phản ánh về Phòng Kinh tế để tổng hợp.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["các cơ quan, tổ chức, cá nhân"]]
+    tasks = _tasks(
+        "UBND thị xã đề nghị các trường học tổ chức ngày hội đọc sách năm 2026. "
+        "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về Phòng Giáo dục.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["các trường học"]] * 2
+    assert "vướng mắc" in tasks[1]["action"]
+
+
+def test_to_chuc_in_a_list_of_bodies_is_a_noun():
+    (task,) = _tasks(
+        "Ủy ban Mặt trận Tổ quốc thị xã và các tổ chức thành viên tuyên truyền, vận động "
+        "nhân dân tham gia bảo vệ môi trường.\n"
+    )
+    assert _leads(task) == ["Ủy ban Mặt trận Tổ quốc thị xã", "các tổ chức thành viên"]
