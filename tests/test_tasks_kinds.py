@@ -100,3 +100,48 @@ def test_to_chuc_in_a_list_of_bodies_is_a_noun():
         "nhân dân tham gia bảo vệ môi trường.\n"
     )
     assert _leads(task) == ["Ủy ban Mặt trận Tổ quốc thị xã", "các tổ chức thành viên"]
+
+
+def test_a_ministry_whose_name_ends_like_a_verb_heads_its_items():
+    tasks = _tasks(
+        "6. Bộ Ngoại giao:\n\n"
+        "a) Đẩy mạnh các hoạt động ngoại giao kinh tế, mở rộng thị trường ở nước ngoài.\n\n"
+        "b) Chỉ đạo các cơ quan đại diện ở nước ngoài đẩy mạnh kết nối với các địa phương.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Bộ Ngoại giao"]] * 2
+    assert all(t["confidence"] >= 0.75 for t in tasks)
+
+
+def test_many_of_one_kind_after_giao_is_the_lead():
+    (task,) = _tasks(
+        "Giao các Phó Chủ tịch UBND thị xã theo lĩnh vực được phân công kiểm tra, đôn đốc "
+        "các phòng, ban triển khai thực hiện.\n"
+    )
+    assert _leads(task) == ["các Phó Chủ tịch UBND thị xã"]
+
+
+def test_closing_formula_naming_the_document_is_no_task():
+    tasks = _tasks(
+        "1. Phòng Kinh tế rà soát các hồ chứa nước trước ngày 20/01/2026.\n"
+        "Yêu cầu các phòng, ban, đơn vị nghiêm túc, quyết liệt triển khai thực hiện "
+        "Công điện này./.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Kinh tế"]]
+
+
+def test_topic_heading_that_begins_like_a_unit_names_no_lead():
+    tasks = _tasks(
+        "1. Phòng bệnh cho đàn gia súc\n\n- Tiêm phòng đầy đủ cho đàn gia súc trên địa bàn.\n"
+    )
+    assert tasks == []
+
+
+def test_schools_and_forest_rangers_are_leads():
+    tasks = _tasks(
+        "1. Hạt Kiểm lâm thị xã tăng cường tuần tra, kiểm soát lâm sản trái phép.\n"
+        "2. Trường Trung học cơ sở An Phú chủ trì tổ chức ngày hội đọc sách.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["Hạt Kiểm lâm thị xã"],
+        ["Trường Trung học cơ sở An Phú"],
+    ]

@@ -222,7 +222,11 @@ def rate(task: Task) -> float:
     for name in names:
         if len(name) > 90 or _ODD_LEAD.search(name):
             score *= 0.8
-        if name.split()[-1:] and name.split()[-1] in _verb_tails():
+        if (
+            name.split()[-1:]
+            and name.split()[-1] in _verb_tails()
+            and " ".join(fold(name).split()[-2:]) not in words()["compounds_set"]
+        ):
             score *= 0.7  # `Cục … Hà Nội chỉ`, `Các đơn vị liên quan tích cực`
     if any(unit["collective"] for unit in task.lead):
         score *= 0.85  # `các cơ quan, đơn vị`: often a general call, not a duty of its own
@@ -252,7 +256,14 @@ def spelled_head(name: str, folded: str | None = None) -> bool:
     low = name.lower()
     if folded is not None and low[:12] == folded[:12]:
         return True
-    return any(low.startswith(h) and not low[len(h) : len(h) + 1].isalnum() for h in _raw_heads())
+    names = [low]
+    if low.startswith(("các ", "những ")):
+        names.append(low.split(" ", 1)[1])  # `các Phó Thủ tướng`: many of one kind
+    return any(
+        n.startswith(h) and not n[len(h) : len(h) + 1].isalnum()
+        for n in names
+        for h in _raw_heads()
+    )
 
 
 @cache

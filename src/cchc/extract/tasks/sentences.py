@@ -31,8 +31,9 @@ _MARKER = re.compile(
 
 
 SPEAKER = re.compile(
-    r"(?:yeu cau|chi dao|de nghi|giao|quyet dinh|thong bao|ket luan)\s*(?:nhu sau)?\s*:$"
-)
+    r"(?:yeu cau|chi dao|de nghi|(?<!ngoai )giao|quyet dinh|thong bao|ket luan)"
+    r"\s*(?:nhu sau)?\s*:$"
+)  # `UBND thị xã giao:` introduces assignments; `Bộ Ngoại giao:` is a unit
 
 
 # Words that name no one in particular: `Cơ quan chủ trì: …` is a table label, not a lead.
@@ -81,7 +82,8 @@ _NOUN_AFTER = re.compile(
 
 
 _SCOPE = re.compile(
-    r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi|nhiệm vụ)|trong phạm vi|căn cứ|trước ngày)\b"
+    r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi|nhiệm vụ|lĩnh vực)|trong phạm vi|căn cứ"
+    r"|trước ngày)\b"
 )
 
 
@@ -475,7 +477,9 @@ _FORMULA = re.compile(
     r"(?:(?:nghiem tuc|khan truong|quyet liet|kip thoi|dong bo|hieu qua|chu dong|to chuc"
     r"|trien khai|thuc hien|nghiem|tot|cac noi dung|noi dung|tren|va|,)\s*)*"
     r"(?:trien khai|thuc hien)"
-    r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*[\s./]*"
+    r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*"
+    r"(?:\s*(?:cong dien|cong van|chi thi|ke hoach|quyet dinh|thong bao|van ban|nghi quyet) nay)?"
+    r"[\s./]*"
 )
 
 
