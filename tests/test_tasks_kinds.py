@@ -145,3 +145,34 @@ def test_schools_and_forest_rangers_are_leads():
         ["Hạt Kiểm lâm thị xã"],
         ["Trường Trung học cơ sở An Phú"],
     ]
+
+
+def test_duties_cut_from_one_sentence_are_less_sure_than_a_whole_one():
+    whole, *_ = _tasks(
+        "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với các phòng, ban rà soát toàn bộ "
+        "dự toán chi thường xuyên năm 2026 của các cơ quan, đơn vị trên địa bàn thị xã, báo "
+        "cáo UBND thị xã trước ngày 31/3/2026.\n"
+    )
+    cut = _tasks(
+        "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với các phòng, ban rà soát toàn bộ "
+        "dự toán chi thường xuyên năm 2026 của các cơ quan, đơn vị trên địa bàn thị xã; "
+        "tham mưu UBND thị xã điều chỉnh kinh phí cho các đơn vị còn thiếu.\n"
+    )
+    assert len(cut) == 2
+    assert all(t["confidence"] < whole["confidence"] for t in cut)
+
+
+def test_the_article_naming_who_executes_a_decision_is_sure():
+    (task,) = _tasks(
+        "Điều 3. Chánh Văn phòng HĐND và UBND thị xã, Trưởng các phòng: Nội vụ, Tài chính - "
+        "Kế hoạch, Chủ tịch UBND các xã, phường chịu trách nhiệm thi hành Quyết định này.\n"
+    )
+    assert task["confidence"] >= 0.8
+
+
+def test_garbled_lead_is_not_sure():
+    (task,) = _tasks(
+        "Giao Phòng Nội vụ 3l (ban 7] kiểm tra công tác văn thư, lưu trữ tại các cơ quan, đơn "
+        "vị trên địa bàn thị xã trong năm 2026 và báo cáo kết quả.\n"
+    )
+    assert task["confidence"] < 0.8

@@ -52,9 +52,12 @@ def extract_tasks(
     if attached is not None and not budget.spent():
         # `(Ban hành kèm theo Quyết định số …)`: the plan or rules a decision issues assign
         # the duties, after the decision's own signature.
+        before = len(tasks)
         _walk(
             text, attached, appendix_end, anchor, issuer_key, tasks, warnings, folded_text, budget
         )
+        for task in tasks[before:]:
+            task.attached = True
     if _answers(text, start_line, end_line, folded_text):
         # A letter that answers an enquiry explains the law to whoever asked; it assigns only
         # what it asks of a body in so many words (`đề nghị Chi cục Thuế …`), never to the

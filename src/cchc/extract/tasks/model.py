@@ -81,11 +81,14 @@ class Task:
     data_to: str | None = None
     due: str | None = None
     evidence: str = "named"  # how it was found (a key of EVIDENCE); not part of the JSON
+    shared: bool = False  # one of several duties read from one sentence; not part of the JSON
+    attached: bool = False  # read from the rules or plan a decision issues; not part of the JSON
 
     def to_dict(self) -> dict:
         """JSON fields; the report-calendar fields only on report-calendar tasks."""
         data = asdict(self)
-        del data["evidence"]
+        for key in ("evidence", "shared", "attached"):
+            del data[key]
         for key in ("deadline_text", "note"):
             if data[key] is None:
                 del data[key]
@@ -217,10 +220,13 @@ def rate(task: Task) -> float:
     capitals). The factors follow how often such tasks were right on the tune documents."""
     score = EVIDENCE[task.evidence]
     names = [unit["name"] for unit in task.lead]
-    if not all(spelled_head(n) and plausible_units(n, longest=2) for n in names):
+    # `Chánh Văn phòng …, Giám đốc các Sở: Tài chính, Nội vụ … chịu trách nhiệm thi hành`:
+    # the executing article lists offices at length, and is right when it is found at all.
+    executes = task.evidence == "execution"
+    if not all(spelled_head(n) and plausible_units(n, longest=3 if executes else 2) for n in names):
         score *= 0.7
     for name in names:
-        if len(name) > 90 or _ODD_LEAD.search(name):
+        if not executes and (len(name) > 90 or _ODD_LEAD.search(name)):
             score *= 0.8
         if (
             name.split()[-1:]
@@ -238,10 +244,18 @@ def rate(task: Task) -> float:
         score *= 0.7
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         score *= 0.3  # a section title in capitals
-    if action[:1].islower() and (task.evidence not in ("named", "asked") or len(action) < 150):
+    if (
+        action[:1].islower()
+        and not executes
+        and (task.evidence not in ("named", "asked") or len(action) < 150)
+    ):
         score *= 0.85  # a short clause split from a sentence, or an item opening mid-sentence
     if action.rstrip().endswith((")", ":")) and "(" not in action:
         score *= 0.7
+    if task.shared:
+        score *= 0.9  # one of several duties cut from one sentence: the cut may be wrong
+    if task.attached:
+        score *= 0.9  # the rules a decision issues describe duties as much as assign them
     return round(min(score, 1.0), 2)
 
 

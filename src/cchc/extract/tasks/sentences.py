@@ -438,6 +438,8 @@ def task_from_sentence(
         warnings.extend(found.warnings)
         evidence = "named" if lead is not first_lead else how
         out.append(new_task(lead, _support(duty), duty, found, evidence=evidence))
+    for task in out if len(out) > 1 else ():
+        task.shared = True
     return out
 
 
