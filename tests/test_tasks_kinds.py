@@ -176,3 +176,53 @@ def test_garbled_lead_is_not_sure():
         "vị trên địa bàn thị xã trong năm 2026 và báo cáo kết quả.\n"
     )
     assert task["confidence"] < 0.8
+
+
+TABLE = """Kế hoạch thực hiện như sau:
+
+TT
+
+Nội dung công việc
+
+Đơn vị thực hiện
+
+Đơn vị phối hợp
+
+Tiến độ
+
+1
+
+Rà soát danh mục thủ tục hành chính cấp xã.
+
+Phòng Văn hóa - Xã hội
+
+Các phòng, ban liên quan
+
+Trước ngày 30/6/2026
+
+2
+
+Tập huấn nghiệp vụ một cửa cho công chức.
+
+Phòng Nội vụ
+
+UBND các xã
+
+Trong quý III/2026
+"""
+
+
+def test_table_with_an_executing_unit_column_gives_one_task_per_row():
+    tasks = _tasks(TABLE)
+    assert [(_leads(t), t["deadline"]) for t in tasks] == [
+        (["Phòng Văn hóa - Xã hội"], "2026-06-30"),
+        (["Phòng Nội vụ"], "2026-09-30"),
+    ]
+
+
+def test_cells_of_a_task_table_are_not_read_again_as_sentences():
+    table = TABLE.replace("Đơn vị thực hiện", "Cơ quan chủ trì").replace(
+        "Tập huấn nghiệp vụ", "Triển khai thực hiện tập huấn nghiệp vụ"
+    )
+    tasks = _tasks(table)
+    assert len(tasks) == 2

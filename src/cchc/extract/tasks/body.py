@@ -65,8 +65,13 @@ def extract_tasks(
         tasks[:] = [t for t in tasks if t.evidence == "asked" and not _enquirer(t)]
     if budget.spent():
         pass
-    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
-        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
+    elif _TABLE_LEAD.search(folded_text if folded_text is not None else fold(text)):
+        rows: list[tuple[int, int]] = []
+        found = table_tasks(text, start_line, appendix_end or end_line, anchor, rows)
+        # The cells of a task table read as sentences (`Sở Tài chính` / `Cơ quan liên quan` /
+        # `Thường xuyên` / `2` / `Triển khai …`) give junk: the table's rows are read as rows.
+        tasks[:] = [t for t in tasks if not _inside(t.source_span, rows)]
+        tasks += found
     if not budget.spent():
         tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
     for n, task in enumerate(tasks, start=1):
@@ -151,6 +156,14 @@ _SNAG = re.compile(
     r"\bneu (?:co )?(?:phat sinh )?(?:kho khan|vuong mac)[^.;]{0,60}?"
     r"(?:phan anh|bao cao|gui|de xuat)"
 )
+
+
+# A task table names who leads each row: `Cơ quan chủ trì`, `Đơn vị thực hiện`.
+_TABLE_LEAD = re.compile(r"chu tri|(?:co quan|don vi) thuc hien")
+
+
+def _inside(span: list[int], rows: list[tuple[int, int]]) -> bool:
+    return bool(span) and any(start <= span[0] < end for start, end in rows)
 
 
 def _has_sub_items(para, following) -> bool:
