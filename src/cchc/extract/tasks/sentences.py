@@ -308,7 +308,7 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             if scope.group().strip() == "trước ngày":
                 duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
             phrase = phrase[: scope.start()].strip(" ,")
-        if len(phrase) > 260 or fold(phrase) in _GENERIC or not plausible_units(phrase):
+        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _names_units(phrase):
             return None, 0
         if fold(phrase).startswith("truong hop"):
             return None, 0
@@ -316,6 +316,23 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             return None, 0
         return phrase, duty_at
     return None, 0
+
+
+# `Ủy ban nhân dân các xã có diện tích lúa`: a unit, then a clause saying which ones.
+_WHICH = re.compile(r"\s(?:có|thuộc|đang|trên địa bàn|tại|ở) ", re.IGNORECASE)
+
+
+def _names_units(phrase: str) -> bool:
+    """The phrase names units: names only, or names and a short clause saying which."""
+    if plausible_units(phrase):
+        return True
+    which = _WHICH.search(phrase)
+    return bool(
+        which
+        and which.start() > 3
+        and plausible_units(phrase[: which.start()])
+        and len(phrase[which.end() :].split()) <= 8
+    )
 
 
 def _support(sentence: str) -> list[Unit]:
