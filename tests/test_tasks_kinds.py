@@ -241,3 +241,11 @@ def test_a_unit_named_in_an_item_leads_it_rather_than_the_heading():
     ]
     # a lead with a clause in its name is proposed, but not as sure
     assert tasks[2]["confidence"] < 0.8
+
+
+def test_press_and_media_are_leads_and_a_comma_separates_their_names():
+    (task,) = _tasks(
+        "12. Các cơ quan báo chí, truyền thông tiếp tục bám sát tình hình, phản ánh đầy đủ "
+        "cho nhân dân.\n"
+    )
+    assert _leads(task) == ["Các cơ quan báo chí, truyền thông"]

@@ -194,6 +194,8 @@ def plausible_units(phrase: str, longest: int = 3) -> bool:
                 return False
         else:
             run = 0
+        if word.endswith(","):
+            run = 0  # `các cơ quan báo chí, truyền thông`: a list of names
     return True
 
 
