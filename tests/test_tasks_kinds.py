@@ -249,3 +249,16 @@ def test_press_and_media_are_leads_and_a_comma_separates_their_names():
         "cho nhân dân.\n"
     )
     assert _leads(task) == ["Các cơ quan báo chí, truyền thông"]
+
+
+def test_duties_under_a_part_that_is_not_about_assignments_are_not_sure():
+    body = (
+        "1. Phòng Văn hóa - Thông tin:\n\n"
+        "- Tổ chức tuyên truyền sâu rộng về các phong trào thi đua yêu nước trên các phương "
+        "tiện thông tin đại chúng, hệ thống loa truyền thanh cơ sở và trang thông tin điện tử "
+        "của thị xã trong suốt thời gian diễn ra đợt thi đua năm 2026.\n"
+    )
+    doc = parse_text(HEAD + "II. NỘI DUNG ĐỢT THI ĐUA\n\n" + body)
+    (content,) = doc.tasks
+    (assigned,) = _tasks(body)  # under `III. TỔ CHỨC THỰC HIỆN`
+    assert content["confidence"] < 0.8 <= assigned["confidence"]

@@ -162,6 +162,11 @@ _SNAG = re.compile(
 _TABLE_LEAD = re.compile(r"chu tri|(?:co quan|don vi) thuc hien")
 
 
+def _titled(para) -> bool:
+    """An article's title alone (`Điều 4. Nội dung thi đua`), not an article that says it all."""
+    return len(para.text) < 100 and not para.text.rstrip().endswith((".", ";", ":"))
+
+
 def _inside(span: list[int], rows: list[tuple[int, int]]) -> bool:
     return bool(span) and any(start <= span[0] < end for start, end in rows)
 
@@ -211,6 +216,7 @@ def _walk(
     item_lead: list[Unit] | None = None  # the unit a numbered item named, for its next paragraphs
     paras = paragraphs(text, start_line, end_line, folded_text)
     open_heading: str | None = None  # a heading's name that may go on in the next paragraph
+    part = ""  # the folded title of the part of the body (`iii. to chuc thuc hien`)
     for k, para in enumerate(paras):
         if budget.spent():
             break
@@ -226,6 +232,12 @@ def _walk(
             item_level = para.level
         if para.level == 0 or (para.marker and para.level <= 1):
             section = (para.marker + " " + para.text[:60]).strip()
+        if (
+            para.level == 0
+            and para.marker
+            and (not para.marker.startswith("Điều") or _titled(para))
+        ):
+            part = para.folded[:80]  # `III. TỔ CHỨC THỰC HIỆN`, `Điều 5. Trách nhiệm thi hành`
         if block.feed(para, section):
             continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
         body_f = para.folded
@@ -341,6 +353,7 @@ def _walk(
                     task.deadline, task.deadline_text = inherited.date, inherited.text
                 task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
                 task.section = section
+                task.part = part
                 tasks.append(task)
                 if para.marker and task.evidence == "heading":
                     item_task = task

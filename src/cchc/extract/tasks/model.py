@@ -83,11 +83,12 @@ class Task:
     evidence: str = "named"  # how it was found (a key of EVIDENCE); not part of the JSON
     shared: bool = False  # one of several duties read from one sentence; not part of the JSON
     attached: bool = False  # read from the rules or plan a decision issues; not part of the JSON
+    part: str = ""  # the folded title of the part (`III. Tổ chức thực hiện`); not part of the JSON
 
     def to_dict(self) -> dict:
         """JSON fields; the report-calendar fields only on report-calendar tasks."""
         data = asdict(self)
-        for key in ("evidence", "shared", "attached"):
+        for key in ("evidence", "shared", "attached", "part"):
             del data[key]
         for key in ("deadline_text", "note"):
             if data[key] is None:
@@ -212,6 +213,11 @@ EVIDENCE = {
 }
 
 
+_ASSIGNING_PART = re.compile(
+    r"to chuc thuc hien|trach nhiem|phan cong|thi hanh|giao nhiem vu|nhiem vu cu the"
+)
+
+
 _ODD_LEAD = re.compile(r"[:()\d\[\]“”\"]")
 
 
@@ -258,6 +264,10 @@ def rate(task: Task) -> float:
         score *= 0.9  # one of several duties cut from one sentence: the cut may be wrong
     if task.attached:
         score *= 0.9  # the rules a decision issues describe duties as much as assign them
+    if task.part and not _ASSIGNING_PART.search(task.part):
+        # Under `II. Nội dung thi đua`, `I. Mục đích, yêu cầu`: what the plan is about, which
+        # reads like duties; under `Tổ chức thực hiện`, `Trách nhiệm …`: the assignments.
+        score *= 0.75
     return round(min(score, 1.0), 2)
 
 
