@@ -262,3 +262,12 @@ def test_duties_under_a_part_that_is_not_about_assignments_are_not_sure():
     (content,) = doc.tasks
     (assigned,) = _tasks(body)  # under `III. TỔ CHỨC THỰC HIỆN`
     assert content["confidence"] < 0.8 <= assigned["confidence"]
+
+
+def test_the_closing_paragraph_is_under_no_heading():
+    tasks = _tasks(
+        "4. Phòng Văn hóa - Thông tin:\n\n- Tuyên truyền về kế hoạch trên trang thông tin.\n\n"
+        "Trên đây là Kế hoạch chuyển đổi số năm 2026 của thị xã. Tổng hợp kết quả, báo cáo "
+        "UBND thị xã trước ngày 15/12/2026.\n"
+    )
+    assert [t["action"][:12] for t in tasks] == ["Tuyên truyền"]

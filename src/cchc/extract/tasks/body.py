@@ -228,6 +228,8 @@ def _walk(
         quoting = opens > closes
         while headings and headings[-1][0] >= para.level:
             headings.pop()
+        if not para.marker and para.folded.startswith("tren day"):
+            headings.clear()  # `Trên đây là Kế hoạch …`: the closing words, under no heading
         if para.marker and para.level <= 2:
             item_level = para.level
         if para.level == 0 or (para.marker and para.level <= 1):
