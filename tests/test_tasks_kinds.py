@@ -271,3 +271,17 @@ def test_the_closing_paragraph_is_under_no_heading():
         "UBND thị xã trước ngày 15/12/2026.\n"
     )
     assert [t["action"][:12] for t in tasks] == ["Tuyên truyền"]
+
+
+def test_closing_sentences_go_on_with_whoever_was_asked_or_name_their_own_lead():
+    tasks = _tasks(
+        "Đề nghị các trường học triển khai ngày hội đọc sách. Định kỳ hằng năm (trước ngày "
+        "30 tháng 11) báo cáo kết quả thực hiện về Phòng Giáo dục. Trong quá trình thực hiện, "
+        "nếu thấy cần sửa đổi, bổ sung các phòng, ban chủ động đề xuất gửi Phòng Nội vụ.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["các trường học"],
+        ["các trường học"],
+        ["các phòng, ban"],
+    ]
+    assert tasks[1]["recurrence"].startswith("FREQ=YEARLY")

@@ -92,7 +92,8 @@ _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
     r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
-    r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac)"
+    r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac"
+    r"|thay can (?:thiet )?(?:sua doi|bo sung|dieu chinh)(?:,? (?:bo sung|dieu chinh))?)"
     r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
     # `Ủy ban nhân dân tỉnh đề nghị …`, `UBND Thành phố yêu cầu …`: the body that asks
     r"(?:(?:uy ban nhan dan|ubnd) [^,;.:]{0,40}? (?=(?:de nghi|yeu cau|giao) ))?"
@@ -115,7 +116,10 @@ _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 
 
-_OFTEN = re.compile(r"(?:(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?)?")
+# `Hằng năm`, `Định kỳ hằng quý (trước ngày 30 tháng 11)`: how often, before the verb.
+_OFTEN = re.compile(
+    r"(?:(?:dinh ky )?(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?(?:\([^)]{0,40}\) ?)?)?"
+)
 
 
 _BOARD = re.compile(r"(?:\bBan|\bTổ|Hội đồng)\s+$")
