@@ -94,7 +94,7 @@ _LEAD_IN = re.compile(
     r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
     r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac"
     r"|thay can (?:thiet )?(?:sua doi|bo sung|dieu chinh)(?:,? (?:bo sung|dieu chinh))?)"
-    r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
+    r"(?:(?:(?!de nghi|yeu cau|cac )[^,;.]){0,40},)?\s*)?"
     # `Ủy ban nhân dân tỉnh đề nghị …`, `UBND Thành phố yêu cầu …`: the body that asks
     r"(?:(?:uy ban nhan dan|ubnd) [^,;.:]{0,40}? (?=(?:de nghi|yeu cau|giao) ))?"
     r"(?=\S)"
