@@ -189,6 +189,15 @@ def main() -> int:
             reports[name] = figures(
                 [golds[s] for s in stems], [loaded[s][0] for s in stems], name.upper()
             )
+            twins = [s for s in stems if golds[s].get("garble")]
+            if twins:
+                # The same documents read without diacritics and repaired: what a scan read
+                # without the Vietnamese model gives.
+                figures(
+                    [golds[s] for s in twins],
+                    [loaded[s][0] for s in twins],
+                    f"{name.upper()} garbled twins",
+                )
     print("\n(report the TEST figures; tune documents are the only ones to read while tuning)")
     for file, n_g, n_p, matched, missed, extra in reports.get("tune", []):
         print(f"{file:56} gold {n_g:3} predicted {n_p:3} matched {matched:3}")

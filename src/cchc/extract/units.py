@@ -75,6 +75,12 @@ def _not_heads() -> tuple[str, ...]:
 def starts_with_head(text_f: str) -> bool:
     """The folded text begins with a unit head word (`phong`, `uy ban nhan dan`, `chu tich`),
     not with a topic or an act that begins like one (`phong chong dich`, `ban hanh`)."""
+    many = re.match(r"(?:cac|nhung) (?=\w)", text_f)
+    # `các Phó Thủ tướng`, `các Sở`: many of one kind
+    return _begins_with_head(text_f) or bool(many and _begins_with_head(text_f[many.end() :]))
+
+
+def _begins_with_head(text_f: str) -> bool:
     if _head_pattern().match(text_f) is None:
         return False
     return not any(

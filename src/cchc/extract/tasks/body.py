@@ -52,9 +52,12 @@ def extract_tasks(
     if attached is not None and not budget.spent():
         # `(Ban hành kèm theo Quyết định số …)`: the plan or rules a decision issues assign
         # the duties, after the decision's own signature.
+        before = len(tasks)
         _walk(
             text, attached, appendix_end, anchor, issuer_key, tasks, warnings, folded_text, budget
         )
+        for task in tasks[before:]:
+            task.attached = True
     if _answers(text, start_line, end_line, folded_text):
         # A letter that answers an enquiry explains the law to whoever asked; it assigns only
         # what it asks of a body in so many words (`đề nghị Chi cục Thuế …`), never to the
@@ -62,8 +65,13 @@ def extract_tasks(
         tasks[:] = [t for t in tasks if t.evidence == "asked" and not _enquirer(t)]
     if budget.spent():
         pass
-    elif "chu tri" in (folded_text if folded_text is not None else fold(text)):
-        tasks += table_tasks(text, start_line, appendix_end or end_line, anchor)
+    elif _TABLE_LEAD.search(folded_text if folded_text is not None else fold(text)):
+        rows: list[tuple[int, int]] = []
+        found = table_tasks(text, start_line, appendix_end or end_line, anchor, rows)
+        # The cells of a task table read as sentences (`Sở Tài chính` / `Cơ quan liên quan` /
+        # `Thường xuyên` / `2` / `Triển khai …`) give junk: the table's rows are read as rows.
+        tasks[:] = [t for t in tasks if not _inside(t.source_span, rows)]
+        tasks += found
     if not budget.spent():
         tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
     for n, task in enumerate(tasks, start=1):
@@ -143,6 +151,51 @@ def _titled_unit(para) -> str | None:
     return rest[: tail.start()] if tail else rest
 
 
+# `nếu có vướng mắc … phản ánh về …`: whoever meets a difficulty reports it.
+_SNAG = re.compile(
+    r"\bneu (?:co )?(?:phat sinh )?(?:kho khan|vuong mac)[^.;]{0,60}?"
+    r"(?:phan anh|bao cao|gui|de xuat)"
+)
+
+
+# A task table names who leads each row: `Cơ quan chủ trì`, `Đơn vị thực hiện`.
+_TABLE_LEAD = re.compile(r"chu tri|(?:co quan|don vi) thuc hien")
+
+
+def _titled(para) -> bool:
+    """An article's title alone (`Điều 4. Nội dung thi đua`), not an article that says it all."""
+    return len(para.text) < 100 and not para.text.rstrip().endswith((".", ";", ":"))
+
+
+def _inside(span: list[int], rows: list[tuple[int, int]]) -> bool:
+    return bool(span) and any(start <= span[0] < end for start, end in rows)
+
+
+def _has_sub_items(para, following) -> bool:
+    """The next paragraph is numbered under this one: `9.` then `9.1.`."""
+    number = para.marker.rstrip(".) ")
+    return bool(number.isdigit() and following and re.match(rf"{number}\.\d", following[0].marker))
+
+
+def _name_goes_on(para) -> bool:
+    """An unnumbered short line without a duty or a full stop, after a heading that names
+    units and has no colon: the rest of those names."""
+    return (
+        not para.marker
+        and len(para.text) < 120
+        and para.text[:1].isupper()
+        and not para.text.rstrip().endswith((".", ";"))
+        and not opens_with_duty(para.folded)
+        and "." not in para.text
+        and lead_phrase(para.text, para.folded)[0] is None
+    )
+
+
+def _short_tail(para, duty_at: int) -> bool:
+    """What follows the unit's name is too short to be a duty of its own."""
+    return duty_at > 0 and len(para.text) - duty_at < 60
+
+
 def _walk(
     text: str,
     start_line: int,
@@ -161,7 +214,10 @@ def _walk(
     quoting = False
     item_level = -1.0  # level of the last numbered item, which an unnumbered heading is part of
     item_lead: list[Unit] | None = None  # the unit a numbered item named, for its next paragraphs
-    for para in paragraphs(text, start_line, end_line, folded_text):
+    paras = paragraphs(text, start_line, end_line, folded_text)
+    open_heading: str | None = None  # a heading's name that may go on in the next paragraph
+    part = ""  # the folded title of the part of the body (`iii. to chuc thuc hien`)
+    for k, para in enumerate(paras):
         if budget.spent():
             break
         # Provisions quoted from other documents (“…”) assign nothing here.
@@ -172,19 +228,42 @@ def _walk(
         quoting = opens > closes
         while headings and headings[-1][0] >= para.level:
             headings.pop()
+        if not para.marker and para.folded.startswith("tren day"):
+            headings.clear()  # `Trên đây là Kế hoạch …`: the closing words, under no heading
         if para.marker and para.level <= 2:
             item_level = para.level
         if para.level == 0 or (para.marker and para.level <= 1):
             section = (para.marker + " " + para.text[:60]).strip()
+        if (
+            para.level == 0
+            and para.marker
+            and (not para.marker.startswith("Điều") or _titled(para))
+        ):
+            part = para.folded[:80]  # `III. TỔ CHỨC THỰC HIỆN`, `Điều 5. Trách nhiệm thi hành`
         if block.feed(para, section):
             continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
         body_f = para.folded
+        if open_heading is not None and headings and _name_goes_on(para):
+            # `3. Đề nghị Ủy ban MTTQ thành phố, Hội Liên hiệp` / `Phụ nữ thành phố`: the
+            # name of a heading's units broken over two paragraphs.
+            open_heading = open_heading + " " + para.text.rstrip(" .:")
+            level, _units, when = headings[-1]
+            headings[-1] = (level, split_units(open_heading), when)
+            continue
+        open_heading = None
         phrase, duty_at = lead_phrase(para.text, body_f)
         trigger = trigger_pattern().match(body_f)
         unit_at = trigger.end() if trigger else 0
         names_unit = (
             starts_with_head(body_f[unit_at:])
-            and para.text[unit_at : unit_at + 1].isupper()
+            and (
+                para.text[unit_at : unit_at + 1].isupper()
+                or (  # `9.1. Đối với các cơ sở sản xuất …:` with its duties below
+                    trigger is not None
+                    and body_f.startswith("cac ", unit_at)
+                    and para.text.rstrip().endswith(":")
+                )
+            )
             and spelled_head(para.text[unit_at:], body_f[unit_at:])
         )
         if phrase and HEADING_DUTY.fullmatch(body_f[duty_at:].strip(" .:")):
@@ -198,6 +277,10 @@ def _walk(
             and not para.text.rstrip().endswith((".", ";"))
         )
         titled = _titled_unit(para)
+        if names_unit and not bare_unit and _has_sub_items(para, paras[k + 1 : k + 2]):
+            # `9. Các cơ sở sản xuất, kinh doanh.` with `9.1. …`, `9.2. …` below: a heading.
+            bare_unit = len(para.text) < 150 and (phrase is None or _short_tail(para, duty_at))
+            phrase = None if bare_unit else phrase
         is_heading = para.text.rstrip().endswith(":") or bare_unit or titled is not None
         if is_heading:
             tail = LEAD_AT_END.search(para.text)
@@ -215,6 +298,8 @@ def _walk(
                     level = para.level if para.marker else item_level + 0.5
                     when = find_deadline(para.text, anchor)
                     headings.append((level, units, when if when.date else None))
+                    if not para.text.rstrip().endswith((":", ".", ";")):
+                        open_heading = phrase
             continue  # a heading names who acts; its duties follow it
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
@@ -225,6 +310,7 @@ def _walk(
             # `2. Các tỉnh ủy … cụ thể hóa …` then a paragraph `Chỉ đạo các cấp ủy …` with no
             # marker of its own: the item's unit goes on.
             previous = item_lead
+        item_task: Task | None = None  # the duty of this item under a unit heading
         for n, (sentence, s_start) in enumerate(split_sentences(para)):
             sentence_f = para.folded[s_start : s_start + len(sentence)]
             # A heading's unit leads the first sentence of each item below it, not the
@@ -240,15 +326,37 @@ def _walk(
             found = task_from_sentence(
                 sentence, lead_here, anchor, issuer_key, warnings, bool(para.marker), sentence_f
             )
+            snag = _SNAG.search(sentence_f)
+            if not found and snag and previous:
+                # `Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về Sở X`
+                # with no one named: those asked to act in the sentence before.
+                found = task_from_sentence(
+                    sentence[snag.start() :], previous, anchor, issuer_key, warnings
+                )
+                for task in found:
+                    task.evidence = "snag"
             if not found:
                 continue
             previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]
             if para.marker and para.level <= 2 and found[0].evidence in ("named", "asked"):
                 item_lead = previous
             for task in found:
+                if (
+                    item_task is not None
+                    and task.evidence == "heading"
+                    and task.deadline is None
+                    and task.lead == item_task.lead
+                ):
+                    # `- Tăng cường kiểm tra …. Xử lý nghiêm …`: the sentences of one item
+                    # under a unit heading are one duty.
+                    item_task.action = (item_task.action + ". " + task.action)[:400]
+                    continue
                 if task.deadline is None and inherited and lead_here is context:
                     task.deadline, task.deadline_text = inherited.date, inherited.text
                 task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
                 task.section = section
+                task.part = part
                 tasks.append(task)
+                if para.marker and task.evidence == "heading":
+                    item_task = task
     tasks += block.close()

@@ -81,11 +81,15 @@ class Task:
     data_to: str | None = None
     due: str | None = None
     evidence: str = "named"  # how it was found (a key of EVIDENCE); not part of the JSON
+    shared: bool = False  # one of several duties read from one sentence; not part of the JSON
+    attached: bool = False  # read from the rules or plan a decision issues; not part of the JSON
+    part: str = ""  # the folded title of the part (`III. Tổ chức thực hiện`); not part of the JSON
 
     def to_dict(self) -> dict:
         """JSON fields; the report-calendar fields only on report-calendar tasks."""
         data = asdict(self)
-        del data["evidence"]
+        for key in ("evidence", "shared", "attached", "part"):
+            del data[key]
         for key in ("deadline_text", "note"):
             if data[key] is None:
                 del data[key]
@@ -191,6 +195,8 @@ def plausible_units(phrase: str, longest: int = 3) -> bool:
                 return False
         else:
             run = 0
+        if word.endswith(","):
+            run = 0  # `các cơ quan báo chí, truyền thông`: a list of names
     return True
 
 
@@ -203,7 +209,13 @@ EVIDENCE = {
     "block": 0.9,  # `Nội dung: …` / `Cơ quan chủ trì: …`
     "table": 0.9,  # a row of a task table
     "calendar": 0.9,  # a line of a report calendar
+    "snag": 0.75,  # `nếu có vướng mắc, phản ánh về …` led by whoever the sentence before asked
 }
+
+
+_ASSIGNING_PART = re.compile(
+    r"to chuc thuc hien|trach nhiem|phan cong|thi hanh|giao nhiem vu|nhiem vu cu the"
+)
 
 
 _ODD_LEAD = re.compile(r"[:()\d\[\]“”\"]")
@@ -216,12 +228,19 @@ def rate(task: Task) -> float:
     capitals). The factors follow how often such tasks were right on the tune documents."""
     score = EVIDENCE[task.evidence]
     names = [unit["name"] for unit in task.lead]
-    if not all(spelled_head(n) and plausible_units(n, longest=2) for n in names):
+    # `Chánh Văn phòng …, Giám đốc các Sở: Tài chính, Nội vụ … chịu trách nhiệm thi hành`:
+    # the executing article lists offices at length, and is right when it is found at all.
+    executes = task.evidence == "execution"
+    if not all(spelled_head(n) and plausible_units(n, longest=3 if executes else 2) for n in names):
         score *= 0.7
     for name in names:
-        if len(name) > 90 or _ODD_LEAD.search(name):
+        if not executes and (len(name) > 90 or _ODD_LEAD.search(name)):
             score *= 0.8
-        if name.split()[-1:] and name.split()[-1] in _verb_tails():
+        if (
+            name.split()[-1:]
+            and name.split()[-1] in _verb_tails()
+            and " ".join(fold(name).split()[-2:]) not in words()["compounds_set"]
+        ):
             score *= 0.7  # `Cục … Hà Nội chỉ`, `Các đơn vị liên quan tích cực`
     if any(unit["collective"] for unit in task.lead):
         score *= 0.85  # `các cơ quan, đơn vị`: often a general call, not a duty of its own
@@ -233,10 +252,22 @@ def rate(task: Task) -> float:
         score *= 0.7
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         score *= 0.3  # a section title in capitals
-    if action[:1].islower() and (task.evidence not in ("named", "asked") or len(action) < 150):
+    if (
+        action[:1].islower()
+        and not executes
+        and (task.evidence not in ("named", "asked") or len(action) < 150)
+    ):
         score *= 0.85  # a short clause split from a sentence, or an item opening mid-sentence
     if action.rstrip().endswith((")", ":")) and "(" not in action:
         score *= 0.7
+    if task.shared:
+        score *= 0.9  # one of several duties cut from one sentence: the cut may be wrong
+    if task.attached:
+        score *= 0.9  # the rules a decision issues describe duties as much as assign them
+    if task.part and not _ASSIGNING_PART.search(task.part):
+        # Under `II. Nội dung thi đua`, `I. Mục đích, yêu cầu`: what the plan is about, which
+        # reads like duties; under `Tổ chức thực hiện`, `Trách nhiệm …`: the assignments.
+        score *= 0.75
     return round(min(score, 1.0), 2)
 
 
@@ -251,7 +282,14 @@ def spelled_head(name: str, folded: str | None = None) -> bool:
     low = name.lower()
     if folded is not None and low[:12] == folded[:12]:
         return True
-    return any(low.startswith(h) and not low[len(h) : len(h) + 1].isalnum() for h in _raw_heads())
+    names = [low]
+    if low.startswith(("các ", "những ")):
+        names.append(low.split(" ", 1)[1])  # `các Phó Thủ tướng`: many of one kind
+    return any(
+        n.startswith(h) and not n[len(h) : len(h) + 1].isalnum()
+        for n in names
+        for h in _raw_heads()
+    )
 
 
 @cache

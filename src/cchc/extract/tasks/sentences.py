@@ -31,8 +31,9 @@ _MARKER = re.compile(
 
 
 SPEAKER = re.compile(
-    r"(?:yeu cau|chi dao|de nghi|giao|quyet dinh|thong bao|ket luan)\s*(?:nhu sau)?\s*:$"
-)
+    r"(?:yeu cau|chi dao|de nghi|(?<!ngoai )giao|quyet dinh|thong bao|ket luan)"
+    r"\s*(?:nhu sau)?\s*:$"
+)  # `UBND thị xã giao:` introduces assignments; `Bộ Ngoại giao:` is a unit
 
 
 # Words that name no one in particular: `Cơ quan chủ trì: …` is a table label, not a lead.
@@ -81,7 +82,8 @@ _NOUN_AFTER = re.compile(
 
 
 _SCOPE = re.compile(
-    r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi|nhiệm vụ)|trong phạm vi|căn cứ|trước ngày)\b"
+    r"\s(?:theo (?:chức năng|thẩm quyền|phạm vi|nhiệm vụ|lĩnh vực)|trong phạm vi|căn cứ"
+    r"|trước ngày)\b"
 )
 
 
@@ -90,8 +92,11 @@ _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
     r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
-    r"(?:neu co (?:phat sinh )?kho khan(?:, vuong mac| vuong mac)?"
-    r"(?:(?:(?!de nghi|yeu cau)[^,;.]){0,40},)?\s*)?"
+    r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac"
+    r"|thay can (?:thiet )?(?:sua doi|bo sung|dieu chinh)(?:,? (?:bo sung|dieu chinh))?)"
+    r"(?:(?:(?!de nghi|yeu cau|cac )[^,;.]){0,40},)?\s*)?"
+    # `Ủy ban nhân dân tỉnh đề nghị …`, `UBND Thành phố yêu cầu …`: the body that asks
+    r"(?:(?:uy ban nhan dan|ubnd) [^,;.:]{0,40}? (?=(?:de nghi|yeu cau|giao) ))?"
     r"(?=\S)"
 )
 
@@ -111,7 +116,10 @@ _DIRECTS = re.compile(r"^(?:chi dao|yeu cau|phan cong|huong dan|don doc)\s")
 _PAST = re.compile(r"(?:da|vua|dang)\s+$")
 
 
-_OFTEN = re.compile(r"(?:(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?)?")
+# `Hằng năm`, `Định kỳ hằng quý (trước ngày 30 tháng 11)`: how often, before the verb.
+_OFTEN = re.compile(
+    r"(?:(?:dinh ky )?(?:hang|dinh ky) (?:nam|quy|thang|tuan|\d+ thang),? ?(?:\([^)]{0,40}\) ?)?)?"
+)
 
 
 _BOARD = re.compile(r"(?:\bBan|\bTổ|Hội đồng)\s+$")
@@ -123,7 +131,8 @@ _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no
 _REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
 
 
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=(?:Giao|Đề nghị|Yêu cầu|[A-ZĐ][^\s]*\s))")
+# A sentence ends at `.;!?` before a capitalised word (any Vietnamese capital: `Ủy ban …`).
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[^\W\d_][^\s]*\s)")
 
 
 @cache
@@ -293,6 +302,8 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue  # `Văn phòng Ban chỉ đạo …`, `Ban tổ chức`, `Ban quản lý`: a board's name
         if _NOUN_AFTER.match(rest_f, m.end()):
             continue  # `tổ chức chính trị - xã hội`, `cơ quan, tổ chức khác`: a noun here
+        if m.group() == "to chuc" and re.search(r"(?:,|\bva)\s*(?:cac\s+)?$", rest_f[: m.start()]):
+            continue  # `các cơ quan, tổ chức kịp thời …`: one more body in the list
         phrase = rest[: m.start()].strip(" ,:")
         # `Bộ Y tế theo chức năng, nhiệm vụ …`: what follows the name is not the name.
         duty_at = offset + m.start()
@@ -301,7 +312,7 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             if scope.group().strip() == "trước ngày":
                 duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
             phrase = phrase[: scope.start()].strip(" ,")
-        if len(phrase) > 260 or fold(phrase) in _GENERIC or not plausible_units(phrase):
+        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _names_units(phrase):
             return None, 0
         if fold(phrase).startswith("truong hop"):
             return None, 0
@@ -309,6 +320,23 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             return None, 0
         return phrase, duty_at
     return None, 0
+
+
+# `Ủy ban nhân dân các xã có diện tích lúa`: a unit, then a clause saying which ones.
+_WHICH = re.compile(r"\s(?:có|thuộc|đang|trên địa bàn|tại|ở) ", re.IGNORECASE)
+
+
+def _names_units(phrase: str) -> bool:
+    """The phrase names units: names only, or names and a short clause saying which."""
+    if plausible_units(phrase):
+        return True
+    which = _WHICH.search(phrase)
+    return bool(
+        which
+        and which.start() > 3
+        and plausible_units(phrase[: which.start()])
+        and len(phrase[which.end() :].split()) <= 8
+    )
 
 
 def _support(sentence: str) -> list[Unit]:
@@ -352,11 +380,13 @@ def opens_with_duty(sentence_f: str) -> bool:
 
 def split_sentences(para: Paragraph):
     """Sentences of a paragraph with their index in the paragraph's joined text."""
-    pos = 0
-    for piece in _SENTENCE.split(para.text):
-        k = para.text.find(piece, pos)
-        yield piece, max(k, 0)
-        pos = max(k, 0) + len(piece)
+    start = 0
+    for m in _SENTENCE.finditer(para.text):
+        if not para.text[m.end()].isupper():
+            continue
+        yield para.text[start : m.start()], start
+        start = m.end()
+    yield para.text[start:], start
 
 
 def is_issuer(unit: Unit, issuer_key: str | None) -> bool:
@@ -412,7 +442,7 @@ def task_from_sentence(
         return []
     out = []
     first_lead = lead
-    for n, duty in enumerate(_split_duties(action)):
+    for n, duty in enumerate(_split_duties(action, split=how != "heading")):
         if _FORMULA.fullmatch(fold(duty)) and duty.rstrip().endswith("/"):
             continue  # `nghiêm túc triển khai thực hiện./`: the closing formula assigns nothing
         lead = first_lead
@@ -429,6 +459,8 @@ def task_from_sentence(
         warnings.extend(found.warnings)
         evidence = "named" if lead is not first_lead else how
         out.append(new_task(lead, _support(duty), duty, found, evidence=evidence))
+    for task in out if len(out) > 1 else ():
+        task.shared = True
     return out
 
 
@@ -468,7 +500,9 @@ _FORMULA = re.compile(
     r"(?:(?:nghiem tuc|khan truong|quyet liet|kip thoi|dong bo|hieu qua|chu dong|to chuc"
     r"|trien khai|thuc hien|nghiem|tot|cac noi dung|noi dung|tren|va|,)\s*)*"
     r"(?:trien khai|thuc hien)"
-    r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*[\s./]*"
+    r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*"
+    r"(?:\s*(?:cong dien|cong van|chi thi|ke hoach|quyet dinh|thong bao|van ban|nghi quyet) nay)?"
+    r"[\s./]*"
 )
 
 
@@ -494,15 +528,20 @@ _REPORT_TAIL = re.compile(
 )
 
 
-def _split_duties(action: str) -> list[str]:
+def _split_duties(action: str, split: bool = True) -> list[str]:
     """One duty per clause: `kiểm tra …; tham mưu …` is two, and `… và báo cáo Chủ tịch UBND
-    kết quả` is a report of its own."""
+    kết quả` is a report of its own. With `split` False (an item under a unit heading, one
+    bullet being one duty) only a clause naming its own lead or a report to someone stands
+    apart."""
     duties: list[str] = []
     for clause in re.split(r"\s*;\s*|,\s+(?=các [^,;]{3,80}? (?:có|chịu) trách nhiệm)", action):
         clause = clause.strip(" ,.")
         clause_f = fold(clause)
         if duties and not opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
+            continue
+        if duties and not split and not _OWN_LEAD.match(clause_f):
+            duties[-1] += "; " + clause  # an item under a unit heading is one duty
             continue
         if duties and _ONLY_WHEN.fullmatch(clause_f):
             duties[-1] += "; " + clause  # `…; hoàn thành trong tháng 11 năm 2025`: its time limit

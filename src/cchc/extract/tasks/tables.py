@@ -13,9 +13,15 @@ from cchc.text import fold, squash
 
 _COLUMN = (
     ("action", re.compile(r"^(?:noi dung|nhiem vu|ten nhiem vu|cong viec)")),
-    ("lead", re.compile(r"^(?:co quan|don vi) chu tri|^chu tri")),
+    (
+        "lead",
+        re.compile(
+            r"^(?:co quan|don vi)(?:,? (?:co quan|don vi|dia phuong))*(?:/\S+)? "
+            r"(?:chu tri|thuc hien)|^chu tri|^trach nhiem (?:chu tri|thuc hien)"
+        ),
+    ),
     ("support", re.compile(r"^(?:co quan|don vi) phoi hop|^phoi hop")),
-    ("when", re.compile(r"^thoi (?:gian|han)")),
+    ("when", re.compile(r"^thoi (?:gian|han)|^tien do")),
 )
 
 
@@ -47,8 +53,11 @@ def _cells(text: str, start_line: int, end_line: int) -> list[tuple[str, str, in
     return cells
 
 
-def table_tasks(text: str, start_line: int, end_line: int, anchor) -> list[Task]:
-    """Rows of the task tables of plans (often in the appendix after the signature)."""
+def table_tasks(
+    text: str, start_line: int, end_line: int, anchor, rows: list[tuple[int, int]] | None = None
+) -> list[Task]:
+    """Rows of the task tables of plans (often in the appendix after the signature); the
+    (start, end) offsets of each row read are added to `rows`."""
     cells = _cells(text, start_line, end_line)
     tasks: list[Task] = []
     i = 0
@@ -85,6 +94,8 @@ def table_tasks(text: str, start_line: int, end_line: int, anchor) -> list[Task]
                 )
                 row = row[:cut]
                 if len(row) > max(columns.values()):
+                    if rows is not None:
+                        rows.append((row[0][2], row[-1][2] + len(row[-1][0])))
                     task = _row_task(row, columns, anchor)
                     if task:
                         tasks.append(task)
