@@ -26,6 +26,7 @@ import hashlib
 import json
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -53,8 +54,10 @@ def split_names() -> dict[str, list[str]]:
 
 
 def pages_of(text: str) -> list[str]:
-    """The two printed pages: the first 40 lines and the last 30."""
+    """The printed pages: the first 40 lines and, for a longer document, the last 30."""
     lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) <= 40:
+        return ["\n".join(lines)]
     return ["\n".join(lines[:40]), "\n".join(lines[-30:])]
 
 
@@ -65,7 +68,7 @@ def read_page(text: str, kind: str, tmp: Path) -> tuple[str, str]:
     if cached.exists():
         found = json.loads(cached.read_text(encoding="utf-8"))
         return found["ocr"], found["printed"]
-    image = tmp / f"{key}.png"
+    image = tmp / f"{key}-{threading.get_ident()}.png"
     printed = "\n".join(render(text, image))
     if kind == "degraded":
         degrade(image)

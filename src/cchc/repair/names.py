@@ -80,7 +80,9 @@ class Lexicon:
                 folded.append(fold(name))
                 forms.append(name)
             self.places[level] = by_length
-        self._place_set = {fold(n) for names in data["places"].values() for n in names}
+        self._place_sets = {
+            level: {fold(n) for n in names} for level, names in data["places"].items()
+        }
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -140,8 +142,8 @@ class Lexicon:
 
     # -- places --------------------------------------------------------------------------------
 
-    def is_place(self, name: str) -> bool:
-        return fold(name) in self._place_set
+    def is_place(self, name: str, levels: tuple[str, ...]) -> bool:
+        return any(fold(name) in self._place_sets.get(level, ()) for level in levels)
 
     def place(self, tokens: list[str], levels: tuple[str, ...], channel: Channel) -> Reading | None:
         """The place of one of `levels` nearest to the garbled `tokens` (all of them)."""

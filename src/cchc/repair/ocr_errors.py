@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -121,9 +122,11 @@ class OcrRepairer:
                 found.append(item)
             items += found
             phrases.append((phrase.start(), phrase.end(), found))
+        titles = _titles()
         for start, end, found in phrases:
             self._places(found)
             self._person(text, start, end, found)
+            _title(text, start, end, found, titles)
         out: list[str] = []
         doubtful: list[tuple[int, int]] = []
         last = 0
@@ -166,7 +169,7 @@ class OcrRepairer:
             if not run:
                 continue
             parts = [run[:n] if word != "," else run[-n:] for n in range(len(run), 0, -1)]
-            known = [p for p in parts if lexicon.is_place(" ".join(t.form for t in p))]
+            known = [p for p in parts if lexicon.is_place(" ".join(t.form for t in p), levels)]
             if known:  # the general reading is a place already (`Phước Long`)
                 for t in known[0]:
                     t.sure = max(t.sure, PLACE_SURE)
@@ -261,6 +264,34 @@ def _sureness(token: str, chosen: tuple, choices: list) -> float:
     if chosen[2] < best_channel - 2.0 and chosen[2] < COSTLY_EDIT:
         return 0.4
     return 1.0 if chosen[2] >= best_channel - 1e-9 else 0.7
+
+
+@lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
+    """The signer's titles (`CHỦ TỊCH`), by their folded letters."""
+    data = yaml.safe_load(
+        resources.files("cchc.data").joinpath("signer_titles.yaml").read_text("utf-8")
+    )
+    return {fold(t).replace(" ", ""): t for t in data["titles"]}
+
+
+def _title(text: str, start: int, end: int, found: list[_Item], titles: dict[str, str]) -> None:
+    """A line of capitals in the signature block that spells a signer's title with other marks
+    (`CHU TICH` → `CHỦ TỊCH`, not the general model's `CHU TÍCH`)."""
+    if start < len(text) // 2 or not all(t.token.isupper() for t in found):
+        return
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
+    if text[line_start:start].strip() or rest.strip():
+        return
+    key = "".join(fold(t.token).translate(_DIGIT_LETTERS) for t in found)
+    title = titles.get(key)
+    if title is None or len(title.split()) != len(found):
+        return
+    for t, word in zip(found, title.split(), strict=True):
+        t.form = word
+        t.sure = 1.0
 
 
 def _abbreviation(tokens: list[str], i: int) -> bool:
