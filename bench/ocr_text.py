@@ -53,12 +53,18 @@ def split_names() -> dict[str, list[str]]:
     return {"tune": data["tune"], "test": data["test"]}
 
 
-def pages_of(text: str) -> list[str]:
-    """The printed pages: the first 40 lines and, for a longer document, the last 30."""
+def pages_of(text: str, signer: str | None = None) -> list[str]:
+    """The printed pages: the first 40 lines and, for a longer document, the 30 lines that end
+    with the signature block (the signer's name, when it is printed; else the last 30)."""
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) <= 40:
         return ["\n".join(lines)]
-    return ["\n".join(lines[:40]), "\n".join(lines[-30:])]
+    end = len(lines)
+    if signer:
+        at = [i for i, line in enumerate(lines) if canonical(signer) in canonical(line)]
+        if at and at[-1] >= 40:
+            end = at[-1] + 1
+    return ["\n".join(lines[:40]), "\n".join(lines[max(40, end - 30) : end])]
 
 
 def read_page(text: str, kind: str, tmp: Path) -> tuple[str, str]:
@@ -130,13 +136,14 @@ def main() -> int:
     texts = dict(corpus_texts(args.corpus, "test"))
     splits = split_names()
     chosen = ("tune", "test") if args.split == "both" else (args.split,)
+    truths = {name: truth(name, texts[name], meta) for split in chosen for name in splits[split]}
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [
             (split, name, kind, page)
             for split in chosen
             for name in splits[split]
             for kind in ("clean", "degraded")
-            for page in pages_of(texts[name])
+            for page in pages_of(texts[name], truths[name]["signer"])
         ]
         with ThreadPoolExecutor(args.workers) as pool:
             read = list(pool.map(lambda job: read_page(job[3], job[2], Path(tmp)), jobs))
@@ -144,7 +151,6 @@ def main() -> int:
     for (split, name, kind, _page), found in zip(jobs, read, strict=True):
         pages.setdefault((split, name, kind), []).append(found)
     for split in chosen:
-        truths = {name: truth(name, texts[name], meta) for name in splits[split]}
         for kind in ("clean", "degraded"):
             right = dict.fromkeys(FIELDS, 0)
             have = dict.fromkeys(FIELDS, 0)

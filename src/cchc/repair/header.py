@@ -3,7 +3,8 @@
 Numbers and ký hiệu are not words: the n-gram model leaves them alone, and this pass reads them
 with their own grammar. In the header's number line (`Số: N/SYMBOL` at a line start or after a
 column gap) the word `Số` is restored from its look-alikes (`S6`, `S0`, `Sé`, `SO`), the number's
-letters that stand for digits are read as digits (`O`/`o` → 0, `l`/`I`/`|` → 1) and the spaces
+number may stand on the next line (`SỐ:` then a blank line, as OCR prints a two-column header);
+its letters that stand for digits are read as digits (`O`/`o` → 0, `l`/`I`/`|` → 1) and the spaces
 around the slash dropped. The date `ngày … tháng … năm …` gets its digits the same way
 (`0s` → 05). In every `N/SYMBOL` of the text each part of the symbol is read from the lexicon of
 ký hiệu (`QD` → `QĐ`, `Qb` → `QĐ`); a part it does not know stays as printed.
@@ -20,12 +21,12 @@ from cchc.repair.names import default_lexicon
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 _NUMBER_LINE = re.compile(
     r"(?P<lead>^[^\w\n]{0,3}|(?<=\S)[ \t]{2,}|(?<=[a-zà-ỹ])[ \t]+)"
-    r"(?P<so>S[ốồôóòoO06éèbB]|SỐ)[ \t]*[:.;][ \t]*"
+    r"(?P<so>[S$][ốồôóòoO06éèbB]|SỐ)[ \t]*[:.;][ \t]*(?:\n[ \t]*)*"
     r"(?P<num>[0-9OoIl|]{1,6})[ \t]*/[ \t]*(?=[\w])",
     re.MULTILINE,
 )
 _SYMBOL = re.compile(
-    r"(?<![\w/])(?P<num>\d{1,6})(?P<slash>[ \t]*/[ \t]*)(?P<year>\d{4}/)?"
+    r"(?<![\w/])(?P<num>\d{1,6})(?P<slash>[ \t]*[/-][ \t]*)(?P<year>\d{4}/)?"
     r"(?P<symbol>[A-Za-zĐđ][\w&]*(?:[-/][A-Za-zĐđ0-9][\w&]*)*)"
 )
 
@@ -72,7 +73,7 @@ def fix_numbers(
                 continue
             form, known = lexicon.symbol_part(part, channel)
             read.append(form)
-            sure = sure and known and form == part
+            sure = sure and known
         new = "".join(read)
         if new != m.group("symbol") or not sure:
             edits.append((start, m.end("symbol"), new, not sure))

@@ -171,29 +171,69 @@ class Lexicon:
     # -- ký hiệu -------------------------------------------------------------------------------
 
     def symbol_part(self, part: str, channel: Channel) -> tuple[str, bool]:
-        """(the part as the lexicon spells it, sure?): `QD` → `QĐ`, `Qb` → `QĐ`; a part the
-        lexicon does not know and cannot place stays as printed, not sure."""
+        """(the part as the lexicon spells it, sure?): `QD` → `QĐ`, `Qb` → `QĐ`, `CBD` → `CĐ`,
+        `T1` → `TT`; a part the lexicon does not know and cannot place stays as printed."""
         if not part or part.isdigit():
             return part, True
-        exact = self._symbols_by_fold.get(fold(part))
+        exact = self._symbols_by_fold.get(fold(part))  # the most frequent spelling: QD → QĐ
         if exact is not None:
-            return exact, True
+            return exact, True  # the same letters: sure
         if len(part) < 2 or not any(c.isupper() for c in part):
             return part, False
-        # One edit OCR is known to make (`b` for `đ`), never one it was not seen making.
-        worst = -5.0
+        # Capitals OCR confuses (`Đ` read as `D`, `B`, `P`, `BD`; `T` as `1` …), then the most
+        # frequent part of the lexicon that one or two of them give.
+        found = [v for v in _look_alike_variants(part) if v in self.symbols]
+        if found:
+            return max(found, key=lambda v: self.symbols[v]), False
+        if part in self.symbols:
+            return part, True
         seen = fold(part)
+        # One edit OCR is known to make (`b` for `đ`), never one it was not seen making.
         best = None
-        for found, _d, _ in process.extract(
+        for near, _d, _ in process.extract(
             seen, list(self._symbols_by_fold), scorer=Levenshtein.distance, score_cutoff=1
         ):
-            cost = channel(found, seen)
-            if cost > worst and (best is None or cost > best[0]):
-                best = (cost, self._symbols_by_fold[found])
+            cost = channel(near, seen)
+            if cost > -5.0 and (best is None or cost > best[0]):
+                best = (cost, self._symbols_by_fold[near])
         if best is None:
             # Capitals OCR reads well stay as printed, sure; mixed case or digits are doubtful.
             return part, bool(re.fullmatch(r"[A-ZĐ&]+", part))
         return best[1], False
+
+
+# What OCR prints for capitals of a ký hiệu (its digits at the end, `QH15`, are kept).
+_LOOK_ALIKES = {
+    "1": "TIL",
+    "I": "TL",
+    "l": "ITL",
+    "0": "OĐQ",
+    "O": "ĐQ",
+    "6": "GĐ",
+    "8": "B",
+    "5": "S",
+    "$": "S",
+    "B": "Đ",
+    "P": "Đ",
+    "D": "Đ",
+    "b": "Đ",
+    "d": "Đ",
+}
+
+
+def _look_alike_variants(part: str) -> set[str]:
+    """`part` with one or two look-alike capitals replaced, or `BD`/`PD` read as one `Đ`."""
+    variants = {part.replace(pair, "Đ") for pair in ("BD", "PD", "DD") if pair in part}
+    singles = set()
+    for i, c in enumerate(part):
+        for other in _LOOK_ALIKES.get(c, ""):
+            singles.add(part[:i] + other + part[i + 1 :])
+    variants |= singles
+    for single in singles:
+        for i, c in enumerate(single):
+            for other in _LOOK_ALIKES.get(c, ""):
+                variants.add(single[:i] + other + single[i + 1 :])
+    return {v.upper().replace("Đ".lower(), "Đ") if v.islower() else v for v in variants}
 
 
 @cache
