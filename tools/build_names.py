@@ -11,8 +11,10 @@ n-gram model (`Pham Thuy Luan` → Phạm Thụy Luân, `huyén Pirc Co` → huy
   Places count too (weight 1 against 3 for persons): their syllables are the same Sino-Vietnamese
   stock, a place's last syllable counting as a given name and the others as middle names;
   family names come from persons and the common ones listed below. So do the runs of two to
-  four capitalised words inside a sentence of the corpus (after a lowercase word or a comma):
-  names of persons, places and bodies, weight 1.
+  four capitalised words inside a sentence of the corpus (after a lowercase word or a comma),
+  weight 1: their last word as a given name, their middle words as middle names when the run
+  starts with a family name (a person named in the text; the middle words of all runs, names of
+  bodies such as `Trung ương Đảng Cộng sản`, made `Hoàng Đăng Quang` read `Hoàng Đảng Quang`).
 - `symbols`: the parts of ký hiệu (`QĐ`, `UBND`, `SNV`, `CCHC` …) seen at least twice in the
   numbers of the corpus (metadata and text), with their counts, the type codes of Nghị định 30
   (`data/doc_types.yaml`) and the abbreviations of the unit registry (`data/units.yaml`): the
@@ -172,9 +174,10 @@ def main() -> int:
             count("given", words[-1], 1)
     for run, n in proper.items():
         words = run.split()
-        for word in words[:-1]:
-            count("middle", word, n)
         count("given", words[-1], n)
+        if words[0] in FAMILY:  # a person named in the text
+            for word in words[1:-1]:
+                count("middle", word, n)
     data = {
         position: {key: dict(forms.most_common()) for key, forms in sorted(table.items())}
         for position, table in positions.items()

@@ -134,7 +134,7 @@ class Lexicon:
                 sure = min(sure, UNKNOWN_SYLLABLE_SURE)
                 continue
             form, score, share = found
-            if i == 0 and score - math.log(0.5) < MAX_COST_PER_SYLLABLE / 2:
+            if i == 0 and score - math.log(0.5) < 1.5 * MAX_COST_PER_SYLLABLE:
                 return None  # not a family name: no personal name here
             forms.append(form)
             sure = min(sure, share)
@@ -177,6 +177,8 @@ class Lexicon:
             return part, True
         exact = self._symbols_by_fold.get(fold(part))  # the most frequent spelling: QD → QĐ
         if exact is not None:
+            if self.symbols.get(part, 0) * 10 >= self.symbols[exact]:
+                return part, True  # a spelling of its own (`HD`, Hướng dẫn, beside `HĐ`)
             return exact, True  # the same letters: sure
         if len(part) < 2 or not any(c.isupper() for c in part):
             return part, False

@@ -132,13 +132,16 @@ class OcrRepairer:
         last = 0
         length = 0
         for item in items:
-            out.append(text[last : item.start])
-            length += item.start - last
+            if item.start < 0:
+                continue
+            keep_to = item.start if item.drop_before is None else item.drop_before
+            out.append(text[last:keep_to])
+            length += max(0, keep_to - last)
             out.append(item.form)
             if item.sure < DOUBTFUL:
                 doubtful.append((length, length + len(item.form)))
             length += len(item.form)
-            last = item.end
+            last = item.end if item.drop_after is None else item.drop_after
         out.append(text[last:])
         repaired, doubtful = fix_numbers("".join(out), doubtful, self._symbol_channel)
         words = [i for i in items if any(c.isalpha() for c in i.token)]
@@ -183,31 +186,94 @@ class OcrRepairer:
                     break
 
     def _person(self, text: str, start: int, end: int, found: list[_Item]) -> None:
-        """A personal name from the lexicon: a line of its own in the second half of the text (the
-        signer), or capitalised words after `ông`, `bà`, `đồng chí`."""
+        """A personal name from the lexicon: the signer's line in the second half of the text
+        (the name, perhaps after a rank, with scan noise around it), or capitalised words after
+        `ông`, `bà`, `đồng chí`."""
         lexicon = default_lexicon()
         runs: list[list[_Item]] = []
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
-        alone = not text[line_start:start].strip() and not text[end:line_end].strip(" .")
-        signer_line = alone and start > len(text) // 2 and 2 <= len(found) <= 5
-        if signer_line and all(t.token[:1].isupper() for t in found):
-            runs.append(found)
+        core = list(found)
+        while core and len(core[-1].token) <= 2 and core[-1].token.islower():
+            core.pop()  # scan noise after the name (`Toan oe |`)
+        noise_only = _noise(text[line_start:start]) and _noise(text[found[-1].end : line_end])
+        if noise_only and start > len(text) // 2 and len(core) >= 2:
+            # The name is the longest capitalised tail of the line that starts with a family
+            # name; what is before it is a rank (`Thượng tướng`).
+            tails = [
+                core[k:]
+                for k in range(len(core) - 1)
+                if len(core) - k <= 5
+                and all(t.token[:1].isupper() and not t.fixed for t in core[k:])
+                and (k == 0 or _is_rank(core[:k]))
+            ]
+            runs += tails[:1]
         for i, item in enumerate(found[:-1]):
             if item.form.lower() in ("ông", "bà", "chí"):
                 run = _capitalised_run(found[i + 1 : i + 5])
                 if len(run) >= 2:
                     runs.append(run)
+        done: set[int] = set()
         for run in runs:
+            if id(run[-1]) in done:
+                continue
             keys = [fold(t.token).translate(_DIGIT_LETTERS) for t in run]
             general = [t.form for t in run]
             reading = lexicon.person([t.token for t in run], keys, general, self._channel)
             if reading is None:
                 continue
+            done.add(id(run[-1]))
             for t, form in zip(run, reading.forms, strict=True):
                 t.form = _apply_case(_case_source(t.token), form)
                 t.sure = reading.sure
+            if noise_only and run[-1] is core[-1]:
+                _rank(found[: found.index(run[0])])
+                for junk in found[found.index(core[-1]) + 1 :]:
+                    junk.start = junk.end = -1  # dropped with the noise after the name
+                # The signer's line keeps its words only: the parser reads a clean name.
+                run[0].drop_before = line_start if found[0] is run[0] else None
+                core[-1].drop_after = line_end
+
+
+def _noise(text: str) -> bool:
+    """Scan noise: no letter or digit (`—.`, `| 7 |`)."""
+    return not any(c.isalnum() for c in text)
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, str]:
+    data = yaml.safe_load(
+        resources.files("cchc.data").joinpath("signer_titles.yaml").read_text("utf-8")
+    )
+    return {fold(t).replace(" ", ""): t for t in data["name_prefixes"]}
+
+
+def _rank_of(items: list[_Item]) -> str | None:
+    """The rank (`Thượng tướng`) the words spell, one letter off at most."""
+    key = "".join(fold(t.token) for t in items)
+    if len(key) < 6:
+        return None
+    found = process.extractOne(key, list(_ranks()), scorer=Levenshtein.distance, score_cutoff=1)
+    return None if found is None else _ranks()[found[0]]
+
+
+def _is_rank(items: list[_Item]) -> bool:
+    return _rank_of(items) is not None
+
+
+def _rank(items: list[_Item]) -> None:
+    """The words before a signer's name, read as the rank they spell (`Thuong tuéng` →
+    `Thượng tướng`)."""
+    rank = _rank_of(items) if items else None
+    if rank is None:
+        return
+    words = rank.split()
+    if len(words) != len(items):
+        return
+    for t, word in zip(items, words, strict=True):
+        t.form = word
+        t.sure = 1.0
 
 
 # Tokens read with less sureness than this are listed as doubtful.
@@ -226,6 +292,8 @@ class _Item:
     form: str
     sure: float = 1.0
     fixed: bool = False  # part of a number/symbol or an acronym: never part of a name
+    drop_before: int | None = None  # scan noise from here to the item is dropped
+    drop_after: int | None = None  # scan noise from the item to here is dropped
 
 
 @dataclass
