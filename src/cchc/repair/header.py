@@ -18,11 +18,11 @@ from collections.abc import Callable
 
 from cchc.repair.names import default_lexicon
 
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 _NUMBER_LINE = re.compile(
     r"(?P<lead>^[^\w\n]{0,3}|(?<=\S)[ \t]{2,}|(?<=[a-zà-ỹ])[ \t]+)"
-    r"(?P<so>[S$][ốồôóòoO06éèbB]|SỐ)[ \t]*[:.;][ \t]*(?:\n[ \t]*)*"
-    r"(?P<num>[0-9OoIl|]{1,6})[ \t]*/[ \t]*(?=[\w])",
+    r"(?P<so>[S$][ốồôóòoO06éèbB]|SỐ)[ \t]*[:.;][ \t|.~]*(?:\n[ \t|.~]*)*"
+    r"(?P<num>[0-9OoIl]{1,6})[ \t]*/[ \t]*(?=[\w])",
     re.MULTILINE,
 )
 _SYMBOL = re.compile(
@@ -77,6 +77,23 @@ def fix_numbers(
         new = "".join(read)
         if new != m.group("symbol") or not sure:
             edits.append((start, m.end("symbol"), new, not sure))
+    return _apply(text, doubtful, edits)
+
+
+_CLOSING = re.compile(r"^[^\w\n]{0,3}N[oơ]i nh[aậ]n\s*:", re.MULTILINE | re.IGNORECASE)
+_BLANK_RUN = re.compile(r"\n[ \t|.~]*\n(?:[ \t|.~]*\n)*")
+
+
+def tighten_closing(
+    text: str, doubtful: list[tuple[int, int]]
+) -> tuple[str, list[tuple[int, int]]]:
+    """The `Nơi nhận` list and the signature block after it, without the blank lines OCR puts
+    between their lines: one item or one line of the block per line, as printed."""
+    found = list(_CLOSING.finditer(text))
+    if not found or text.count("\n", found[-1].start()) > 80:
+        return text, doubtful
+    start = found[-1].end()
+    edits = [(m.start(), m.end(), "\n", False) for m in _BLANK_RUN.finditer(text, start)]
     return _apply(text, doubtful, edits)
 
 

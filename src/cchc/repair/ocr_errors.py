@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from cchc.repair.diacritics import _UNKNOWN, DiacriticModel, _apply_case, default_model
-from cchc.repair.header import fix_numbers
+from cchc.repair.header import fix_numbers, tighten_closing
 from cchc.repair.names import PLACE_LEVELS, default_lexicon
 from cchc.text import fold, nfc
 
@@ -144,6 +144,7 @@ class OcrRepairer:
             last = item.end if item.drop_after is None else item.drop_after
         out.append(text[last:])
         repaired, doubtful = fix_numbers("".join(out), doubtful, self._symbol_channel)
+        repaired, doubtful = tighten_closing(repaired, doubtful)
         words = [i for i in items if any(c.isalpha() for c in i.token)]
         return RepairReport(
             text=repaired,
@@ -250,11 +251,12 @@ def _ranks() -> dict[str, str]:
 
 
 def _rank_of(items: list[_Item]) -> str | None:
-    """The rank (`Thượng tướng`) the words spell, one letter off at most."""
+    """The rank (`Thượng tướng`) the words spell, one letter off at most (two in a long one)."""
     key = "".join(fold(t.token) for t in items)
     if len(key) < 6:
         return None
-    found = process.extractOne(key, list(_ranks()), scorer=Levenshtein.distance, score_cutoff=1)
+    limit = 2 if len(key) >= 10 else 1
+    found = process.extractOne(key, list(_ranks()), scorer=Levenshtein.distance, score_cutoff=limit)
     return None if found is None else _ranks()[found[0]]
 
 
