@@ -40,6 +40,9 @@ from build_ocr_channel import ocr_eng, render  # noqa: E402
 from cchc import parse_source  # noqa: E402
 from cchc.parse import parse_text  # noqa: E402
 from cchc.readers import Source  # noqa: E402
+from cchc.repair import header as repair_header  # noqa: E402
+from cchc.repair import ocr_errors  # noqa: E402
+from cchc.repair.names import Lexicon  # noqa: E402
 from cchc.text import canonical, squash  # noqa: E402
 from ocr import accuracy, degrade  # noqa: E402
 
@@ -127,7 +130,15 @@ def main() -> int:
     parser.add_argument("--split", choices=("tune", "test", "both"), default="both")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="print each wrong field")
+    parser.add_argument(
+        "--names",
+        type=Path,
+        help="another names lexicon (e.g. built with --leave-out-tune: tune names unseen)",
+    )
     args = parser.parse_args()
+    if args.names:
+        lexicon = Lexicon(json.loads(args.names.read_text(encoding="utf-8")))
+        ocr_errors.default_lexicon = repair_header.default_lexicon = lambda: lexicon
     if not (args.corpus / "docs").is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 1

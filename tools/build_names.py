@@ -107,8 +107,14 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--divisions", type=Path, help="vietnam-provinces nested-divisions.json")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--leave-out-tune",
+        action="store_true",
+        help="leave the tune documents out too (to measure on tune names never seen)",
+    )
     args = parser.parse_args()
-    test = set(json.loads(SPLIT.read_text(encoding="utf-8"))["test"])
+    split = json.loads(SPLIT.read_text(encoding="utf-8"))
+    test = set(split["test"]) | (set(split["tune"]) if args.leave_out_tune else set())
 
     persons: Counter = Counter()
     proper: Counter = Counter()

@@ -40,8 +40,8 @@ PLACE_LEVELS = {
 # the edits that turn it into what OCR printed): about two unseen edits.
 MAX_COST_PER_SYLLABLE = -12.5
 
-# How sure a name is when one of its syllables is not in the lexicon.
-UNKNOWN_SYLLABLE_SURE = 0.3
+# The general model's reading of a name's syllable counts as a name seen this often.
+NEW_NAME = 1.0
 
 Channel = Callable[[str, str], float]
 
@@ -91,24 +91,33 @@ class Lexicon:
 
     # -- persons -------------------------------------------------------------------------------
 
-    def syllable(self, position: str, seen: str, key: str, channel: Channel):
+    def syllable(
+        self, position: str, seen: str, key: str, channel: Channel, general: str | None = None
+    ):
         """(best form, its score, sure 0–1) for one syllable of a personal name, or None when
-        no form of the lexicon is near. `seen`: the folded token; `key`: the same with the OCR
-        digit-for-letter swaps undone."""
+        nothing is near. `seen`: the folded token; `key`: the same with the OCR digit-for-letter
+        swaps undone; `general`: the general model's reading, a candidate too with the weight
+        of a name seen `NEW_NAME` times (names the lexicon never saw: `Cương` is not `Cường`)."""
         table = self.positions[position]
         limit = 1 if len(key) < 4 else 2
         near = process.extract(
             key, self.keys[position], scorer=Levenshtein.distance, score_cutoff=limit, limit=20
         )
-        total = self.totals[position]
-        scored = []
+        counts: dict[str, list[float]] = {}  # form: [channel cost, count]
         for found, _distance, _ in near:
             cost = channel(found, seen)
             for form, n in table[found]:
-                scored.append((cost + math.log(n / total), form))
-        if not scored:
+                counts[form] = [cost, n]
+        if general:
+            entry = counts.setdefault(general, [channel(fold(general), seen), 0.0])
+            entry[1] += NEW_NAME
+        if not counts:
             return None
-        scored.sort(reverse=True)
+        total = self.totals[position] + NEW_NAME
+        scored = sorted(
+            ((cost + math.log(n / total), form) for form, (cost, n) in counts.items()),
+            reverse=True,
+        )
         best, form = scored[0]
         # How much of the probability the best reading holds against the others.
         mass = sum(math.exp(s - best) for s, _ in scored)
@@ -118,21 +127,19 @@ class Lexicon:
         self, tokens: list[str], keys: list[str], general: list[str], channel: Channel
     ) -> Reading | None:
         """A personal name of 2–5 syllables whose family name is in the lexicon, or None.
-        A later syllable the lexicon has nothing near keeps the general model's form
-        (`general`), and the reading is then unsure."""
+        The general model's reading of each later syllable (`general`) competes with the
+        lexicon's forms (`syllable`)."""
         if not 2 <= len(tokens) <= 5:
             return None
         forms: list[str] = []
         sure = 1.0
         for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
             position = "family" if i == 0 else "given" if i == len(tokens) - 1 else "middle"
-            found = self.syllable(position, fold(token), key, channel)
+            found = self.syllable(
+                position, fold(token), key, channel, general[i].capitalize() if i else None
+            )
             if found is None:
-                if i == 0:
-                    return None
-                forms.append(general[i])
-                sure = min(sure, UNKNOWN_SYLLABLE_SURE)
-                continue
+                return None
             form, score, share = found
             if i == 0 and score - math.log(0.5) < 1.5 * MAX_COST_PER_SYLLABLE:
                 return None  # not a family name: no personal name here
