@@ -408,9 +408,13 @@ def _split_glued(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _in_symbol(text: str, start: int, end: int) -> bool:
     """A code with a capital glued to `/` or `-` is part of a number/symbol (`595 /UBND-NC`,
     `2011/Qb-UBND`): kept here, read by the number channel (`header.fix_numbers`)."""
-    glued = text[start - 1 : start] in ("/", "-") or text[end : end + 1] in ("/", "-")
+    before, after = text[start - 1 : start], text[end : end + 1]
     token = text[start:end]
-    return glued and (token.isupper() or (token[:1].isupper() and len(token) <= 4))
+    if token.isupper():
+        return before in ("/", "-") or after in ("/", "-")
+    # A mixed-case code (`Qb`) only inside a symbol: before its `-`, or after a `/`; not a word
+    # after a list dash (`-Béo cáo`).
+    return token[:1].isupper() and len(token) <= 4 and (after in ("/", "-") or before == "/")
 
 
 def _case_source(token: str) -> str:
