@@ -12,6 +12,7 @@ text file: repair, then parsing. Per split and print kind it prints:
 - number (the full `595/UBND-NC`), type, date and signer: right / documents that have the field,
   the truth from `../shared/corpus/metadata.tsv`, or, where it is blank there, what cchc reads
   from the clean text (both compared after `cchc.text.canonical`, case-insensitive for names);
+- how many of the fields read wrong, and of those read right, `quality.uncertain` lists;
 - syllables of the repaired text right, aligned with the printed lines (case-insensitive, either
   tone placement), as `bench/ocr.py` counts them.
 OCR output is cached under `~/.cache/cchc-bench/ocr-eng` (by a hash of the lines and the kind),
@@ -165,6 +166,8 @@ def main() -> int:
         for kind in ("clean", "degraded"):
             right = dict.fromkeys(FIELDS, 0)
             have = dict.fromkeys(FIELDS, 0)
+            # quality.uncertain against the truth: wrong fields flagged, right fields flagged.
+            flagged = {"wrong": [0, 0], "right": [0, 0]}
             syl_right = syl_total = 0
             for name in splits[split]:
                 found = pages[(split, name, kind)]
@@ -181,6 +184,10 @@ def main() -> int:
                     have[field] += 1
                     ok = same(field, want, got[field])
                     right[field] += ok
+                    if got[field] is not None:
+                        counts = flagged["right" if ok else "wrong"]
+                        counts[0] += field in doc.quality.uncertain
+                        counts[1] += 1
                     if args.show and not ok:
                         print(f"  {split} {kind} {name} {field}: want {want!r} got {got[field]!r}")
             figures = " / ".join(
@@ -188,6 +195,11 @@ def main() -> int:
                 for field in FIELDS
             )
             print(f"{split:4} {kind:8} -l eng metadata: {figures}")
+            (wf, wn), (rf, rn) = flagged["wrong"], flagged["right"]
+            print(
+                f"{split:4} {kind:8} quality.uncertain: {wf}/{wn} wrong fields flagged, "
+                f"{rf}/{rn} right fields flagged"
+            )
             print(
                 f"{split:4} {kind:8} repair, syllables right: {syl_right / syl_total:.2%} "
                 f"({syl_total} syllables, {len(splits[split])} documents)"

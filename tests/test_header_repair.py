@@ -188,3 +188,14 @@ def test_seed_004_place_is_duc_co(seeds_dir):
     assert "Phúc Có" not in doc.text
     assert "2011/QĐ-UBND" in doc.text  # printed `2011/Qb-UBND`
     assert doc.quality.confidence < 1
+
+
+def test_a_signer_the_name_lexicon_did_not_read_is_uncertain(tmp_path):
+    text = (FIXTURES / "cong-van-garbled.txt").read_text(encoding="utf-8")
+    unknown = tmp_path / "ten-la.txt"
+    unknown.write_text(text.replace("Tran Van Hung", "Zyxw Van Hung"), encoding="utf-8")
+    doc = cchc.parse_file(unknown)
+    assert doc.signer is not None and doc.signer.name.startswith("Zyxw")
+    assert "signer" in doc.quality.uncertain
+    known = cchc.parse_file(FIXTURES / "cong-van-garbled.txt")
+    assert canonical(known.signer.name).startswith(canonical("Trần Văn"))

@@ -3,7 +3,8 @@
 The repair reports the spans of its text it is not sure of (`RepairReport.doubtful`: words left as
 printed, costly edits, names the lexicon could not tell apart, numbers and dates whose digits
 came from look-alike letters, unknown ký hiệu). A header field whose text overlaps one of them is
-listed in `quality.uncertain`, for a person to check.
+listed in `quality.uncertain`, for a person to check; so is a signer whose name the lexicon of
+personal names did not read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 
 from cchc.document import Document
 from cchc.repair.ocr_errors import RepairReport
+from cchc.text import canonical
 
 _DATE = re.compile(r"[Nn]gày \d{1,2} tháng \d{1,2} năm \d{4}")
 
@@ -51,6 +53,12 @@ def uncertain_fields(doc: Document, report: RepairReport) -> list[str]:
         start, end = span
         if any(a < end and start < b for a, b in report.doubtful):
             out.append(name)
+    if doc.signer and doc.signer.name and "signer" not in out:
+        # A name the lexicon did not read (its family name unknown, or not on a line of its own)
+        # is the general model's guess.
+        read = {canonical(n).lower() for n in report.names}
+        if canonical(doc.signer.name.strip()).lower() not in read:
+            out.append("signer")
     if "number" in out and doc.type and doc.symbol and doc.type != "Công văn":
         out.append("type")  # the type was read from the doubtful symbol
     return out

@@ -123,9 +123,10 @@ class OcrRepairer:
             items += found
             phrases.append((phrase.start(), phrase.end(), found))
         titles = _titles()
+        names: list[str] = []
         for start, end, found in phrases:
             self._places(found)
-            self._person(text, start, end, found)
+            names += self._person(text, start, end, found)
             _title(text, start, end, found, titles)
         out: list[str] = []
         doubtful: list[tuple[int, int]] = []
@@ -152,6 +153,7 @@ class OcrRepairer:
             changed=sum(1 for i in words if i.form.lower() != i.token.lower()),
             edited=sum(1 for i in words if fold(i.form) != fold(i.token)),
             doubtful=doubtful,
+            names=names,
         )
 
     def _symbol_channel(self, intended: str, seen: str) -> float:
@@ -186,12 +188,13 @@ class OcrRepairer:
                         t.sure = reading.sure
                     break
 
-    def _person(self, text: str, start: int, end: int, found: list[_Item]) -> None:
+    def _person(self, text: str, start: int, end: int, found: list[_Item]) -> list[str]:
         """A personal name from the lexicon: the signer's line in the second half of the text
         (the name, perhaps after a rank, with scan noise around it), or capitalised words after
-        `ông`, `bà`, `đồng chí`."""
+        `ông`, `bà`, `đồng chí`. Returns the names read with confidence."""
         lexicon = default_lexicon()
         runs: list[list[_Item]] = []
+        names: list[str] = []
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
@@ -228,6 +231,8 @@ class OcrRepairer:
             for t, form in zip(run, reading.forms, strict=True):
                 t.form = _apply_case(_case_source(t.token), form)
                 t.sure = reading.sure
+            if reading.sure >= DOUBTFUL:
+                names.append(" ".join(t.form for t in run))
             if noise_only and run[-1] is core[-1]:
                 _rank(found[: found.index(run[0])])
                 for junk in found[found.index(core[-1]) + 1 :]:
@@ -235,6 +240,7 @@ class OcrRepairer:
                 # The signer's line keeps its words only: the parser reads a clean name.
                 run[0].drop_before = line_start if found[0] is run[0] else None
                 core[-1].drop_after = line_end
+        return names
 
 
 def _noise(text: str) -> bool:
@@ -308,6 +314,8 @@ class RepairReport:
     changed: int
     edited: int
     doubtful: list[tuple[int, int]] = field(default_factory=list)
+    # Personal names read from the lexicon with confidence (a signer not among them is a guess).
+    names: list[str] = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
