@@ -199,3 +199,14 @@ def test_a_signer_the_name_lexicon_did_not_read_is_uncertain(tmp_path):
     assert "signer" in doc.quality.uncertain
     known = cchc.parse_file(FIXTURES / "cong-van-garbled.txt")
     assert canonical(known.signer.name).startswith(canonical("Trần Văn"))
+
+
+def test_number_on_the_line_after_so_and_noise_in_the_date():
+    text, _ = fix_numbers("Sẽ: |\n34/2025/NQ-HDND\nHuế, ngày 25 tháng 11.-năm 2025 .", [], _channel)
+    assert text.startswith("Số: 34/2025/NQ-HĐND\n")
+    assert "ngày 25 tháng 11 năm 2025" in text
+
+
+def test_so_inside_a_sentence_is_not_a_number_line():
+    text, _ = fix_numbers("Vụ trưởng Sa: 1/2 nhiệm vụ", [], _channel)
+    assert text == "Vụ trưởng Sa: 1/2 nhiệm vụ"

@@ -2,13 +2,14 @@
 
 Numbers and ký hiệu are not words: the n-gram model leaves them alone, and this pass reads them
 with their own grammar. In the header's number line (`Số: N/SYMBOL` at a line start or after a
-column gap) the word `Số` is restored from its look-alikes (`S6`, `S0`, `Sé`, `SO`), the number's
+column gap) the word `Số` is restored from its look-alikes (`S6`, `S0`, `Sé`, `Sẽ`, `$6`); the
 number may stand on the next line (`SỐ:` then a blank line, as OCR prints a two-column header);
-its letters that stand for digits are read as digits (`O`/`o` → 0, `l`/`I`/`|` → 1) and the spaces
+its letters that stand for digits are read as digits (`O`/`o` → 0, `l`/`I` → 1) and the spaces
 around the slash dropped. The date `ngày … tháng … năm …` gets its digits the same way
-(`0s` → 05). In every `N/SYMBOL` of the text each part of the symbol is read from the lexicon of
-ký hiệu (`QD` → `QĐ`, `Qb` → `QĐ`); a part it does not know stays as printed.
-Changed or unknown parts are reported as doubtful spans.
+(`0s` → 05), without the scan noise between its parts (`tháng 11.-năm`). In every `N/SYMBOL` of
+the text each part of the symbol is read from the lexicon of ký hiệu (`QD` → `QĐ`, `Qb` → `QĐ`,
+`CBD` → `CĐ`); a part it does not know stays as printed. Changed or unknown parts are reported
+as doubtful spans. The `Nơi nhận` block loses the blank lines OCR puts between its lines.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from cchc.repair.names import default_lexicon
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 _NUMBER_LINE = re.compile(
-    r"(?P<lead>^[^\w\n]{0,3}|(?<=\S)[ \t]{2,}|(?<=[a-zà-ỹ])[ \t]+)"
-    r"(?P<so>[S$][ốồôóòoO06éèbB]|SỐ)[ \t]*[:.;][ \t|.~]*(?:\n[ \t|.~]*)*"
+    r"(?P<lead>^[^\w\n]{0,3}|(?<=\S)[ \t]{2,})"
+    r"(?P<so>[S$][^\s:.;/\d]?|[S$][06]|SỐ)[ \t]*[:.;][ \t|.~]*(?:\n[ \t|.~]*)*"
     r"(?P<num>[0-9OoIl]{1,6})[ \t]*/[ \t]*(?=[\w])",
     re.MULTILINE,
 )
@@ -32,8 +33,8 @@ _SYMBOL = re.compile(
 
 # The date of the header: `ngày 18 tháng0s năm 2021` → `ngày 18 tháng 05 năm 2021`.
 _DATE = re.compile(
-    r"\b(?P<ngay>[Nn]gày)[ \t]*(?P<d>[0-9oOslIib]{1,2})[ \t]*(?P<thang>tháng)[ \t]*"
-    r"(?P<m>[0-9oOslIib]{1,2})[ \t]*(?P<nam>năm)[ \t]*(?P<y>[0-9]{4})\b"
+    r"\b(?P<ngay>[Nn]gày)[ \t]*(?P<d>[0-9oOslIib]{1,2})[ \t.,\-~|]*(?P<thang>tháng)[ \t]*"
+    r"(?P<m>[0-9oOslIib]{1,2})[ \t.,\-~|]*(?P<nam>năm)[ \t]*(?P<y>[0-9]{4})\b"
 )
 _DATE_DIGITS = str.maketrans({"o": "0", "O": "0", "s": "5", "l": "1", "I": "1", "i": "1", "b": "6"})
 
