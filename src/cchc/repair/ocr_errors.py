@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from importlib import resources
 
 import yaml
@@ -124,10 +125,12 @@ class OcrRepairer:
             phrases.append((phrase.start(), phrase.end(), found))
         titles = _titles()
         names: list[str] = []
-        for start, end, found in phrases:
+        for _start, _end, found in phrases:
             self._places(found)
-            names += self._person(text, start, end, found)
-            _title(text, start, end, found, titles)
+            # A phrase runs on across hard-wrapped lines: the signer's name is a line of its own.
+            for line in _lines_of(text, found):
+                names += self._person(text, line[0].start, line[-1].end, line)
+                _title(text, line[0].start, line[-1].end, line, titles)
         out: list[str] = []
         doubtful: list[tuple[int, int]] = []
         last = 0
@@ -241,6 +244,17 @@ class OcrRepairer:
                 run[0].drop_before = line_start if found[0] is run[0] else None
                 core[-1].drop_after = line_end
         return names
+
+
+def _lines_of(text: str, found: list[_Item]) -> list[list[_Item]]:
+    """The items of a phrase, line by line."""
+    lines: list[list[_Item]] = [[found[0]]]
+    for a, b in pairwise(found):
+        if "\n" in text[a.end : b.start]:
+            lines.append([b])
+        else:
+            lines[-1].append(b)
+    return lines
 
 
 def _noise(text: str) -> bool:
