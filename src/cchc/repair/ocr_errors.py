@@ -13,8 +13,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 
 import yaml
 from rapidfuzz import process
