@@ -13,8 +13,9 @@ from cchc.document import Document, Quality
 from cchc.errors import CchcError
 from cchc.parse import parse_text
 from cchc.readers import Source, read_file
-from cchc.repair import GARBLED_BELOW, marked_share, needs_repair
+from cchc.repair import GARBLED_BELOW, marked_share, needs_repair, repair_report
 from cchc.repair import repair as repair_text  # keep `cchc.repair` the module
+from cchc.repair.fields import uncertain_fields
 
 __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
 
@@ -54,11 +55,18 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         source.warnings.append(
             f"chỉ khôi phục dấu cho {MAX_REPAIR_CHARS // 1000}.000 ký tự đầu (văn bản quá dài)"
         )
-    text = repair_text(text[:cut], ocr=source.kind == "ocr", garbled=repaired) + text[cut:]
+    report = repair_report(text[:cut], garbled=repaired) if repaired else None
+    if report is not None:
+        text = report.text + text[cut:]
+    else:
+        text = repair_text(text[:cut], ocr=source.kind == "ocr", garbled=repaired) + text[cut:]
     doc = parse_text(text, file=file, tasks=tasks)
     if repaired:
         share = marked_share(doc.text)
     confidence = round(min(1.0, share / 0.45), 2)
+    if report is not None:
+        # Repaired text is never sure: how much was changed and how sure the model is.
+        confidence = min(confidence, report.confidence)
     if source.confidence is not None:
         confidence = round(min(confidence, source.confidence), 2)
     doc.quality = Quality(
@@ -69,6 +77,7 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         reader=source.kind,
         encoding=source.encoding,
         pages=source.pages,
+        uncertain=uncertain_fields(doc, report) if report is not None else [],
     )
     if doc.quality.source in ("repaired", "ocr"):
         # Units and duties read through OCR or diacritic repair are guesses: none is sure.

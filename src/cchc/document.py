@@ -61,6 +61,8 @@ class Quality:
     reader: str
     encoding: str | None = None
     pages: int | None = None
+    # Fields read with low confidence (`["number", "date"]`), for a person to check.
+    uncertain: list[str] = field(default_factory=list)
 
 
 @dataclass

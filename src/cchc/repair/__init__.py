@@ -6,9 +6,17 @@ from __future__ import annotations
 import re
 
 from cchc.repair.diacritics import DiacriticModel, default_model, restore_diacritics
-from cchc.repair.ocr_errors import repair_garbled
+from cchc.repair.ocr_errors import RepairReport, repair_garbled, repair_garbled_report
 
-__all__ = ["DiacriticModel", "marked_share", "needs_repair", "repair", "restore_diacritics"]
+__all__ = [
+    "DiacriticModel",
+    "RepairReport",
+    "marked_share",
+    "needs_repair",
+    "repair",
+    "repair_report",
+    "restore_diacritics",
+]
 
 # Typed Vietnamese has marks on ~50–70% of its words; OCR without the Vietnamese model far fewer.
 GARBLED_BELOW = 0.3
@@ -41,3 +49,11 @@ def repair(text: str, ocr: bool = False, garbled: bool | None = None) -> str:
     if ocr:
         return default_model().restore_ocr(text)
     return text
+
+
+def repair_report(text: str, ocr: bool = False, garbled: bool | None = None) -> RepairReport | None:
+    """As `repair`, with what the repair of garbled text changed and doubts of (None when the
+    text was not garbled: restoring marks of Vietnamese OCR changes few words)."""
+    if needs_repair(text) if garbled is None else garbled:
+        return repair_garbled_report(text)
+    return None
