@@ -124,6 +124,7 @@ def indexed_text(doc) -> str:
     facets = " ".join(
         filter_token(name, getattr(doc, name)) for name in FACETS if getattr(doc, name)
     )
+    facets += " " + " ".join(signature_words(getattr(doc, "signature_state", "")))
     text = indexed_meta(doc) + "\n" + fold(doc.text)
     return text + "\n" + facets + " " + " ".join(number_tokens(text))
 
@@ -220,6 +221,21 @@ class Results:
 
 
 FACETS = ("type", "year", "direction", "issuer")
+# Filters that are index words only (no facet counts): the digital-signature filter.
+WORD_FILTERS = ("signature",)
+
+
+def signature_words(state: str) -> list[str]:
+    """The index words of a document's signature state, one per filter value it answers
+    (`services.SIGNATURE_FILTERS`: co, khong, hong)."""
+    if not state:
+        return [filter_token("signature", "khong")]
+    words = [filter_token("signature", "co")]
+    if state == "hong":
+        words.append(filter_token("signature", "hong"))
+    return words
+
+
 # The most recent matches that relevance ranking, sorting and facets consider. Scoring and
 # counting every match of a word in most of 100,000 (SQLite) or 1,000,000 (PostgreSQL) documents
 # costs hundreds of milliseconds to seconds; the newest this many are found in a few. A query
@@ -236,7 +252,7 @@ def search(
     facets: bool = True,
 ) -> Results:
     """Matching document ids for one page, the total, and facet counts under the filters."""
-    filters = {k: v for k, v in filters.items() if k in FACETS}
+    filters = {k: v for k, v in filters.items() if k in FACETS or k in WORD_FILTERS}
     if connection.vendor == "postgresql":
         rows, capped = _postgres_matches(query, filters)
     else:
