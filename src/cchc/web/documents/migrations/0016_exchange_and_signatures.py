@@ -6,6 +6,29 @@ from django.db import migrations, models
 from cchc.web.documents.models import signature_state
 
 
+def _reindex(connection, Document, ids: list[int]) -> None:
+    """The signed documents get their signature words in the search index (the entry written
+    before had none: that is the `previous` the contentless SQLite index needs)."""
+    from cchc.web.documents import search
+
+    fields = ["id", "type", "number", "issuer", "subject", "signer_name", "original_name",
+              "text", "year", "direction", "signature_state"]
+    for start in range(0, len(ids), 500):
+        for doc in Document.objects.filter(pk__in=ids[start : start + 500]).only(*fields):
+            state, doc.signature_state = doc.signature_state, ""
+            previous = search.indexed(doc)
+            doc.signature_state = state
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT 1 FROM documents_meta WHERE rowid = %s"
+                    if connection.vendor != "postgresql"
+                    else "SELECT 1 FROM documents_meta WHERE document_id = %s",
+                    [doc.pk],
+                )
+                indexed = cur.fetchone() is not None
+            search.index_document(doc, previous if indexed else None)
+
+
 def backfill(apps, schema_editor):
     """Documents stored before: their signature summary and edXML sender from the machine JSON,
     reading only those keys (never the text or the rest of the parse)."""
@@ -21,6 +44,7 @@ def backfill(apps, schema_editor):
         if state:
             changed.append(Document(pk=pk, signature_state=state))
     Document.objects.bulk_update(changed, ["signature_state"], batch_size=500)
+    _reindex(schema_editor.connection, Document, [doc.pk for doc in changed])
     edxml = []
     rows = (
         Document.objects.filter(machine__edxml__kind="document")
