@@ -187,7 +187,9 @@ def _statuses(outbox) -> list[str]:
 def test_status_messages_follow_the_workflow_once_each(town, tmp_path, outbox):
     from cchc.web.work import assign, flow
 
-    with_capture = pytest.importorskip("django.test").TestCase.captureOnCommitCallbacks
+    from django.test import TestCase
+
+    with_capture = TestCase.captureOnCommitCallbacks
     with with_capture(execute=True):
         doc = _ingest(tmp_path, "goi.edxml")
     assert _statuses(outbox) == ["03"]  # numbered as it came in: đã tiếp nhận
@@ -278,3 +280,40 @@ def test_export_without_a_mã_định_danh_says_how_to_set_it(deployment, tmp_pa
 def test_export_is_refused_to_an_officer(town, tmp_path):
     doc = _ingest(tmp_path, "goi.edxml")
     assert _client("noivu").post(f"/van-ban/{doc.pk}/edxml/").status_code == 403
+
+
+def test_a_folder_with_a_package_and_its_revoke_is_read_in_one_go(deployment, tmp_path):
+    """The watched folder and `cchc ingest DIR` store a batch in one transaction: the revoke
+    finds the package stored just before it in the same batch."""
+    from cchc.web.documents.watch import ingest_paths
+
+    folder = tmp_path / "den"
+    folder.mkdir()
+    write_package(folder, "1-goi.edxml", attachments=[("phu-luc.txt", ANNEX)])
+    write_package(folder, "2-thu-hoi.edxml", business=1)
+    said = []
+    assert ingest_paths([str(folder)], "den", said.append, workers=1) == 0, said
+    first = Document.objects.get(original_name="1-goi.edxml")
+    revoke = Document.objects.get(original_name="2-thu-hoi.edxml")
+    assert first.exchange_state == Document.ExchangeState.REVOKED
+    assert first.revoked_by == revoke
+    assert first.attachments.count() == 2 and revoke.attachments.count() == 1
+
+
+def test_a_revoke_is_answered_by_15_and_stops_the_revoked_documents_statuses(
+    town, tmp_path, outbox
+):
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = _ingest(tmp_path, "goi.edxml")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        revoke = _ingest(tmp_path, "thu-hoi.edxml", business=1)
+    codes = dict(StatusMessage.objects.values_list("document_id", "code"))
+    assert codes == {first.pk: "03", revoke.pk: "15"}
+    assert _statuses(outbox) == ["03", "15"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first.refresh_from_db()
+        first.handling = Document.Handling.INFORMATION
+        first.save()
+    assert StatusMessage.objects.filter(document=first).count() == 1  # revoked: nothing more

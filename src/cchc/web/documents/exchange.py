@@ -176,6 +176,7 @@ def act_on_target(document: Document, section: dict, business: str) -> list[str]
         target.save(update_fields=["exchange_state", "revoked_at", "revoked_by"])
         flagged = flag_tasks(target, document)
         audit(None, "document-revoke", target, f"Thu hồi {target} theo gói tin {document}")
+        queue_statuses(document, ["15"])  # đồng ý thu hồi
         note = f"; {flagged} việc, đề xuất của văn bản được đánh dấu" if flagged else ""
         return [f"gói tin thu hồi văn bản {target} (đã đánh dấu thu hồi{note})"]
     target.exchange_state = (
@@ -287,8 +288,15 @@ def note_progress(doc: Document) -> list[str]:
     order); files are written when the transaction commits. Returns the codes queued."""
     if not received_package(doc) or doc.exchange_state == ExchangeState.REVOKED:
         return []
+    if Document.objects.filter(revoked_by=doc.pk).exists():
+        return []  # a revoke message is answered by 15 (act_on_target), not handled as work
     sent = set(StatusMessage.objects.filter(document=doc).values_list("code", flat=True))
-    todo = [code for code in reached(doc) if code not in sent]
+    return queue_statuses(doc, [code for code in reached(doc) if code not in sent])
+
+
+def queue_statuses(doc: Document, todo: list[str]) -> list[str]:
+    """Status messages `todo` answering the package `doc` came in, each once; written to the
+    outbox when the transaction commits. Returns the codes queued."""
     if not todo:
         return []
     organ = our_organ()
