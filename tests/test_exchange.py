@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, TestCase
 
 from cchc import edxml
 from cchc.web.accounts.models import Unit
@@ -187,8 +187,6 @@ def _statuses(outbox) -> list[str]:
 def test_status_messages_follow_the_workflow_once_each(town, tmp_path, outbox):
     from cchc.web.work import assign, flow
 
-    from django.test import TestCase
-
     with_capture = TestCase.captureOnCommitCallbacks
     with with_capture(execute=True):
         doc = _ingest(tmp_path, "goi.edxml")
@@ -303,8 +301,6 @@ def test_a_folder_with_a_package_and_its_revoke_is_read_in_one_go(deployment, tm
 def test_a_revoke_is_answered_by_15_and_stops_the_revoked_documents_statuses(
     town, tmp_path, outbox
 ):
-    from django.test import TestCase
-
     with TestCase.captureOnCommitCallbacks(execute=True):
         first = _ingest(tmp_path, "goi.edxml")
     with TestCase.captureOnCommitCallbacks(execute=True):
