@@ -119,6 +119,7 @@ def test_a_revoke_message_marks_the_document_and_flags_its_tasks(deployment, tmp
     assert first.exchange_state == Document.ExchangeState.REVOKED
     assert first.revoked_by == revoke and first.revoked_at is not None
     assert any("thu hồi văn bản" in w for w in revoke.warnings)
+    assert revoke.exchange_state == Document.ExchangeState.REVOKE_MESSAGE
     proposals = list(first.tasks.filter(state="proposed"))
     assert len(proposals) == 2  # flagged, not deleted
     assert all(t.machine["revoked"]["by"] == revoke.pk for t in proposals)
@@ -126,7 +127,9 @@ def test_a_revoke_message_marks_the_document_and_flags_its_tasks(deployment, tmp
     page = _client("xem").get(f"/van-ban/{first.pk}/").content.decode()
     assert "Văn bản đã bị thu hồi" in page and "văn bản bị thu hồi" in page
     registry = _client("xem").get("/van-ban/").content.decode()
-    assert "Đã bị thu hồi" in registry
+    assert "Đã bị thu hồi" in registry and "Gói tin thu hồi" in registry
+    page = _client("xem").get(f"/van-ban/{revoke.pk}/").content.decode()
+    assert "không phải văn bản cần xử lý" in page and f"/van-ban/{first.pk}/" in page
 
 
 def test_a_proposal_of_a_revoked_document_cannot_be_confirmed(deployment, tmp_path):
@@ -153,7 +156,7 @@ def test_a_revoke_of_an_unknown_document_is_stored_with_a_warning(deployment, tm
         code_number="9999",
     )
     assert any("chưa có trong sổ" in w for w in doc.warnings)
-    assert not Document.objects.exclude(exchange_state="").exists()
+    assert not Document.objects.exclude(exchange_state="").exists()  # a normal document
 
 
 @pytest.mark.parametrize(

@@ -123,8 +123,13 @@ def find_target(document: Document, section: dict) -> Document | None:
     Another revoke message, or a version already superseded, is never the target."""
     candidates = (
         Document.objects.exclude(pk=document.pk)
-        .filter(revokes__isnull=True)
-        .exclude(exchange_state__in=[ExchangeState.UPDATED, ExchangeState.REPLACED])
+        .exclude(
+            exchange_state__in=[
+                ExchangeState.UPDATED,
+                ExchangeState.REPLACED,
+                ExchangeState.REVOKE_MESSAGE,
+            ]
+        )
         .order_by("-id")
     )
     ids = [r.get("document_id") for r in section.get("response_for", [])]
@@ -174,6 +179,8 @@ def act_on_target(document: Document, section: dict, business: str) -> list[str]
         target.revoked_at = timezone.now()
         target.revoked_by = document
         target.save(update_fields=["exchange_state", "revoked_at", "revoked_by"])
+        document.exchange_state = ExchangeState.REVOKE_MESSAGE  # not a document to handle
+        Document.objects.filter(pk=document.pk).update(exchange_state=document.exchange_state)
         flagged = flag_tasks(target, document)
         audit(None, "document-revoke", target, f"Thu hồi {target} theo gói tin {document}")
         queue_statuses(document, ["15"])  # đồng ý thu hồi
@@ -286,10 +293,12 @@ def reached(doc: Document) -> list[str]:
 def note_progress(doc: Document) -> list[str]:
     """Write the status messages the document has reached and not yet sent (each once, in
     order); files are written when the transaction commits. Returns the codes queued."""
-    if not received_package(doc) or doc.exchange_state == ExchangeState.REVOKED:
+    # a revoke message is answered by 15 (act_on_target), not handled as work
+    if not received_package(doc) or doc.exchange_state in (
+        ExchangeState.REVOKED,
+        ExchangeState.REVOKE_MESSAGE,
+    ):
         return []
-    if Document.objects.filter(revoked_by=doc.pk).exists():
-        return []  # a revoke message is answered by 15 (act_on_target), not handled as work
     sent = set(StatusMessage.objects.filter(document=doc).values_list("code", flat=True))
     return queue_statuses(doc, [code for code in reached(doc) if code not in sent])
 

@@ -82,11 +82,16 @@ class RegisterCounter(models.Model):
 
 
 class ExchangeState(models.TextChoices):
-    """What a later edXML package (BussinessDocType 1, 2, 3) did to a document."""
+    """What a later edXML package (BussinessDocType 1, 2, 3) did to a document, or, for a
+    revoke message, what the package itself is."""
 
     REVOKED = "thu-hoi", "Đã bị thu hồi"
     UPDATED = "da-cap-nhat", "Đã được cập nhật"
     REPLACED = "da-thay-the", "Đã bị thay thế"
+    REVOKE_MESSAGE = (
+        "goi-thu-hoi",
+        "Gói tin thu hồi",
+    )  # the message itself, not a document to handle
 
 
 class SignatureState(models.TextChoices):

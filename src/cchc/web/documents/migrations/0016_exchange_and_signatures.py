@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='document',
             name='exchange_state',
-            field=models.CharField(blank=True, choices=[('thu-hoi', 'Đã bị thu hồi'), ('da-cap-nhat', 'Đã được cập nhật'), ('da-thay-the', 'Đã bị thay thế')], db_index=True, max_length=12, verbose_name='tình trạng liên thông'),
+            field=models.CharField(blank=True, choices=[('thu-hoi', 'Đã bị thu hồi'), ('da-cap-nhat', 'Đã được cập nhật'), ('da-thay-the', 'Đã bị thay thế'), ('goi-thu-hoi', 'Gói tin thu hồi')], db_index=True, max_length=12, verbose_name='tình trạng liên thông'),
         ),
         migrations.AddField(
             model_name='document',
