@@ -574,6 +574,19 @@ ACCESS: dict[str, list[Call]] = {
         Call("GET", READ, lambda w: "/so/giai-quyet-van-ban-den/?tu=01/01/2026"),
         Call("GET", READ, lambda w: "/so/giai-quyet-van-ban-den/?dinh-dang=docx"),
     ],
+    # --- edxml: attachments of packages, export as edXML ---
+    "van-ban/<int:pk>/dinh-kem/<int:position>/": [
+        Call("GET", READ, lambda w: f"/van-ban/{w.doc.pk}/dinh-kem/0/", ok=page_ok)
+    ],
+    "van-ban/<int:pk>/edxml/": [
+        # 400 when the deployment has no mã định danh or the document no số, ký hiệu
+        Call(
+            "POST",
+            REGISTER,
+            lambda w: f"/van-ban/{w.doc.pk}/edxml/",
+            ok=lambda r: r.status_code in (200, 400),
+        )
+    ],
 }
 
 # The REST framework adds `.json`-style suffixes to its routes: same views, same rules.

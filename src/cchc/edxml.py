@@ -608,6 +608,12 @@ def parse_package(path: str | Path, ocr: bool = True, progress=None, tasks: bool
             else:
                 doc = parse_source(source, str(path), tasks=tasks)
                 reader, encoding, pages = source.kind, source.encoding, source.pages
+                if suffix == ".pdf" and b"/ByteRange" in main.data:
+                    # the signed PDF inside the package: its signatures are the document's
+                    from cchc.signatures import read_signatures
+
+                    doc.signatures, signature_warnings = read_signatures(inner)
+                    doc.warnings += signature_warnings
     elif package.status is None:
         doc.warnings.append("gói edXML không có tệp đính kèm đọc được (PDF, Word, văn bản)")
     if package.status is None:

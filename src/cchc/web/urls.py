@@ -86,6 +86,13 @@ urlpatterns = [
     path("van-ban-di/ban/<int:pk>/tep/", outgoing.version_file, name="outgoing-file"),
     path("so/van-ban-di/", outgoing.outgoing_register, name="register-outgoing"),
     path("so/giai-quyet-van-ban-den/", outgoing.tracking_register, name="register-tracking"),
+    # --- edxml: attachments of packages, export as edXML ---
+    path(
+        "van-ban/<int:pk>/dinh-kem/<int:position>/",
+        documents.attachment_file,
+        name="document-attachment",
+    ),
+    path("van-ban/<int:pk>/edxml/", documents.export_edxml, name="document-edxml"),
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),
     path("api/upload/", api.upload_api, name="api-upload"),

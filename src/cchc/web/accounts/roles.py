@@ -232,3 +232,12 @@ def can_assign_to(user, unit) -> bool:
 def can_self_assess(user, assessment) -> bool:
     """Enter, explain and submit the self-assessment of the assessment's unit."""
     return acts_for_unit(user, assessment.unit_id)
+
+
+# --- edxml: documents as offices exchange them (edXML, signatures) ---
+
+
+def can_export_edxml(user) -> bool:
+    """Lập gói edXML of a registered document to send through the LGSP: who issues outgoing
+    documents (the văn thư, leaders, admins)."""
+    return can_number_outgoing(user)

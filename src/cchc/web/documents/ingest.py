@@ -28,6 +28,7 @@ from cchc.parse import marks
 from cchc.readers import markup_kind, media_type
 from cchc.web.accounts.models import AuditEntry, audit_entry
 from cchc.web.accounts.roles import can_register
+from cchc.web.documents import exchange
 from cchc.web.documents.models import (
     Citation,
     Document,
@@ -388,6 +389,8 @@ def save_documents(items: list[tuple[cchc.Document, IngestJob]]) -> list[Documen
     # workers wait for each other only this long
     if _number_incoming(docs):
         Document.objects.bulk_update(docs, ["incoming_number"])
+        for doc in docs:  # a received edXML package in the register: 03 đã tiếp nhận
+            exchange.note_progress(doc)
     return docs
 
 
@@ -430,6 +433,10 @@ def _document_row(parsed: cchc.Document, job: IngestJob) -> Document:
         machine=machine,
         created_by=job.created_by,
     )
+    for name, value in exchange.ingest_fields(parsed).items():
+        setattr(doc, name, value)
+    if doc.sender_organ_id:
+        doc.received_via = Document.ReceivedVia.ELECTRONIC
     return doc
 
 

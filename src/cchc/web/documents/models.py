@@ -81,8 +81,43 @@ class RegisterCounter(models.Model):
         ]
 
 
+class ExchangeState(models.TextChoices):
+    """What a later edXML package (BussinessDocType 1, 2, 3) did to a document, or, for a
+    revoke message, what the package itself is."""
+
+    REVOKED = "thu-hoi", "Đã bị thu hồi"
+    UPDATED = "da-cap-nhat", "Đã được cập nhật"
+    REPLACED = "da-thay-the", "Đã bị thay thế"
+    REVOKE_MESSAGE = (
+        "goi-thu-hoi",
+        "Gói tin thu hồi",
+    )  # the message itself, not a document to handle
+
+
+class SignatureState(models.TextChoices):
+    """A document's digital signatures summed up (empty: none). `broken` wins over the others:
+    one signature whose bytes changed, or a document changed after signing, is what matters."""
+
+    VALID = "hop-le", "Chữ ký số hợp lệ"
+    UNVERIFIED = "chua-xac-minh", "Còn nguyên vẹn, chưa xác minh người ký"
+    BROKEN = "hong", "Chữ ký số hỏng"
+
+
+def signature_state(signatures: list[dict] | None) -> str:
+    """The summary of a parse's `signatures` list (machine JSON): "" when there is none."""
+    if not signatures:
+        return ""
+    if any(not s.get("intact") or s.get("modified_after") for s in signatures):
+        return SignatureState.BROKEN
+    if all(s.get("trusted") for s in signatures):
+        return SignatureState.VALID
+    return SignatureState.UNVERIFIED
+
+
 class Document(models.Model):
     Direction = Direction
+    ExchangeState = ExchangeState
+    SignatureState = SignatureState
 
     class Urgency(models.TextChoices):
         NORMAL = "thuong", "Thường"
@@ -179,6 +214,51 @@ class Document(models.Model):
     warnings = models.JSONField(default=list)
     machine = models.JSONField(default=dict, help_text="the parse as the machine made it")
 
+    # documents as offices exchange them (edXML packages, signed PDFs): see documents/exchange.py
+    sender_organ_id = models.CharField(
+        "mã định danh cơ quan gửi", max_length=40, blank=True, db_index=True
+    )
+    sender_name = models.CharField("cơ quan gửi (gói edXML)", max_length=300, blank=True)
+    edxml_id = models.CharField(
+        "DocumentId (edXML)",
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="OrganId,YYYY/MM/DD,số/ký hiệu as the package names the document",
+    )
+    exchange_state = models.CharField(
+        "tình trạng liên thông",
+        max_length=12,
+        choices=ExchangeState.choices,
+        blank=True,
+        db_index=True,
+    )
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revokes",
+        verbose_name="gói tin thu hồi",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+        verbose_name="cập nhật, thay thế văn bản",
+    )
+    signature_state = models.CharField(
+        "chữ ký số",
+        max_length=14,
+        choices=SignatureState.choices,
+        blank=True,
+        db_index=True,
+        help_text="empty: no digital signature",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -271,6 +351,44 @@ class Citation(models.Model):
     target = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
     )
+
+
+class Attachment(models.Model):
+    """One file an edXML package carried (the package itself is the document's original):
+    stored once per content hash beside the originals, downloadable from the document page."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.CharField(max_length=300, help_text="path under MEDIA_ROOT")
+    main = models.BooleanField(default=False, help_text="the attachment the text was read from")
+
+    class Meta:
+        ordering = ["document", "position"]
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusMessage(models.Model):
+    """An edXML status message (03, 04, 05, 06) written to the outbox for a received package:
+    one per document and code, so a status is never sent twice."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="status_messages")
+    code = models.CharField(max_length=2)
+    at = models.DateTimeField(auto_now_add=True)
+    file = models.CharField(max_length=300, help_text="the file written to the outbox")
+
+    class Meta:
+        ordering = ["document", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "code"], name="status_message_once")
+        ]
 
 
 class IngestJob(models.Model):

@@ -58,7 +58,8 @@ class Query:
         """FTS5 syntax; a document number (`59/2020/QH14`) is looked up as its one index word,
         not as a phrase of words found in almost every document (59, 2020, qh14)."""
         terms = [self.numbers.get(words) or '"' + " ".join(words) + '"' for words in self.terms]
-        terms += [filter_token(name, value) for name, value in (filters or {}).items() if value]
+        # NOT binds tighter than the implicit AND in FTS5: `"a" b NOT c` is a AND (b NOT c)
+        terms += _filter_terms(filters, "NOT ")
         return " ".join(terms)
 
     def tsquery(self, filters: dict | None = None, phrases: bool = True) -> str:
@@ -66,7 +67,7 @@ class Query:
         `phrases`, the words of a phrase anywhere in a text (what the GIN index can tell)."""
         link = " <-> " if phrases else " & "
         terms = [self.numbers.get(words) or "(" + link.join(words) + ")" for words in self.terms]
-        terms += [filter_token(name, value) for name, value in (filters or {}).items() if value]
+        terms += _filter_terms(filters, "!")
         return " & ".join(terms)
 
     def highlight_pattern(self) -> re.Pattern:
@@ -124,6 +125,7 @@ def indexed_text(doc) -> str:
     facets = " ".join(
         filter_token(name, getattr(doc, name)) for name in FACETS if getattr(doc, name)
     )
+    facets += " " + " ".join(signature_words(getattr(doc, "signature_state", "")))
     text = indexed_meta(doc) + "\n" + fold(doc.text)
     return text + "\n" + facets + " " + " ".join(number_tokens(text))
 
@@ -220,6 +222,36 @@ class Results:
 
 
 FACETS = ("type", "year", "direction", "issuer")
+# Filters that are index words only (no facet counts): the digital-signature filter.
+WORD_FILTERS = ("signature",)
+
+
+def signature_words(state: str) -> list[str]:
+    """The index words of a document's signature state (`services.SIGNATURE_FILTERS`): `co`
+    for any signature, `hong` too for a broken one; an unsigned document has none, so that the
+    documents indexed before signatures were summed up are found as unsigned (`khong` is
+    "NOT co", see `_filter_terms`)."""
+    if not state:
+        return []
+    words = [filter_token("signature", "co")]
+    if state == "hong":
+        words.append(filter_token("signature", "hong"))
+    return words
+
+
+def _filter_terms(filters: dict | None, negate: str) -> list[str]:
+    """The index words of the filters; "no signature" is the negation (`negate` + word)."""
+    terms = []
+    for name, value in (filters or {}).items():
+        if not value:
+            continue
+        if name == "signature" and value == "khong":
+            terms.append(negate + filter_token("signature", "co"))
+        else:
+            terms.append(filter_token(name, value))
+    return terms
+
+
 # The most recent matches that relevance ranking, sorting and facets consider. Scoring and
 # counting every match of a word in most of 100,000 (SQLite) or 1,000,000 (PostgreSQL) documents
 # costs hundreds of milliseconds to seconds; the newest this many are found in a few. A query
@@ -236,7 +268,7 @@ def search(
     facets: bool = True,
 ) -> Results:
     """Matching document ids for one page, the total, and facet counts under the filters."""
-    filters = {k: v for k, v in filters.items() if k in FACETS}
+    filters = {k: v for k, v in filters.items() if k in FACETS or k in WORD_FILTERS}
     if connection.vendor == "postgresql":
         rows, capped = _postgres_matches(query, filters)
     else:

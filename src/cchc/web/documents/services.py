@@ -32,7 +32,17 @@ REGISTRY_FIELDS = [
     "date",
     "subject",
     "original_name",
+    "exchange_state",
+    "signature_state",
 ]
+
+# The registry's and search's filter on digital signatures (`?chu-ky=`): signed at all, not
+# signed, a broken signature. Search reads them as index words (search.signature_words).
+SIGNATURE_FILTERS = {
+    "co": "Có chữ ký số",
+    "khong": "Không có chữ ký số",
+    "hong": "Chữ ký số hỏng",
+}
 
 
 def registry_filters(params) -> dict:
@@ -45,7 +55,22 @@ def registry_filters(params) -> dict:
         out["year"] = year
     if (unit := id_param(params, "unit", "đơn vị")) is not None:
         out["unit"] = unit
+    if signature := params.get("chu-ky", "").strip():
+        if signature not in SIGNATURE_FILTERS:
+            raise InvalidRequest(
+                f"chu-ky: `{signature[:40]}` không hợp lệ; dùng co, khong hoặc hong."
+            )
+        out["signature"] = signature
     return out
+
+
+def signature_lookup(value: str) -> dict:
+    """The registry's query for a signature filter (the field is indexed)."""
+    if value == "co":
+        return {"signature_state__gt": ""}
+    if value == "khong":
+        return {"signature_state": ""}
+    return {"signature_state": Document.SignatureState.BROKEN}
 
 
 def registry_documents(params):
@@ -53,7 +78,10 @@ def registry_documents(params):
     filters = registry_filters(params)
     docs = Document.objects.all()
     for name, value in filters.items():
-        docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
+        if name == "signature":
+            docs = docs.filter(**signature_lookup(value))
+        else:
+            docs = docs.filter(**{"unit_id" if name == "unit" else name: value})
     return docs, filters
 
 

@@ -13,19 +13,21 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.html import escape
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cchc.errors import CchcError
-from cchc.web.accounts.models import Unit
+from cchc.web.accounts.models import Unit, audit
 from cchc.web.accounts.roles import (
     can_direct_document,
     can_edit_document,
+    can_export_edxml,
     can_ingest,
     can_register,
 )
-from cchc.web.documents import search, services
-from cchc.web.documents.models import EDITABLE_FIELDS, Document, IngestJob
+from cchc.web.documents import exchange, search, services
+from cchc.web.documents.models import EDITABLE_FIELDS, Attachment, Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, field_value, registry_filters
 
 SORTS = {
@@ -56,6 +58,7 @@ def registry(request):
             "years": _choices("year")[::-1],
             "units": Unit.objects.all(),
             "query_string": _without_page(request.GET),
+            "signature_filters": services.SIGNATURE_FILTERS,
         },
     )
 
@@ -158,6 +161,10 @@ def document_page(request, pk: int, typed=None, error: str = ""):
             "instructions": doc.instructions.select_related("user", "forwarded_to"),
             "can_register": can_register(request.user),
             "can_direct": can_direct_document(request.user, doc),
+            # documents as offices exchange them
+            "attachments": doc.attachments.all(),
+            "replaced_by": doc.replaced_by.only("id", "type", "number", "original_name"),
+            "can_export": can_export_edxml(request.user),
         },
     )
 
@@ -243,6 +250,32 @@ def original_file(request, pk: int):
     return response
 
 
+def attachment_file(request, pk: int, position: int):
+    """One file an edXML package carried, served like the original (download, sandboxed)."""
+    item = get_object_or_404(Attachment, document_id=pk, position=position)
+    path = settings.MEDIA_ROOT / item.file
+    if not path.is_file():
+        raise Http404("Không tìm thấy tệp đính kèm")
+    response = FileResponse(
+        path.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.name
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def export_edxml(request, pk: int):
+    """The document as an edXML package to send through the office's LGSP."""
+    if not can_export_edxml(request.user):
+        raise PermissionDenied("Bạn không có quyền lập gói edXML.")
+    doc = get_object_or_404(Document, pk=pk)
+    name, data = exchange.export_package(doc)
+    audit(request.user, "document-export-edxml", doc, f"Lập gói edXML {name} cho {doc}")
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
 def ingest_page(request):
     if request.method == "POST":
         return upload(request)
@@ -291,6 +324,7 @@ def search_page(request):
         "filters": filters,
         "order": order,
         "query_string": _without_page(request.GET),
+        "signature_filters": services.SIGNATURE_FILTERS,
     }
     if query:
         try:
