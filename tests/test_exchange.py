@@ -245,7 +245,8 @@ def test_export_gives_a_package_that_reads_back_with_the_same_fields(town, tmp_p
     assert package.attachments[1].data == ANNEX
 
 
-def test_export_of_an_answer_names_the_answered_document_in_response_for(town, tmp_path):
+def _answer(town, tmp_path):
+    """An issued answer (a draft with its document) to an incoming package."""
     from cchc.web.outgoing.models import Draft
 
     incoming = _ingest(tmp_path, "goi.edxml")
@@ -262,13 +263,25 @@ def test_export_of_an_answer_names_the_answered_document_in_response_for(town, t
     ).document
     draft = Draft.objects.create(subject="Trả lời", unit=town, issued_document=reply)
     draft.answers.add(incoming)
-    name, data = exchange.export_package(Document.objects.get(pk=reply.pk))
+    return incoming, draft
+
+
+def test_export_of_an_answer_names_the_answered_document_in_response_for(town, tmp_path):
+    incoming, draft = _answer(town, tmp_path)
+    name, data = exchange.export_package(Document.objects.get(pk=draft.issued_document_id))
     out = tmp_path / name
     out.write_bytes(data)
     package = edxml.read_package(out)
     assert package.response_for[0].document_id == incoming.edxml_id
     assert package.response_for[0].organ_id == SENDER
     assert [r.organ_id for r in package.receivers] == [SENDER]
+
+
+def test_the_issued_drafts_page_offers_the_package_to_the_clerk_only(town, tmp_path, login):
+    _incoming, draft = _answer(town, tmp_path)
+    button = f'action="/van-ban/{draft.issued_document_id}/edxml/"'
+    assert button in login("vanthu").get(f"/van-ban-di/{draft.pk}/").content.decode()
+    assert button not in login("noivu").get(f"/van-ban-di/{draft.pk}/").content.decode()
 
 
 def test_export_without_a_mã_định_danh_says_how_to_set_it(deployment, tmp_path):

@@ -232,11 +232,18 @@ def refuse_revoked(sender, instance, **_kwargs) -> None:
         return
     before = sender.objects.filter(pk=instance.pk).values_list("state", flat=True).first()
     if before == sender.State.PROPOSED:
-        raise InvalidRequest(
-            f"Văn bản của đề xuất “{instance.action[:80]}” đã bị thu hồi "
-            f"({instance.machine['revoked'].get('message', '')}): không giao được; hãy loại đề "
-            "xuất hoặc chọn Để biết."
-        )
+        raise InvalidRequest(revoked_reason(instance))
+
+
+def revoked_reason(task) -> str | None:
+    """Why a proposal of a revoked document cannot be given (None when its document stands)."""
+    flag = (task.machine or {}).get("revoked")
+    if not flag:
+        return None
+    return (
+        f"Văn bản của đề xuất “{task.action[:80]}” đã bị thu hồi ({flag.get('message', '')}): "
+        "không giao được; hãy loại đề xuất hoặc chọn Để biết."
+    )
 
 
 # --- status messages --------------------------------------------------------------------------

@@ -217,6 +217,7 @@ def _render_draft(request, draft: Draft, failed: str = "", error: str = "", stat
         "can_review": state == Draft.State.SUBMITTED and roles.can_approve_outgoing(user),
         "can_number": state == Draft.State.APPROVED and roles.can_number_outgoing(user),
         "can_issue": state == Draft.State.NUMBERED and roles.can_number_outgoing(user),
+        "can_export": bool(draft.issued_document_id) and roles.can_export_edxml(user),
         "proposals": proposals,
         "can_close_any": any(allowed for _t, allowed in proposals),
         "approvers": approvers,

@@ -31,6 +31,7 @@ from cchc.web.accounts.roles import (
     role_of,
     unit_of,
 )
+from cchc.web.documents.exchange import revoked_reason
 from cchc.web.documents.ingest import next_number
 from cchc.web.documents.models import Document, Instruction
 from cchc.web.params import InvalidRequest
@@ -485,6 +486,8 @@ def check_assignee(person, unit: Unit | None) -> None:
 
 def _check_confirm(user, task: Task) -> None:
     doc = task.document
+    if reason := revoked_reason(task):  # the form says it (the model refuses it anyway)
+        raise FlowError(reason)
     if not can_confirm_for(user, doc, task.unit_id):
         raise PermissionDenied("Bạn chỉ được giao việc trong đơn vị của mình.")
     has_units = task.collective and task.children.filter(state=State.PROPOSED).exists()
