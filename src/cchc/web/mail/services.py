@@ -114,7 +114,8 @@ class Fetched:
 
 
 def imap_utf7(name: str) -> str:
-    """A folder name in IMAP's modified UTF-7 (RFC 3501 §5.1.3): "Đã nhận" → "&ARA-&AOM- nh&Hq0-n"."""
+    """A folder name in IMAP's modified UTF-7 (RFC 3501 §5.1.3), as servers expect it:
+    "Đã nhận" → "&ARAA4w- nh&Hq0-n"."""
     out: list[str] = []
     pending: list[str] = []
 
