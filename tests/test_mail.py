@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import logging
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -321,6 +322,12 @@ def test_broken_mime_is_a_failed_mail_with_a_message_and_the_batch_goes_on(
         b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0x!!!LjQK*\r\n--B--\r\n"
     )
     server.deliver(mailbox.user, PASSWORD, bad_base64)
+    no_boundary = (
+        b"From: snv@binhlong.gov.vn\r\nSubject: no boundary\r\nMessage-ID: <broken-3@x>\r\n"
+        b"Content-Type: multipart/mixed\r\n\r\n--X\r\nContent-Type: application/pdf\r\n\r\n"
+        b"%PDF\r\n--X--\r\n"
+    )
+    server.deliver(mailbox.user, PASSWORD, no_boundary)
     server.deliver(mailbox.user, PASSWORD, mail("Công văn tốt", pdf(tmp_path)))
 
     results = {m.subject: m for m in fetch(mailbox).mails}
@@ -329,6 +336,8 @@ def test_broken_mime_is_a_failed_mail_with_a_message_and_the_batch_goes_on(
     assert "MIME" in results["Hỏng MIME"].message
     assert results["base64"].outcome == ProcessedMail.Outcome.FAILED
     assert "qd.pdf" in results["base64"].message and "base64" in results["base64"].message
+    assert results["no boundary"].outcome == ProcessedMail.Outcome.FAILED
+    assert "NoBoundaryInMultipartDefect" in results["no boundary"].message
     assert results["Công văn tốt"].outcome == ProcessedMail.Outcome.INGESTED
     assert Document.objects.count() == 1
 
@@ -370,3 +379,61 @@ def test_imap_folder_names_are_modified_utf7():
     assert imap_utf7("INBOX") == "INBOX"
     assert imap_utf7("A&B") == "A&-B"
     assert imap_utf7("Đã nhận") == "&ARAA4w- nh&Hq0-n"
+
+
+EDXML = Path(__file__).parent / "fixtures" / "edxml" / "cong-van-1287.edxml"
+
+
+def test_an_edxml_package_sent_as_xml_is_taken_as_a_package(server, mailbox, tmp_path):
+    if not EDXML.is_file():
+        pytest.skip(f"{EDXML} not found")
+    package = tmp_path / "goi-tin.xml"
+    package.write_bytes(EDXML.read_bytes())
+    server.deliver(mailbox.user, PASSWORD, mail("Gói tin", (package, "application", "xml")))
+
+    [result] = fetch(mailbox).mails
+
+    assert result.outcome == ProcessedMail.Outcome.INGESTED, result.message
+    [job] = result.jobs
+    assert job.status == IngestJob.Status.DONE, job.message
+    assert job.document.quality.get("source") == "edxml"
+
+
+def test_pictures_inside_the_mail_are_not_taken_and_other_images_follow_the_rule(
+    server, mailbox, tmp_path
+):
+    mailbox.rule.take_images = False
+    mailbox.rule.save()
+    logo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    msg = mail("Có logo")
+    msg.set_content('<p>Xin gửi <img src="cid:logo@x"></p>', subtype="html")
+    msg.add_related(logo, maintype="image", subtype="png", cid="<logo@x>", filename="logo.png")
+    path, maintype, subtype = pdf(tmp_path)
+    msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    msg.add_attachment(logo, maintype="image", subtype="png", filename="ban-quet.png")
+    server.deliver(mailbox.user, PASSWORD, msg)
+
+    [result] = fetch(mailbox).mails
+
+    assert [j.original_name for j in result.jobs] == ["412-UBND-NV.pdf"]
+    assert "ban-quet.png" in result.message and "logo.png" not in result.message
+    record = ProcessedMail.objects.get()
+    assert [a.filename for a in record.attachments.all()] == ["412-UBND-NV.pdf"]
+
+
+def test_without_processing_the_jobs_go_to_the_worker_when_the_mail_is_stored(
+    server, mailbox, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cchc.web.documents import queue
+
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", sent.append)
+    server.deliver(mailbox.user, PASSWORD, mail("Cho worker", pdf(tmp_path), docx(tmp_path)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [result] = fetch(mailbox, process=False).mails
+
+    assert [j.status for j in result.jobs] == [IngestJob.Status.QUEUED] * 2
+    assert sorted(j.pk for j in sent) == sorted(j.pk for j in result.jobs)
+    assert Document.objects.count() == 0
+    assert server.mailbox(mailbox.user, PASSWORD)[0]["seen"] is True

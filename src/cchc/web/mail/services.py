@@ -324,11 +324,21 @@ def _wanted(rule: MailRule, kind: str | None) -> bool:
     }.get(kind or "", False)
 
 
+def _parts(part, in_related: bool = False):
+    """Every part with whether it sits in a multipart/related (the HTML and its pictures)."""
+    yield part, in_related
+    children = part.get_payload() if part.is_multipart() else None
+    if isinstance(children, list):  # a multipart without its boundary keeps a plain string
+        inner = in_related or part.get_content_type() == "multipart/related"
+        for child in children:
+            yield from _parts(child, inner)
+
+
 def read_mail(raw: bytes, rule: MailRule) -> Mail:
     """The mail's sender, subject, date and the attachments the rule takes (decoded)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     taken, left, broken = [], [], set()
-    for part in msg.walk():
+    for part, in_related in _parts(msg):
         broken.update(
             type(d).__name__ for d in part.defects if type(d).__name__ in _STRUCTURE_DEFECTS
         )
@@ -343,11 +353,7 @@ def read_mail(raw: bytes, rule: MailRule) -> Mail:
         disposition = part.get_content_disposition()
         if not filename and (part.get_content_maintype() == "text" or disposition != "attachment"):
             continue  # the mail's own text, or an unnamed inline part
-        if (
-            part.get_content_maintype() == "image"
-            and part["Content-ID"]
-            and disposition != ("attachment")
-        ):
+        if part.get_content_maintype() == "image" and part["Content-ID"] and in_related:
             continue  # a picture inside the mail's HTML (a logo, a signature)
         try:
             data = part.get_payload(decode=True) or b""
@@ -381,9 +387,10 @@ def read_mail(raw: bytes, rule: MailRule) -> Mail:
 
 
 def fetch(account: MailAccount, process: bool = True) -> Fetched:
-    """Read every enabled rule of the account. With `process` the ingest jobs run here and now
-    (the CLI); without, they go to the background worker after the mail's transaction commits
-    (the server). Never raises for a bad mail, server or password: see `Fetched.errors`."""
+    """Read every enabled rule of the account. With `process` the ingest jobs run here once
+    the connection is closed (the CLI); without, they go to the background worker as each
+    mail's transaction commits (the server). Never raises for a bad mail, server or
+    password: see `Fetched.errors`."""
     report = Fetched(account.name)
     try:
         conn = connect(account)
@@ -404,12 +411,28 @@ def fetch(account: MailAccount, process: bool = True) -> Fetched:
                     break
         finally:
             _close(conn)
+    if process:  # after logging out: OCR may take longer than the server waits
+        _run_now(report.mails)
     for problem in report.errors:
         log.warning("%s", problem)
     MailAccount.objects.filter(pk=account.pk).update(
         last_checked_at=timezone.now(), last_error="\n".join(report.errors)
     )
     return report
+
+
+def _run_now(results: list[MailResult]) -> None:
+    """Run the mails' queued ingest jobs here (the CLI), noting the failed ones on their mail."""
+    queued = [j for r in results for j in r.jobs if j.status == IngestJob.Status.QUEUED]
+    finished = {j.pk: j for j in run_jobs(queued)}
+    for result in results:
+        result.jobs = [finished.get(j.pk, j) for j in result.jobs]
+        failed = [j.message for j in result.jobs if j.status == IngestJob.Status.FAILED]
+        if failed:
+            result.message = "; ".join(filter(None, [result.message, *failed]))
+            ProcessedMail.objects.filter(
+                account__name=result.account, folder=result.folder, message_id=result.message_id
+            ).update(message=result.message)
 
 
 def _run_rule(
@@ -466,21 +489,17 @@ def _one_mail(
         )
     else:
         raw = raw if raw is not None else _body(conn, uid, where)
-        mail = read_mail(raw, rule)
+        try:
+            mail = read_mail(raw, rule)
+        except Exception as exc:  # the parser is lenient; this is a mail it cannot read at all
+            log.warning("%s: unreadable mail", where, exc_info=True)
+            problem = f"thư hỏng, không đọc được ({type(exc).__name__}); nhờ nơi gửi gửi lại"
     try:
         jobs = _record(account, rule, message_id, sender, subject, mail, problem, result, process)
     except IntegrityError:  # another run took this mail just now
         result.outcome, result.message = "seen", ""
         return result
-    if process:
-        queued = [j for j in jobs if j.status == IngestJob.Status.QUEUED]
-        finished = {j.pk: j for j in run_jobs(queued)}
-        result.jobs = [finished.get(j.pk, j) for j in jobs]
-        failed = [j.message for j in result.jobs if j.status == IngestJob.Status.FAILED]
-        if failed:
-            result.message = "; ".join(filter(None, [result.message, *failed]))
-    else:
-        result.jobs = jobs
+    result.jobs = jobs
     log.info("%s: %s", where, result.outcome)
     if result.outcome == ProcessedMail.Outcome.INGESTED:
         try:
@@ -553,6 +572,8 @@ def _record(
                     if kinds
                     else "thư không có tệp đính kèm"
                 )
+        if mail is not None and mail.taken and mail.left:
+            notes.append("không nhận tệp loại quy tắc không nhận: " + ", ".join(mail.left))
         if jobs:
             record.outcome = ProcessedMail.Outcome.INGESTED
         record.message = "; ".join(notes)
