@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.web.accounts.models import AuditEntry
 from cchc.web.mail.models import MailAccount, MailRule
 
 STORED = "Stored-Secret-4821"
@@ -59,6 +60,9 @@ def test_saving_with_an_empty_password_keeps_the_stored_one(login, account):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     account.refresh_from_db()
     assert (account.port, account.password) == (143, STORED)
+    entry = AuditEntry.objects.filter(action="mail-mailaccount").latest("at")
+    assert entry.user.username == "quantri" and "port" in entry.summary
+    assert STORED not in entry.summary
 
 
 def test_a_typed_password_replaces_it_and_clearing_removes_it(login, account):
@@ -86,3 +90,42 @@ def test_only_administrators_reach_the_mail_accounts(login, account):
 
     assert answer.status_code in (302, 403)
     assert STORED not in answer.content.decode()
+
+
+def test_a_rule_added_on_the_account_page_is_audited(login, account):
+    rule = account.rules.get()
+    data = _form(account)
+    data.update(
+        {
+            "rules-TOTAL_FORMS": "2",
+            "rules-INITIAL_FORMS": "1",
+            "rules-0-id": str(rule.pk),
+            "rules-0-account": str(account.pk),
+            "rules-0-name": rule.name,
+            "rules-0-folder": "INBOX",
+            "rules-0-unseen_only": "on",
+            "rules-0-take_pdf": "on",
+            "rules-0-action": "mark_read",
+            "rules-0-enabled": "on",
+            "rules-0-order": "0",
+            "rules-1-account": str(account.pk),
+            "rules-1-name": "Công văn tỉnh",
+            "rules-1-folder": "Tỉnh",
+            "rules-1-take_edxml": "on",
+            "rules-1-action": "move",
+            "rules-1-move_to": "Đã nhận",
+            "rules-1-enabled": "on",
+            "rules-1-order": "1",
+        }
+    )
+
+    answer = login("quantri").post(url(account), data)
+
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    added = account.rules.get(name="Công văn tỉnh")
+    assert (added.folder, added.move_to, added.take_pdf) == ("Tỉnh", "Đã nhận", False)
+    summaries = list(
+        AuditEntry.objects.filter(action="mail-mailrule").values_list("summary", flat=True)
+    )
+    assert any("Thêm" in s and "Công văn tỉnh" in s for s in summaries)
+    assert any("Sửa" in s and "take_docx" in s for s in summaries)

@@ -6,7 +6,32 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from cchc.web.accounts.models import audit
 from cchc.web.mail.models import MailAccount, MailAttachment, MailRule, ProcessedMail
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made here go to the audit log too (never the password: only which fields)."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        fields = ", ".join(sorted(form.changed_data)) or "không đổi trường nào"
+        verb = "Sửa" if change else "Thêm"
+        audit(request.user, f"mail-{obj._meta.model_name}", obj, f"{verb} {obj} ({fields})")
+
+    def delete_model(self, request, obj) -> None:
+        audit(request.user, f"mail-{obj._meta.model_name}", obj, f"Xoá {obj}")
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        action = f"mail-{formset.model._meta.model_name}"
+        for obj in formset.new_objects:
+            audit(request.user, action, obj, f"Thêm {obj}")
+        for obj, fields in formset.changed_objects:
+            audit(request.user, action, obj, f"Sửa {obj} ({', '.join(sorted(fields))})")
+        for obj in formset.deleted_objects:
+            audit(request.user, action, obj, f"Xoá {obj}")
 
 
 class MailAccountForm(forms.ModelForm):
@@ -56,7 +81,7 @@ class MailRuleInline(admin.StackedInline):
 
 
 @admin.register(MailAccount)
-class MailAccountAdmin(admin.ModelAdmin):
+class MailAccountAdmin(AuditedAdmin):
     form = MailAccountForm
     inlines = [MailRuleInline]
     list_display = ["name", "username", "host", "port", "security", "enabled", "last_checked_at"]
@@ -67,7 +92,7 @@ class MailAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailRule)
-class MailRuleAdmin(admin.ModelAdmin):
+class MailRuleAdmin(AuditedAdmin):
     list_display = ["name", "account", "folder", "action", "move_to", "enabled"]
     list_filter = ["account"]
 
@@ -81,7 +106,7 @@ class MailAttachmentInline(admin.TabularInline):
 
 
 @admin.register(ProcessedMail)
-class ProcessedMailAdmin(admin.ModelAdmin):
+class ProcessedMailAdmin(AuditedAdmin):
     """What was taken; deleting a record lets the next run take that mail again."""
 
     list_display = ["processed_at", "account", "folder", "sender", "subject", "outcome"]
