@@ -267,6 +267,23 @@ def test_a_server_that_is_not_there_is_a_clear_error(mailbox):
     assert "không kết nối được" in error and f"127.0.0.1:{mailbox.port}" in error
 
 
+@pytest.mark.parametrize(
+    ("security", "said"),
+    [(MailAccount.Security.SSL, "lỗi TLS"), (MailAccount.Security.STARTTLS, "STARTTLS")],
+)
+def test_a_security_mode_the_server_does_not_speak_is_a_clear_error(
+    server, mailbox, tmp_path, security, said
+):
+    server.deliver(mailbox.user, PASSWORD, mail("Công văn", pdf(tmp_path)))
+    mailbox.security = security
+    mailbox.save()
+
+    [error] = fetch(mailbox).errors
+
+    assert mailbox.name in error and said in error and "bảo mật" in error
+    assert ProcessedMail.objects.count() == 0
+
+
 def test_an_attachment_over_the_size_limit_is_named_and_the_others_are_taken(
     server, mailbox, tmp_path, settings
 ):

@@ -170,7 +170,14 @@ def connect(account: MailAccount) -> imaplib.IMAP4:
         else:
             conn = imaplib.IMAP4(account.host, account.port, timeout=TIMEOUT)
             if account.security == MailAccount.Security.STARTTLS:
-                conn.starttls(ssl.create_default_context())
+                try:
+                    conn.starttls(ssl.create_default_context())
+                except imaplib.IMAP4.error as exc:
+                    _close(conn)
+                    raise MailError(
+                        f"hộp thư {account.name}: {where} không nhận STARTTLS ({exc}); chọn chế "
+                        "độ bảo mật SSL/TLS (cổng 993) hoặc bật TLS trên máy chủ"
+                    ) from None
     except ssl.SSLError as exc:
         raise MailError(
             f"hộp thư {account.name}: lỗi TLS với {where} ({exc}); kiểm tra chế độ bảo mật "
