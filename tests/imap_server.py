@@ -1,6 +1,7 @@
 """A real IMAP server for the mail tests: Debian's Dovecot (`dovecot-imapd`, in the Makefile's
 apt line) started from a configuration in a temporary folder, listening on loopback only, with
-users in a passwd-file and their mail in Maildir folders under that temporary folder.
+one password for every user (a static passdb) and their mail in Maildir folders under that
+temporary folder.
 
 Dovecot runs without installing anything system-wide: its base_dir, state, log and mail are all
 in the folder, and it is stopped by its own `dovecot stop` (its master's pid file there). Run as
@@ -40,8 +41,8 @@ default_internal_group = {group}
 first_valid_uid = 1
 first_valid_gid = 1
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
+  driver = static
+  args = password={password}
 }}
 userdb {{
   driver = static
@@ -83,12 +84,13 @@ def _free_port() -> int:
 
 
 class Dovecot:
-    """`with Dovecot() as server:` a running server in a temporary folder of its own (readable
-    by its unprivileged processes, which pytest's 0700 tmp_path is not; removed at the end);
-    `server.add_user(name, password)`, `server.deliver(user, password, message)`,
+    """`with Dovecot(password) as server:` a running server in a temporary folder of its own
+    (readable by its unprivileged processes, which pytest's 0700 tmp_path is not; removed at
+    the end); `server.add_user(name, password)`, `server.deliver(user, password, message)`,
     `server.mailbox(user, password)` for checks."""
 
-    def __init__(self):
+    def __init__(self, password: str):
+        self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="cchc-dovecot-"))
         self.port = _free_port()
         if os.geteuid() == 0:
@@ -109,12 +111,17 @@ class Dovecot:
         (self.root / "run").mkdir(parents=True, exist_ok=True)
         home = self.root / "home"
         home.mkdir(exist_ok=True)
-        (self.root / "passwd").write_text("")
         if os.geteuid() == 0:
             shutil.chown(home, self.user, self.group)
             self.root.chmod(0o755)
         self.config.write_text(
-            CONFIG.format(root=self.root, user=self.user, group=self.group, port=self.port)
+            CONFIG.format(
+                root=self.root,
+                user=self.user,
+                group=self.group,
+                port=self.port,
+                password=self.password,
+            )
         )
         # no pipes: the daemon keeps its inherited stdout open, a pipe would never end
         with (self.root / "start.log").open("w") as out:
@@ -151,8 +158,11 @@ class Dovecot:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def add_user(self, name: str, password: str) -> None:
-        with (self.root / "passwd").open("a") as fh:
-            fh.write(f"{name}:{{PLAIN}}{password}\n")
+        """A user of the server: every name logs in with the server's one password (a static
+        passdb; a passwd-file is re-read only when its mtime changes, which users added within
+        one second do not show), each into a Maildir of its own."""
+        if password != self.password:
+            raise ValueError("every user of the test server has the server's password")
 
     def connect(self, user: str, password: str) -> imaplib.IMAP4:
         conn = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)

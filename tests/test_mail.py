@@ -28,12 +28,12 @@ _users = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def server():
-    with imap_server.Dovecot() as running:
+    with imap_server.Dovecot(PASSWORD) as running:
         yield running
 
 
 @pytest.fixture
-def mailbox(server, deployment):
+def mailbox(server, db, media):
     """A fresh IMAP user of its own and a cchc account with one mark-read rule reading it."""
     user = f"vanthu{next(_users)}@anphu.test"
     server.add_user(user, PASSWORD)
