@@ -14,6 +14,7 @@ import click
 
 from cchc import cli_words, external, parse_file
 from cchc.cli_edxml import edxml_group
+from cchc.cli_mail import mail_group
 from cchc.document import Document
 from cchc.errors import CchcError, ExitCode
 from cchc.extract.calendar import national_calendar, tasks_to_ics
@@ -513,6 +514,8 @@ def demo_table(docs: list[Document]) -> str:
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
+
+main.add_command(mail_group)  # `cchc mail fetch`
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "cchc.web.work",
     "cchc.web.par",
     "cchc.web.outgoing",
+    "cchc.web.mail",
 ]
 
 MIDDLEWARE = [
