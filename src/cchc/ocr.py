@@ -7,6 +7,12 @@ are rendered at the resolution of the image embedded in them (`pdfimages -list`)
 OCR work per file is bounded: blank scanned pages are found on a small rendering and skipped,
 at most MAX_OCR_PAGES pages go through Tesseract, and none starts after OCR_SECONDS; what was
 left unread is said in the result's warnings (a 50 KB PDF of 500 blank pages took 507 s).
+
+Each page is cleaned before Tesseract reads it (`cchc.inks`: coloured ink of seals, signatures
+and notes removed, skew undone, speckles filtered) and read in layout order from Tesseract's word
+boxes (`cchc.layout`: the two-column header and signer's block column by column). Words with
+digits read with low confidence are kept in `OcrResult.doubtful`: the fields they make are
+reported as uncertain (`uncertain_fields`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc import errors, external
+from cchc import errors, external, inks, layout
 
 DEFAULT_DPI = 300
 MAX_PAGES = 500
@@ -64,18 +70,52 @@ class OcrResult:
     pages: int
     ocr_pages: int
     warnings: list[str] = field(default_factory=list)
+    doubtful: list[str] = field(default_factory=list)  # words with digits read unsurely
+    ink_pages: int = 0  # pages whose coloured ink (seal, signature, notes) was removed
+    deskewed_pages: int = 0
+
+
+@dataclass
+class PageRead:
+    text: str
+    confidence: float
+    doubtful: list[str]
+    ink: float  # share of the marks that were coloured ink
+    skew: float  # degrees turned back
+
+
+# A page counts as carrying coloured ink when at least this share of its marks was removed.
+INK_PAGE_SHARE = 0.005
+
+
+def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
+    """One page image (Pillow) cleaned (`cchc.inks`), read by Tesseract, put in layout order."""
+    cleaned = inks.clean_page(image)
+    out = work / f"{name}.pgm"  # no compression: the fastest to write and for Tesseract to read
+    cleaned.image.save(out)
+    try:
+        words = layout.parse_tsv(external.tesseract_tsv(out, dpi=dpi))
+    finally:
+        out.unlink(missing_ok=True)
+    return PageRead(
+        layout.page_text(words, cleaned.image.height),
+        layout.mean_confidence(words),
+        layout.doubtful_words(words),
+        cleaned.ink_removed,
+        cleaned.skew,
+    )
 
 
 Progress = Callable[[int, int], None]
 
 
 def _run_pages(
-    jobs: list[Callable[[], tuple[str, float]]],
+    jobs: list[Callable[[], PageRead]],
     progress: Progress | None,
     seconds: float | None = None,
-) -> list[tuple[str, float] | None]:
+) -> list[PageRead | None]:
     """Each job's result, in order; None for a job not started within `seconds`."""
-    results: list[tuple[str, float] | None] = [None] * len(jobs)
+    results: list[PageRead | None] = [None] * len(jobs)
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     deadline = None if seconds is None else time.monotonic() + seconds
 
@@ -166,37 +206,71 @@ def ocr_pdf(
             f"trang sau (từ trang {marked[MAX_OCR_PAGES] + 1}) chưa được đọc"
         )
         marked = marked[:MAX_OCR_PAGES]
-    image_dpi = external.pdf_image_dpi(path) if marked else {}
+    images = external.pdf_images(path) if marked else {}
     dpi = {
         i + 1: render_dpi(
-            path, i + 1, sizes[i] if sizes else None, image_dpi.get(i + 1, DEFAULT_DPI)
+            path, i + 1, sizes[i] if sizes else None, images.get(i + 1, (DEFAULT_DPI, True))[0]
         )
         for i in marked
     }
     with tempfile.TemporaryDirectory(prefix="cchc-ocr-") as tmp:
 
-        def job(index: int):
+        def job(index: int) -> PageRead:
+            from PIL import Image
+
             page_dpi = dpi[index + 1]
-            image = external.render_pdf_page(path, index + 1, page_dpi, Path(tmp))
-            return external.tesseract(image, dpi=page_dpi)
+            colour = images.get(index + 1, (DEFAULT_DPI, True))[1]
+            rendered = external.render_pdf_page(
+                path, index + 1, page_dpi, Path(tmp), colour=colour, fmt="pnm"
+            )
+            Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+            with Image.open(rendered) as image:
+                image.load()
+            rendered.unlink(missing_ok=True)
+            return read_page(image, Path(tmp), f"clean-{index + 1}", page_dpi)
 
         results = _run_pages([lambda i=i: job(i) for i in marked], progress, OCR_SECONDS)
     texts = list(layers)
     confidences = []
     unread = []
+    reads = []
     for index, result in zip(marked, results, strict=True):
         if result is None:
             unread.append(index + 1)
             continue
-        texts[index] = result[0]
-        confidences.append(result[1])
+        texts[index] = result.text
+        confidences.append(result.confidence)
+        reads.append(result)
     if unread:
         warnings.append(
             f"hết {OCR_SECONDS // 60} phút nhận dạng chữ cho tệp này: {len(unread)} trang (từ "
             f"trang {unread[0]}) chưa được đọc"
         )
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
-    return OcrResult("\n".join(texts), confidence, count, len(confidences), warnings)
+    return _result("\n".join(texts), confidence, count, reads, warnings)
+
+
+def _result(
+    text: str, confidence: float, pages: int, reads: list[PageRead], warnings: list[str]
+) -> OcrResult:
+    return OcrResult(
+        text,
+        confidence,
+        pages,
+        len(reads),
+        warnings,
+        doubtful=[word for read in reads for word in read.doubtful],
+        ink_pages=sum(read.ink >= INK_PAGE_SHARE for read in reads),
+        deskewed_pages=sum(bool(read.skew) for read in reads),
+    )
+
+
+def _read_file_page(image: Path, work: Path, name: str, dpi: int | None) -> PageRead:
+    from PIL import Image
+
+    with Image.open(image) as page:
+        page.load()
+    return read_page(page, work, name, dpi)
 
 
 def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
@@ -222,8 +296,9 @@ def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
                             f"{MAX_PIXELS // 10**6} triệu điểm ảnh"
                         )
                     dpi = image.info.get("dpi", (0, 0))[0]
+                    grey = image.mode in ("1", "L", "LA", "I", "I;16", "F")
                     out = Path(tmp) / f"page-{index + 1}.png"
-                    image.convert("L").save(out)
+                    image.convert("L" if grey else "RGB").save(out, compress_level=1)
                     pages.append((out, int(dpi) if dpi and dpi >= 70 else None))
         except Image.DecompressionBombError as exc:
             raise errors.FileTooLarge(
@@ -234,8 +309,13 @@ def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
                 str(path), f"ảnh bị hỏng, không mở được (damaged image): {exc}"
             ) from exc
         results = _run_pages(
-            [lambda p=p, d=d: external.tesseract(p, dpi=d) for p, d in pages], progress
+            [
+                lambda i=i, p=p, d=d: _read_file_page(p, Path(tmp), f"clean-{i}", d)
+                for i, (p, d) in enumerate(pages, start=1)
+            ],
+            progress,
         )
-    text = "\n".join(t for t, _ in results)
-    confidence = sum(c for _, c in results) / len(results)
-    return OcrResult(text, confidence, len(pages), len(pages))
+    reads = [r for r in results if r is not None]
+    text = "\n".join(r.text for r in reads)
+    confidence = sum(r.confidence for r in reads) / len(reads)
+    return _result(text, confidence, len(pages), reads, [])
