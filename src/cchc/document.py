@@ -61,6 +61,7 @@ class Quality:
     reader: str
     encoding: str | None = None
     pages: int | None = None
+    uncertain: list[str] = field(default_factory=list)  # fields read with low confidence
 
 
 @dataclass

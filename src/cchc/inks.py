@@ -20,8 +20,14 @@ from PIL import Image, ImageFilter
 
 # A pixel is coloured ink when its chroma (max - min of R, G, B) is above CHROMA and above
 # SATURATION of its brightest channel: JPEG noise on black print stays below ~35.
-CHROMA = 60
+CHROMA = 40
+CHROMA_DARK = 70
+DARK = 90
 SATURATION = 0.3
+EDGE_CHROMA = 32
+EDGE_GREY = 100
+# Lighter than this is paper (and the last pale trace of removed ink).
+PAPER = 200
 # Skew: angles tried (degrees), on a copy at most SKEW_WIDTH pixels wide; below MIN_SKEW the
 # page is left as it is (rotation resamples every pixel and blurs the letters a little).
 MAX_SKEW = 4.0
@@ -49,12 +55,15 @@ def drop_colour_ink(image: Image.Image) -> tuple[Image.Image, float]:
     high = rgb.max(axis=2)
     low = rgb.min(axis=2)
     chroma = high - low
-    coloured = (chroma > CHROMA) & (chroma > SATURATION * high)
     # Luma of the print (ITU-R 601), as Pillow computes it for mode "L".
     grey = (rgb[..., 0] * 299 + rgb[..., 1] * 587 + rgb[..., 2] * 114) // 1000
+    # Dark pixels need more colour: print under a seal is black tinted red.
+    coloured = (chroma > np.where(grey < DARK, CHROMA_DARK, CHROMA)) & (chroma > SATURATION * high)
+    # The paler rim of a seal's or a pen's strokes (JPEG spreads the colour thin there).
+    coloured |= (chroma > EDGE_CHROMA) & (grey > EDGE_GREY)
     marks = int((grey < 160).sum()) or 1
     removed = int((coloured & (grey < 200)).sum())
-    grey = np.where(coloured, 255, grey).astype(np.uint8)
+    grey = np.where(coloured | (grey >= PAPER), 255, grey).astype(np.uint8)
     return Image.fromarray(grey, "L"), removed / marks
 
 

@@ -16,8 +16,9 @@ below DOUBT_BELOW (a handwritten `1535` read as `4235` at 56), which `cchc.ocr` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, field
 
+from cchc.dates import OCR_DIGITS
 from cchc.text import fold
 
 # A word with a digit read with less confidence than this (0-100) is not sure.
@@ -31,6 +32,10 @@ GAP_BAND = (0.28, 0.64)
 MAX_CROSSING = 2
 
 _HEADER_MARK = re.compile(r"^\W*s[o6]\s*[:.]|ngay\s*\S+\s*thang\s*\S+\s*nam")
+_MOTTO = re.compile(r"\bc\w{0,2}ng\s*h\w{1,2}\b|doc\s*lap|\bhanh\s*phuc")
+_COPY = re.compile(r"\bsao\s*y\b|\bsaoy\b|\bban\s*sao\b|\bsao\s*luc\b|\btrich\s*sao\b")
+_NUMBER_WORD = re.compile(r"^s[o6]\s*[:.]?$")
+_DATE_LINE = re.compile(r"ngay\s*\S*\s*thang\s*\S+\s*nam\s*\d")
 _HEADER_END = re.compile(r"^\W*(?:kinh gui|can cu|thuc hien|theo de nghi|dieu 1\b)")
 _FOOTER_START = re.compile(r"^\W*noi nhan\b")
 
@@ -133,9 +138,40 @@ def _centred_across(line: list[Word], split: int, indent: float) -> bool:
     return indent < start < split - height and end > split + height
 
 
+def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
+    """The `Số:` line without a number that is not one: `#74` for a handwritten 5710 is left
+    out (to `page.unread`), so the parser sees a blank number and the symbol."""
+    ordered = sorted(line, key=lambda w: w.left)
+    if not ordered or not _NUMBER_WORD.match(fold(ordered[0].text)):
+        return line
+    kept = [ordered[0]]
+    for word in ordered[1:]:
+        head, slash, tail = word.text.partition("/")
+        if head and not head.isdigit() and word.conf < DOUBT_BELOW and len(kept) < 3:
+            digits = head.lower().translate(OCR_DIGITS)  # `1L5`: a handwritten 115
+            if digits.isdigit():
+                head = digits
+                page.guessed.append(digits)
+            else:
+                page.unread.append(head)
+                head = ""
+            if not head and not slash:
+                continue
+            word = Word(head + slash + tail, *astuple(word)[1:])
+        kept.append(word)
+    return kept
+
+
 def _kept(line: list[Word]) -> bool:
-    """A line of print, not the specks of a seal or a scribble ("+ 21+ ^ h . G@B-")."""
-    return bool(_solid(line)) and sum(w.conf for w in line) / len(line) >= 50
+    """A line of print, not the specks of a seal or a scribble ("+ 21+ ^ h . G@B-"): it has a
+    word of two letters or more read with some confidence."""
+    return any(w.conf >= 50 and sum(c.isalpha() for c in w.text) >= 2 for w in line)
+
+
+def _clean(line: list[Word]) -> list[Word]:
+    """The line without the marks of a seal or a signature over it (no letter or digit and
+    barely read)."""
+    return [w for w in line if w.conf >= 30 or any(c.isalnum() for c in w.text)]
 
 
 _MARKER = re.compile(r"^(?:\d{1,2}[.)]?|[a-zđ]\))$")
@@ -149,22 +185,57 @@ def _right_side(word: Word, split: int) -> bool:
     return bool(_MARKER.match(word.text)) and word.right > split - 2 * word.height
 
 
-def _columns(lines: list[list[Word]], split: int) -> str | None:
-    """Left column, a blank line, right column; None when one side is empty."""
+def _columns(lines: list[list[Word]], split: int, page: Page | None = None) -> str | None:
+    """Left column, a blank line, right column; None when one side is empty.
+
+    For the header (`page` given): right-hand lines above the motto that name a copy (`SAO Y`,
+    `BẢN SAO` and the copying body) go to `page.copy`, lines under the date (a note typed or
+    written beside the subject) to `page.notes`; neither is the document's own."""
     left = [[w for w in line if not _right_side(w, split)] for line in lines]
     right = [[w for w in line if _right_side(w, split)] for line in lines]
-    left = sorted((line for line in left if _kept(line)), key=_top)
-    right = sorted((line for line in right if _kept(line)), key=_top)
+    left = sorted((_clean(line) for line in left if _kept(line)), key=_top)
+    right = sorted((_clean(line) for line in right if _kept(line)), key=_top)
     if not left or not right:
         return None
-    return "\n".join(_text(line) for line in left) + "\n\n" + "\n".join(map(_text, right))
+    if page is not None:
+        left = [_without_unread_number(line, page) for line in left]
+    right_text = [_text(line) for line in right]
+    if page is not None:
+        folded = [fold(t) for t in right_text]
+        motto = next((i for i, f in enumerate(folded) if _MOTTO.search(f)), None)
+        if motto and any(_COPY.search(f) for f in folded[:motto]):
+            page.copy.extend(right_text[:motto])
+            right_text, folded = right_text[motto:], folded[motto:]
+        date = next((i for i, f in enumerate(folded) if _DATE_LINE.search(f)), None)
+        if date is not None and date + 1 < len(right_text):
+            page.notes.extend(right_text[date + 1 :])
+            right_text = right_text[: date + 1]
+    return "\n".join(_text(line) for line in left) + "\n\n" + "\n".join(right_text)
+
+
+@dataclass
+class Page:
+    """A page read in layout order."""
+
+    text: str = ""
+    copy: list[str] = field(default_factory=list)  # a copy's stamp above the original header
+    notes: list[str] = field(default_factory=list)  # lines written beside the header
+    unread: list[str] = field(default_factory=list)  # what stood for the number: not digits
+    guessed: list[str] = field(default_factory=list)  # a number read from look-alikes (`1L5`)
 
 
 def page_text(words: list[Word], page_height: int | None = None) -> str:
     """The page's text with the header and the signer's block read column by column."""
+    return read_layout(words, page_height).text
+
+
+def read_layout(words: list[Word], page_height: int | None = None) -> Page:
+    """The page read in order: the header and the signer's block column by column, a copy's
+    stamp and notes beside the header set apart."""
+    page = Page()
     lines = sorted(_lines(words), key=_top)
     if not lines:
-        return ""
+        return page
     lefts = sorted(w.left for w in words)
     rights = sorted(w.right for w in words)
     x0, x1 = lefts[len(lefts) // 50], rights[-1 - len(rights) // 50]
@@ -192,7 +263,7 @@ def page_text(words: list[Word], page_height: int | None = None) -> str:
             len(head),
         )
         head = head[:end]
-        text = _columns(head, split) if len(head) > 1 else None
+        text = _columns(head, split, page) if len(head) > 1 else None
         if text is not None:
             out.append(text)
             lines = lines[len(head) :]
@@ -201,19 +272,26 @@ def page_text(words: list[Word], page_height: int | None = None) -> str:
         (i for i, line in enumerate(lines) if _FOOTER_START.match(fold(_text(line)))), None
     )
     if start is not None:
-        top = _top(lines[start]) - 1.5 * max(w.height for w in lines[start])
-        while start > 0 and _top(lines[start - 1]) >= top:
+        split = _gap(_solid([w for line in lines[start:] for w in line]), x0, x1)
+        # The signer's title may stand a little above `Nơi nhận`, right of the gap.
+        top = _top(lines[start]) - 2 * max(w.height for w in lines[start])
+        while (
+            split is not None
+            and start > 0
+            and _top(lines[start - 1]) >= top
+            and all(_right_side(w, split) for w in _solid(lines[start - 1]))
+        ):
             start -= 1
-        foot = lines[start:]
-        split = _gap(_solid([w for line in foot for w in line]), x0, x1)
-        text = _columns(foot, split) if split is not None else None
+        text = _columns(lines[start:], split) if split is not None else None
         if text is not None:
             out.extend(_body(lines[:start]))
             out.append("")
             out.append(text)
-            return "\n".join(out) + "\n"
+            page.text = "\n".join(out) + "\n"
+            return page
     out.extend(_body(lines))
-    return "\n".join(out) + "\n"
+    page.text = "\n".join(out) + "\n"
+    return page
 
 
 def _body(lines: list[list[Word]]) -> list[str]:

@@ -71,6 +71,7 @@ class OcrResult:
     ocr_pages: int
     warnings: list[str] = field(default_factory=list)
     doubtful: list[str] = field(default_factory=list)  # words with digits read unsurely
+    unread_number: list[str] = field(default_factory=list)  # marks in the place of the number
     ink_pages: int = 0  # pages whose coloured ink (seal, signature, notes) was removed
     deskewed_pages: int = 0
 
@@ -82,6 +83,9 @@ class PageRead:
     doubtful: list[str]
     ink: float  # share of the marks that were coloured ink
     skew: float  # degrees turned back
+    copy: list[str] = field(default_factory=list)  # the stamp of a copy (SAO Y) above the header
+    notes: list[str] = field(default_factory=list)  # lines beside the header, not the document's
+    unread: list[str] = field(default_factory=list)  # marks where the number is, not digits
 
 
 # A page counts as carrying coloured ink when at least this share of its marks was removed.
@@ -97,12 +101,16 @@ def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
         words = layout.parse_tsv(external.tesseract_tsv(out, dpi=dpi))
     finally:
         out.unlink(missing_ok=True)
+    page = layout.read_layout(words, cleaned.image.height)
     return PageRead(
-        layout.page_text(words, cleaned.image.height),
+        page.text,
         layout.mean_confidence(words),
-        layout.doubtful_words(words),
+        layout.doubtful_words(words) + page.guessed,
         cleaned.ink_removed,
         cleaned.skew,
+        page.copy,
+        page.notes,
+        page.unread,
     )
 
 
@@ -253,6 +261,17 @@ def ocr_pdf(
 def _result(
     text: str, confidence: float, pages: int, reads: list[PageRead], warnings: list[str]
 ) -> OcrResult:
+    copy = [line for read in reads for line in read.copy]
+    if copy:
+        warnings.append(
+            f"bản sao ({' / '.join(copy)}): các trường được đọc từ phần đầu của văn bản gốc"
+        )
+    notes = sum(len(read.notes) for read in reads)
+    if notes:
+        warnings.append(
+            f"bỏ qua {notes} dòng ghi chú viết hoặc đóng bên cạnh phần đầu văn bản (bút phê?), "
+            "không phải nội dung văn bản"
+        )
     return OcrResult(
         text,
         confidence,
@@ -260,6 +279,7 @@ def _result(
         len(reads),
         warnings,
         doubtful=[word for read in reads for word in read.doubtful],
+        unread_number=[mark for read in reads for mark in read.unread],
         ink_pages=sum(read.ink >= INK_PAGE_SHARE for read in reads),
         deskewed_pages=sum(bool(read.skew) for read in reads),
     )
@@ -319,3 +339,44 @@ def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
     text = "\n".join(r.text for r in reads)
     confidence = sum(r.confidence for r in reads) / len(reads)
     return _result(text, confidence, len(pages), reads, [])
+
+
+def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = None) -> None:
+    """List in `doc.quality.uncertain` the fields made of words Tesseract read unsurely (a
+    handwritten `1535` read as `4235` at 56%), with a warning: such a value is never sure.
+    `unread_number`: marks read where the number is (`#74`), left out of the text."""
+    import re
+
+    from cchc.dates import HEADER_DATE
+    from cchc.text import fold
+
+    if not (doubtful or unread_number) or doc.quality is None:
+        return
+    weak = {fold(w).strip(".,;:()#*\"'") for w in doubtful} - {""}
+    fields = []
+    if unread_number and not doc.number:
+        doc.warnings[:] = [w for w in doc.warnings if "số văn bản để trống" not in w]
+        fields.append(("number", f"số văn bản (đọc được `{' '.join(unread_number)}`, viết tay?)"))
+    elif doc.number:
+        parts = re.split(r"[/\-–]", fold(doc.number))
+        if parts[0] in weak or any(p in weak for p in parts[1:] if any(c.isdigit() for c in p)):
+            fields.append(("number", f"số văn bản `{doc.number}`"))
+    if doc.date:
+        m = re.search(HEADER_DATE, fold("\n".join(doc.text.splitlines()[:80])))
+        if m and any(m.group(g).strip(" ._…") in weak for g in ("d", "m", "y")):
+            fields.append(("date", f"ngày ban hành {doc.date}"))
+    if not doc.date:
+        # `ngày JŸtháng 10 năm 2023`: a handwritten day that is no number.
+        m = re.search(
+            r"ngay\s*(\S{0,4}?)\s*thang\s*(\S{1,3})\s*nam\s*(\d{4})",
+            fold("\n".join(doc.text.splitlines()[:60])),
+        )
+        if m and m.group(1).strip(" ._…"):
+            fields.append(("date", f"ngày ban hành (`{m.group(0)}`)"))
+    for name, what in fields:
+        if name not in doc.quality.uncertain:
+            doc.quality.uncertain.append(name)
+            doc.warnings.append(
+                f"{what} đọc không chắc chắn trên bản quét (chữ viết tay hoặc mờ): cần đối chiếu "
+                "với bản gốc"
+            )

@@ -78,6 +78,8 @@ class Source:
     pages: int | None = None
     confidence: float | None = None  # OCR's mean word confidence, for scans
     warnings: list[str] = field(default_factory=list)
+    doubtful: list[str] = field(default_factory=list)  # words with digits OCR read unsurely
+    unread_number: list[str] = field(default_factory=list)  # OCR marks in the number's place
 
 
 def read_file(path: str | Path, ocr: bool = True, progress: Progress | None = None) -> Source:
@@ -139,6 +141,8 @@ def _ocr_source(result: OcrResult, path: Path) -> Source:
         pages=result.pages,
         confidence=result.confidence if result.ocr_pages else None,
         warnings=list(result.warnings),
+        doubtful=list(result.doubtful),
+        unread_number=list(result.unread_number),
     )
 
 
