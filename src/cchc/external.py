@@ -193,9 +193,16 @@ def render_pdf_page(
     return prefix.with_suffix(".ppm" if colour else ".pgm")
 
 
-def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float = 1800) -> None:
+def ocrmypdf_pdfa(
+    source: Path, target: Path, lang: str = "vie", timeout: float = 1800, redo_text: bool = False
+) -> None:
     """A searchable PDF/A copy of a scan, deskewed, through OCRmyPDF; written to a temporary
-    file first so that a failure never leaves half a file at `target`."""
+    file first so that a failure never leaves half a file at `target`.
+
+    `redo_text`: the pages' text layer is the scanner's garbage (`cchc.textlayer`): every page
+    is OCR'd again and the old layer dropped (`--force-ocr`) instead of kept (`--skip-text`).
+    A PDF locked only by an owner password (printing and copying allowed, changes not) opens
+    without a password: a copy without the lock is made first, which OCRmyPDF refuses to do."""
     exe = require("ocrmypdf", str(source))
     tmp = target.with_name(f".{target.name}.part")
     args = [
@@ -203,7 +210,7 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
         "-l",
         lang,
         "--deskew",
-        "--skip-text",
+        "--force-ocr" if redo_text else "--skip-text",
         "--output-type",
         "pdfa",
         "--jobs",
@@ -212,11 +219,37 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
     ]
     if source.suffix.lower() not in (".pdf",):
         args += ["--image-dpi", "300"]
+    with tempfile.TemporaryDirectory(prefix="cchc-pdfa-") as work:
+        unlocked = _without_owner_lock(source, Path(work))
+        try:
+            _run([*args, str(unlocked), str(tmp)], str(source), timeout, OCRMYPDF_BAD_INPUT)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _without_owner_lock(source: Path, work: Path) -> Path:
+    """`source`, or a copy of it without encryption when it is encrypted but opens without a
+    password (an owner password only). A PDF that needs a password to open stays as it is:
+    OCRmyPDF then says it is encrypted."""
+    with source.open("rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            return source
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     try:
-        _run([*args, str(source), str(tmp)], str(source), timeout, OCRMYPDF_BAD_INPUT)
-        tmp.replace(target)
+        pdf = pdfium.PdfDocument(str(source))
+    except pdfium.PdfiumError:
+        return source
+    try:
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) == -1:
+            return source  # not encrypted
+        copy = work / "unlocked.pdf"
+        pdf.save(str(copy), flags=pdfium_c.FPDF_REMOVE_SECURITY)
+        return copy
     finally:
-        tmp.unlink(missing_ok=True)
+        pdf.close()
 
 
 def docx_to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:
