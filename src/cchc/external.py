@@ -93,7 +93,12 @@ def _languages(exe: str, _mtime: int) -> frozenset[str]:
 
 
 def tesseract_tsv(
-    image: Path, lang: str = "vie", dpi: int | None = None, timeout: float = 180
+    image: Path,
+    lang: str = "vie",
+    dpi: int | None = None,
+    timeout: float = 180,
+    psm: int = 3,
+    digits_only: bool = False,
 ) -> str:
     """Tesseract's TSV (word boxes, block/paragraph/line numbers, confidences) of one page
     image, from one run of Tesseract."""
@@ -102,9 +107,11 @@ def tesseract_tsv(
         raise MissingProgram(
             str(image), f"Tesseract chưa có mô hình ngôn ngữ `{lang}`; {INSTALL_HINT}"
         )
-    args = [exe, str(image), "stdout", "-l", lang, "--psm", "3"]
+    args = [exe, str(image), "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         args += ["--dpi", str(dpi)]
+    if digits_only:
+        args += ["-c", "tessedit_char_whitelist=0123456789"]
     run = _run([*args, "tsv"], str(image), timeout, TESSERACT_BAD_IMAGE)
     return run.stdout.decode("utf-8", "replace")
 

@@ -44,6 +44,7 @@ class Cleaned:
     ink_removed: float  # share of the page's marks that were coloured ink, 0-1
     skew: float  # degrees the page was turned back
     despeckled: bool
+    inked: Image.Image | None = None  # the grey page with its coloured ink, same turn
 
 
 def drop_colour_ink(image: Image.Image) -> tuple[Image.Image, float]:
@@ -100,15 +101,20 @@ def speckled(grey: Image.Image) -> bool:
     return isolated / int(dark.sum()) > SPECKLE_SHARE
 
 
-def clean_page(image: Image.Image) -> Cleaned:
-    """The page ready for Tesseract: grey, coloured ink removed, deskewed, despeckled."""
+def clean_page(image: Image.Image, keep_inked: bool = True) -> Cleaned:
+    """The page ready for Tesseract: grey, coloured ink removed, deskewed, despeckled.
+    `keep_inked`: when ink was removed, `Cleaned.inked` is the grey page with it, turned the
+    same way (a number written by hand in blue is read from there)."""
     grey, removed = drop_colour_ink(image)
+    inked = image.convert("L") if keep_inked and removed else None
     noisy = speckled(grey)
     if noisy:
         grey = grey.filter(ImageFilter.MedianFilter(3))
     angle = skew_angle(grey)
     if abs(angle) >= MIN_SKEW:
         grey = grey.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+        if inked is not None:
+            inked = inked.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
     else:
         angle = 0.0
-    return Cleaned(grey, removed, angle, noisy)
+    return Cleaned(grey, removed, angle, noisy, inked)

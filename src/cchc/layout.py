@@ -144,6 +144,18 @@ def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
     ordered = sorted(line, key=lambda w: w.left)
     if not ordered or not _NUMBER_WORD.match(fold(ordered[0].text)):
         return line
+    # Where the number stands: after `Số:`, before the word that starts the symbol (`/UBND`).
+    height = max(w.height for w in ordered)
+    slash = next((w for w in ordered[1:] if w.text.startswith("/")), None)
+    page.number_box = (
+        ordered[0].right,
+        min(w.top for w in ordered),
+        slash.left if slash else ordered[0].right + 6 * height,
+        max(w.top + w.height for w in ordered),
+    )
+    page.number_sure = any(
+        re.match(r"\d+(?:/|$)", w.text) and w.conf >= DOUBT_BELOW for w in ordered[1:3]
+    )
     kept = [ordered[0]]
     for word in ordered[1:]:
         head, slash, tail = word.text.partition("/")
@@ -222,6 +234,8 @@ class Page:
     notes: list[str] = field(default_factory=list)  # lines written beside the header
     unread: list[str] = field(default_factory=list)  # what stood for the number: not digits
     guessed: list[str] = field(default_factory=list)  # a number read from look-alikes (`1L5`)
+    number_box: tuple[int, int, int, int] | None = None  # between `Số:` and `/SYMBOL`
+    number_sure: bool = False  # a number of digits read surely on it
 
 
 def page_text(words: list[Word], page_height: int | None = None) -> str:

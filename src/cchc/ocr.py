@@ -18,6 +18,7 @@ reported as uncertain (`uncertain_fields`).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -88,6 +89,44 @@ class PageRead:
     unread: list[str] = field(default_factory=list)  # marks where the number is, not digits
 
 
+_NUMBER_LINE = re.compile(r"^(\W*S[ốo6]\s*[:.]?\s*)[^/\n]*(/)", re.M)
+
+
+def _reread_number(page: layout.Page, inked, work: Path, name: str, dpi: int | None) -> None:
+    """The `Số:` line read again from the page with its ink: the clerk writes the number by
+    hand, often in blue, and removing the ink removed it. What is read there is a handwritten
+    number: never sure (added to `page.guessed`, so the field is listed as uncertain)."""
+    from PIL import Image, ImageOps
+
+    left, top, right, bottom = page.number_box
+    pad = (bottom - top) // 2
+    line = inked.crop((max(0, left), max(0, top - pad), right, bottom + pad))
+    if line.width < 4 or line.height < 4:
+        return
+    # Tesseract reads a line best with letters ~30 px high and a white margin around.
+    scale = max(1, round(45 / max(bottom - top, 1)))
+    line = line.resize((line.width * scale, line.height * scale), Image.BICUBIC)
+    out = work / f"{name}-number.pgm"
+    ImageOps.expand(line, 20, fill=255).save(out)
+    try:
+        words = layout.parse_tsv(
+            external.tesseract_tsv(
+                out, lang="eng", dpi=(dpi or 300) * scale, psm=7, digits_only=True
+            )
+        )
+    except errors.MissingProgram:
+        return  # no English model: the number stays unread
+    finally:
+        out.unlink(missing_ok=True)
+    digits = "".join(w.text for w in words)
+    if not digits.isdigit() or len(digits) > 6:
+        return
+    page.text, found = _NUMBER_LINE.subn(lambda n: f"{n.group(1)}{digits} /", page.text, count=1)
+    if found:
+        page.guessed.append(digits)
+        page.unread.clear()
+
+
 # A page counts as carrying coloured ink when at least this share of its marks was removed.
 INK_PAGE_SHARE = 0.005
 
@@ -102,6 +141,8 @@ def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
     finally:
         out.unlink(missing_ok=True)
     page = layout.read_layout(words, cleaned.image.height)
+    if cleaned.inked is not None and page.number_box and not page.number_sure:
+        _reread_number(page, cleaned.inked, work, name, dpi)
     return PageRead(
         page.text,
         layout.mean_confidence(words),
