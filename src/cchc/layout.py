@@ -153,9 +153,7 @@ def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
         slash.left if slash else ordered[0].right + 6 * height,
         max(w.top + w.height for w in ordered),
     )
-    page.number_sure = any(
-        re.match(r"\d+(?:/|$)", w.text) and w.conf >= DOUBT_BELOW for w in ordered[1:3]
-    )
+    page.number_read = any(re.match(r"\d+(?:/|$)", w.text) for w in ordered[1:3])
     kept = [ordered[0]]
     for word in ordered[1:]:
         head, slash, tail = word.text.partition("/")
@@ -235,7 +233,7 @@ class Page:
     unread: list[str] = field(default_factory=list)  # what stood for the number: not digits
     guessed: list[str] = field(default_factory=list)  # a number read from look-alikes (`1L5`)
     number_box: tuple[int, int, int, int] | None = None  # between `Số:` and `/SYMBOL`
-    number_sure: bool = False  # a number of digits read surely on it
+    number_read: bool = False  # digits were read there (surely or not)
 
 
 def page_text(words: list[Word], page_height: int | None = None) -> str:

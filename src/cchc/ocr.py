@@ -141,7 +141,7 @@ def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
     finally:
         out.unlink(missing_ok=True)
     page = layout.read_layout(words, cleaned.image.height)
-    if cleaned.inked is not None and page.number_box and not page.number_sure:
+    if cleaned.inked is not None and page.number_box and not (page.number_read or page.guessed):
         _reread_number(page, cleaned.inked, work, name, dpi)
     return PageRead(
         page.text,
