@@ -412,3 +412,18 @@ def test_scan3_owner_password_is_lifted_for_the_pdfa_copy(tmp_path):
     copy = external._without_owner_lock(SHARED / "3.pdf", tmp_path)
     assert copy != SHARED / "3.pdf" and not PdfReader(str(copy)).is_encrypted
     assert len(PdfReader(str(copy)).pages) == 6
+
+
+def test_the_pdfa_copy_drops_a_scanners_garbage_layer(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cchc.cli import main
+
+    asked = {}
+    monkeypatch.setattr(
+        external, "ocrmypdf_pdfa", lambda source, target, **options: asked.update(options)
+    )
+    scan = _scan_with_layer(tmp_path / "scan.pdf", GARBAGE)
+    result = CliRunner().invoke(main, ["ocr", str(scan), "--pdfa", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 0, result.output
+    assert asked == {"redo_text": True}
