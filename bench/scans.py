@@ -62,20 +62,24 @@ def old_route(pdf: Path, dpi: int, tmp: Path):
     return parse_source(Source(text=text, kind="ocr", pages=1, confidence=confidence), str(pdf))
 
 
-def score(results: list[tuple[object, dict]], label: str) -> None:
+def score(results: list[tuple[object, dict]], label: str, show: bool = False) -> None:
     print(f"{label}:")
     for name in FIELDS:
-        right = flagged = sure_wrong = 0
+        right = right_flagged = flagged = sure_wrong = 0
         for doc, truth in results:
             ok = same(name, got(doc, name), truth[name])
-            right += ok
             uncertain = name in (getattr(doc.quality, "uncertain", None) or [])
+            right += ok
+            right_flagged += ok and uncertain
             flagged += not ok and uncertain
             sure_wrong += not ok and not uncertain
+            if show and not ok:
+                print(f"    {name}: got {got(doc, name)!r}, want {truth[name]!r}")
         n = len(results)
         print(
-            f"  {name:8} right {right / n:5.0%}   wrong but flagged uncertain {flagged / n:5.0%}"
-            f"   wrong and sure {sure_wrong / n:5.0%}   ({n} pages)"
+            f"  {name:8} right {right / n:5.0%} (flagged for review {right_flagged / n:4.0%})"
+            f"   wrong but flagged {flagged / n:4.0%}   wrong and sure {sure_wrong / n:4.0%}"
+            f"   ({n} pages)"
         )
 
 
@@ -128,13 +132,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261203)
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--cpu", action="store_true")
+    parser.add_argument("--show", action="store_true", help="print each field read wrong")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cchc-bench-scans-") as tmp:
         pdfs = make(Path(tmp) / "set", args.count, args.seed, args.dpi)
         truths = [json.loads(p.with_suffix(".json").read_text()) for p in pdfs]
         print(f"{len(pdfs)} generated scans, seed {args.seed}, {args.dpi} dpi")
         new = [(parse_file(p, tasks=False), t) for p, t in zip(pdfs, truths, strict=True)]
-        score(new, "cchc.parse_file (ink removal, deskew, layout, uncertain fields)")
+        score(new, "cchc.parse_file (ink removal, deskew, layout, uncertain fields)", args.show)
         old = [(old_route(p, args.dpi, Path(tmp)), t) for p, t in zip(pdfs, truths, strict=True)]
         score(old, "before (grey page, Tesseract's order)")
         hand = [(d, t) for d, t in new if t["handwritten_number"]]
