@@ -410,7 +410,14 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
             textpage.close()
-            images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+            # A page's objects are listed only when its layer may be a scanner's garbage, or
+            # when it goes to OCR (a text page of 100,000 paths is not walked for nothing).
+            doubtful = not _is_scan(pages[-1]) and is_garbage(pages[-1])
+            images = (
+                list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+                if doubtful or (ocr and _is_scan(pages[-1]))
+                else []
+            )
             with_image.append(bool(images))
             if ocr and _is_scan(pages[-1], with_image[-1]):
                 # Its images are decoded when the page is rendered for OCR: their sizes are
