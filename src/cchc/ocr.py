@@ -92,6 +92,22 @@ class PageRead:
 _NUMBER_LINE = re.compile(r"^(\W*S[ốo6]\s*[:.]?\s*)[^/\n]*(/)", re.M)
 
 
+# Pixels of coloured ink in the number's place above which the number was written by hand.
+INKED_NUMBER_PIXELS = 40
+
+
+def _ink_in(cleaned: inks.Cleaned, box: tuple[int, int, int, int]) -> bool:
+    """Coloured ink was removed where the number stands: it is written by hand (or stamped)."""
+    import numpy as np
+
+    left, top, right, bottom = box
+    if right - left < 2 or bottom - top < 2:
+        return False
+    before = np.asarray(cleaned.inked.crop(box)) < 128
+    after = np.asarray(cleaned.image.crop(box)) < 128
+    return int((before & ~after).sum()) > INKED_NUMBER_PIXELS
+
+
 def _reread_number(page: layout.Page, inked, work: Path, name: str, dpi: int | None) -> None:
     """The `Số:` line read again from the page with its ink: the clerk writes the number by
     hand, often in blue, and removing the ink removed it. What is read there is a handwritten
@@ -141,8 +157,16 @@ def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
     finally:
         out.unlink(missing_ok=True)
     page = layout.read_layout(words, cleaned.image.height)
-    if cleaned.inked is not None and page.number_box and not (page.number_read or page.guessed):
-        _reread_number(page, cleaned.inked, work, name, dpi)
+    if cleaned.inked is not None and page.number_box:
+        inked = _ink_in(cleaned, page.number_box)
+        if inked or not (page.number_read or page.guessed):
+            _reread_number(page, cleaned.inked, work, name, dpi)
+        if inked:
+            # Written by hand in colour (the clerk's number): never sure, whoever read it.
+            m = _NUMBER_LINE.search(page.text)
+            digits = re.match(r"\s*(\d+)", page.text[m.end(1) :]) if m else None
+            if digits:
+                page.guessed.append(digits.group(1))
     return PageRead(
         page.text,
         layout.mean_confidence(words),
