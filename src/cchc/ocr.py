@@ -167,6 +167,8 @@ def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
             digits = re.match(r"\s*(\d+)", page.text[m.end(1) :]) if m else None
             if digits:
                 page.guessed.append(digits.group(1))
+            elif not page.unread:
+                page.unread.append("?")  # ink where the number stands, no digits read from it
     return PageRead(
         page.text,
         layout.mean_confidence(words),
