@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 # postgresql, redis-server: the tests start throw-away servers (the web suite on PostgreSQL,
 # Celery workers with a Redis broker); libreoffice-writer-nogui: report drafts as PDF (soffice);
 # dovecot-imapd: the mail tests start a throw-away IMAP server on loopback.
+# fonts-liberation2, fonts-urw-base35: the printed and the handwritten-looking text of the
+# generated scans (tools/make_scans.py, tests/test_scans.py).
 DEB_PACKAGES := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils ocrmypdf chromium \
-	postgresql redis-server libreoffice-writer-nogui dovecot-imapd
+	postgresql redis-server libreoffice-writer-nogui dovecot-imapd \
+	fonts-liberation2 fonts-urw-base35
 # The demo's database and files; a real deployment sets CCHC_DATA_DIR (or DATABASE_URL) itself.
 DEMO_DATA ?= var/demo
 

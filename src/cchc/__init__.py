@@ -11,6 +11,7 @@ from pathlib import Path
 from cchc import edxml
 from cchc.document import Document, Quality
 from cchc.errors import CchcError
+from cchc.ocr import mark_uncertain
 from cchc.parse import parse_text
 from cchc.readers import Source, read_file
 from cchc.repair import GARBLED_BELOW, marked_share, needs_repair, repair_report
@@ -84,6 +85,8 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         for task in doc.tasks:
             task["confidence"] = round(task["confidence"] * min(confidence, 0.9), 2)
     doc.warnings[:0] = source.warnings
+    # Fields made of words OCR read unsurely are not sure.
+    mark_uncertain(doc, source.doubtful, source.unread_number)
     if repaired:
         doc.warnings.append("văn bản OCR mất dấu: đã khôi phục dấu tiếng Việt, cần rà soát lại")
     elif share < GARBLED_BELOW:

@@ -161,7 +161,8 @@ def ocr(file: str, pdfa: str | None) -> None:
     try:
         source = read_file(file, ocr=True, progress=_progress(file))
         if pdfa:
-            external.ocrmypdf_pdfa(Path(file), Path(pdfa))
+            # A scanner's garbage text layer is never kept in the copy.
+            external.ocrmypdf_pdfa(Path(file), Path(pdfa), redo_text=bool(source.garbage_layers))
             click.echo(f"đã ghi bản PDF/A: {pdfa}", err=True)
     except CchcError as exc:
         click.echo(f"lỗi: {exc}", err=True)

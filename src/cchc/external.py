@@ -10,6 +10,7 @@ gives `ProgramFailed`: the installation is at fault, not the user's file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -80,25 +81,46 @@ def _run(
 
 def tesseract_languages(path: str = "tesseract") -> set[str]:
     exe = require("tesseract", path)
-    out = _run([exe, "--list-langs"], path, 30).stdout.decode()
-    return {line.strip() for line in out.splitlines()[1:] if line.strip()}
+    return set(_languages(exe, os.stat(exe).st_mtime_ns))
 
 
-def tesseract(
-    image: Path, lang: str = "vie", dpi: int | None = None, timeout: float = 180
-) -> tuple[str, float]:
-    """(text, mean word confidence 0–1) of one page image, from one run of Tesseract (TSV)."""
+@functools.lru_cache(maxsize=8)
+def _languages(exe: str, _mtime: int) -> frozenset[str]:
+    """The models of one Tesseract binary, asked once per process (a second program per page
+    was a tenth of the OCR time of a page)."""
+    out = _run([exe, "--list-langs"], exe, 30).stdout.decode()
+    return frozenset(line.strip() for line in out.splitlines()[1:] if line.strip())
+
+
+def tesseract_tsv(
+    image: Path,
+    lang: str = "vie",
+    dpi: int | None = None,
+    timeout: float = 180,
+    psm: int = 3,
+    digits_only: bool = False,
+) -> str:
+    """Tesseract's TSV (word boxes, block/paragraph/line numbers, confidences) of one page
+    image, from one run of Tesseract."""
     exe = require("tesseract", str(image))
     if lang not in tesseract_languages(str(image)):
         raise MissingProgram(
             str(image), f"Tesseract chưa có mô hình ngôn ngữ `{lang}`; {INSTALL_HINT}"
         )
-    args = [exe, str(image), "stdout", "-l", lang, "--psm", "3"]
+    args = [exe, str(image), "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         args += ["--dpi", str(dpi)]
+    if digits_only:
+        args += ["-c", "tessedit_char_whitelist=0123456789"]
     run = _run([*args, "tsv"], str(image), timeout, TESSERACT_BAD_IMAGE)
-    tsv = run.stdout.decode("utf-8", "replace")
-    return _tsv_text(tsv)
+    return run.stdout.decode("utf-8", "replace")
+
+
+def tesseract(
+    image: Path, lang: str = "vie", dpi: int | None = None, timeout: float = 180
+) -> tuple[str, float]:
+    """(text, mean word confidence 0–1) of one page image, in Tesseract's own order."""
+    return _tsv_text(tesseract_tsv(image, lang, dpi, timeout))
 
 
 def _tsv_text(tsv: str) -> tuple[str, float]:
@@ -127,30 +149,40 @@ def _tsv_text(tsv: str) -> tuple[str, float]:
 
 def pdf_image_dpi(pdf: Path) -> dict[int, int]:
     """Page number → resolution of the largest image on it, from `pdfimages -list`."""
+    return {page: dpi for page, (dpi, _colour) in pdf_images(pdf).items()}
+
+
+def pdf_images(pdf: Path) -> dict[int, tuple[int, bool]]:
+    """Page number → (resolution, in colour) of the largest image on it, from
+    `pdfimages -list`."""
     exe = require("pdfimages", str(pdf))
     out = _run([exe, "-list", str(pdf)], str(pdf), 60, POPPLER_BAD_PDF).stdout.decode()
-    dpi: dict[int, tuple[int, int]] = {}
+    found: dict[int, tuple[int, int, bool]] = {}
     for line in out.splitlines()[2:]:
         cells = line.split()
         if len(cells) < 14 or not cells[0].isdigit():
             continue
-        page, width, x_ppi = int(cells[0]), int(cells[3]), cells[12]
-        if re.fullmatch(r"\d+", x_ppi) and width > dpi.get(page, (0, 0))[0]:
-            dpi[page] = (width, int(x_ppi))
-    return {page: value for page, (_w, value) in dpi.items()}
+        page, width, colour, x_ppi = int(cells[0]), int(cells[3]), cells[5], cells[12]
+        if re.fullmatch(r"\d+", x_ppi) and width > found.get(page, (0, 0, False))[0]:
+            found[page] = (width, int(x_ppi), colour not in ("gray", "sep"))
+    return {page: (dpi, colour) for page, (_w, dpi, colour) in found.items()}
 
 
-def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
-    """One page of a PDF as a grey PNG at `dpi`."""
+def render_pdf_page(
+    pdf: Path, page: int, dpi: int, out_dir: Path, colour: bool = False, fmt: str = "png"
+) -> Path:
+    """One page of a PDF at `dpi`: grey, or in colour; as PNG, or as PNM (`fmt="pnm"`, no
+    compression: the fastest to write and read back)."""
     exe = require("pdftoppm", str(pdf))
     prefix = out_dir / f"page-{page}"
+    options = [] if colour else ["-gray"]
+    options += ["-png"] if fmt == "png" else []
     _run(
         [
             exe,
             "-r",
             str(dpi),
-            "-gray",
-            "-png",
+            *options,
             "-f",
             str(page),
             "-l",
@@ -163,12 +195,21 @@ def render_pdf_page(pdf: Path, page: int, dpi: int, out_dir: Path) -> Path:
         120,
         POPPLER_BAD_PDF,
     )
-    return prefix.with_suffix(".png")
+    if fmt == "png":
+        return prefix.with_suffix(".png")
+    return prefix.with_suffix(".ppm" if colour else ".pgm")
 
 
-def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float = 1800) -> None:
+def ocrmypdf_pdfa(
+    source: Path, target: Path, lang: str = "vie", timeout: float = 1800, redo_text: bool = False
+) -> None:
     """A searchable PDF/A copy of a scan, deskewed, through OCRmyPDF; written to a temporary
-    file first so that a failure never leaves half a file at `target`."""
+    file first so that a failure never leaves half a file at `target`.
+
+    `redo_text`: the pages' text layer is the scanner's garbage (`cchc.textlayer`): every page
+    is OCR'd again and the old layer dropped (`--force-ocr`) instead of kept (`--skip-text`).
+    A PDF locked only by an owner password (printing and copying allowed, changes not) opens
+    without a password: a copy without the lock is made first, which OCRmyPDF refuses to do."""
     exe = require("ocrmypdf", str(source))
     tmp = target.with_name(f".{target.name}.part")
     args = [
@@ -176,7 +217,7 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
         "-l",
         lang,
         "--deskew",
-        "--skip-text",
+        "--force-ocr" if redo_text else "--skip-text",
         "--output-type",
         "pdfa",
         "--jobs",
@@ -185,11 +226,37 @@ def ocrmypdf_pdfa(source: Path, target: Path, lang: str = "vie", timeout: float 
     ]
     if source.suffix.lower() not in (".pdf",):
         args += ["--image-dpi", "300"]
+    with tempfile.TemporaryDirectory(prefix="cchc-pdfa-") as work:
+        unlocked = _without_owner_lock(source, Path(work))
+        try:
+            _run([*args, str(unlocked), str(tmp)], str(source), timeout, OCRMYPDF_BAD_INPUT)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _without_owner_lock(source: Path, work: Path) -> Path:
+    """`source`, or a copy of it without encryption when it is encrypted but opens without a
+    password (an owner password only). A PDF that needs a password to open stays as it is:
+    OCRmyPDF then says it is encrypted."""
+    with source.open("rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            return source
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     try:
-        _run([*args, str(source), str(tmp)], str(source), timeout, OCRMYPDF_BAD_INPUT)
-        tmp.replace(target)
+        pdf = pdfium.PdfDocument(str(source))
+    except pdfium.PdfiumError:
+        return source
+    try:
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) == -1:
+            return source  # not encrypted
+        copy = work / "unlocked.pdf"
+        pdf.save(str(copy), flags=pdfium_c.FPDF_REMOVE_SECURITY)
+        return copy
     finally:
-        tmp.unlink(missing_ok=True)
+        pdf.close()
 
 
 def docx_to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:

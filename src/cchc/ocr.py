@@ -7,11 +7,18 @@ are rendered at the resolution of the image embedded in them (`pdfimages -list`)
 OCR work per file is bounded: blank scanned pages are found on a small rendering and skipped,
 at most MAX_OCR_PAGES pages go through Tesseract, and none starts after OCR_SECONDS; what was
 left unread is said in the result's warnings (a 50 KB PDF of 500 blank pages took 507 s).
+
+Each page is cleaned before Tesseract reads it (`cchc.inks`: coloured ink of seals, signatures
+and notes removed, skew undone, speckles filtered) and read in layout order from Tesseract's word
+boxes (`cchc.layout`: the two-column header and signer's block column by column). Words with
+digits read with low confidence are kept in `OcrResult.doubtful`: the fields they make are
+reported as uncertain (`uncertain_fields`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc import errors, external
+from cchc import errors, external, inks, layout
 
 DEFAULT_DPI = 300
 MAX_PAGES = 500
@@ -64,18 +71,126 @@ class OcrResult:
     pages: int
     ocr_pages: int
     warnings: list[str] = field(default_factory=list)
+    doubtful: list[str] = field(default_factory=list)  # words with digits read unsurely
+    unread_number: list[str] = field(default_factory=list)  # marks in the place of the number
+    ink_pages: int = 0  # pages whose coloured ink (seal, signature, notes) was removed
+    deskewed_pages: int = 0
+
+
+@dataclass
+class PageRead:
+    text: str
+    confidence: float
+    doubtful: list[str]
+    ink: float  # share of the marks that were coloured ink
+    skew: float  # degrees turned back
+    copy: list[str] = field(default_factory=list)  # the stamp of a copy (SAO Y) above the header
+    notes: list[str] = field(default_factory=list)  # lines beside the header, not the document's
+    unread: list[str] = field(default_factory=list)  # marks where the number is, not digits
+
+
+_NUMBER_LINE = re.compile(r"^(\W*S[ốo6]\s*[:.]?\s*)[^/\n]*(/)", re.M)
+
+
+# Pixels of coloured ink in the number's place above which the number was written by hand.
+INKED_NUMBER_PIXELS = 40
+
+
+def _ink_in(cleaned: inks.Cleaned, box: tuple[int, int, int, int]) -> bool:
+    """Coloured ink was removed where the number stands: it is written by hand (or stamped)."""
+    import numpy as np
+
+    left, top, right, bottom = box
+    if right - left < 2 or bottom - top < 2:
+        return False
+    before = np.asarray(cleaned.inked.crop(box)) < 128
+    after = np.asarray(cleaned.image.crop(box)) < 128
+    return int((before & ~after).sum()) > INKED_NUMBER_PIXELS
+
+
+def _reread_number(page: layout.Page, inked, work: Path, name: str, dpi: int | None) -> None:
+    """The `Số:` line read again from the page with its ink: the clerk writes the number by
+    hand, often in blue, and removing the ink removed it. What is read there is a handwritten
+    number: never sure (added to `page.guessed`, so the field is listed as uncertain)."""
+    from PIL import Image, ImageOps
+
+    left, top, right, bottom = page.number_box
+    pad = (bottom - top) // 2
+    line = inked.crop((max(0, left), max(0, top - pad), right, bottom + pad))
+    if line.width < 4 or line.height < 4:
+        return
+    # Tesseract reads a line best with letters ~30 px high and a white margin around.
+    scale = max(1, round(45 / max(bottom - top, 1)))
+    line = line.resize((line.width * scale, line.height * scale), Image.BICUBIC)
+    out = work / f"{name}-number.pgm"
+    ImageOps.expand(line, 20, fill=255).save(out)
+    try:
+        words = layout.parse_tsv(
+            external.tesseract_tsv(
+                out, lang="eng", dpi=(dpi or 300) * scale, psm=7, digits_only=True
+            )
+        )
+    except errors.MissingProgram:
+        return  # no English model: the number stays unread
+    finally:
+        out.unlink(missing_ok=True)
+    digits = "".join(w.text for w in words)
+    if not digits.isdigit() or len(digits) > 6:
+        return
+    page.text, found = _NUMBER_LINE.subn(lambda n: f"{n.group(1)}{digits} /", page.text, count=1)
+    if found:
+        page.guessed.append(digits)
+        page.unread.clear()
+
+
+# A page counts as carrying coloured ink when at least this share of its marks was removed.
+INK_PAGE_SHARE = 0.005
+
+
+def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
+    """One page image (Pillow) cleaned (`cchc.inks`), read by Tesseract, put in layout order."""
+    cleaned = inks.clean_page(image)
+    out = work / f"{name}.pgm"  # no compression: the fastest to write and for Tesseract to read
+    cleaned.image.save(out)
+    try:
+        words = layout.parse_tsv(external.tesseract_tsv(out, dpi=dpi))
+    finally:
+        out.unlink(missing_ok=True)
+    page = layout.read_layout(words, cleaned.image.height)
+    if cleaned.inked is not None and page.number_box:
+        inked = _ink_in(cleaned, page.number_box)
+        if inked or not (page.number_read or page.guessed):
+            _reread_number(page, cleaned.inked, work, name, dpi)
+        if inked:
+            # Written by hand in colour (the clerk's number): never sure, whoever read it.
+            m = _NUMBER_LINE.search(page.text)
+            digits = re.match(r"\s*(\d+)", page.text[m.end(1) :]) if m else None
+            if digits:
+                page.guessed.append(digits.group(1))
+            elif not page.unread:
+                page.unread.append("?")  # ink where the number stands, no digits read from it
+    return PageRead(
+        page.text,
+        layout.mean_confidence(words),
+        layout.doubtful_words(words) + page.guessed,
+        cleaned.ink_removed,
+        cleaned.skew,
+        page.copy,
+        page.notes,
+        page.unread,
+    )
 
 
 Progress = Callable[[int, int], None]
 
 
 def _run_pages(
-    jobs: list[Callable[[], tuple[str, float]]],
+    jobs: list[Callable[[], PageRead]],
     progress: Progress | None,
     seconds: float | None = None,
-) -> list[tuple[str, float] | None]:
+) -> list[PageRead | None]:
     """Each job's result, in order; None for a job not started within `seconds`."""
-    results: list[tuple[str, float] | None] = [None] * len(jobs)
+    results: list[PageRead | None] = [None] * len(jobs)
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     deadline = None if seconds is None else time.monotonic() + seconds
 
@@ -166,37 +281,83 @@ def ocr_pdf(
             f"trang sau (từ trang {marked[MAX_OCR_PAGES] + 1}) chưa được đọc"
         )
         marked = marked[:MAX_OCR_PAGES]
-    image_dpi = external.pdf_image_dpi(path) if marked else {}
+    images = external.pdf_images(path) if marked else {}
     dpi = {
         i + 1: render_dpi(
-            path, i + 1, sizes[i] if sizes else None, image_dpi.get(i + 1, DEFAULT_DPI)
+            path, i + 1, sizes[i] if sizes else None, images.get(i + 1, (DEFAULT_DPI, True))[0]
         )
         for i in marked
     }
     with tempfile.TemporaryDirectory(prefix="cchc-ocr-") as tmp:
 
-        def job(index: int):
+        def job(index: int) -> PageRead:
+            from PIL import Image
+
             page_dpi = dpi[index + 1]
-            image = external.render_pdf_page(path, index + 1, page_dpi, Path(tmp))
-            return external.tesseract(image, dpi=page_dpi)
+            colour = images.get(index + 1, (DEFAULT_DPI, True))[1]
+            rendered = external.render_pdf_page(
+                path, index + 1, page_dpi, Path(tmp), colour=colour, fmt="pnm"
+            )
+            Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+            with Image.open(rendered) as image:
+                image.load()
+            rendered.unlink(missing_ok=True)
+            return read_page(image, Path(tmp), f"clean-{index + 1}", page_dpi)
 
         results = _run_pages([lambda i=i: job(i) for i in marked], progress, OCR_SECONDS)
     texts = list(layers)
     confidences = []
     unread = []
+    reads = []
     for index, result in zip(marked, results, strict=True):
         if result is None:
             unread.append(index + 1)
             continue
-        texts[index] = result[0]
-        confidences.append(result[1])
+        texts[index] = result.text
+        confidences.append(result.confidence)
+        reads.append(result)
     if unread:
         warnings.append(
             f"hết {OCR_SECONDS // 60} phút nhận dạng chữ cho tệp này: {len(unread)} trang (từ "
             f"trang {unread[0]}) chưa được đọc"
         )
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
-    return OcrResult("\n".join(texts), confidence, count, len(confidences), warnings)
+    return _result("\n".join(texts), confidence, count, reads, warnings)
+
+
+def _result(
+    text: str, confidence: float, pages: int, reads: list[PageRead], warnings: list[str]
+) -> OcrResult:
+    copy = [line for read in reads for line in read.copy]
+    if copy:
+        warnings.append(
+            f"bản sao ({' / '.join(copy)}): các trường được đọc từ phần đầu của văn bản gốc"
+        )
+    notes = sum(len(read.notes) for read in reads)
+    if notes:
+        warnings.append(
+            f"bỏ qua {notes} dòng ghi chú viết hoặc đóng bên cạnh phần đầu văn bản (bút phê?), "
+            "không phải nội dung văn bản"
+        )
+    return OcrResult(
+        text,
+        confidence,
+        pages,
+        len(reads),
+        warnings,
+        doubtful=[word for read in reads for word in read.doubtful],
+        unread_number=[mark for read in reads for mark in read.unread],
+        ink_pages=sum(read.ink >= INK_PAGE_SHARE for read in reads),
+        deskewed_pages=sum(bool(read.skew) for read in reads),
+    )
+
+
+def _read_file_page(image: Path, work: Path, name: str, dpi: int | None) -> PageRead:
+    from PIL import Image
+
+    with Image.open(image) as page:
+        page.load()
+    return read_page(page, work, name, dpi)
 
 
 def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
@@ -222,8 +383,9 @@ def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
                             f"{MAX_PIXELS // 10**6} triệu điểm ảnh"
                         )
                     dpi = image.info.get("dpi", (0, 0))[0]
+                    grey = image.mode in ("1", "L", "LA", "I", "I;16", "F")
                     out = Path(tmp) / f"page-{index + 1}.png"
-                    image.convert("L").save(out)
+                    image.convert("L" if grey else "RGB").save(out, compress_level=1)
                     pages.append((out, int(dpi) if dpi and dpi >= 70 else None))
         except Image.DecompressionBombError as exc:
             raise errors.FileTooLarge(
@@ -234,8 +396,54 @@ def ocr_image(path: Path, progress: Progress | None = None) -> OcrResult:
                 str(path), f"ảnh bị hỏng, không mở được (damaged image): {exc}"
             ) from exc
         results = _run_pages(
-            [lambda p=p, d=d: external.tesseract(p, dpi=d) for p, d in pages], progress
+            [
+                lambda i=i, p=p, d=d: _read_file_page(p, Path(tmp), f"clean-{i}", d)
+                for i, (p, d) in enumerate(pages, start=1)
+            ],
+            progress,
         )
-    text = "\n".join(t for t, _ in results)
-    confidence = sum(c for _, c in results) / len(results)
-    return OcrResult(text, confidence, len(pages), len(pages))
+    reads = [r for r in results if r is not None]
+    text = "\n".join(r.text for r in reads)
+    confidence = sum(r.confidence for r in reads) / len(reads)
+    return _result(text, confidence, len(pages), reads, [])
+
+
+def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = None) -> None:
+    """List in `doc.quality.uncertain` the fields made of words Tesseract read unsurely (a
+    handwritten `1535` read as `4235` at 56%), with a warning: such a value is never sure.
+    `unread_number`: marks read where the number is (`#74`), left out of the text."""
+    import re
+
+    from cchc.dates import HEADER_DATE
+    from cchc.text import fold
+
+    if not (doubtful or unread_number) or doc.quality is None:
+        return
+    weak = {fold(w).strip(".,;:()#*\"'") for w in doubtful} - {""}
+    fields = []
+    if unread_number and not doc.number:
+        doc.warnings[:] = [w for w in doc.warnings if "số văn bản để trống" not in w]
+        fields.append(("number", f"số văn bản (đọc được `{' '.join(unread_number)}`, viết tay?)"))
+    elif doc.number:
+        parts = re.split(r"[/\-–]", fold(doc.number))
+        if parts[0] in weak or any(p in weak for p in parts[1:] if any(c.isdigit() for c in p)):
+            fields.append(("number", f"số văn bản `{doc.number}`"))
+    if doc.date:
+        m = re.search(HEADER_DATE, fold("\n".join(doc.text.splitlines()[:80])))
+        if m and any(m.group(g).strip(" ._…") in weak for g in ("d", "m", "y")):
+            fields.append(("date", f"ngày ban hành {doc.date}"))
+    if not doc.date:
+        # `ngày JŸtháng 10 năm 2023`: a handwritten day that is no number.
+        m = re.search(
+            r"ngay\s*(\S{0,4}?)\s*thang\s*(\S{1,3})\s*nam\s*(\d{4})",
+            fold("\n".join(doc.text.splitlines()[:60])),
+        )
+        if m and m.group(1).strip(" ._…"):
+            fields.append(("date", f"ngày ban hành (`{m.group(0)}`)"))
+    for name, what in fields:
+        if name not in doc.quality.uncertain:
+            doc.quality.uncertain.append(name)
+            doc.warnings.append(
+                f"{what} đọc không chắc chắn trên bản quét (chữ viết tay hoặc mờ): cần đối chiếu "
+                "với bản gốc"
+            )

@@ -15,6 +15,7 @@ from cchc import edxml, errors, legacy
 from cchc.ocr import OcrResult, Progress, check_embedded_image, ocr_image, ocr_pdf
 from cchc.repair import needs_repair
 from cchc.text import count_letters, nfc
+from cchc.textlayer import is_garbage
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_BINARY_BYTES = 200 * 1024 * 1024
@@ -78,6 +79,9 @@ class Source:
     pages: int | None = None
     confidence: float | None = None  # OCR's mean word confidence, for scans
     warnings: list[str] = field(default_factory=list)
+    doubtful: list[str] = field(default_factory=list)  # words with digits OCR read unsurely
+    unread_number: list[str] = field(default_factory=list)  # OCR marks in the number's place
+    garbage_layers: list[int] = field(default_factory=list)  # pages with a scanner's bad layer
 
 
 def read_file(path: str | Path, ocr: bool = True, progress: Progress | None = None) -> Source:
@@ -139,6 +143,8 @@ def _ocr_source(result: OcrResult, path: Path) -> Source:
         pages=result.pages,
         confidence=result.confidence if result.ocr_pages else None,
         warnings=list(result.warnings),
+        doubtful=list(result.doubtful),
+        unread_number=list(result.unread_number),
     )
 
 
@@ -355,9 +361,24 @@ def _docx_table_lines(table) -> list[str]:
 # -- PDF -------------------------------------------------------------------------------------
 
 
-def _is_scan(layer: str) -> bool:
-    """A scanned page: no text layer, or a layer left by OCR without the Vietnamese model."""
-    return count_letters(layer) < MIN_CHARS_PER_PDF_PAGE or needs_repair(layer)
+def _is_scan(layer: str, image: bool = False) -> bool:
+    """A scanned page: no text layer, a layer left by OCR without the Vietnamese model, or
+    (on a page that holds an image) a scanner's garbage layer (`cchc.textlayer`)."""
+    return (
+        count_letters(layer) < MIN_CHARS_PER_PDF_PAGE
+        or needs_repair(layer)
+        or (image and is_garbage(layer))
+    )
+
+
+def _garbage_layers(pages: list[str], scanned: list[int]) -> list[int]:
+    """The scanned pages (0-based) that carry a text layer all the same: the scanner's."""
+    return [i for i in scanned if count_letters(pages[i]) >= MIN_CHARS_PER_PDF_PAGE]
+
+
+def _pages_named(indexes: list[int]) -> str:
+    numbers = [str(i + 1) for i in indexes]
+    return ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
 
 
 def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> Source:
@@ -383,15 +404,25 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
             )
         pages: list[str] = []
         sizes: list[tuple[float, float]] = []  # points (1/72 inch), for rendering scans
+        with_image: list[bool] = []
         for number, page in enumerate(pdf, start=1):
             sizes.append(page.get_size())
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
             textpage.close()
-            if ocr and _is_scan(pages[-1]):
+            # A page's objects are listed only when its layer may be a scanner's garbage, or
+            # when it goes to OCR (a text page of 100,000 paths is not walked for nothing).
+            doubtful = not _is_scan(pages[-1]) and is_garbage(pages[-1])
+            images = (
+                list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+                if doubtful or (ocr and _is_scan(pages[-1]))
+                else []
+            )
+            with_image.append(bool(images))
+            if ocr and _is_scan(pages[-1], with_image[-1]):
                 # Its images are decoded when the page is rendered for OCR: their sizes are
                 # read first, from their dictionaries, without decoding them.
-                for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                for image in images:
                     check_embedded_image(path, number, *image.get_px_size())
             page.close()
     except pdfium.PdfiumError as exc:
@@ -401,11 +432,28 @@ def read_pdf(path: Path, ocr: bool = True, progress: Progress | None = None) -> 
     if not pages:
         raise errors.EmptyFile(str(path), "PDF không có trang nào (empty PDF)")
     letters = [count_letters(p) for p in pages]
-    scanned = [i for i, p in enumerate(pages) if _is_scan(p)]
+    scanned = [i for i, p in enumerate(pages) if _is_scan(p, with_image[i])]
+    garbage = _garbage_layers(pages, scanned)
     if scanned and ocr:
         # Mixed PDFs are read page by page: only the scanned pages go through OCR.
-        return _ocr_source(ocr_pdf(path, pages, scanned, progress, sizes), path)
+        result = ocr_pdf(path, pages, scanned, progress, sizes)
+        if garbage:
+            result.warnings.insert(
+                0,
+                f"lớp chữ có sẵn của trang {_pages_named(garbage)} do máy quét tự nhận dạng và "
+                "sai (garbage text layer): đã bỏ, nhận dạng lại bằng OCR tiếng Việt",
+            )
+        source = _ocr_source(result, path)
+        source.garbage_layers = [i + 1 for i in garbage]
+        return source
     if sum(letters) < MIN_CHARS_PER_PDF_PAGE:
         raise errors.NeedsOcr(str(path))
     text = nfc("\n".join(pages).replace("\r\n", "\n").replace("\r", "\n"))
-    return _with_legacy_fixed(Source(text=text, kind="pdf-text", pages=len(pages)))
+    source = Source(text=text, kind="pdf-text", pages=len(pages))
+    if garbage:
+        source.warnings.append(
+            f"lớp chữ của trang {_pages_named(garbage)} do máy quét tự nhận dạng và có vẻ sai "
+            "(garbage text layer); chạy lại với OCR (bỏ --no-ocr) để đọc đúng"
+        )
+        source.garbage_layers = [i + 1 for i in garbage]
+    return _with_legacy_fixed(source)

@@ -33,7 +33,7 @@ _NUMBER_TOKEN = re.compile(r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/\s*[\w.&-]+)*|\
 _DATE_RE = re.compile(HEADER_DATE)
 # Where the header ends for certain: the first legal basis, article or chapter.
 _BODY_START = re.compile(r"^\s*(?:[-+]\s*)?(?:can cu\b|dieu 1\b|chuong i\b)")
-_VV = re.compile(r"^\s*(?:v\s*[/.]\s*v|viv)\b[\s.:]*")
+_VV = re.compile(r"^\s*(?:v\s*[/.]\s*[vw]|viv)\b[\s.:]*")  # OCR: `V/w`
 
 
 # -- number and symbol -----------------------------------------------------------------------
