@@ -244,6 +244,29 @@ def entered_value(text: str) -> Decimal | None:
     return number / 100 if percent else number
 
 
+def form_value(criterion: Criterion, text: str):
+    """What a person typed in the assessment form for `criterion`, as `points` reads it; None
+    if empty. A ratio's field is in percent, so "85" and "85%" are 85% (and "120%" is refused
+    by `points`, not read as 1.2 and then as 1.2%)."""
+    text = nfc(text or "").strip()
+    if not text:
+        return None
+    if criterion.scoring == "ratio":
+        number = _number(text.rstrip("%").strip())
+        if number is None:
+            raise ValueError(f"“{text}” không phải là tỷ lệ phần trăm")
+        return f"{format(number, 'f')}%"
+    return entered_value(text)
+
+
+def as_percent(value) -> Decimal:
+    """A ratio as stored: its percent (0–100), from "85%", 85 or 0.85."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return _number(value.strip().rstrip("%"))
+    number = _number(value)
+    return number * 100 if number <= 1 else number
+
+
 def _number(value) -> Decimal | None:
     """A Decimal from an int, a float (as printed) or text ("14,5", "10 điểm"); None if not one."""
     if isinstance(value, bool):

@@ -24,6 +24,30 @@ class WorkflowError(ValueError):
     """A step the assessment's status does not allow, or entries that are not valid."""
 
 
+class EntryErrors(WorkflowError):
+    """Entries of a form that are not valid: `by_criterion` maps a criterion id to its problem,
+    so the form can mark the field and keep everything else."""
+
+    def __init__(self, by_criterion: dict[int, str]):
+        self.by_criterion = by_criterion
+        super().__init__("; ".join(by_criterion.values()))
+
+
+class Incomplete(WorkflowError):
+    """A submission with criteria not self-assessed; `missing` lists them (code, name)."""
+
+    def __init__(self, missing: list[tuple[str, str]]):
+        self.missing = missing
+        codes = ", ".join(code for code, _ in missing[:8])
+        more = f" và {len(missing) - 8} tiêu chí khác" if len(missing) > 8 else ""
+        super().__init__(f"Còn {len(missing)} tiêu chí chưa tự chấm: {codes}{more}")
+
+
+# Results that compare units (rankings, charts, trends) count only these: a draft or a
+# submission not yet appraised is the unit's claim, not a result.
+RESULT_STATES = ("appraised", "published")
+
+
 # --- frameworks ---------------------------------------------------------------------------
 
 
@@ -101,7 +125,7 @@ def open_assessment(stored: Framework, unit: Unit, year: int) -> Assessment:
     return assessment
 
 
-def _core_leaf(row: Criterion) -> core.Criterion:
+def core_leaf(row: Criterion) -> core.Criterion:
     return core.Criterion(
         code=row.code,
         name=row.name,
@@ -118,19 +142,26 @@ def save_self_assessment(assessment: Assessment, entries: dict[int, tuple], user
     if assessment.status != Assessment.Status.DRAFT:
         raise WorkflowError("Bản tự đánh giá đã gửi thẩm định, không sửa được nữa.")
     leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
-    problems, changes = [], []
+    problems: dict[int, str] = {}
+    changes = []
     for criterion_id, (value, explanation) in entries.items():
         row = leaves.get(criterion_id)
         if row is None:
             continue
         try:
-            points = None if value is None else core.points(_core_leaf(row), value)
+            if isinstance(value, ValueError):  # the form could not read what was typed
+                raise value
+            points = None if value is None else core.points(core_leaf(row), value)
+            if value is not None and row.scoring == "ratio":
+                value = core.as_percent(value)  # a ratio is kept as the percent it means
         except ValueError as exc:
-            problems.append(str(exc))
+            problems[criterion_id] = f"{row.code}: {exc}".replace(
+                f"{row.code}: {row.code}:", f"{row.code}:"
+            )
             continue
         changes.append((row, value, points, explanation))
     if problems:
-        raise WorkflowError("; ".join(problems))
+        raise EntryErrors(problems)
     for row, value, points, explanation in changes:
         Score.objects.update_or_create(
             assessment=assessment,
@@ -181,6 +212,21 @@ def recompute(assessment: Assessment) -> None:
     assessment.save(update_fields=["self_total", "final_total"])
 
 
+def missing_criteria(assessment: Assessment) -> list[tuple[str, str]]:
+    """(code, name) of the leaves this assessment has not scored, in the framework's order.
+    (The scores of THIS assessment: a filter across the relation would count another unit's.)"""
+    scored = set(
+        assessment.scores.filter(self_points__isnull=False).values_list("criterion_id", flat=True)
+    )
+    return [
+        (code, name)
+        for pk, code, name in assessment.framework.criteria.filter(is_leaf=True)
+        .order_by("order")
+        .values_list("pk", "code", "name")
+        if pk not in scored
+    ]
+
+
 STEPS = {
     # action: (allowed from, to, who/at fields, audit verb)
     "submit": (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED, "submitted", "Gửi thẩm định"),
@@ -192,24 +238,24 @@ STEPS = {
     ),
     "publish": (Assessment.Status.APPRAISED, Assessment.Status.PUBLISHED, "published", "Công bố"),
     "reopen": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Trả lại để sửa"),
+    "withdraw": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Rút lại để sửa"),
 }
 
 
 @transaction.atomic
-def advance(assessment: Assessment, action: str, user) -> Assessment:
+def advance(
+    assessment: Assessment, action: str, user, confirm_incomplete: bool = False
+) -> Assessment:
     source, target, field, verb = STEPS[action]
     if assessment.status != source:
         raise WorkflowError(
             f"Không thể “{verb.lower()}” khi bản đánh giá đang ở trạng thái "
             f"“{assessment.get_status_display()}”."
         )
-    if action == "submit":
-        missing = assessment.framework.criteria.filter(is_leaf=True).exclude(
-            scores__assessment=assessment, scores__self_points__isnull=False
-        )
-        if missing.exists():
-            codes = ", ".join(missing.values_list("code", flat=True)[:8])
-            raise WorkflowError(f"Còn tiêu chí chưa tự chấm: {codes}")
+    if action == "submit" and not confirm_incomplete:
+        missing = missing_criteria(assessment)
+        if missing:
+            raise Incomplete(missing)
     assessment.status = target
     if field:
         setattr(assessment, f"{field}_by", user)
@@ -219,6 +265,13 @@ def advance(assessment: Assessment, action: str, user) -> Assessment:
     assessment.save()
     audit(user, f"par-{action}", assessment, f"{verb}: {assessment}")
     return assessment
+
+
+def area_points(assessment: Assessment) -> dict[str, float]:
+    """The assessment's points per area (appraised where set, else claimed), whatever its
+    state: for its own page, never for comparing units."""
+    layout = Layout.of(to_core(assessment.framework))
+    return score(layout, str(assessment.pk), values_of([assessment])[assessment.pk]).areas
 
 
 # --- ranking and weak criteria --------------------------------------------------------------
@@ -265,7 +318,9 @@ class RankRow:
 def ranking(stored: Framework, year: int, published_only: bool = False) -> list[RankRow]:
     """Units of the same framework (level) and year, best first, with the change on last year."""
     assessments = list(
-        Assessment.objects.filter(framework=stored, year=year).select_related("unit")
+        Assessment.objects.filter(framework=stored, year=year, status__in=RESULT_STATES)
+        .select_related("unit")
+        .order_by("pk")
     )
     if published_only:
         assessments = [a for a in assessments if a.status == Assessment.Status.PUBLISHED]
@@ -276,7 +331,9 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
         unit_id: float(total) * 100 / float(maximum)
         for unit_id, total, maximum in Assessment.objects.filter(
             framework__level=stored.level, year=year - 1
-        ).values_list("unit_id", "final_total", "framework__max_total")
+        )
+        .filter(status__in=RESULT_STATES)
+        .values_list("unit_id", "final_total", "framework__max_total")
         if maximum
     }
     by_id = {a.pk: a for a in assessments}
@@ -290,6 +347,36 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
             RankRow(place, len(assessments), a, result, round(index, 2), change, values[a.pk])
         )
     return rows
+
+
+def by_group(rows: list[RankRow]) -> list[tuple[str, list[RankRow]]]:
+    """The ranking split by kind of unit (sở apart from xã/phường), each group ranked on its
+    own; kinds are read as the registry has them, whatever kinds it knows."""
+    kinds: dict[str, list[RankRow]] = {}
+    for row in rows:
+        kinds.setdefault(row.assessment.unit.kind, []).append(row)
+    if len(kinds) < 2:
+        return []
+    labels = dict(Unit.Kind.choices)
+    out = []
+    for kind, members in kinds.items():
+        ranked, previous, place = [], None, 0
+        for n, row in enumerate(members, 1):  # already best first
+            if row.result.total != previous:
+                place, previous = n, row.result.total
+            ranked.append(
+                RankRow(
+                    place,
+                    len(members),
+                    row.assessment,
+                    row.result,
+                    row.index,
+                    row.change,
+                    row.values,
+                )
+            )
+        out.append((labels.get(kind, kind), ranked))
+    return out
 
 
 def weak_criteria(
@@ -307,7 +394,10 @@ def weak_criteria(
         best = values_of([rows[0].assessment])[rows[0].assessment.pk]
         out["best"] = [(by_code[c], gap) for c, gap in losses(layout, mine, best, top)]
     last = Assessment.objects.filter(
-        unit=assessment.unit, framework__level=stored.level, year=assessment.year - 1
+        unit=assessment.unit,
+        framework__level=stored.level,
+        year=assessment.year - 1,
+        status__in=RESULT_STATES,
     ).first()
     if last is not None:
         previous = {c: v for c, v in values_of([last])[last.pk].items() if c in by_code}
