@@ -337,7 +337,7 @@ def test_yaml_problems_name_the_line_and_code(tmp_path):
         "dòng 4 (I): tổng điểm các tiêu chí con là 9, khác điểm tối đa 10",
         "dòng 10 (I.1): mã I.1 bị trùng với dòng 7",
         "dòng 10 (I.1): cách chấm 'thang' không hợp lệ (phải là một trong: points, yesno, "
-        "ratio, scale)",
+        "ratio, scale, options, bands)",
     ]
     assert str(error).startswith(f"{path}: bộ tiêu chí không hợp lệ (4 lỗi)")
 

@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import FloatField
+from django.db.models import FloatField, Q
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from cchc.par import framework as core
-from cchc.par.scoring import Layout, Result, losses, rank, score
+from cchc.par.scoring import Adjusted, Layout, Result, adjusted, losses, rank_by_index, score
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, Score
 from cchc.web.work.assign import match_unit
@@ -62,6 +62,10 @@ def import_framework(data: core.Framework, user=None) -> Framework:
         level=data.level,
         source=data.source or "",
         max_total=data.total(),
+        classes=[{"name": b.name, "min": float(b.minimum)} for b in data.classes],
+        bonus_max=data.bonus_max,
+        penalty_max=data.penalty_max,
+        not_applicable=data.not_applicable,
     )
     rows: dict[str, Criterion] = {}
     for order, (node, depth, parent) in enumerate(data.walk()):
@@ -81,10 +85,44 @@ def import_framework(data: core.Framework, user=None) -> Framework:
             depth=depth,
             order=order,
             is_leaf=not node.children,
+            rule=[_rule_json(item) for item in node.rule],
+            method=node.method,
+            evidence_rule=node.evidence_rule or "",
         )
         rows[node.code] = row
     audit(user, "framework-import", stored, f"Nhập bộ tiêu chí {stored}")
     return stored
+
+
+def _rule_json(item: core.RuleItem) -> dict:
+    def num(d):
+        return None if d is None else str(d)
+
+    return {
+        "label": item.label,
+        "points": str(item.points),
+        "low": num(item.low),
+        "low_inclusive": item.low_inclusive,
+        "high": num(item.high),
+        "high_inclusive": item.high_inclusive,
+    }
+
+
+def rule_items(row: Criterion) -> list[core.RuleItem]:
+    def num(v):
+        return None if v is None else Decimal(v)
+
+    return [
+        core.RuleItem(
+            i["label"],
+            Decimal(i["points"]),
+            num(i.get("low")),
+            i.get("low_inclusive", True),
+            num(i.get("high")),
+            i.get("high_inclusive", True),
+        )
+        for i in row.rule or []
+    ]
 
 
 def to_core(stored: Framework) -> core.Framework:
@@ -100,6 +138,9 @@ def to_core(stored: Framework) -> core.Framework:
             scale_levels=row.scale_levels,
             unit=row.unit_text or None,
             evidence=row.evidence or None,
+            rule=rule_items(row),
+            method=row.method,
+            evidence_rule=row.evidence_rule or None,
         )
         nodes[row.pk] = node
         if row.parent_id is None:
@@ -112,6 +153,10 @@ def to_core(stored: Framework) -> core.Framework:
         level=stored.level,
         source=stored.source or None,
         areas=areas,
+        classes=[core.Band(c["name"], Decimal(str(c["min"]))) for c in stored.classes or []],
+        bonus_max=stored.bonus_max,
+        penalty_max=stored.penalty_max,
+        not_applicable=stored.not_applicable,
     )
 
 
@@ -132,18 +177,44 @@ def core_leaf(row: Criterion) -> core.Criterion:
         max_points=row.max_points,
         scoring=row.scoring,
         scale_levels=row.scale_levels,
+        rule=rule_items(row),
     )
 
 
+def _computed_points(assessment: Assessment) -> dict[int, Decimal]:
+    """Criterion id → the points of the value computed from tracked work (evidence rules)."""
+    out = {}
+    for s in assessment.scores.filter(computed_value__isnull=False).select_related("criterion"):
+        value = s.computed_value
+        if s.criterion.scoring in ("ratio", "bands"):
+            value = f"{value}%"
+        try:
+            out[s.criterion_id] = core.points(core_leaf(s.criterion), value)
+        except ValueError:
+            continue
+    return out
+
+
 @transaction.atomic
-def save_self_assessment(assessment: Assessment, entries: dict[int, tuple], user) -> list[str]:
+def save_self_assessment(
+    assessment: Assessment,
+    entries: dict[int, tuple],
+    user,
+    not_applicable: set[int] | None = None,
+    overrides: dict[int, str] | None = None,
+) -> list[str]:
     """Entries: criterion id → (entered value or None, explanation). Every value is checked
-    before anything is saved; the errors name the criteria."""
+    before anything is saved; the errors name the criteria. `not_applicable`: criteria that do
+    not apply to the unit (an explanation is required); `overrides`: reasons for a value other
+    than the one computed from tracked work (required when it differs)."""
+    not_applicable = not_applicable or set()
+    overrides = overrides or {}
     if assessment.status != Assessment.Status.DRAFT:
         raise WorkflowError("Bản tự đánh giá đã gửi thẩm định, không sửa được nữa.")
     leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
     problems: dict[int, str] = {}
     changes = []
+    computed_of = _computed_points(assessment)
     for criterion_id, (value, explanation) in entries.items():
         row = leaves.get(criterion_id)
         if row is None:
@@ -151,9 +222,29 @@ def save_self_assessment(assessment: Assessment, entries: dict[int, tuple], user
         try:
             if isinstance(value, ValueError):  # the form could not read what was typed
                 raise value
+            if criterion_id in not_applicable:
+                if not explanation.strip():
+                    raise ValueError("ghi lý do không áp dụng vào ô giải trình")
+                changes.append((row, None, None, explanation))
+                continue
             points = None if value is None else core.points(core_leaf(row), value)
-            if value is not None and row.scoring == "ratio":
-                value = core.as_percent(value)  # a ratio is kept as the percent it means
+            computed = computed_of.get(criterion_id)
+            if (
+                computed is not None
+                and value is not None
+                and points != computed
+                and not overrides.get(criterion_id, "").strip()
+            ):
+                raise ValueError(
+                    f"khác kết quả tính từ công việc ({computed} điểm): ghi lý do điều chỉnh"
+                )
+            if value is not None:  # kept as a number: a ratio or band as its percent
+                if row.scoring in ("ratio", "bands"):
+                    value = core.as_percent(value)
+                elif row.scoring == "yesno":
+                    value = Decimal(int(points > 0))
+                else:
+                    value = core.number(value)
         except ValueError as exc:
             problems[criterion_id] = f"{row.code}: {exc}".replace(
                 f"{row.code}: {row.code}:", f"{row.code}:"
@@ -166,8 +257,21 @@ def save_self_assessment(assessment: Assessment, entries: dict[int, tuple], user
         Score.objects.update_or_create(
             assessment=assessment,
             criterion=row,
-            defaults={"self_value": value, "self_points": points, "explanation": explanation},
+            defaults={
+                "self_value": value,
+                "self_points": points,
+                "explanation": explanation,
+                "not_applicable": row.pk in not_applicable,
+                "override_reason": overrides.get(row.pk, "").strip(),
+            },
         )
+        if overrides.get(row.pk, "").strip():
+            audit(
+                user,
+                "par-override",
+                assessment,
+                f"{row.code}: {points} điểm thay kết quả tính; lý do: {overrides[row.pk].strip()}",
+            )
     recompute(assessment)
     audit(user, "par-self", assessment, f"Tự đánh giá {assessment}: {assessment.self_total} điểm")
     return [row.code for row, *_ in changes]
@@ -203,6 +307,43 @@ def save_appraisal(assessment: Assessment, entries: dict[int, tuple], user) -> N
     audit(user, "par-appraise", assessment, f"Thẩm định {assessment}: {assessment.final_total}")
 
 
+@transaction.atomic
+def save_adjustments(
+    assessment: Assessment,
+    bonus: Decimal,
+    bonus_reason: str,
+    penalty: Decimal,
+    penalty_reason: str,
+    user,
+) -> None:
+    """The council's bonus and penalty points, each within the framework's cap and with a
+    reason when not 0."""
+    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED):
+        raise WorkflowError("Chỉ thẩm định được bản đã gửi và chưa công bố.")
+    stored, problems = assessment.framework, []
+    for what, value, cap, reason in (
+        ("Điểm thưởng", bonus, stored.bonus_max, bonus_reason),
+        ("Điểm trừ", penalty, stored.penalty_max, penalty_reason),
+    ):
+        if value < 0:
+            problems.append(f"{what} không được âm")
+        elif cap is not None and value > cap:
+            problems.append(f"{what} {value} vượt mức tối đa {cap} của bộ tiêu chí")
+        elif cap is None and value:
+            problems.append(f"Bộ tiêu chí không có {what.lower()}")
+        if value and not reason.strip():
+            problems.append(f"{what}: cần ghi lý do")
+    if problems:
+        raise WorkflowError("; ".join(problems))
+    assessment.bonus, assessment.penalty = bonus, penalty
+    assessment.bonus_reason, assessment.penalty_reason = (
+        bonus_reason.strip(),
+        penalty_reason.strip(),
+    )
+    assessment.save(update_fields=["bonus", "penalty", "bonus_reason", "penalty_reason"])
+    audit(user, "par-adjust", assessment, f"Điểm thưởng {bonus}, điểm trừ {penalty}: {assessment}")
+
+
 def recompute(assessment: Assessment) -> None:
     self_total, final_total = Decimal(0), Decimal(0)
     for s in assessment.scores.all():
@@ -216,7 +357,9 @@ def missing_criteria(assessment: Assessment) -> list[tuple[str, str]]:
     """(code, name) of the leaves this assessment has not scored, in the framework's order.
     (The scores of THIS assessment: a filter across the relation would count another unit's.)"""
     scored = set(
-        assessment.scores.filter(self_points__isnull=False).values_list("criterion_id", flat=True)
+        assessment.scores.filter(Q(self_points__isnull=False) | Q(not_applicable=True)).values_list(
+            "criterion_id", flat=True
+        )
     )
     return [
         (code, name)
@@ -274,6 +417,26 @@ def area_points(assessment: Assessment) -> dict[str, float]:
     return score(layout, str(assessment.pk), values_of([assessment])[assessment.pk]).areas
 
 
+def own_result(assessment: Assessment) -> OwnResult:
+    """The assessment's points, maximum, index and class as its framework counts them, in any
+    state (its own page; comparisons use `ranking`)."""
+    stored = assessment.framework
+    layout = Layout.of(to_core(stored))
+    result = score(layout, str(assessment.pk), values_of([assessment])[assessment.pk])
+    adj = adjusted_result(
+        stored, layout, assessment, result, not_applicable_of([assessment])[assessment.pk]
+    )
+    return OwnResult(adj.points, adj.maximum, adj.index, classify(stored, adj.index))
+
+
+@dataclass
+class OwnResult:
+    points: float
+    maximum: float
+    index: float
+    classification: str
+
+
 # --- ranking and weak criteria --------------------------------------------------------------
 
 
@@ -304,6 +467,39 @@ def values_of(assessments) -> dict[int, dict[str, float]]:
     return out
 
 
+def not_applicable_of(assessments) -> dict[int, set[str]]:
+    """Codes of the leaves each assessment marked "không áp dụng", in one query."""
+    out: dict[int, set[str]] = {a.pk: set() for a in assessments}
+    if out:
+        for pk, code in Score.objects.filter(
+            assessment__in=list(out), not_applicable=True
+        ).values_list("assessment_id", "criterion__code"):
+            out[pk].add(code)
+    return out
+
+
+def adjusted_result(
+    stored: Framework, layout: Layout, a: Assessment, result: Result, na
+) -> Adjusted:
+    return adjusted(
+        layout,
+        result,
+        na,
+        float(a.bonus or 0),
+        float(a.penalty or 0),
+        stored.not_applicable,
+        float(stored.bonus_max) if stored.bonus_max is not None else None,
+        float(stored.penalty_max) if stored.penalty_max is not None else None,
+    )
+
+
+def classify(stored: Framework, index: float) -> str:
+    for band in sorted(stored.classes or [], key=lambda b: -float(b["min"])):
+        if index >= float(band["min"]):
+            return band["name"]
+    return ""
+
+
 @dataclass
 class RankRow:
     place: int
@@ -313,10 +509,14 @@ class RankRow:
     index: float
     change: float | None  # index points against last year, None without last year
     values: dict[str, float] = field(default_factory=dict, repr=False)  # final points per leaf
+    points: float = 0.0  # with bonus, penalty and criteria that do not apply
+    maximum: float = 0.0
+    classification: str = ""
 
 
 def ranking(stored: Framework, year: int, published_only: bool = False) -> list[RankRow]:
-    """Units of the same framework (level) and year, best first, with the change on last year."""
+    """Appraised or published assessments of the framework and year, best index first, with
+    the change on last year. A draft or a submission is a claim, not a result: not ranked."""
     assessments = list(
         Assessment.objects.filter(framework=stored, year=year, status__in=RESULT_STATES)
         .select_related("unit")
@@ -326,7 +526,12 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
         assessments = [a for a in assessments if a.status == Assessment.Status.PUBLISHED]
     layout = Layout.of(to_core(stored))
     values = values_of(assessments)
+    na = not_applicable_of(assessments)
+    by_id = {a.pk: a for a in assessments}
     results = {a.pk: score(layout, str(a.pk), values[a.pk]) for a in assessments}
+    adjusted_of = {
+        pk: adjusted_result(stored, layout, by_id[pk], results[pk], na[pk]) for pk in results
+    }
     last = {  # last year's index, on last year's own maximum
         unit_id: float(total) * 100 / float(maximum)
         for unit_id, total, maximum in Assessment.objects.filter(
@@ -336,15 +541,25 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
         .values_list("unit_id", "final_total", "framework__max_total")
         if maximum
     }
-    by_id = {a.pk: a for a in assessments}
     rows = []
-    for place, result in rank(results.values()):
-        a = by_id[int(result.unit)]
-        index = result.index(layout)
+    for place, key, index in rank_by_index((str(pk), adj.index) for pk, adj in adjusted_of.items()):
+        a = by_id[int(key)]
+        adj = adjusted_of[a.pk]
         previous = last.get(a.unit_id)
         change = round(index - previous, 2) if previous is not None else None
         rows.append(
-            RankRow(place, len(assessments), a, result, round(index, 2), change, values[a.pk])
+            RankRow(
+                place,
+                len(assessments),
+                a,
+                results[a.pk],
+                index,
+                change,
+                values[a.pk],
+                adj.points,
+                adj.maximum,
+                classify(stored, index),
+            )
         )
     return rows
 

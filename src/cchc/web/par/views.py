@@ -229,12 +229,25 @@ class _Row:
         self.c, self.s, self.error, self.kept = criterion, score, error, list(kept)
         self.posted = posted is not None
         if posted is not None:
-            self.value, self.note, self.doc = posted
+            self.value, self.note, self.doc, self.na, self.override = posted
         else:
             value = score.self_value if score is not None else None
             self.value = "" if value is None else _plain(value)
             self.note = score.explanation if score is not None else ""
             self.doc = ""
+            self.na = bool(score and score.not_applicable)
+            self.override = score.override_reason if score is not None else ""
+        self.computed = (
+            _plain(score.computed_value)
+            if score is not None and score.computed_value is not None
+            else ""
+        )
+        self.rule = core.rule_text(services.core_leaf(criterion)) if criterion.rule else ""
+        chosen = core.entered_value(self.value) if self.value and criterion.rule else None
+        self.options = [
+            (_plain(Decimal(i["points"])), i["label"], chosen == Decimal(i["points"]))
+            for i in (criterion.rule if criterion.scoring == "options" else [])
+        ]
 
 
 def _plain(value: Decimal) -> str:
@@ -270,6 +283,7 @@ def _assessment_view(request, assessment, posted=None, errors=None, kept=None, m
     mine = next((r for r in ranked if r.assessment.pk == assessment.pk), None)
     areas = list(assessment.framework.criteria.filter(depth=0))
     own = services.area_points(assessment)
+    own_result = services.own_result(assessment)
     return render(
         request,
         "par/assessment.html",
@@ -278,6 +292,7 @@ def _assessment_view(request, assessment, posted=None, errors=None, kept=None, m
             "rows": rows,
             "rank": mine,
             "appraised": assessment.status in services.RESULT_STATES,
+            "own": own_result,
             "areas": [(a, own.get(a.code, 0)) for a in areas],
             "errors": errors,
             "missing": missing,
@@ -311,6 +326,15 @@ def _save_assessment(request, assessment: Assessment):
                 if f"appraised-{c.pk}" in request.POST
             }
             services.save_appraisal(assessment, entries, request.user)
+            if "bonus" in request.POST or "penalty" in request.POST:
+                services.save_adjustments(
+                    assessment,
+                    _decimal(request.POST.get("bonus", "")) or Decimal(0),
+                    request.POST.get("bonus_reason", ""),
+                    _decimal(request.POST.get("penalty", "")) or Decimal(0),
+                    request.POST.get("penalty_reason", ""),
+                    request.user,
+                )
             messages.success(request, "Đã lưu điểm thẩm định.")
         elif action in services.STEPS:
             if action in ("submit", "withdraw"):
@@ -340,9 +364,11 @@ def _save_self(request, assessment: Assessment, leaves):
             request.POST.get(f"value-{c.pk}", ""),
             request.POST.get(f"note-{c.pk}", "").strip(),
             request.POST.get(f"doc-{c.pk}", "").strip(),
+            f"na-{c.pk}" in request.POST,
+            request.POST.get(f"override-{c.pk}", "").strip(),
         )
         for c in leaves
-        if f"value-{c.pk}" in request.POST
+        if f"value-{c.pk}" in request.POST or f"na-{c.pk}" in request.POST
     }
     kept: dict[int, list[dict]] = {}
     for c in leaves:
@@ -356,10 +382,14 @@ def _save_self(request, assessment: Assessment, leaves):
                 continue
             kept[c.pk].append({"path": relative, "name": safe_name(upload.name)})
     by_pk = {c.pk: c for c in leaves}
-    entries = {pk: (_typed(by_pk[pk], value), note) for pk, (value, note, _doc) in typed.items()}
+    entries = {pk: (_typed(by_pk[pk], t[0]), t[1]) for pk, t in typed.items()}
+    not_applicable = {pk for pk, t in typed.items() if t[3]}
+    overrides = {pk: t[4] for pk, t in typed.items() if t[4]}
     try:
         with transaction.atomic():
-            services.save_self_assessment(assessment, entries, request.user)
+            services.save_self_assessment(
+                assessment, entries, request.user, not_applicable, overrides
+            )
             _save_evidence(request, assessment, leaves, kept)
     except services.EntryErrors as exc:
         messages.error(
