@@ -1013,6 +1013,8 @@ def _rows_to_areas(
     numbered: dict[str, Criterion] = {}  # printed arabic STT within the area → criterion
     last_numbered: Criterion | None = None
     letters: dict[int, set[str]] = {}  # id(parent) → letters used under it
+    last: Criterion | None = None
+    rule_lines: dict[int, tuple[Criterion, list[tuple[int, str]]]] = {}
     for index in range(first, len(grid)):
         row, line = grid[index], index + 1
         stt, text = _cell_text(cell(row, "stt")), _cell_text(cell(row, "name"))
@@ -1035,6 +1037,15 @@ def _rows_to_areas(
         if split and len(split.group(1)) <= 6:
             stt, text = split.group(1), split.group(2)
         stt = stt.rstrip(".)").strip()
+        if not stt and text[:1] in "-+•–" and _cell_text(raw_max) and last is not None:
+            # "- Ban hành đúng hạn: 1 điểm" under a sub-criterion: a level of its rule
+            label = re.sub(
+                r"\s*[:(]?\s*[\d.,]+\s*(điểm|đ)?\)?\.?$", "", text.lstrip("-+•– ")
+            ).strip()
+            rule_lines.setdefault(id(last), (last, []))[1].append(
+                (line, f"{label}: {_cell_text(raw_max)}")
+            )
+            continue
         if not stt:
             if _cell_text(raw_max):
                 problems.append(f"dòng {line}: có điểm nhưng thiếu STT")
@@ -1046,9 +1057,21 @@ def _rows_to_areas(
                 problems.append(
                     f"dòng {line}: điểm tối đa '{_cell_text(raw_max)}' không phải là số"
                 )
-        method = _scoring_of(_cell_text(cell(row, "method")))
+        method_text = _cell_text(cell(row, "method"))
+        how, rule = "appraisal", []
+        if "dieu tra" in fold(method_text):
+            how, method = "survey", ("ratio", None)
+        elif ":" in method_text and re.search(r"\d", method_text):
+            try:
+                kind, rule = parse_rule(method_text)
+                method = (kind, None)
+            except ValueError as exc:
+                problems.append(f"dòng {line}: cách chấm: {exc}")
+                method = ("points", None)
+        else:
+            method = _scoring_of(method_text)
         if method is None:
-            problems.append(f"dòng {line}: cách chấm '{_cell_text(cell(row, 'method'))}' không rõ")
+            problems.append(f"dòng {line}: cách chấm '{method_text}' không rõ")
             method = ("points", None)
         c = Criterion(
             code="",
@@ -1059,7 +1082,10 @@ def _rows_to_areas(
             unit=_cell_text(cell(row, "unit")) or None,
             evidence=_cell_text(cell(row, "evidence")) or None,
             row=line,
+            rule=rule,
+            method=how,
         )
+        last = c
         parent: Criterion | None = None
         if _is_roman(stt):
             c.code = stt
@@ -1097,6 +1123,17 @@ def _rows_to_areas(
             )
             continue
         parent.children.append(c)
+    for c, lines in rule_lines.values():
+        where = f"dòng {lines[0][0]}"
+        if c.children:
+            problems.append(f"{where}: mức chấm nằm dưới tiêu chí {c.code} có tiêu chí con")
+            continue
+        try:
+            kind, c.rule = parse_rule("; ".join(text for _, text in lines))
+        except ValueError as exc:
+            problems.append(f"{where} ({c.code}): cách chấm: {exc}")
+            continue
+        c.scoring = kind
     return areas
 
 
@@ -1188,3 +1225,118 @@ def _excel_number(d: Decimal | None) -> int | float | None:
     if d is None:
         return None
     return int(d) if d == d.to_integral_value() else float(d)
+
+
+# ---------------------------------------------------------------- Quyết định (.docx, .pdf)
+
+
+def load_decision(
+    path: str | PathLike,
+    *,
+    level: str | None = None,
+    year: int | None = None,
+    name: str | None = None,
+) -> Framework:
+    """A framework from the Quyết định that issues it: the appendix table (STT, nội dung, điểm
+    tối đa, cách chấm, tài liệu kiểm chứng), read with cchc's own readers (.docx; a PDF with a
+    text layer as its lines), checked like a sheet, errors naming the table row."""
+    from cchc import readers
+    from cchc.errors import CchcError as _ReadError
+
+    path = Path(path)
+    _check_size(path)
+    try:
+        if path.suffix.lower() == ".docx":
+            source = readers.read_docx(path)
+        else:
+            source = readers.read_file(path, ocr=False)
+    except _ReadError as exc:
+        raise FrameworkError(path, [exc.detail or exc.problem]) from exc
+    before, grid = _decision_table(source.text)
+    if not grid:
+        raise FrameworkError(
+            path, ["không thấy bảng tiêu chí (STT, nội dung, điểm tối đa) trong văn bản"]
+        )
+    header = _find_header(grid)
+    if header is None:
+        raise FrameworkError(
+            path, ["bảng trong văn bản không có các cột STT, Nội dung/Tiêu chí, Điểm tối đa"]
+        )
+    start, span, columns = header
+    problems: list[str] = []
+    meta = _metadata([[line] for line in before])
+    chosen_level = level or meta["level"]
+    if chosen_level is None:
+        problems.append("không xác định được cấp của bộ tiêu chí (sở, xã…): chọn cấp khi nhập")
+    framework = Framework(
+        name=name or meta["name"] or path.stem,
+        year=year if year is not None else meta["year"],
+        level=chosen_level or "",
+        source=meta["source"] or _decision_number(before),
+        areas=[],
+    )
+    areas = _rows_to_areas(grid, start + span, columns, problems)
+    framework.areas = areas
+    problems = [_table_row(p) for p in problems + validate(framework)]
+    if problems:
+        raise FrameworkError(path, problems)
+    return framework
+
+
+def _table_row(problem: str) -> str:
+    """A sheet's "dòng 7" is the table's row 7 in a decision."""
+    return re.sub(r"^dòng (\d+)", r"dòng \1 của bảng", problem)
+
+
+def _decision_number(lines: list[str]) -> str | None:
+    """ "Quyết định số 99/QĐ-UBND" from the decision's "Số: 99/QĐ-UBND" line."""
+    for line in lines:
+        found = re.search(r"\bSố\s*:?\s*(\d+[\w/.-]*/QĐ-[\w.-]+)", line, re.I)
+        if found:
+            return f"Quyết định số {found.group(1)}"
+    return None
+
+
+def _decision_table(text: str) -> tuple[list[str], list[list[str]]]:
+    """The lines before the criteria table and the table as a grid, from `read_docx` text
+    (each row "|", cell, "|", cell, … "|"). The table is the first one with a header row."""
+    lines = text.split("\n")
+    before: list[str] = []
+    tables: list[tuple[list[str], list[list[str]]]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if lines[i].strip() != "|":
+            before.append(lines[i].strip())
+            i += 1
+            continue
+        grid: list[list[str]] = []
+        width = None
+        while i < n and lines[i].strip() == "|":
+            i += 1  # the row's opening bar
+            row: list[str] = []
+            cell: list[str] = []
+            while i < n:
+                if lines[i].strip() == "|":
+                    row.append(" ".join(x.strip() for x in cell if x.strip()))
+                    cell = []
+                    i += 1
+                    if i < n and lines[i].strip() == "|":
+                        break  # the next row opens
+                    if width is not None and len(row) >= width:
+                        break  # the table ends
+                    if i >= n:
+                        break
+                    continue
+                cell.append(lines[i])
+                i += 1
+            grid.append(row)
+            if width is None:
+                width = len(row)
+            if not (i < n and lines[i].strip() == "|"):
+                break
+        tables.append((list(before), grid))
+    for prefix, grid in tables:
+        if _find_header(grid):
+            width = max(len(r) for r in grid)
+            return prefix, [r + [""] * (width - len(r)) for r in grid]
+    return before, []

@@ -117,7 +117,9 @@ def import_framework(request):
     _require_council(request.user)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Chưa chọn tệp bộ tiêu chí (.xlsx hoặc .yaml).")
+        messages.error(
+            request, "Chưa chọn tệp bộ tiêu chí (Quyết định .docx/.pdf, .xlsx hoặc .yaml)."
+        )
         return redirect("par")
     name = safe_name(upload.name)
     overrides = {  # what the form says wins over what the sheet says
@@ -136,6 +138,8 @@ def import_framework(request):
                 for field, value in overrides.items():
                     if value is not None:
                         setattr(data, field, value)
+            elif name.lower().endswith((".docx", ".pdf")):
+                data = core.load_decision(path, **overrides)
             else:
                 data = core.load_excel(path, **overrides)
             stored = services.import_framework(data, request.user)
