@@ -181,6 +181,55 @@ def core_leaf(row: Criterion) -> core.Criterion:
     )
 
 
+@transaction.atomic
+def prefill(assessment: Assessment, user=None) -> list[str]:
+    """Compute every sub-criterion the framework binds to an evidence rule, for the unit and
+    year: the computed value becomes the self-assessed value where none was entered yet (a
+    person's entry is never overwritten), the documents and tasks read become evidence links.
+    Returns the codes computed."""
+    from cchc.web.par import evidence
+    from cchc.web.par.models import ScoreEvidence
+
+    if assessment.status != Assessment.Status.DRAFT:
+        raise WorkflowError("Chỉ tính sẵn được khi bản đánh giá đang tự đánh giá.")
+    done = []
+    rows = assessment.framework.criteria.filter(is_leaf=True).exclude(evidence_rule="")
+    for row in rows:
+        rule = evidence.RULES.get(row.evidence_rule)
+        if rule is None:
+            continue
+        computed = rule(assessment.unit, assessment.year)
+        value = evidence.value_for(row, computed, rule_items(row))
+        score_row, _ = Score.objects.get_or_create(assessment=assessment, criterion=row)
+        score_row.computed_value = value
+        score_row.computed_note = computed.note
+        fields = ["computed_value", "computed_note"]
+        if value is not None and score_row.self_points is None and not score_row.not_applicable:
+            as_entered = f"{value}%" if row.scoring in ("ratio", "bands") else value
+            score_row.self_points = core.points(core_leaf(row), as_entered)
+            score_row.self_value = value
+            fields += ["self_points", "self_value"]
+        score_row.save(update_fields=fields)
+        ScoreEvidence.objects.filter(score=score_row, computed=True).delete()
+        for doc in computed.documents:
+            ScoreEvidence.objects.create(
+                score=score_row, document=doc, name=str(doc)[:255], user=user, computed=True
+            )
+        for task in computed.tasks:
+            ScoreEvidence.objects.create(
+                score=score_row,
+                task=task,
+                name=f"Nhiệm vụ: {task.action}"[:255],
+                user=user,
+                computed=True,
+            )
+        done.append(row.code)
+    recompute(assessment)
+    if done:
+        audit(user, "par-prefill", assessment, f"Tính sẵn từ công việc: {', '.join(done)}")
+    return done
+
+
 def _computed_points(assessment: Assessment) -> dict[int, Decimal]:
     """Criterion id → the points of the value computed from tracked work (evidence rules)."""
     out = {}

@@ -319,6 +319,14 @@ def _save_assessment(request, assessment: Assessment):
     try:
         if action == "self":
             return _save_self(request, assessment, leaves)
+        if action == "prefill":
+            codes = services.prefill(assessment, request.user)
+            messages.success(
+                request,
+                f"Đã tính sẵn {len(codes)} tiêu chí từ công việc đã theo dõi"
+                + (f": {', '.join(codes)}." if codes else "."),
+            )
+            return redirect("par-assessment", pk=assessment.pk)
         if action == "appraise-scores":
             _require_council(request.user)
             entries = {
