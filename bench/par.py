@@ -322,7 +322,7 @@ def part_demo(args) -> dict:
         demo.load()
         log(f"  demo loaded in {time.perf_counter() - began:.1f} s")
     added = add_tasks()
-    sample = Framework.objects.get(level="xa", name__contains="minh họa")
+    sample = Framework.objects.get(level="xa", name__contains="minh họa", year__isnull=True)
     jobs = {
         "quarterly Q1 2026": lambda: reports.periodic_report(2026, "Q1"),
         f"index {YEAR}, sample framework": lambda: reports.index_report(sample, YEAR),

@@ -58,7 +58,9 @@ def _problems(call) -> list[str]:
 
 def test_shipped_frameworks_load_and_validate():
     frameworks = shipped()
-    assert set(frameworks) == {"qd2948-tinh", "mau-huyen-6-linh-vuc", "minh-hoa-huyen"}
+    assert set(frameworks) == {
+        "qd2948-tinh", "mau-huyen-6-linh-vuc", "minh-hoa-huyen", "minh-hoa-xa-2026",
+    }  # fmt: skip
     for framework in frameworks.values():
         assert validate(framework) == []
         assert framework.source

@@ -489,8 +489,10 @@ class OwnResult:
 # --- ranking and weak criteria --------------------------------------------------------------
 
 
-def values_of(assessments) -> dict[int, dict[str, float]]:
-    """Final points per leaf code for each assessment id, in one query."""
+def values_of(assessments, not_applicable: dict | None = None) -> dict[int, dict[str, float]]:
+    """Final points per leaf code for each assessment id, in one query; with a dict given as
+    `not_applicable`, it is filled with the codes each assessment marked "không áp dụng" from
+    the same rows."""
     out: dict[int, dict[str, float]] = {a.pk: {} for a in assessments}
     if not out:
         return out
@@ -504,15 +506,20 @@ def values_of(assessments) -> dict[int, dict[str, float]]:
     # were most of the time for 330,000 scores, only to be turned back into floats.
     final = Cast(Coalesce("appraised_points", "self_points"), FloatField())
     query = Score.objects.filter(assessment__in=list(out)).values_list(
-        "assessment_id", "criterion_id", final
+        "assessment_id", "criterion_id", final, "not_applicable"
     )
     sql, params = query.query.sql_with_params()
+    if not_applicable is not None:
+        for pk in out:
+            not_applicable.setdefault(pk, set())
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20000):
-            for assessment_id, criterion_id, points in rows:
+            for assessment_id, criterion_id, points, na in rows:
                 if points is not None:
                     out[assessment_id][codes[criterion_id]] = float(points)
+                if na and not_applicable is not None:
+                    not_applicable[assessment_id].add(codes[criterion_id])
     return out
 
 
@@ -574,8 +581,8 @@ def ranking(stored: Framework, year: int, published_only: bool = False) -> list[
     if published_only:
         assessments = [a for a in assessments if a.status == Assessment.Status.PUBLISHED]
     layout = Layout.of(to_core(stored))
-    values = values_of(assessments)
-    na = not_applicable_of(assessments)
+    na: dict[int, set[str]] = {}
+    values = values_of(assessments, na)
     by_id = {a.pk: a for a in assessments}
     results = {a.pk: score(layout, str(a.pk), values[a.pk]) for a in assessments}
     adjusted_of = {
