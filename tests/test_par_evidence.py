@@ -119,3 +119,15 @@ def test_prefill_never_overwrites_what_a_person_entered(tracked):
     services.prefill(a, user("anlac"))
     s = Score.objects.get(assessment=a, criterion=plan)
     assert s.self_points == 0 and s.computed_value == Decimal("0.5")
+
+
+def test_the_demo_prefills_the_2026_commune_assessment_from_its_work(deployment):
+    from cchc.web.demo import create_par
+    from cchc.web.par.models import Assessment
+
+    create_par()
+    draft = Assessment.objects.get(framework__year=2026, unit__name="UBND phường An Lạc")
+    assert draft.status == Assessment.Status.DRAFT
+    computed = draft.scores.exclude(computed_note="")
+    assert computed.count() == 5
+    assert Assessment.objects.filter(status=Assessment.Status.PUBLISHED, year=2025).exists()
