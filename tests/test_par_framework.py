@@ -58,7 +58,9 @@ def _problems(call) -> list[str]:
 
 def test_shipped_frameworks_load_and_validate():
     frameworks = shipped()
-    assert set(frameworks) == {"qd2948-tinh", "mau-huyen-6-linh-vuc", "minh-hoa-huyen"}
+    assert set(frameworks) == {
+        "qd2948-tinh", "mau-huyen-6-linh-vuc", "minh-hoa-huyen", "minh-hoa-xa-2026",
+    }  # fmt: skip
     for framework in frameworks.values():
         assert validate(framework) == []
         assert framework.source
@@ -337,7 +339,7 @@ def test_yaml_problems_name_the_line_and_code(tmp_path):
         "dòng 4 (I): tổng điểm các tiêu chí con là 9, khác điểm tối đa 10",
         "dòng 10 (I.1): mã I.1 bị trùng với dòng 7",
         "dòng 10 (I.1): cách chấm 'thang' không hợp lệ (phải là một trong: points, yesno, "
-        "ratio, scale)",
+        "ratio, scale, options, bands)",
     ]
     assert str(error).startswith(f"{path}: bộ tiêu chí không hợp lệ (4 lỗi)")
 

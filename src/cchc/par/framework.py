@@ -22,8 +22,54 @@ import yaml
 from cchc.errors import CchcError
 from cchc.text import fold, nfc
 
-SCORING = ("points", "yesno", "ratio", "scale")
+SCORING = ("points", "yesno", "ratio", "scale", "options", "bands")
 LEVELS = {"tinh": "tỉnh", "so": "sở, ban, ngành", "huyen": "huyện", "xa": "xã"}
+# How a sub-criterion is assessed: by the council's appraisal of evidence (thẩm định) or by the
+# sociological survey (điều tra xã hội học).
+METHODS = {"appraisal": "thẩm định", "survey": "điều tra xã hội học"}
+# What "không áp dụng" does to a unit's result: its maximum drops by the criterion's points and
+# the index is taken on what applies ("rescale"), or the criterion counts its full points ("full").
+# Sub-criteria cchc computes from the work it tracks (cchc.web.par.evidence implements them): a
+# framework binds a sub-criterion to one by name (`evidence_rule: plan_on_time`).
+EVIDENCE_RULES = {
+    "plan_on_time": "ban hành kế hoạch CCHC năm đúng hạn (mức: đúng hạn / chậm / không ban hành)",
+    "reports_on_time": "báo cáo CCHC quý, 6 tháng, năm đúng hạn (đủ và đúng hạn / chậm / thiếu)",
+    "tasks_on_time": "tỷ lệ nhiệm vụ được giao hoàn thành đúng hạn (%)",
+    "inspection_held": "tổ chức kiểm tra CCHC trong năm (có / không)",
+    "documents_on_time": "tỷ lệ văn bản đến xử lý đúng hạn (%)",
+}
+NOT_APPLICABLE = {"rescale": "tính trên tổng điểm áp dụng", "full": "được tính điểm tối đa"}
+
+
+@dataclass
+class RuleItem:
+    """One line of a scoring rule: a graded option ("ban hành đúng hạn: 1") or a band of a
+    percent ("trên 90%: 2", "70–90%: 1", "dưới 70%: 0")."""
+
+    label: str
+    points: Decimal
+    low: Decimal | None = None  # bands only: the range of the percent
+    low_inclusive: bool = True
+    high: Decimal | None = None
+    high_inclusive: bool = True
+
+    def contains(self, percent: Decimal) -> bool:
+        if self.low is not None and (
+            percent < self.low or (percent == self.low and not self.low_inclusive)
+        ):
+            return False
+        return not (
+            self.high is not None
+            and (percent > self.high or (percent == self.high and not self.high_inclusive))
+        )
+
+
+@dataclass
+class Band:
+    """A classification a framework names: from `minimum` percent of the index up."""
+
+    name: str
+    minimum: Decimal
 
 
 @dataclass
@@ -36,6 +82,9 @@ class Criterion:
     unit: str | None = None
     evidence: str | None = None
     children: list[Criterion] = field(default_factory=list)
+    rule: list[RuleItem] = field(default_factory=list)  # for "options" and "bands"
+    method: str = "appraisal"
+    evidence_rule: str | None = None  # a named query over tracked work (cchc.web.par.evidence)
     # Where it was read (Excel row, YAML line), for messages; not part of what it is.
     row: int | None = field(default=None, compare=False)
 
@@ -47,6 +96,16 @@ class Framework:
     level: str
     source: str | None
     areas: list[Criterion]
+    classes: list[Band] = field(default_factory=list)  # best first
+    bonus_max: Decimal | None = None
+    penalty_max: Decimal | None = None
+    not_applicable: str = "rescale"
+
+    def classify(self, index: float) -> str | None:
+        for band in sorted(self.classes, key=lambda b: -b.minimum):
+            if index >= float(band.minimum):
+                return band.name
+        return None
 
     def walk(self) -> Iterator[tuple[Criterion, int, Criterion | None]]:
         """(criterion, depth, parent), depth first, in the framework's order."""
@@ -135,6 +194,23 @@ def validate(framework: Framework, scorable: bool | None = None) -> list[str]:
             )
         elif c.scoring == "scale" and not (isinstance(c.scale_levels, int) and c.scale_levels >= 1):
             problems.append(f"{where}: chấm theo thang nhưng thiếu số mức (scale_levels ≥ 1)")
+        elif c.scoring in ("options", "bands"):
+            problems.extend(_rule_problems(c, where))
+        if c.method not in METHODS:
+            problems.append(
+                f"{where}: phương pháp '{c.method}' không hợp lệ "
+                "(thẩm định hoặc điều tra xã hội học)"
+            )
+        if c.evidence_rule and c.evidence_rule not in EVIDENCE_RULES:
+            problems.append(
+                f"{where}: quy tắc minh chứng '{c.evidence_rule}' không có (phải là một trong: "
+                f"{', '.join(EVIDENCE_RULES)})"
+            )
+        if c.children and (c.rule or c.evidence_rule):
+            problems.append(
+                f"{where}: chỉ tiêu chí thành phần (không có tiêu chí con) mới có cách chấm "
+                "theo mức hoặc quy tắc minh chứng"
+            )
         child_points = [k.max_points for k in c.children]
         if c.children and _is_number(c.max_points) and all(_is_number(p) for p in child_points):
             got = sum(child_points, Decimal(0))
@@ -143,7 +219,105 @@ def validate(framework: Framework, scorable: bool | None = None) -> list[str]:
                     f"{where}: tổng điểm các tiêu chí con là {_show(got)}, "
                     f"khác điểm tối đa {_show(c.max_points)}"
                 )
+    if framework.not_applicable not in NOT_APPLICABLE:
+        problems.append(
+            f"cách tính 'không áp dụng' '{framework.not_applicable}' không hợp lệ "
+            f"(phải là một trong: {', '.join(NOT_APPLICABLE)})"
+        )
+    for what, cap in (("điểm thưởng", framework.bonus_max), ("điểm trừ", framework.penalty_max)):
+        if cap is not None and (not _is_number(cap) or cap < 0):
+            problems.append(f"{what} tối đa '{cap}' không hợp lệ")
+    minima = [b.minimum for b in framework.classes]
+    if len(set(minima)) != len(minima):
+        problems.append("các mức xếp loại có ngưỡng trùng nhau")
+    for band in framework.classes:
+        if not (0 <= band.minimum <= 100):
+            problems.append(
+                f"mức xếp loại “{band.name}”: ngưỡng {_show(band.minimum)}% ngoài 0–100"
+            )
     return problems
+
+
+def _rule_problems(c: Criterion, where: str) -> list[str]:
+    """A rule's items within the maximum, its best item worth the maximum, bands not overlapping."""
+    out = []
+    if not c.rule:
+        return [f"{where}: chấm theo mức nhưng chưa có các mức (ví dụ “đúng hạn: 1; chậm: 0,5”)"]
+    for item in c.rule:
+        if c.max_points is not None and _is_number(c.max_points) and item.points > c.max_points:
+            out.append(
+                f"{where}: mức “{item.label}” {_show(item.points)} điểm vượt điểm tối đa "
+                f"{_show(c.max_points)}"
+            )
+        if c.scoring == "bands" and item.low is None and item.high is None:
+            out.append(f"{where}: mức “{item.label}” không nêu khoảng tỷ lệ (trên/từ/dưới …%)")
+    best = max(item.points for item in c.rule)
+    if c.max_points is not None and _is_number(c.max_points) and best != c.max_points:
+        out.append(
+            f"{where}: mức cao nhất {_show(best)} điểm khác điểm tối đa {_show(c.max_points)}"
+        )
+    if c.scoring == "bands":
+        for probe in range(0, 101):
+            hits = [i.label for i in c.rule if i.contains(Decimal(probe))]
+            if len(hits) > 1:
+                out.append(f"{where}: các mức “{hits[0]}” và “{hits[1]}” chồng lên nhau ở {probe}%")
+                break
+    return out
+
+
+# ---------------------------------------------------------------- rules as written
+
+_RULE_POINTS = re.compile(
+    r"^(?P<label>.+?)\s*[:=]\s*(?P<points>[+-]?\d+(?:[.,]\d+)?)\s*(?:điểm|đ)?\.?$", re.I
+)
+_PERCENT = r"(\d+(?:[.,]\d+)?)\s*%?"
+
+
+def parse_rule(text: str) -> tuple[str, list[RuleItem]]:
+    """A rule as a framework writes it, "ban hành đúng hạn: 1; chậm: 0,5; không ban hành: 0" or
+    "trên 90%: 2; 70–90%: 1; dưới 70%: 0", as ("options" | "bands", items). ValueError, in
+    Vietnamese, naming the part it cannot read."""
+    parts = [p.strip(" -–•+\t") for p in re.split(r"[;\n]", nfc(text or "")) if p.strip(" -–•\t")]
+    items = []
+    for part in parts:
+        found = _RULE_POINTS.match(part)
+        if not found:
+            raise ValueError(f"không đọc được mức “{part}” (cần dạng “nội dung: điểm”)")
+        label, points = found.group("label").strip(), _number(found.group("points"))
+        items.append(_rule_item(label, points))
+    if not items:
+        raise ValueError("cách chấm trống")
+    banded = [i.low is not None or i.high is not None for i in items]
+    if all(banded):
+        return "bands", items
+    return "options", [RuleItem(i.label, i.points) for i in items]
+
+
+def _rule_item(label: str, points: Decimal) -> RuleItem:
+    """The percent range a label names, when it names one."""
+    t = fold(label)
+    numbers = [_number(n) for n in re.findall(r"\d+(?:[.,]\d+)?(?=\s*%)", label)]
+    if "%" not in label or not numbers:
+        return RuleItem(label, points)
+    both = re.search(_PERCENT + r"\s*(?:-|–|—|den)\s*(duoi\s*)?" + _PERCENT, t)
+    if both:
+        low, under, high = _number(both.group(1)), both.group(2), _number(both.group(3))
+        return RuleItem(label, points, low, True, high, not under)
+    value = numbers[0]
+    if re.search(r"\b(tren|lon hon|hon)\b|>(?!=)", t) and not re.search(r"tro len", t):
+        return RuleItem(label, points, value, False, None)
+    if re.search(r"\btu\b|tro len|>=|≥|toi thieu", t):
+        return RuleItem(label, points, value, True, None)
+    if re.search(r"\bduoi\b|<(?!=)|nho hon", t):
+        return RuleItem(label, points, None, True, value, False)
+    if re.search(r"\btoi da\b|<=|≤|khong qua", t):
+        return RuleItem(label, points, None, True, value, True)
+    return RuleItem(label, points, value, True, value, True)  # "đạt 100%": exactly
+
+
+def rule_text(c: Criterion) -> str:
+    """The rule as a framework writes it: "đúng hạn: 1; chậm: 0,5"."""
+    return "; ".join(f"{i.label}: {_show(i.points)}" for i in c.rule)
 
 
 def _is_number(value) -> bool:
@@ -191,6 +365,12 @@ def points(criterion: Criterion, value) -> Decimal:
         raise ValueError(f"{c.code}: tiêu chí chưa có điểm tối đa, không chấm điểm được")
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValueError(f"{c.code}: chưa nhập giá trị")
+    if c.scoring == "options":
+        chosen = _number(value)
+        if chosen is None or all(item.points != chosen for item in c.rule):
+            offered = "; ".join(f"{i.label}: {_show(i.points)}" for i in c.rule)
+            raise ValueError(f"{c.code}: “{value}” không phải một mức của tiêu chí ({offered})")
+        return chosen
     if c.scoring == "yesno":
         key = fold(str(value).strip()) if not isinstance(value, bool) else str(value).lower()
         if key in _YES:
@@ -210,6 +390,14 @@ def points(criterion: Criterion, value) -> Decimal:
                 f"{c.code}: {_show(number)} điểm vượt điểm tối đa {_show(top)} của tiêu chí"
             )
         return number
+    if c.scoring == "bands":
+        share = number if percent or number > 1 else number * 100
+        if share > 100:
+            raise ValueError(f"{c.code}: tỷ lệ {_show(share)}% vượt quá 100%")
+        for item in c.rule:
+            if item.contains(share):
+                return item.points
+        raise ValueError(f"{c.code}: tỷ lệ {_show(share)}% không thuộc mức nào của tiêu chí")
     if c.scoring == "ratio":
         ratio = number / 100 if percent or number > 1 else number
         if ratio > 1:
@@ -244,6 +432,34 @@ def entered_value(text: str) -> Decimal | None:
     return number / 100 if percent else number
 
 
+def form_value(criterion: Criterion, text: str):
+    """What a person typed in the assessment form for `criterion`, as `points` reads it; None
+    if empty. A ratio's field is in percent, so "85" and "85%" are 85% (and "120%" is refused
+    by `points`, not read as 1.2 and then as 1.2%)."""
+    text = nfc(text or "").strip()
+    if not text:
+        return None
+    if criterion.scoring in ("ratio", "bands"):
+        number = _number(text.rstrip("%").strip())
+        if number is None:
+            raise ValueError(f"“{text}” không phải là tỷ lệ phần trăm")
+        return f"{format(number, 'f')}%"
+    return entered_value(text)
+
+
+def as_percent(value) -> Decimal:
+    """A ratio as stored: its percent (0–100), from "85%", 85 or 0.85."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return _number(value.strip().rstrip("%"))
+    number = _number(value)
+    return number * 100 if number <= 1 else number
+
+
+def number(value) -> Decimal | None:
+    """A Decimal from an int, a float or text as typed ("14,5", "10 điểm"); None if not one."""
+    return _number(value)
+
+
 def _number(value) -> Decimal | None:
     """A Decimal from an int, a float (as printed) or text ("14,5", "10 điểm"); None if not one."""
     if isinstance(value, bool):
@@ -268,9 +484,13 @@ def _number(value) -> Decimal | None:
 
 # ---------------------------------------------------------------- YAML
 
-_FRAMEWORK_KEYS = {"name", "year", "level", "source", "areas"}
+_FRAMEWORK_KEYS = {
+    "name", "year", "level", "source", "areas", "classes", "bonus_max", "penalty_max",
+    "not_applicable", "note",
+}  # fmt: skip
 _CRITERION_KEYS = {
     "code", "name", "max_points", "scoring", "scale_levels", "unit", "evidence", "children",
+    "rule", "method", "evidence_rule",
 }  # fmt: skip
 _LINE = "__line__"
 
@@ -371,7 +591,24 @@ def _from_yaml(text: str, path) -> Framework:
         level=str(data.get("level") or ""),
         source=_text(data.get("source")),
         areas=[_criterion(item, None, i, problems) for i, item in enumerate(areas, 1)],
+        not_applicable=str(data.get("not_applicable") or "rescale"),
     )
+    for key in ("bonus_max", "penalty_max"):
+        if data.get(key) is not None:
+            cap = _number(data[key])
+            if cap is None:
+                problems.append(f"{key} '{data[key]}' không phải là số")
+            setattr(framework, key, cap)
+    classes = data.get("classes") or []
+    if not isinstance(classes, list):
+        problems.append("classes phải là danh sách {name, min}")
+        classes = []
+    for item in classes:
+        minimum = _number(item.get("min")) if isinstance(item, dict) else None
+        if minimum is None or not _text(item.get("name")):
+            problems.append(f"mức xếp loại '{item}' cần name và min (số)")
+            continue
+        framework.classes.append(Band(_text(item["name"]), minimum))
     return _checked(framework, path, problems)
 
 
@@ -402,6 +639,13 @@ def _criterion(item, parent: Criterion | None, index: int, problems: list[str]) 
         c.max_points = _number(raw)
         if c.max_points is None:
             problems.append(f"{where}: điểm tối đa '{raw}' không phải là số")
+    c.method = str(item.get("method") or "appraisal")
+    c.evidence_rule = _text(item.get("evidence_rule"))
+    if item.get("rule") is not None:
+        try:
+            c.scoring, c.rule = parse_rule(str(item["rule"]))
+        except ValueError as exc:
+            problems.append(f"{where}: cách chấm: {exc}")
     children = item.get("children") or []
     if not isinstance(children, list):
         problems.append(f"{where}: children phải là một danh sách")
@@ -422,9 +666,13 @@ def to_yaml(framework: Framework, path: str | PathLike) -> None:
 
     def item(c: Criterion) -> dict:
         out: dict = {"code": c.code, "name": c.name, "max_points": c.max_points}
-        if c.scoring != "points":
+        if c.rule:
+            out["rule"] = rule_text(c)
+        elif c.scoring != "points":
             out["scoring"] = c.scoring
-        for key in ("scale_levels", "unit", "evidence"):
+        if c.method != "appraisal":
+            out["method"] = c.method
+        for key in ("scale_levels", "unit", "evidence", "evidence_rule"):
             if getattr(c, key) is not None:
                 out[key] = getattr(c, key)
         if c.children:
@@ -438,6 +686,13 @@ def to_yaml(framework: Framework, path: str | PathLike) -> None:
         "source": framework.source,
         "areas": [item(a) for a in framework.areas],
     }
+    if framework.classes:
+        data["classes"] = [{"name": b.name, "min": b.minimum} for b in framework.classes]
+    for key in ("bonus_max", "penalty_max"):
+        if getattr(framework, key) is not None:
+            data[key] = getattr(framework, key)
+    if framework.not_applicable != "rescale":
+        data["not_applicable"] = framework.not_applicable
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     Path(path).write_text(text, encoding="utf-8")
 
@@ -758,6 +1013,8 @@ def _rows_to_areas(
     numbered: dict[str, Criterion] = {}  # printed arabic STT within the area → criterion
     last_numbered: Criterion | None = None
     letters: dict[int, set[str]] = {}  # id(parent) → letters used under it
+    last: Criterion | None = None
+    rule_lines: dict[int, tuple[Criterion, list[tuple[int, str]]]] = {}
     for index in range(first, len(grid)):
         row, line = grid[index], index + 1
         stt, text = _cell_text(cell(row, "stt")), _cell_text(cell(row, "name"))
@@ -780,6 +1037,15 @@ def _rows_to_areas(
         if split and len(split.group(1)) <= 6:
             stt, text = split.group(1), split.group(2)
         stt = stt.rstrip(".)").strip()
+        if not stt and text[:1] in "-+•–" and _cell_text(raw_max) and last is not None:
+            # "- Ban hành đúng hạn: 1 điểm" under a sub-criterion: a level of its rule
+            label = re.sub(
+                r"\s*[:(]?\s*[\d.,]+\s*(điểm|đ)?\)?\.?$", "", text.lstrip("-+•– ")
+            ).strip()
+            rule_lines.setdefault(id(last), (last, []))[1].append(
+                (line, f"{label}: {_cell_text(raw_max)}")
+            )
+            continue
         if not stt:
             if _cell_text(raw_max):
                 problems.append(f"dòng {line}: có điểm nhưng thiếu STT")
@@ -791,9 +1057,21 @@ def _rows_to_areas(
                 problems.append(
                     f"dòng {line}: điểm tối đa '{_cell_text(raw_max)}' không phải là số"
                 )
-        method = _scoring_of(_cell_text(cell(row, "method")))
+        method_text = _cell_text(cell(row, "method"))
+        how, rule = "appraisal", []
+        if "dieu tra" in fold(method_text):
+            how, method = "survey", ("ratio", None)
+        elif ":" in method_text and re.search(r"\d", method_text):
+            try:
+                kind, rule = parse_rule(method_text)
+                method = (kind, None)
+            except ValueError as exc:
+                problems.append(f"dòng {line}: cách chấm: {exc}")
+                method = ("points", None)
+        else:
+            method = _scoring_of(method_text)
         if method is None:
-            problems.append(f"dòng {line}: cách chấm '{_cell_text(cell(row, 'method'))}' không rõ")
+            problems.append(f"dòng {line}: cách chấm '{method_text}' không rõ")
             method = ("points", None)
         c = Criterion(
             code="",
@@ -804,7 +1082,10 @@ def _rows_to_areas(
             unit=_cell_text(cell(row, "unit")) or None,
             evidence=_cell_text(cell(row, "evidence")) or None,
             row=line,
+            rule=rule,
+            method=how,
         )
+        last = c
         parent: Criterion | None = None
         if _is_roman(stt):
             c.code = stt
@@ -842,6 +1123,17 @@ def _rows_to_areas(
             )
             continue
         parent.children.append(c)
+    for c, lines in rule_lines.values():
+        where = f"dòng {lines[0][0]}"
+        if c.children:
+            problems.append(f"{where}: mức chấm nằm dưới tiêu chí {c.code} có tiêu chí con")
+            continue
+        try:
+            kind, c.rule = parse_rule("; ".join(text for _, text in lines))
+        except ValueError as exc:
+            problems.append(f"{where} ({c.code}): cách chấm: {exc}")
+            continue
+        c.scoring = kind
     return areas
 
 
@@ -933,3 +1225,118 @@ def _excel_number(d: Decimal | None) -> int | float | None:
     if d is None:
         return None
     return int(d) if d == d.to_integral_value() else float(d)
+
+
+# ---------------------------------------------------------------- Quyết định (.docx, .pdf)
+
+
+def load_decision(
+    path: str | PathLike,
+    *,
+    level: str | None = None,
+    year: int | None = None,
+    name: str | None = None,
+) -> Framework:
+    """A framework from the Quyết định that issues it: the appendix table (STT, nội dung, điểm
+    tối đa, cách chấm, tài liệu kiểm chứng), read with cchc's own readers (.docx; a PDF with a
+    text layer as its lines), checked like a sheet, errors naming the table row."""
+    from cchc import readers
+    from cchc.errors import CchcError as _ReadError
+
+    path = Path(path)
+    _check_size(path)
+    try:
+        if path.suffix.lower() == ".docx":
+            source = readers.read_docx(path)
+        else:
+            source = readers.read_file(path, ocr=False)
+    except _ReadError as exc:
+        raise FrameworkError(path, [exc.detail or exc.problem]) from exc
+    before, grid = _decision_table(source.text)
+    if not grid:
+        raise FrameworkError(
+            path, ["không thấy bảng tiêu chí (STT, nội dung, điểm tối đa) trong văn bản"]
+        )
+    header = _find_header(grid)
+    if header is None:
+        raise FrameworkError(
+            path, ["bảng trong văn bản không có các cột STT, Nội dung/Tiêu chí, Điểm tối đa"]
+        )
+    start, span, columns = header
+    problems: list[str] = []
+    meta = _metadata([[line] for line in before])
+    chosen_level = level or meta["level"]
+    if chosen_level is None:
+        problems.append("không xác định được cấp của bộ tiêu chí (sở, xã…): chọn cấp khi nhập")
+    framework = Framework(
+        name=name or meta["name"] or path.stem,
+        year=year if year is not None else meta["year"],
+        level=chosen_level or "",
+        source=meta["source"] or _decision_number(before),
+        areas=[],
+    )
+    areas = _rows_to_areas(grid, start + span, columns, problems)
+    framework.areas = areas
+    problems = [_table_row(p) for p in problems + validate(framework)]
+    if problems:
+        raise FrameworkError(path, problems)
+    return framework
+
+
+def _table_row(problem: str) -> str:
+    """A sheet's "dòng 7" is the table's row 7 in a decision."""
+    return re.sub(r"^dòng (\d+)", r"dòng \1 của bảng", problem)
+
+
+def _decision_number(lines: list[str]) -> str | None:
+    """ "Quyết định số 99/QĐ-UBND" from the decision's "Số: 99/QĐ-UBND" line."""
+    for line in lines:
+        found = re.search(r"\bSố\s*:?\s*(\d+[\w/.-]*/QĐ-[\w.-]+)", line, re.I)
+        if found:
+            return f"Quyết định số {found.group(1)}"
+    return None
+
+
+def _decision_table(text: str) -> tuple[list[str], list[list[str]]]:
+    """The lines before the criteria table and the table as a grid, from `read_docx` text
+    (each row "|", cell, "|", cell, … "|"). The table is the first one with a header row."""
+    lines = text.split("\n")
+    before: list[str] = []
+    tables: list[tuple[list[str], list[list[str]]]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if lines[i].strip() != "|":
+            before.append(lines[i].strip())
+            i += 1
+            continue
+        grid: list[list[str]] = []
+        width = None
+        while i < n and lines[i].strip() == "|":
+            i += 1  # the row's opening bar
+            row: list[str] = []
+            cell: list[str] = []
+            while i < n:
+                if lines[i].strip() == "|":
+                    row.append(" ".join(x.strip() for x in cell if x.strip()))
+                    cell = []
+                    i += 1
+                    if i < n and lines[i].strip() == "|":
+                        break  # the next row opens
+                    if width is not None and len(row) >= width:
+                        break  # the table ends
+                    if i >= n:
+                        break
+                    continue
+                cell.append(lines[i])
+                i += 1
+            grid.append(row)
+            if width is None:
+                width = len(row)
+            if not (i < n and lines[i].strip() == "|"):
+                break
+        tables.append((list(before), grid))
+    for prefix, grid in tables:
+        if _find_header(grid):
+            width = max(len(r) for r in grid)
+            return prefix, [r + [""] * (width - len(r)) for r in grid]
+    return before, []

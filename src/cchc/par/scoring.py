@@ -83,3 +83,50 @@ def losses(
             gaps.append((code, round(gap, 2)))
     gaps.sort(key=lambda item: (-item[1], item[0]))
     return gaps[:top]
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """A unit's result as its framework counts it: criteria that do not apply, bonus and
+    penalty points within their caps."""
+
+    points: float  # achieved, with bonus and penalty
+    maximum: float  # the unit's maximum (less what does not apply, when re-scaled)
+    index: float  # percent, 0..100
+
+
+def adjusted(
+    layout: Layout,
+    result: Result,
+    not_applicable: Iterable[str] = (),
+    bonus: float = 0.0,
+    penalty: float = 0.0,
+    policy: str = "rescale",
+    bonus_max: float | None = None,
+    penalty_max: float | None = None,
+) -> Adjusted:
+    """`policy` "rescale": a criterion that does not apply leaves the unit's maximum (the index
+    is taken on what applies); "full": it counts its full points. Bonus and penalty are capped
+    by the framework's maxima; the index stays within 0..100."""
+    na_max = sum(layout.leaf_max.get(code, 0.0) for code in set(not_applicable))
+    bonus = min(bonus, bonus_max) if bonus_max is not None else bonus
+    penalty = min(penalty, penalty_max) if penalty_max is not None else penalty
+    points = result.total + bonus - penalty
+    maximum = layout.total_max
+    if policy == "full":
+        points += na_max
+    else:
+        maximum -= na_max
+    index = 100 * points / maximum if maximum > 0 else 0.0
+    return Adjusted(round(points, 2), round(maximum, 2), round(min(100.0, max(0.0, index)), 2))
+
+
+def rank_by_index(items: Iterable[tuple[str, float]]) -> list[tuple[int, str, float]]:
+    """(key, index) pairs best first; equal indexes share a rank (1, 2, 2, 4)."""
+    ordered = sorted(items, key=lambda item: (-item[1], item[0]))
+    out, previous, place = [], None, 0
+    for n, (key, index) in enumerate(ordered, 1):
+        if index != previous:
+            place, previous = n, index
+        out.append((place, key, index))
+    return out

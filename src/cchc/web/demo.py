@@ -193,8 +193,11 @@ def _demo_value(criterion, fraction: float) -> Decimal:
 
 
 def create_par() -> None:
-    """Frameworks shipped as data, and two years of illustrative assessments of the phường/xã
-    under the sample framework (scores invented for the demo, from a fixed seed)."""
+    """Frameworks shipped as data; two years of illustrative assessments of the phường/xã
+    under the sample framework (scores invented for the demo, from a fixed seed), appraised and
+    published; and the current year under the made-up 2026 commune framework, its five
+    criteria pre-filled from the work the demo tracks (plans, reports, tasks, inspections,
+    documents), left as a draft for the unit to finish."""
     from cchc.par.framework import shipped
     from cchc.web.par import services
     from cchc.web.par.models import Framework
@@ -202,11 +205,9 @@ def create_par() -> None:
     if Framework.objects.exists():
         return
     admin = get_user_model().objects.get(username="quantri")
-    sample = None
-    for data in shipped().values():
-        services.import_framework(data, admin)
-        if "minh họa" in data.name:
-            sample = data
+    frameworks = shipped()
+    stored = {stem: services.import_framework(data, admin) for stem, data in frameworks.items()}
+    sample = frameworks["minh-hoa-huyen"]
     communes = services.import_framework(
         replace(sample, name=sample.name.replace("cấp huyện", "cấp xã"), level="xa", year=None),
         admin,
@@ -232,7 +233,13 @@ def create_par() -> None:
                 )
             services.advance(assessment, "appraise", admin)
             services.advance(assessment, "publish", admin)
-    services.open_assessment(communes, Unit.objects.get(name="UBND phường An Lạc"), 2026)
+    current = stored.get("minh-hoa-xa-2026")
+    anlac = Unit.objects.get(name="UBND phường An Lạc")
+    if current is None:
+        services.open_assessment(communes, anlac, 2026)
+        return
+    draft = services.open_assessment(current, anlac, 2026)
+    services.prefill(draft, admin)
 
 
 def logins() -> str:

@@ -25,6 +25,16 @@ class Framework(models.Model):
     source = models.CharField("nguồn", max_length=300, blank=True)
     max_total = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # classification bands the framework names, best first: [{"name": "Xuất sắc", "min": 90}…]
+    classes = models.JSONField("xếp loại", default=list, blank=True)
+    bonus_max = models.DecimalField("điểm thưởng tối đa", max_digits=6, decimal_places=2, null=True)
+    penalty_max = models.DecimalField("điểm trừ tối đa", max_digits=6, decimal_places=2, null=True)
+    not_applicable = models.CharField(
+        "tiêu chí không áp dụng",
+        max_length=8,
+        default="rescale",
+        choices=[("rescale", "Tính trên tổng điểm áp dụng"), ("full", "Được tính điểm tối đa")],
+    )
 
     class Meta:
         ordering = ["-year", "level", "name"]
@@ -46,6 +56,12 @@ class Criterion(models.Model):
         YESNO = "yesno", "Có/không"
         RATIO = "ratio", "Tỷ lệ quy ra điểm"
         SCALE = "scale", "Thang mức"
+        OPTIONS = "options", "Chọn mức"
+        BANDS = "bands", "Khoảng tỷ lệ"
+
+    class Method(models.TextChoices):
+        APPRAISAL = "appraisal", "Thẩm định"
+        SURVEY = "survey", "Điều tra xã hội học"
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
     parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE, related_name="children")
@@ -55,7 +71,11 @@ class Criterion(models.Model):
     code = models.CharField("mã", max_length=30)
     name = models.TextField("tên")
     max_points = models.DecimalField("điểm tối đa", max_digits=7, decimal_places=2, null=True)
-    scoring = models.CharField(max_length=6, choices=Scoring.choices, default=Scoring.POINTS)
+    scoring = models.CharField(max_length=8, choices=Scoring.choices, default=Scoring.POINTS)
+    # the rule's lines: [{"label", "points", "low", "low_inclusive", "high", "high_inclusive"}]
+    rule = models.JSONField("cách chấm", default=list, blank=True)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.APPRAISAL)
+    evidence_rule = models.CharField("quy tắc minh chứng", max_length=40, blank=True)
     scale_levels = models.PositiveSmallIntegerField(null=True, blank=True)
     unit_text = models.CharField("đơn vị chịu trách nhiệm", max_length=300, blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
@@ -99,6 +119,10 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    bonus = models.DecimalField("điểm thưởng", max_digits=6, decimal_places=2, default=0)
+    bonus_reason = models.TextField(blank=True)
+    penalty = models.DecimalField("điểm trừ", max_digits=6, decimal_places=2, default=0)
+    penalty_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-year", "unit__name"]
@@ -120,6 +144,11 @@ class Score(models.Model):
     explanation = models.TextField("giải trình", blank=True)
     appraised_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     appraisal_reason = models.TextField("lý do điều chỉnh", blank=True)
+    not_applicable = models.BooleanField("không áp dụng", default=False)
+    # what cchc computed from tracked work (evidence rule), and why a person chose otherwise
+    computed_value = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    computed_note = models.TextField(blank=True)
+    override_reason = models.TextField("lý do khác kết quả tính", blank=True)
 
     class Meta:
         constraints = [
@@ -134,6 +163,8 @@ class Score(models.Model):
 class ScoreEvidence(models.Model):
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    task = models.ForeignKey("work.Task", null=True, blank=True, on_delete=models.SET_NULL)
+    computed = models.BooleanField(default=False)  # linked by an evidence rule, not by a person
     path = models.CharField(max_length=300, blank=True)
     name = models.CharField(max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import FloatField
+from django.db.models import FloatField, Q
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from cchc.par import framework as core
-from cchc.par.scoring import Layout, Result, losses, rank, score
+from cchc.par.scoring import Adjusted, Layout, Result, adjusted, losses, rank_by_index, score
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, Score
 from cchc.web.work.assign import match_unit
@@ -22,6 +22,30 @@ from cchc.web.work.models import Task
 
 class WorkflowError(ValueError):
     """A step the assessment's status does not allow, or entries that are not valid."""
+
+
+class EntryErrors(WorkflowError):
+    """Entries of a form that are not valid: `by_criterion` maps a criterion id to its problem,
+    so the form can mark the field and keep everything else."""
+
+    def __init__(self, by_criterion: dict[int, str]):
+        self.by_criterion = by_criterion
+        super().__init__("; ".join(by_criterion.values()))
+
+
+class Incomplete(WorkflowError):
+    """A submission with criteria not self-assessed; `missing` lists them (code, name)."""
+
+    def __init__(self, missing: list[tuple[str, str]]):
+        self.missing = missing
+        codes = ", ".join(code for code, _ in missing[:8])
+        more = f" và {len(missing) - 8} tiêu chí khác" if len(missing) > 8 else ""
+        super().__init__(f"Còn {len(missing)} tiêu chí chưa tự chấm: {codes}{more}")
+
+
+# Results that compare units (rankings, charts, trends) count only these: a draft or a
+# submission not yet appraised is the unit's claim, not a result.
+RESULT_STATES = ("appraised", "published")
 
 
 # --- frameworks ---------------------------------------------------------------------------
@@ -38,6 +62,10 @@ def import_framework(data: core.Framework, user=None) -> Framework:
         level=data.level,
         source=data.source or "",
         max_total=data.total(),
+        classes=[{"name": b.name, "min": float(b.minimum)} for b in data.classes],
+        bonus_max=data.bonus_max,
+        penalty_max=data.penalty_max,
+        not_applicable=data.not_applicable,
     )
     rows: dict[str, Criterion] = {}
     for order, (node, depth, parent) in enumerate(data.walk()):
@@ -57,10 +85,44 @@ def import_framework(data: core.Framework, user=None) -> Framework:
             depth=depth,
             order=order,
             is_leaf=not node.children,
+            rule=[_rule_json(item) for item in node.rule],
+            method=node.method,
+            evidence_rule=node.evidence_rule or "",
         )
         rows[node.code] = row
     audit(user, "framework-import", stored, f"Nhập bộ tiêu chí {stored}")
     return stored
+
+
+def _rule_json(item: core.RuleItem) -> dict:
+    def num(d):
+        return None if d is None else str(d)
+
+    return {
+        "label": item.label,
+        "points": str(item.points),
+        "low": num(item.low),
+        "low_inclusive": item.low_inclusive,
+        "high": num(item.high),
+        "high_inclusive": item.high_inclusive,
+    }
+
+
+def rule_items(row: Criterion) -> list[core.RuleItem]:
+    def num(v):
+        return None if v is None else Decimal(v)
+
+    return [
+        core.RuleItem(
+            i["label"],
+            Decimal(i["points"]),
+            num(i.get("low")),
+            i.get("low_inclusive", True),
+            num(i.get("high")),
+            i.get("high_inclusive", True),
+        )
+        for i in row.rule or []
+    ]
 
 
 def to_core(stored: Framework) -> core.Framework:
@@ -76,6 +138,9 @@ def to_core(stored: Framework) -> core.Framework:
             scale_levels=row.scale_levels,
             unit=row.unit_text or None,
             evidence=row.evidence or None,
+            rule=rule_items(row),
+            method=row.method,
+            evidence_rule=row.evidence_rule or None,
         )
         nodes[row.pk] = node
         if row.parent_id is None:
@@ -88,6 +153,10 @@ def to_core(stored: Framework) -> core.Framework:
         level=stored.level,
         source=stored.source or None,
         areas=areas,
+        classes=[core.Band(c["name"], Decimal(str(c["min"]))) for c in stored.classes or []],
+        bonus_max=stored.bonus_max,
+        penalty_max=stored.penalty_max,
+        not_applicable=stored.not_applicable,
     )
 
 
@@ -101,42 +170,157 @@ def open_assessment(stored: Framework, unit: Unit, year: int) -> Assessment:
     return assessment
 
 
-def _core_leaf(row: Criterion) -> core.Criterion:
+def core_leaf(row: Criterion) -> core.Criterion:
     return core.Criterion(
         code=row.code,
         name=row.name,
         max_points=row.max_points,
         scoring=row.scoring,
         scale_levels=row.scale_levels,
+        rule=rule_items(row),
     )
 
 
 @transaction.atomic
-def save_self_assessment(assessment: Assessment, entries: dict[int, tuple], user) -> list[str]:
+def prefill(assessment: Assessment, user=None) -> list[str]:
+    """Compute every sub-criterion the framework binds to an evidence rule, for the unit and
+    year: the computed value becomes the self-assessed value where none was entered yet (a
+    person's entry is never overwritten), the documents and tasks read become evidence links.
+    Returns the codes computed."""
+    from cchc.web.par import evidence
+    from cchc.web.par.models import ScoreEvidence
+
+    if assessment.status != Assessment.Status.DRAFT:
+        raise WorkflowError("Chỉ tính sẵn được khi bản đánh giá đang tự đánh giá.")
+    done = []
+    rows = assessment.framework.criteria.filter(is_leaf=True).exclude(evidence_rule="")
+    for row in rows:
+        rule = evidence.RULES.get(row.evidence_rule)
+        if rule is None:
+            continue
+        computed = rule(assessment.unit, assessment.year)
+        value = evidence.value_for(row, computed, rule_items(row))
+        score_row, _ = Score.objects.get_or_create(assessment=assessment, criterion=row)
+        score_row.computed_value = value
+        score_row.computed_note = computed.note
+        fields = ["computed_value", "computed_note"]
+        if value is not None and score_row.self_points is None and not score_row.not_applicable:
+            as_entered = f"{value}%" if row.scoring in ("ratio", "bands") else value
+            score_row.self_points = core.points(core_leaf(row), as_entered)
+            score_row.self_value = value
+            fields += ["self_points", "self_value"]
+        score_row.save(update_fields=fields)
+        ScoreEvidence.objects.filter(score=score_row, computed=True).delete()
+        for doc in computed.documents:
+            ScoreEvidence.objects.create(
+                score=score_row, document=doc, name=str(doc)[:255], user=user, computed=True
+            )
+        for task in computed.tasks:
+            ScoreEvidence.objects.create(
+                score=score_row,
+                task=task,
+                name=f"Nhiệm vụ: {task.action}"[:255],
+                user=user,
+                computed=True,
+            )
+        done.append(row.code)
+    recompute(assessment)
+    if done:
+        audit(user, "par-prefill", assessment, f"Tính sẵn từ công việc: {', '.join(done)}")
+    return done
+
+
+def _computed_points(assessment: Assessment) -> dict[int, Decimal]:
+    """Criterion id → the points of the value computed from tracked work (evidence rules)."""
+    out = {}
+    for s in assessment.scores.filter(computed_value__isnull=False).select_related("criterion"):
+        value = s.computed_value
+        if s.criterion.scoring in ("ratio", "bands"):
+            value = f"{value}%"
+        try:
+            out[s.criterion_id] = core.points(core_leaf(s.criterion), value)
+        except ValueError:
+            continue
+    return out
+
+
+@transaction.atomic
+def save_self_assessment(
+    assessment: Assessment,
+    entries: dict[int, tuple],
+    user,
+    not_applicable: set[int] | None = None,
+    overrides: dict[int, str] | None = None,
+) -> list[str]:
     """Entries: criterion id → (entered value or None, explanation). Every value is checked
-    before anything is saved; the errors name the criteria."""
+    before anything is saved; the errors name the criteria. `not_applicable`: criteria that do
+    not apply to the unit (an explanation is required); `overrides`: reasons for a value other
+    than the one computed from tracked work (required when it differs)."""
+    not_applicable = not_applicable or set()
+    overrides = overrides or {}
     if assessment.status != Assessment.Status.DRAFT:
         raise WorkflowError("Bản tự đánh giá đã gửi thẩm định, không sửa được nữa.")
     leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
-    problems, changes = [], []
+    problems: dict[int, str] = {}
+    changes = []
+    computed_of = _computed_points(assessment)
     for criterion_id, (value, explanation) in entries.items():
         row = leaves.get(criterion_id)
         if row is None:
             continue
         try:
-            points = None if value is None else core.points(_core_leaf(row), value)
+            if isinstance(value, ValueError):  # the form could not read what was typed
+                raise value
+            if criterion_id in not_applicable:
+                if not explanation.strip():
+                    raise ValueError("ghi lý do không áp dụng vào ô giải trình")
+                changes.append((row, None, None, explanation))
+                continue
+            points = None if value is None else core.points(core_leaf(row), value)
+            computed = computed_of.get(criterion_id)
+            if (
+                computed is not None
+                and value is not None
+                and points != computed
+                and not overrides.get(criterion_id, "").strip()
+            ):
+                raise ValueError(
+                    f"khác kết quả tính từ công việc ({computed} điểm): ghi lý do điều chỉnh"
+                )
+            if value is not None:  # kept as a number: a ratio or band as its percent
+                if row.scoring in ("ratio", "bands"):
+                    value = core.as_percent(value)
+                elif row.scoring == "yesno":
+                    value = Decimal(int(points > 0))
+                else:
+                    value = core.number(value)
         except ValueError as exc:
-            problems.append(str(exc))
+            problems[criterion_id] = f"{row.code}: {exc}".replace(
+                f"{row.code}: {row.code}:", f"{row.code}:"
+            )
             continue
         changes.append((row, value, points, explanation))
     if problems:
-        raise WorkflowError("; ".join(problems))
+        raise EntryErrors(problems)
     for row, value, points, explanation in changes:
         Score.objects.update_or_create(
             assessment=assessment,
             criterion=row,
-            defaults={"self_value": value, "self_points": points, "explanation": explanation},
+            defaults={
+                "self_value": value,
+                "self_points": points,
+                "explanation": explanation,
+                "not_applicable": row.pk in not_applicable,
+                "override_reason": overrides.get(row.pk, "").strip(),
+            },
         )
+        if overrides.get(row.pk, "").strip():
+            audit(
+                user,
+                "par-override",
+                assessment,
+                f"{row.code}: {points} điểm thay kết quả tính; lý do: {overrides[row.pk].strip()}",
+            )
     recompute(assessment)
     audit(user, "par-self", assessment, f"Tự đánh giá {assessment}: {assessment.self_total} điểm")
     return [row.code for row, *_ in changes]
@@ -172,6 +356,43 @@ def save_appraisal(assessment: Assessment, entries: dict[int, tuple], user) -> N
     audit(user, "par-appraise", assessment, f"Thẩm định {assessment}: {assessment.final_total}")
 
 
+@transaction.atomic
+def save_adjustments(
+    assessment: Assessment,
+    bonus: Decimal,
+    bonus_reason: str,
+    penalty: Decimal,
+    penalty_reason: str,
+    user,
+) -> None:
+    """The council's bonus and penalty points, each within the framework's cap and with a
+    reason when not 0."""
+    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED):
+        raise WorkflowError("Chỉ thẩm định được bản đã gửi và chưa công bố.")
+    stored, problems = assessment.framework, []
+    for what, value, cap, reason in (
+        ("Điểm thưởng", bonus, stored.bonus_max, bonus_reason),
+        ("Điểm trừ", penalty, stored.penalty_max, penalty_reason),
+    ):
+        if value < 0:
+            problems.append(f"{what} không được âm")
+        elif cap is not None and value > cap:
+            problems.append(f"{what} {value} vượt mức tối đa {cap} của bộ tiêu chí")
+        elif cap is None and value:
+            problems.append(f"Bộ tiêu chí không có {what.lower()}")
+        if value and not reason.strip():
+            problems.append(f"{what}: cần ghi lý do")
+    if problems:
+        raise WorkflowError("; ".join(problems))
+    assessment.bonus, assessment.penalty = bonus, penalty
+    assessment.bonus_reason, assessment.penalty_reason = (
+        bonus_reason.strip(),
+        penalty_reason.strip(),
+    )
+    assessment.save(update_fields=["bonus", "penalty", "bonus_reason", "penalty_reason"])
+    audit(user, "par-adjust", assessment, f"Điểm thưởng {bonus}, điểm trừ {penalty}: {assessment}")
+
+
 def recompute(assessment: Assessment) -> None:
     self_total, final_total = Decimal(0), Decimal(0)
     for s in assessment.scores.all():
@@ -179,6 +400,23 @@ def recompute(assessment: Assessment) -> None:
         final_total += s.final_points or 0
     assessment.self_total, assessment.final_total = self_total, final_total
     assessment.save(update_fields=["self_total", "final_total"])
+
+
+def missing_criteria(assessment: Assessment) -> list[tuple[str, str]]:
+    """(code, name) of the leaves this assessment has not scored, in the framework's order.
+    (The scores of THIS assessment: a filter across the relation would count another unit's.)"""
+    scored = set(
+        assessment.scores.filter(Q(self_points__isnull=False) | Q(not_applicable=True)).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    return [
+        (code, name)
+        for pk, code, name in assessment.framework.criteria.filter(is_leaf=True)
+        .order_by("order")
+        .values_list("pk", "code", "name")
+        if pk not in scored
+    ]
 
 
 STEPS = {
@@ -192,24 +430,24 @@ STEPS = {
     ),
     "publish": (Assessment.Status.APPRAISED, Assessment.Status.PUBLISHED, "published", "Công bố"),
     "reopen": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Trả lại để sửa"),
+    "withdraw": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Rút lại để sửa"),
 }
 
 
 @transaction.atomic
-def advance(assessment: Assessment, action: str, user) -> Assessment:
+def advance(
+    assessment: Assessment, action: str, user, confirm_incomplete: bool = False
+) -> Assessment:
     source, target, field, verb = STEPS[action]
     if assessment.status != source:
         raise WorkflowError(
             f"Không thể “{verb.lower()}” khi bản đánh giá đang ở trạng thái "
             f"“{assessment.get_status_display()}”."
         )
-    if action == "submit":
-        missing = assessment.framework.criteria.filter(is_leaf=True).exclude(
-            scores__assessment=assessment, scores__self_points__isnull=False
-        )
-        if missing.exists():
-            codes = ", ".join(missing.values_list("code", flat=True)[:8])
-            raise WorkflowError(f"Còn tiêu chí chưa tự chấm: {codes}")
+    if action == "submit" and not confirm_incomplete:
+        missing = missing_criteria(assessment)
+        if missing:
+            raise Incomplete(missing)
     assessment.status = target
     if field:
         setattr(assessment, f"{field}_by", user)
@@ -221,11 +459,40 @@ def advance(assessment: Assessment, action: str, user) -> Assessment:
     return assessment
 
 
+def area_points(assessment: Assessment) -> dict[str, float]:
+    """The assessment's points per area (appraised where set, else claimed), whatever its
+    state: for its own page, never for comparing units."""
+    layout = Layout.of(to_core(assessment.framework))
+    return score(layout, str(assessment.pk), values_of([assessment])[assessment.pk]).areas
+
+
+def own_result(assessment: Assessment) -> OwnResult:
+    """The assessment's points, maximum, index and class as its framework counts them, in any
+    state (its own page; comparisons use `ranking`)."""
+    stored = assessment.framework
+    layout = Layout.of(to_core(stored))
+    result = score(layout, str(assessment.pk), values_of([assessment])[assessment.pk])
+    adj = adjusted_result(
+        stored, layout, assessment, result, not_applicable_of([assessment])[assessment.pk]
+    )
+    return OwnResult(adj.points, adj.maximum, adj.index, classify(stored, adj.index))
+
+
+@dataclass
+class OwnResult:
+    points: float
+    maximum: float
+    index: float
+    classification: str
+
+
 # --- ranking and weak criteria --------------------------------------------------------------
 
 
-def values_of(assessments) -> dict[int, dict[str, float]]:
-    """Final points per leaf code for each assessment id, in one query."""
+def values_of(assessments, not_applicable: dict | None = None) -> dict[int, dict[str, float]]:
+    """Final points per leaf code for each assessment id, in one query; with a dict given as
+    `not_applicable`, it is filled with the codes each assessment marked "không áp dụng" from
+    the same rows."""
     out: dict[int, dict[str, float]] = {a.pk: {} for a in assessments}
     if not out:
         return out
@@ -239,16 +506,54 @@ def values_of(assessments) -> dict[int, dict[str, float]]:
     # were most of the time for 330,000 scores, only to be turned back into floats.
     final = Cast(Coalesce("appraised_points", "self_points"), FloatField())
     query = Score.objects.filter(assessment__in=list(out)).values_list(
-        "assessment_id", "criterion_id", final
+        "assessment_id", "criterion_id", final, "not_applicable"
     )
     sql, params = query.query.sql_with_params()
+    if not_applicable is not None:
+        for pk in out:
+            not_applicable.setdefault(pk, set())
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20000):
-            for assessment_id, criterion_id, points in rows:
+            for assessment_id, criterion_id, points, na in rows:
                 if points is not None:
                     out[assessment_id][codes[criterion_id]] = float(points)
+                if na and not_applicable is not None:
+                    not_applicable[assessment_id].add(codes[criterion_id])
     return out
+
+
+def not_applicable_of(assessments) -> dict[int, set[str]]:
+    """Codes of the leaves each assessment marked "không áp dụng", in one query."""
+    out: dict[int, set[str]] = {a.pk: set() for a in assessments}
+    if out:
+        for pk, code in Score.objects.filter(
+            assessment__in=list(out), not_applicable=True
+        ).values_list("assessment_id", "criterion__code"):
+            out[pk].add(code)
+    return out
+
+
+def adjusted_result(
+    stored: Framework, layout: Layout, a: Assessment, result: Result, na
+) -> Adjusted:
+    return adjusted(
+        layout,
+        result,
+        na,
+        float(a.bonus or 0),
+        float(a.penalty or 0),
+        stored.not_applicable,
+        float(stored.bonus_max) if stored.bonus_max is not None else None,
+        float(stored.penalty_max) if stored.penalty_max is not None else None,
+    )
+
+
+def classify(stored: Framework, index: float) -> str:
+    for band in sorted(stored.classes or [], key=lambda b: -float(b["min"])):
+        if index >= float(band["min"]):
+            return band["name"]
+    return ""
 
 
 @dataclass
@@ -260,36 +565,89 @@ class RankRow:
     index: float
     change: float | None  # index points against last year, None without last year
     values: dict[str, float] = field(default_factory=dict, repr=False)  # final points per leaf
+    points: float = 0.0  # with bonus, penalty and criteria that do not apply
+    maximum: float = 0.0
+    classification: str = ""
 
 
 def ranking(stored: Framework, year: int, published_only: bool = False) -> list[RankRow]:
-    """Units of the same framework (level) and year, best first, with the change on last year."""
+    """Appraised or published assessments of the framework and year, best index first, with
+    the change on last year. A draft or a submission is a claim, not a result: not ranked."""
     assessments = list(
-        Assessment.objects.filter(framework=stored, year=year).select_related("unit")
+        Assessment.objects.filter(framework=stored, year=year, status__in=RESULT_STATES)
+        .select_related("unit")
+        .order_by("pk")
     )
     if published_only:
         assessments = [a for a in assessments if a.status == Assessment.Status.PUBLISHED]
     layout = Layout.of(to_core(stored))
-    values = values_of(assessments)
+    na: dict[int, set[str]] = {}
+    values = values_of(assessments, na)
+    by_id = {a.pk: a for a in assessments}
     results = {a.pk: score(layout, str(a.pk), values[a.pk]) for a in assessments}
+    adjusted_of = {
+        pk: adjusted_result(stored, layout, by_id[pk], results[pk], na[pk]) for pk in results
+    }
     last = {  # last year's index, on last year's own maximum
         unit_id: float(total) * 100 / float(maximum)
         for unit_id, total, maximum in Assessment.objects.filter(
             framework__level=stored.level, year=year - 1
-        ).values_list("unit_id", "final_total", "framework__max_total")
+        )
+        .filter(status__in=RESULT_STATES)
+        .values_list("unit_id", "final_total", "framework__max_total")
         if maximum
     }
-    by_id = {a.pk: a for a in assessments}
     rows = []
-    for place, result in rank(results.values()):
-        a = by_id[int(result.unit)]
-        index = result.index(layout)
+    for place, key, index in rank_by_index((str(pk), adj.index) for pk, adj in adjusted_of.items()):
+        a = by_id[int(key)]
+        adj = adjusted_of[a.pk]
         previous = last.get(a.unit_id)
         change = round(index - previous, 2) if previous is not None else None
         rows.append(
-            RankRow(place, len(assessments), a, result, round(index, 2), change, values[a.pk])
+            RankRow(
+                place,
+                len(assessments),
+                a,
+                results[a.pk],
+                index,
+                change,
+                values[a.pk],
+                adj.points,
+                adj.maximum,
+                classify(stored, index),
+            )
         )
     return rows
+
+
+def by_group(rows: list[RankRow]) -> list[tuple[str, list[RankRow]]]:
+    """The ranking split by kind of unit (sở apart from xã/phường), each group ranked on its
+    own; kinds are read as the registry has them, whatever kinds it knows."""
+    kinds: dict[str, list[RankRow]] = {}
+    for row in rows:
+        kinds.setdefault(row.assessment.unit.kind, []).append(row)
+    if len(kinds) < 2:
+        return []
+    labels = dict(Unit.Kind.choices)
+    out = []
+    for kind, members in kinds.items():
+        ranked, previous, place = [], None, 0
+        for n, row in enumerate(members, 1):  # already best first
+            if row.result.total != previous:
+                place, previous = n, row.result.total
+            ranked.append(
+                RankRow(
+                    place,
+                    len(members),
+                    row.assessment,
+                    row.result,
+                    row.index,
+                    row.change,
+                    row.values,
+                )
+            )
+        out.append((labels.get(kind, kind), ranked))
+    return out
 
 
 def weak_criteria(
@@ -307,7 +665,10 @@ def weak_criteria(
         best = values_of([rows[0].assessment])[rows[0].assessment.pk]
         out["best"] = [(by_code[c], gap) for c, gap in losses(layout, mine, best, top)]
     last = Assessment.objects.filter(
-        unit=assessment.unit, framework__level=stored.level, year=assessment.year - 1
+        unit=assessment.unit,
+        framework__level=stored.level,
+        year=assessment.year - 1,
+        status__in=RESULT_STATES,
     ).first()
     if last is not None:
         previous = {c: v for c, v in values_of([last])[last.pk].items() if c in by_code}

@@ -9,7 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,6 +66,7 @@ def overview(request):
         chosen = scorable[0]
     years = []
     rows = []
+    pending = []
     year = None
     if chosen is not None:
         years = sorted(set(chosen.assessments.values_list("year", flat=True)), reverse=True)
@@ -78,6 +81,12 @@ def overview(request):
         year = year_param(request.GET, default=(scored or years or [None])[0])
         if year is not None:
             rows = services.ranking(chosen, year)
+            pending = list(
+                chosen.assessments.filter(year=year)
+                .exclude(status__in=services.RESULT_STATES)
+                .select_related("unit")
+                .only("pk", "status", "unit__name", "year")
+            )
     chart = ""
     if rows:
         chart = charts.render(
@@ -93,6 +102,8 @@ def overview(request):
             "years": years,
             "year": year,
             "rows": rows,
+            "groups": services.by_group(rows),
+            "pending": pending,
             "chart": chart,
             "council": _council(request.user),
             "units": Unit.objects.all(),
@@ -106,7 +117,9 @@ def import_framework(request):
     _require_council(request.user)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Chưa chọn tệp bộ tiêu chí (.xlsx hoặc .yaml).")
+        messages.error(
+            request, "Chưa chọn tệp bộ tiêu chí (Quyết định .docx/.pdf, .xlsx hoặc .yaml)."
+        )
         return redirect("par")
     name = safe_name(upload.name)
     overrides = {  # what the form says wins over what the sheet says
@@ -125,6 +138,8 @@ def import_framework(request):
                 for field, value in overrides.items():
                     if value is not None:
                         setattr(data, field, value)
+            elif name.lower().endswith((".docx", ".pdf")):
+                data = core.load_decision(path, **overrides)
             else:
                 data = core.load_excel(path, **overrides)
             stored = services.import_framework(data, request.user)
@@ -201,20 +216,78 @@ def _decimal(text: str) -> Decimal | None:
         raise services.WorkflowError(str(exc)) from exc
 
 
+def _typed(criterion: Criterion, text: str):
+    """The form's value for a criterion, or the ValueError saying why it cannot be read (the
+    service names the criterion; the form marks its field)."""
+    try:
+        return core.form_value(services.core_leaf(criterion), text)
+    except ValueError as exc:
+        return exc
+
+
+class _Row:
+    """One line of the assessment table: the criterion, its score, and what the form shows
+    (what was typed when the form comes back with an error, else what is stored)."""
+
+    def __init__(self, criterion, score, posted=None, error="", kept=()):
+        self.c, self.s, self.error, self.kept = criterion, score, error, list(kept)
+        self.posted = posted is not None
+        if posted is not None:
+            self.value, self.note, self.doc, self.na, self.override = posted
+        else:
+            value = score.self_value if score is not None else None
+            self.value = "" if value is None else _plain(value)
+            self.note = score.explanation if score is not None else ""
+            self.doc = ""
+            self.na = bool(score and score.not_applicable)
+            self.override = score.override_reason if score is not None else ""
+        self.computed = (
+            _plain(score.computed_value)
+            if score is not None and score.computed_value is not None
+            else ""
+        )
+        self.rule = core.rule_text(services.core_leaf(criterion)) if criterion.rule else ""
+        chosen = core.entered_value(self.value) if self.value and criterion.rule else None
+        self.options = [
+            (_plain(Decimal(i["points"])), i["label"], chosen == Decimal(i["points"]))
+            for i in (criterion.rule if criterion.scoring == "options" else [])
+        ]
+
+
+def _plain(value: Decimal) -> str:
+    """A stored value as the form shows it: 1.500 → "1,5"."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
 def assessment_page(request, pk: int):
-    assessment = get_object_or_404(
+    assessment = _assessment(pk)
+    if request.method == "POST":
+        return _save_assessment(request, assessment)
+    return _assessment_view(request, assessment)
+
+
+def _assessment(pk: int) -> Assessment:
+    return get_object_or_404(
         Assessment.objects.select_related(
             "framework", "unit", "submitted_by", "appraised_by", "published_by"
         ),
         pk=pk,
     )
-    if request.method == "POST":
-        return _save_assessment(request, assessment)
+
+
+def _assessment_view(request, assessment, posted=None, errors=None, kept=None, missing=None):
+    posted, errors, kept = posted or {}, errors or {}, kept or {}
     scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence__document")}
-    rows = [(c, scores.get(c.pk)) for c in assessment.framework.criteria.select_related("unit")]
-    layout_rows = services.ranking(assessment.framework, assessment.year)
-    mine = next((r for r in layout_rows if r.assessment.pk == assessment.pk), None)
+    rows = [
+        _Row(c, scores.get(c.pk), posted.get(c.pk), errors.get(c.pk, ""), kept.get(c.pk, ()))
+        for c in assessment.framework.criteria.select_related("unit")
+    ]
+    ranked = services.ranking(assessment.framework, assessment.year)
+    mine = next((r for r in ranked if r.assessment.pk == assessment.pk), None)
     areas = list(assessment.framework.criteria.filter(depth=0))
+    own = services.area_points(assessment)
+    own_result = services.own_result(assessment)
     return render(
         request,
         "par/assessment.html",
@@ -222,8 +295,11 @@ def assessment_page(request, pk: int):
             "assessment": assessment,
             "rows": rows,
             "rank": mine,
-            "areas": areas,
-            "area_points": mine.result.areas if mine else {},
+            "appraised": assessment.status in services.RESULT_STATES,
+            "own": own_result,
+            "areas": [(a, own.get(a.code, 0)) for a in areas],
+            "errors": errors,
+            "missing": missing,
             "can_self": _may_self_assess(request.user, assessment)
             and assessment.status == Assessment.Status.DRAFT,
             "can_appraise": _council(request.user)
@@ -231,6 +307,7 @@ def assessment_page(request, pk: int):
             "council": _council(request.user),
             "may_submit": _may_self_assess(request.user, assessment),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -238,23 +315,19 @@ def _save_assessment(request, assessment: Assessment):
     if not _may_self_assess(request.user, assessment):  # neither its unit nor the council
         raise PermissionDenied("Bạn chỉ làm việc được với bản đánh giá của đơn vị mình.")
     action = request.POST.get("action", "")
-    leaves = assessment.framework.criteria.filter(is_leaf=True)
+    leaves = list(assessment.framework.criteria.filter(is_leaf=True))
     try:
         if action == "self":
-            if not _may_self_assess(request.user, assessment):
-                raise PermissionDenied("Bạn chỉ tự đánh giá được cho đơn vị mình.")
-            entries = {
-                c.pk: (
-                    _decimal(request.POST.get(f"value-{c.pk}", "")),
-                    request.POST.get(f"note-{c.pk}", "").strip(),
-                )
-                for c in leaves
-                if f"value-{c.pk}" in request.POST
-            }
-            services.save_self_assessment(assessment, entries, request.user)
-            _save_evidence(request, assessment, leaves)
-            messages.success(request, "Đã lưu bản tự đánh giá.")
-        elif action == "appraise-scores":
+            return _save_self(request, assessment, leaves)
+        if action == "prefill":
+            codes = services.prefill(assessment, request.user)
+            messages.success(
+                request,
+                f"Đã tính sẵn {len(codes)} tiêu chí từ công việc đã theo dõi"
+                + (f": {', '.join(codes)}." if codes else "."),
+            )
+            return redirect("par-assessment", pk=assessment.pk)
+        if action == "appraise-scores":
             _require_council(request.user)
             entries = {
                 c.pk: (
@@ -265,26 +338,103 @@ def _save_assessment(request, assessment: Assessment):
                 if f"appraised-{c.pk}" in request.POST
             }
             services.save_appraisal(assessment, entries, request.user)
+            if "bonus" in request.POST or "penalty" in request.POST:
+                services.save_adjustments(
+                    assessment,
+                    _decimal(request.POST.get("bonus", "")) or Decimal(0),
+                    request.POST.get("bonus_reason", ""),
+                    _decimal(request.POST.get("penalty", "")) or Decimal(0),
+                    request.POST.get("penalty_reason", ""),
+                    request.user,
+                )
             messages.success(request, "Đã lưu điểm thẩm định.")
         elif action in services.STEPS:
-            if action == "submit":
+            if action in ("submit", "withdraw"):
                 if not _may_self_assess(request.user, assessment):
                     raise PermissionDenied("Bạn chỉ gửi được bản của đơn vị mình.")
             else:
                 _require_council(request.user)
-            services.advance(assessment, action, request.user)
+            confirm = request.POST.get("confirm") == "1"
+            try:
+                services.advance(assessment, action, request.user, confirm_incomplete=confirm)
+            except services.Incomplete as exc:  # ask before sending an incomplete assessment
+                return _assessment_view(request, assessment, missing=exc.missing)
             messages.success(request, f"Trạng thái: {assessment.get_status_display()}.")
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect("par-assessment", pk=assessment.pk)
 
 
-def _save_evidence(request, assessment: Assessment, leaves) -> None:
-    """Per criterion: a number of an ingested document to link, and/or uploaded files."""
+def _save_self(request, assessment: Assessment, leaves):
+    """Save the self-assessment; on a wrong value, the form comes back with everything typed
+    and every file attached kept (the files stored, carried as signed references), the wrong
+    field marked, and nothing saved."""
+    if not _may_self_assess(request.user, assessment):
+        raise PermissionDenied("Bạn chỉ tự đánh giá được cho đơn vị mình.")
+    typed = {
+        c.pk: (
+            request.POST.get(f"value-{c.pk}", ""),
+            request.POST.get(f"note-{c.pk}", "").strip(),
+            request.POST.get(f"doc-{c.pk}", "").strip(),
+            f"na-{c.pk}" in request.POST,
+            request.POST.get(f"override-{c.pk}", "").strip(),
+        )
+        for c in leaves
+        if f"value-{c.pk}" in request.POST or f"na-{c.pk}" in request.POST
+    }
+    kept: dict[int, list[dict]] = {}
+    for c in leaves:
+        carried = [_unsign(v) for v in request.POST.getlist(f"kept-{c.pk}")]
+        kept[c.pk] = [k for k in carried if k]
+        for upload in request.FILES.getlist(f"files-{c.pk}"):
+            try:
+                _sha, relative, _size, _kind = store_file(upload.chunks(), safe_name(upload.name))
+            except UploadRejected as exc:
+                messages.error(request, str(exc))
+                continue
+            kept[c.pk].append({"path": relative, "name": safe_name(upload.name)})
+    by_pk = {c.pk: c for c in leaves}
+    entries = {pk: (_typed(by_pk[pk], t[0]), t[1]) for pk, t in typed.items()}
+    not_applicable = {pk for pk, t in typed.items() if t[3]}
+    overrides = {pk: t[4] for pk, t in typed.items() if t[4]}
+    try:
+        with transaction.atomic():
+            services.save_self_assessment(
+                assessment, entries, request.user, not_applicable, overrides
+            )
+            _save_evidence(request, assessment, leaves, kept)
+    except services.EntryErrors as exc:
+        messages.error(
+            request, "Chưa lưu: " + str(exc) + ". Các ô khác và tệp đã chọn vẫn được giữ."
+        )
+        for pk in kept:
+            for item in kept[pk]:
+                item["token"] = signing.dumps(item, salt=EVIDENCE_SALT)
+        return _assessment_view(request, assessment, typed, exc.by_criterion, kept)
+    messages.success(request, "Đã lưu bản tự đánh giá.")
+    return redirect("par-assessment", pk=assessment.pk)
+
+
+EVIDENCE_SALT = "par-kept-evidence"
+
+
+def _unsign(token: str) -> dict | None:
+    """A file kept by a form that came back with an error; None if the reference was forged."""
+    try:
+        item = signing.loads(token, salt=EVIDENCE_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return None
+    if not isinstance(item, dict) or not {"path", "name"} <= item.keys():
+        return None
+    return {"path": str(item["path"]), "name": str(item["name"])}
+
+
+def _save_evidence(request, assessment: Assessment, leaves, kept) -> None:
+    """Per criterion: a number of an ingested document to link, and the files stored."""
     for criterion in leaves:
         score = assessment.scores.filter(criterion=criterion).first()
         number = request.POST.get(f"doc-{criterion.pk}", "").strip()
-        files = request.FILES.getlist(f"files-{criterion.pk}")
+        files = kept.get(criterion.pk, [])
         if score is None or not (number or files):
             continue
         if number:
@@ -297,14 +447,9 @@ def _save_evidence(request, assessment: Assessment, leaves) -> None:
                 ScoreEvidence.objects.create(
                     score=score, document=doc, name=str(doc), user=request.user
                 )
-        for upload in files:
-            try:
-                _sha, relative, _size, _kind = store_file(upload.chunks(), safe_name(upload.name))
-            except UploadRejected as exc:
-                messages.error(request, str(exc))
-                continue
+        for item in files:
             ScoreEvidence.objects.create(
-                score=score, path=relative, name=safe_name(upload.name), user=request.user
+                score=score, path=item["path"], name=item["name"], user=request.user
             )
 
 
@@ -413,21 +558,28 @@ def chart(request, kind: str, fmt: str):
 
 
 def _radar_series(assessment: Assessment):
-    areas = list(assessment.framework.criteria.filter(depth=0))
+    """The assessment's own areas (whatever its state: the unit sees its claim) and the best
+    appraised result of its ranking."""
+    areas = [a for a in assessment.framework.criteria.filter(depth=0) if a.max_points]
+    own = services.area_points(assessment)
+    series = {str(assessment.unit): [100 * own.get(a.code, 0) / float(a.max_points) for a in areas]}
     rows = services.ranking(assessment.framework, assessment.year)
-    series = {}
-    for row in rows:
-        if row.assessment.pk == assessment.pk or (row is rows[0]):
-            name = str(row.assessment.unit) + (" (cao nhất)" if row is rows[0] else "")
-            series[name] = [
-                100 * row.result.areas.get(a.code, 0) / float(a.max_points) for a in areas
-            ]
+    if rows and rows[0].assessment.pk != assessment.pk:
+        series[f"{rows[0].assessment.unit} (cao nhất)"] = [
+            100 * rows[0].result.areas.get(a.code, 0) / float(a.max_points) for a in areas
+        ]
     return [a.name for a in areas], series
 
 
 def _trend_series(unit: Unit):
-    assessments = Assessment.objects.filter(unit=unit).select_related("framework").order_by("year")
-    years = sorted({a.year for a in assessments})
+    """The unit's index per year, from appraised or published results only: a year not
+    assessed (or still a draft) is absent, not 0."""
+    assessments = (
+        Assessment.objects.filter(unit=unit, status__in=services.RESULT_STATES)
+        .select_related("framework")
+        .order_by("year")
+    )
+    years = sorted({a.year for a in assessments if a.framework.max_total})
     by_year = {
         a.year: float(a.final_total) * 100 / float(a.framework.max_total)
         for a in assessments
@@ -439,7 +591,8 @@ def _trend_series(unit: Unit):
 def unit_trend_page(request, pk: int):
     unit = get_object_or_404(Unit, pk=pk)
     assessments = list(Assessment.objects.filter(unit=unit).select_related("framework"))
-    chart = charts.render(charts.trend(*_trend_series(unit)), "svg").decode() if assessments else ""
+    years, series = _trend_series(unit)
+    chart = charts.render(charts.trend(years, series), "svg").decode() if years else ""
     return render(
         request, "par/trend.html", {"unit": unit, "chart": chart, "assessments": assessments}
     )
