@@ -514,5 +514,11 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+# --- units ---
+from cchc.cli_units import units_group  # noqa: E402
+
+main.add_command(units_group)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
