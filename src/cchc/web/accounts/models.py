@@ -117,7 +117,7 @@ class Unit(models.Model):
         verbose_name_plural = "đơn vị"
 
     def __str__(self) -> str:
-        return f"{self.name} (đã kết thúc)" if self.ended_on else self.name
+        return self.name
 
     @property
     def is_ended(self) -> bool:
