@@ -260,6 +260,12 @@ def test_the_demo_is_a_two_tier_province_with_the_former_town_as_history(deploym
     assert {u.name for u in Unit.objects.get(name="UBND phường An Hòa").current()} == {
         "UBND phường An Lạc"
     }
+    assert {u.name for u in Unit.objects.get(name="UBND phường An Lạc").lineage()} == {
+        "UBND phường An Lạc",
+        "UBND phường An Hòa",
+        "UBND phường Phú Thịnh",
+        "UBND thị xã An Phú",
+    }
     for user in get_user_model().objects.select_related("profile__unit"):
         unit = user.profile.unit
         assert unit is None or unit.ended_on is None, user.username

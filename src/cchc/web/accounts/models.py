@@ -139,6 +139,19 @@ class Unit(models.Model):
                 todo.extend(unit.successors.order_by("name"))
         return found
 
+    def lineage(self) -> list[Unit]:
+        """This unit and every unit that became it, earlier ones included (phường An Lạc: itself,
+        phường An Hòa, phường Phú Thịnh, the thị xã…): whose 2021–2025 documents, tasks and index
+        results compare with this unit's."""
+        seen: dict[int, Unit] = {self.pk: self}
+        todo = [self]
+        while todo:
+            for old in todo.pop().predecessors.all():
+                if old.pk not in seen:
+                    seen[old.pk] = old
+                    todo.append(old)
+        return list(seen.values())
+
     def history_label(self) -> str:
         """`UBND thị xã An Phú (nay là UBND phường An Lạc, UBND xã Phú Mỹ)`, or the name."""
         if self.ended_on is None:
