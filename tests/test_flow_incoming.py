@@ -482,7 +482,7 @@ def test_handling_slip_carries_the_direction_units_and_deadlines(doc, login):
     slip = docx.Document(io.BytesIO(answer.content))
     text = "\n".join(p.text for p in slip.paragraphs)
     cells = [c.text for t in slip.tables for row in t.rows for c in row.cells]
-    assert "UBND THỊ XÃ AN PHÚ" in text and "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in text
+    assert "UBND TỈNH BÌNH LONG" in text and "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in text
     assert f"Số đến: {doc.incoming_number or '……'}" in text and doc.subject[:30] in text
     assert "Giao Phòng Nội vụ chủ trì thực hiện." in text and "Nguyễn Văn Bình" in text
     assert "Ý KIẾN CỦA ĐƠN VỊ" in text

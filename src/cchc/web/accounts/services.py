@@ -133,6 +133,8 @@ def seed_province(query: str, user=None, bodies: bool = True) -> SeedResult:
     _count(outcome, head, result)
     if bodies:
         for name, short_name in standard_bodies()["province"]:
+            if division == Unit.Division.CITY:  # Văn phòng UBND thành phố, Thanh tra thành phố
+                name = name.replace(" tỉnh", " thành phố")
             unit, result = _upsert_body(head, name, short_name, short)
             _count(outcome, unit, result)
     for ward in vp.Ward.iter_by_province(p.code):
