@@ -51,7 +51,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def deployment(db, media):
-    """The demo deployment: thị xã An Phú, its phòng ban and phường/xã, one user per role."""
+    """The demo deployment: tỉnh Bình Long (fictional, two tiers) with its sở and two phường/xã,
+    the former thị xã An Phú's bodies ended on 30/06/2025 with their successors, one user per
+    role."""
     from cchc.web import demo
 
     demo.create_deployment()
@@ -72,7 +74,7 @@ def login(client, deployment):
 
 @pytest.fixture
 def sample_path():
-    """A sample document shipped with the package (the fictional town of An Phú)."""
+    """A sample document shipped with the package (the fictional former thị xã An Phú)."""
     from importlib import resources
 
     def path(name: str) -> Path:

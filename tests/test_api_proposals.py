@@ -122,4 +122,4 @@ def test_only_those_who_direct_decide_proposals(proposal, login, who):
         answer = getattr(client, method)(url, edits, content_type="application/json")
         assert answer.status_code == 403, (who, url)
     proposal.refresh_from_db()
-    assert proposal.state == Task.State.PROPOSED and proposal.unit.name == "Phòng Nội vụ"
+    assert proposal.state == Task.State.PROPOSED and proposal.unit.name == "Sở Nội vụ"

@@ -38,7 +38,7 @@ samples = resources.files("cchc") / "samples"
 for name in ("cong-van-tang-cuong-cchc.txt", "thong-bao-ket-luan.txt"):
     ingest_file(Path(str(samples / name)))
 officer = get_user_model().objects.get(username="noivu")
-task = Task.objects.create(unit=Unit.objects.get(name="Phòng Nội vụ"), action="Báo cáo CCHC quý")
+task = Task.objects.create(unit=Unit.objects.get(name="Sở Nội vụ"), action="Báo cáo CCHC quý")
 assign.add_note(task, officer, "Đã gửi dự thảo")
 add_evidence(task, SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban hop"), officer)
 """

@@ -23,7 +23,7 @@ pytestmark = needs_chromium
 FIXTURES = Path(__file__).parent / "fixtures"
 GARBLED = FIXTURES / "flow-garbled-an-lac.txt"  # our own: no diacritics, "Cic Ke hoach" junk
 LEADER, HEAD, OFFICER = "Nguyễn Văn Bình", "Vũ Đức Long", "Trần Thị Mai"  # the demo's people
-AN_LAC, NOI_VU = "UBND phường An Lạc", "Phòng Nội vụ"
+AN_LAC, NOI_VU = "UBND phường An Lạc", "Sở Nội vụ"  # Phòng Nội vụ ended 30/06/2025
 LATE_DAYS = 10
 SLOW = 120_000  # the ingest of a garbled document on a slow, shared machine
 

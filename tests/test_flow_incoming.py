@@ -24,7 +24,7 @@ from cchc.web.work import flow
 from cchc.web.work.models import Notification, Task, TaskChange
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cong-van-giao-viec-noi-vu-an-lac.txt"
-NOI_VU, AN_LAC = "Phòng Nội vụ", "UBND phường An Lạc"
+NOI_VU, AN_LAC = "Sở Nội vụ", "UBND phường An Lạc"  # Phòng Nội vụ (ended) → Sở Nội vụ
 QUY_CHE = "rà soát quy chế làm việc"  # a duty of Phòng Nội vụ in the fixture
 SO_HOA = "thủ tục hành chính năm 2025"  # UBND phường An Lạc's (as the parser cuts it today)
 
@@ -322,7 +322,7 @@ def test_direction_confirms_edits_merges_splits_and_discards_in_one_go(doc, logi
     assert chi_so.state == Task.State.DISCARDED  # never deleted
     so_hoa.refresh_from_db()
     assert so_hoa.state == Task.State.CONFIRMED and so_hoa.unit == an_lac
-    assert so_hoa.support == ["Phòng Văn hóa, Khoa học và Thông tin", NOI_VU]
+    assert so_hoa.support == ["Phòng Văn hóa, Khoa học và Thông tin", "Phòng Nội vụ"]
     assert so_hoa.machine == machine  # the machine's reading stays beside the edits
     assert TaskChange.objects.filter(task=so_hoa, field="action").exists()
     twin = Task.work.get(document=doc, action__startswith="Niêm yết")
@@ -495,12 +495,12 @@ def test_handling_slip_carries_the_direction_units_and_deadlines(doc, login):
     slip = docx.Document(io.BytesIO(answer.content))
     text = "\n".join(p.text for p in slip.paragraphs)
     cells = [c.text for t in slip.tables for row in t.rows for c in row.cells]
-    assert "UBND THỊ XÃ AN PHÚ" in text and "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in text
+    assert "UBND TỈNH BÌNH LONG" in text and "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in text
     assert f"Số đến: {doc.incoming_number or '……'}" in text and doc.subject[:30] in text
     assert "Giao Phòng Nội vụ chủ trì thực hiện." in text and "Nguyễn Văn Bình" in text
     assert "Ý KIẾN CỦA ĐƠN VỊ" in text
     assert NOI_VU in cells and AN_LAC in cells and "30/04/2026" in cells
-    assert "Trần Thị Mai (Phòng Nội vụ)" in cells
+    assert "Trần Thị Mai (Sở Nội vụ)" in cells
 
 
 # --- what a new user ran into (regressions) ---------------------------------------------------
@@ -697,7 +697,7 @@ def test_the_assignee_is_a_chuyen_vien_or_head_of_the_lead_unit(doc, login):
     quy_che = _proposal(doc, QUY_CHE)
     row = next(f for t, f, _ in page.context["rows"] if t.pk == quy_che.pk)
     labels = [label for value, label in row.fields["assignee"].choices if value]
-    assert "Trần Thị Mai (Phòng Nội vụ)" in labels
+    assert "Trần Thị Mai (Sở Nội vụ)" in labels
     assert "Phạm Thu Hằng (phường An Lạc) (UBND phường An Lạc)" in labels  # "Tên (đơn vị)"
     for outsider in ("Đỗ Minh Khoa", "Quản trị", "Nguyễn Văn Bình", "Hoàng Thị Lan"):
         assert not any(outsider in label for label in labels), outsider
@@ -729,7 +729,7 @@ def test_the_assignee_is_a_chuyen_vien_or_head_of_the_lead_unit(doc, login):
         content_type="application/json",
     )
     assert anlac.status_code == 400
-    assert "không phải chuyên viên hoặc trưởng đơn vị của Phòng Nội vụ" in anlac.json()["detail"]
+    assert "không phải chuyên viên hoặc trưởng đơn vị của Sở Nội vụ" in anlac.json()["detail"]
     quy_che.refresh_from_db()
     assert quy_che.state == Task.State.PROPOSED and quy_che.assignee is None
     with pytest.raises(flow.FlowError):

@@ -71,7 +71,7 @@ def incoming(deployment):
     doc = ingest_file(INCOMING, direction="den").document
     task = Task.objects.create(
         document=doc,
-        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        unit=Unit.objects.get(name="Sở Nội vụ"),
         action="Báo cáo kết quả rà soát thủ tục hành chính quý I",
         deadline=date(2026, 3, 25),
         state="confirmed",
@@ -129,7 +129,7 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     )
     draft = Draft.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/van-ban-di/{draft.pk}/"
-    assert draft.unit.name == "Phòng Nội vụ" and list(draft.answers.all()) == [doc]
+    assert draft.unit.name == "Sở Nội vụ" and list(draft.answers.all()) == [doc]
     client.post(f"/van-ban-di/{draft.pk}/ban-moi/", {"file": upload(2), "note": "sửa số liệu"})
     client.post(f"/van-ban-di/{draft.pk}/trinh-ky/", {"approver": user("lanhdao").pk})
     draft.refresh_from_db()
@@ -169,13 +169,13 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     approval = DraftReview.objects.get(draft=draft, decision="duyet")
     assert approval.version.number == 3 and draft.signer_name.startswith("Nguyễn Văn Bình")
 
-    # the văn thư numbers: 1/UBND-NV, as Phụ lục III gives a công văn of Phòng Nội vụ
+    # the văn thư numbers: 1/UBND-SNV, as Phụ lục III gives a công văn Sở Nội vụ drafts
     login("vanthu")
     page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
-    assert 'value="UBND-NV"' in page
+    assert 'value="UBND-SNV"' in page
     client.post(f"/van-ban-di/{draft.pk}/cap-so/")
     draft.refresh_from_db()
-    assert (draft.state, draft.number, draft.notation) == ("da-cap-so", 1, "1/UBND-NV")
+    assert (draft.state, draft.number, draft.notation) == ("da-cap-so", 1, "1/UBND-SNV")
 
     # and issues it: the last version filed as an outgoing document, its fields the draft's
     today = timezone.localdate()
@@ -183,7 +183,7 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
         f"/van-ban-di/{draft.pk}/phat-hanh/",
         {
             "issued": f"{today:%d/%m/%Y}",
-            "notation": "1/UBND-NV",
+            "notation": "1/UBND-SNV",
             "recipients": "Sở Nội vụ tỉnh Bình Long\nLưu: VT, NV",
             "copies": "3",
         },
@@ -191,15 +191,15 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     draft.refresh_from_db()
     issued = draft.issued_document
     assert draft.state == "da-phat-hanh" and issued is not None
-    assert issued.direction == "di" and issued.number == "1/UBND-NV"
-    assert issued.date == today and issued.issuer == "UBND thị xã An Phú"
+    assert issued.direction == "di" and issued.number == "1/UBND-SNV"
+    assert issued.date == today and issued.issuer == "UBND tỉnh Bình Long"
     assert "(bản 3)" in issued.text
     assert issued.register.direction == "di"
     assert Correction.objects.filter(document=issued, field="date").exists()
 
     # the văn thư may not close Phòng Nội vụ's task: it is offered to the unit to close
     page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
-    assert "đơn vị Phòng Nội vụ tự đóng" in page and f'value="{task.pk}"' not in page
+    assert "đơn vị Sở Nội vụ tự đóng" in page and f'value="{task.pk}"' not in page
     assert client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]}).status_code == 403
 
     # the task it answers is proposed for closing to its unit; confirming closes it
@@ -209,18 +209,18 @@ def test_an_answer_goes_from_draft_to_issued_and_closes_the_task_it_answers(
     client.post(f"/van-ban-di/{draft.pk}/dong-viec/", {"task": [task.pk]})
     task.refresh_from_db()
     assert task.status == "done" and list(task.answers.all()) == [issued]
-    assert task.notes.filter(text="Đã trả lời bằng văn bản số 1/UBND-NV").exists()
+    assert task.notes.filter(text="Đã trả lời bằng văn bản số 1/UBND-SNV").exists()
     page = client.get(f"/van-ban-di/{draft.pk}/").content.decode()
     assert "Đề xuất đóng công việc" not in page
 
     # the registers show it
     register = client.get(f"/so/van-ban-di/?tu={today:%d/%m/%Y}&den={today:%d/%m/%Y}")
     register = register.content.decode()
-    assert '<td>1</td><td><a href="/van-ban-di/' in register and ">UBND-NV</a></td>" in register
+    assert '<td>1</td><td><a href="/van-ban-di/' in register and ">UBND-SNV</a></td>" in register
     assert "Sở Nội vụ tỉnh Bình Long<br>Lưu: VT, NV" in register
     tracking = client.get("/so/giai-quyet-van-ban-den/?tu=01/01/2000&den=31/12/2099")
     text = tracking.content.decode()
-    assert "318/SNV-CCHC" in text and "1/UBND-NV" in text and "Hoàn thành" in text
+    assert "318/SNV-CCHC" in text and "1/UBND-SNV" in text and "Hoàn thành" in text
 
     # every step is in the audit log
     actions = set(AuditEntry.objects.filter(object_type="draft").values_list("action", flat=True))
@@ -260,7 +260,7 @@ def _draft_in(state: str, author: str = "noivu") -> Draft:
         user(author),
         subject="V/v báo cáo",
         type="Công văn",
-        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        unit=Unit.objects.get(name="Sở Nội vụ"),
         upload=upload(next(_SERIAL), f"{state}.txt"),  # each its own file
     )
     if state == "du-thao":
@@ -343,7 +343,7 @@ def test_other_types_are_numbered_with_their_code(deployment):
         user("noivu"),
         subject="Kế hoạch rà soát thủ tục hành chính năm 2026",
         type="Kế hoạch",
-        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        unit=Unit.objects.get(name="Sở Nội vụ"),
         upload=upload(42, "ke-hoach.txt"),
     )
     services.submit(draft, user("noivu"))
@@ -379,7 +379,7 @@ def test_two_drafts_numbered_at_once_get_different_numbers(media):
     assert not errors
     numbers = sorted(Draft.objects.values_list("number", flat=True))
     assert numbers == [1, 2]
-    assert sorted(Draft.objects.values_list("notation", flat=True)) == ["1/UBND-NV", "2/UBND-NV"]
+    assert sorted(Draft.objects.values_list("notation", flat=True)) == ["1/UBND-SNV", "2/UBND-SNV"]
 
 
 # --- regressions found by a new user -------------------------------------------------------
@@ -391,7 +391,7 @@ def _issued_answer(doc, author: str = "noivu") -> Draft:
         user(author),
         subject="V/v trả lời Sở Nội vụ",
         type="Công văn",
-        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        unit=Unit.objects.get(name="Sở Nội vụ"),
         upload=upload(next(_SERIAL), "tra-loi.txt"),
         answers=[doc],
     )
@@ -488,7 +488,7 @@ def test_a_new_draft_form_sent_twice_makes_one_draft(client, login, deployment):
 def test_a_new_draft_offers_only_the_units_the_user_acts_for(client, login, deployment):
     login("noivu")
     page = client.get("/van-ban-di/moi/").content.decode()
-    nv, ward = Unit.objects.get(name="Phòng Nội vụ"), Unit.objects.get(name="UBND phường An Lạc")
+    nv, ward = Unit.objects.get(name="Sở Nội vụ"), Unit.objects.get(name="UBND phường An Lạc")
     assert f'<option value="{nv.pk}"' in page and f'<option value="{ward.pk}"' not in page
     answer = client.post(
         "/van-ban-di/moi/",

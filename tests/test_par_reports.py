@@ -22,7 +22,7 @@ def _plan_with_tasks(count: int) -> Document:
         content_type="text/plain", size=len(BIG_TEXT), type="Kế hoạch", number="18/KH-UBND",
         date=date(2026, 1, 5), text=BIG_TEXT, machine={"text": BIG_TEXT},
     )  # fmt: skip
-    unit = Unit.objects.get(name="Phòng Nội vụ")
+    unit = Unit.objects.get(name="Sở Nội vụ")
     Task.objects.bulk_create(
         Task(unit=unit, document=document, action=f"Việc {i}", deadline=date(2026, 2, 10))
         for i in range(count)

@@ -42,7 +42,7 @@ def issued(
         user("noivu"),
         subject=subject,
         type=type,
-        unit=Unit.objects.get(name="Phòng Nội vụ"),
+        unit=Unit.objects.get(name="Sở Nội vụ"),
         upload=SimpleUploadedFile("du-thao.txt", text.encode()),
         recipients=recipients,
         answers=list(answers),
@@ -94,11 +94,11 @@ def test_the_outgoing_register_is_filtered_by_register(login, deployment):
     listed = client.get(f"/so/van-ban-di/?tu=01/01/2026&so={draft.register_id}").content
     assert "V/v trong sổ thường" in listed.decode()
     assert (
-        f'Số cấp gần nhất trong kỳ: <a href="/van-ban/{draft.issued_document_id}/">1/UBND-NV</a>'
+        f'Số cấp gần nhất trong kỳ: <a href="/van-ban/{draft.issued_document_id}/">1/UBND-SNV</a>'
         in listed.decode()
     )
     other = client.get(f"/so/van-ban-di/?tu=01/01/2026&so={secret.pk}").content.decode()
-    assert "V/v trong sổ thường" not in other and "1/UBND-NV" not in other
+    assert "V/v trong sổ thường" not in other and "1/UBND-SNV" not in other
 
 
 def test_the_outgoing_register_exports_as_xlsx_with_the_columns_of_phu_luc_iv(login, deployment):
@@ -111,14 +111,14 @@ def test_the_outgoing_register_exports_as_xlsx_with_the_columns_of_phu_luc_iv(lo
     assert list(rows[2][: len(registers.OUTGOING_COLUMNS)]) == registers.OUTGOING_COLUMNS
     body = rows[3:]
     assert [r[:3] for r in body] == [
-        (1, "UBND-NV", "20/03/2026"),
-        (2, "UBND-NV", "21/03/2026"),
+        (1, "UBND-SNV", "20/03/2026"),
+        (2, "UBND-SNV", "21/03/2026"),
     ]
-    assert (first.notation, second.notation) == ("1/UBND-NV", "2/UBND-NV")
+    assert (first.notation, second.notation) == ("1/UBND-SNV", "2/UBND-SNV")
     assert body[0][3] == "Công văn V/v báo cáo thứ nhất"
     assert body[0][4].startswith("Nguyễn Văn Bình")
     assert body[0][5] == "Sở Nội vụ\nLưu: VT"
-    assert body[0][6].startswith("Phòng Nội vụ") and body[0][7] == 2
+    assert body[0][6].startswith("Sở Nội vụ") and body[0][7] == 2
 
 
 def test_the_outgoing_register_prints_as_a_landscape_docx(login, deployment):
@@ -127,7 +127,7 @@ def test_the_outgoing_register_prints_as_a_landscape_docx(login, deployment):
     assert answer.status_code == 200
     rows, document = docx_rows(answer.content)
     assert rows[0] == registers.OUTGOING_COLUMNS
-    assert rows[1][:3] == ["1", "UBND-NV", "20/03/2026"] and draft.notation == "1/UBND-NV"
+    assert rows[1][:3] == ["1", "UBND-SNV", "20/03/2026"] and draft.notation == "1/UBND-SNV"
     assert len(rows) == 2
     section = document.sections[0]
     assert section.page_width > section.page_height
@@ -148,8 +148,8 @@ def test_an_outgoing_document_filed_directly_is_in_the_register(login, deploymen
 
 
 def _tasks(doc: Document) -> dict[str, Task]:
-    nv = Unit.objects.get(name="Phòng Nội vụ")
-    vp = Unit.objects.get(name="Văn phòng HĐND và UBND thị xã")
+    nv = Unit.objects.get(name="Sở Nội vụ")
+    vp = Unit.objects.get(name="Văn phòng UBND tỉnh")
     late = Task.objects.create(
         document=doc,
         unit=nv,
@@ -189,7 +189,7 @@ def test_the_tracking_register_shows_progress_lateness_and_the_answer(login, inc
     body = {r[4]: r for r in rows[3:]}
     assert set(body) == {tasks["late"].action, tasks["open"].action}
     late = body["Báo cáo rà soát"]
-    assert late[0] == incoming.incoming_number and late[3] == "Phòng Nội vụ"
+    assert late[0] == incoming.incoming_number and late[3] == "Sở Nội vụ"
     assert late[5] == "10/03/2026" and late[6:8] == ("Hoàn thành", "Trễ 3 ngày")
     assert late[8] == answer.notation
     still_open = body["Tổng hợp số liệu"]
@@ -214,7 +214,7 @@ def test_the_tracking_register_leaves_out_other_periods(login, incoming):
 
 def _incoming_with_work(count: int, start: int = 0) -> None:
     """`count` registered incoming documents, each with one confirmed task of Phòng Nội vụ."""
-    nv = Unit.objects.get(name="Phòng Nội vụ")
+    nv = Unit.objects.get(name="Sở Nội vụ")
     register = Register.default("den")
     docs = [
         Document(

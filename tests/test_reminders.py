@@ -68,7 +68,7 @@ def work(deployment):
     """Mai of Phòng Nội vụ has an assignment (told in the app), one overdue task and one due in
     two days; the leader has a document waiting for direction. Both have e-mail addresses."""
     today = timezone.localdate()
-    unit = Unit.objects.get(name="Phòng Nội vụ")
+    unit = Unit.objects.get(name="Sở Nội vụ")
     mai, leader = user("noivu"), user("lanhdao")
     for person, address in ((mai, "mai@anphu.gov.vn"), (leader, "lanhdao@anphu.gov.vn")):
         person.email = address
@@ -104,7 +104,7 @@ def test_the_daily_digest_is_mailed_to_each_person_once(work, smtp):
         "1 thông báo mới"
     )
     lines = mai.get_content().splitlines()
-    assert lines[0] == "Kính gửi Trần Thị Mai (Phòng Nội vụ),"
+    assert lines[0] == "Kính gửi Trần Thị Mai (Sở Nội vụ),"
     assert "Việc quá hạn (1):" in lines and "Việc đến hạn trong 3 ngày (1):" in lines
     overdue = next(line for line in lines if "Rà soát thủ tục cấp phép" in line)
     assert "quá 2 ngày" in overdue

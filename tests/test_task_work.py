@@ -29,7 +29,7 @@ def user(name: str):
 def noivu_task(**fields) -> Task:
     """A confirmed task of Phòng Nội vụ, given by the leader."""
     values = {
-        "unit": Unit.objects.get(name="Phòng Nội vụ"),
+        "unit": Unit.objects.get(name="Sở Nội vụ"),
         "action": "Tổng hợp báo cáo cải cách hành chính quý I",
         "deadline": date(2026, 1, 31),
         "confirmed_by": user("lanhdao"),
@@ -255,7 +255,7 @@ def test_a_late_completion_is_late_on_the_task_the_dashboard_and_the_report(depl
     assert "Hoàn thành đúng hạn" in client.get(f"/cong-viec/{on_time.pk}/").content.decode()
     dashboard = client.get("/")
     assert dashboard.context["totals"]["done_late"] == 1
-    row = next(r for r in dashboard.context["rows"] if r.unit.name == "Phòng Nội vụ")
+    row = next(r for r in dashboard.context["rows"] if r.unit.name == "Sở Nội vụ")
     assert (row.done, row.done_on_time, row.on_time_rate) == (2, 1, 50.0)
     quarter = f"Q{(today.month - 1) // 3 + 1}"
     draft, tables = reports.periodic_report(today.year, quarter)
@@ -386,7 +386,7 @@ def test_the_api_assigns_a_person_for_the_head_only_and_reads_if_match(deploymen
     head = login("truongnv")
     assert patch(head, task, {"status": "doing"}, HTTP_IF_MATCH="abc").status_code == 400
     stranger = patch(head, task, {"assignee": user("vanphong").pk, "reason": "Giúp"})
-    assert stranger.status_code == 400 and "không thuộc Phòng Nội vụ" in stranger.json()["detail"]
+    assert stranger.status_code == 400 and "không thuộc Sở Nội vụ" in stranger.json()["detail"]
     answer = patch(head, task, {"assignee": user("noivu").pk, "reason": "Phụ trách"})
     assert answer.status_code == 200 and answer.json()["assignee"] == user("noivu").pk
     assert Notification.objects.filter(user__username="noivu", kind="assigned").count() == 1

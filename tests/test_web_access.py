@@ -48,7 +48,7 @@ ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, HEAD_B, CLERK, LEADER, ADMIN = (
     "quantri",
 )
 ROLES = [ANONYMOUS, VIEWER, OFFICER_A, OFFICER_B, HEAD_B, CLERK, LEADER, ADMIN]
-UNIT_A = "UBND phường An Lạc"  # anlac's unit; noivu and truongnv are of Phòng Nội vụ (unit B)
+UNIT_A = "UBND phường An Lạc"  # anlac's unit; noivu and truongnv are of Sở Nội vụ (unit B)
 
 OPEN = set(ROLES)  # the secret feeds, log-in
 READ = OPEN - {ANONYMOUS}  # every page and API read: anyone logged in
@@ -647,9 +647,7 @@ def world(deployment, sample_path) -> World:
     task_a = Task.objects.create(
         unit=unit_a, action="Niêm yết thủ tục hành chính", deadline=date(2026, 4, 30)
     )
-    Task.objects.create(
-        unit=Unit.objects.get(name="Phòng Nội vụ"), action="Tổng hợp báo cáo CCHC quý"
-    )
+    Task.objects.create(unit=Unit.objects.get(name="Sở Nội vụ"), action="Tổng hợp báo cáo CCHC quý")
     evidence = add_evidence(
         task_a, _file("bien-ban.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n"), _user("anlac")
     )

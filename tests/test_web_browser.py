@@ -61,7 +61,7 @@ def test_an_officer_finishes_their_task_and_is_refused_on_another_units(page_as,
     shot(page, "cong-viec-chi-tiet")
 
     page.goto(server + "/cong-viec/?unit=all")
-    other = page.locator("a.task-card", has_text="VP HĐND-UBND").first
+    other = page.locator("a.task-card", has_text="VP UBND").first  # Văn phòng UBND tỉnh
     other.click()
     assert page.locator("select[name=status]").count() == 0
     assert "Bạn chỉ xem được" in page.inner_text("main")

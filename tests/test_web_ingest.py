@@ -48,17 +48,14 @@ def test_incoming_numbers_run_on_within_the_year(deployment, sample_path):
 
 def test_tasks_of_a_document_go_to_the_units_of_the_registry(deployment, sample_path):
     doc = ingest_file(sample_path("cong-van-tang-cuong-cchc.txt")).document
-    noi_vu = doc.tasks.filter(unit__name="Phòng Nội vụ")
+    noi_vu = doc.tasks.filter(unit__name="Sở Nội vụ")  # "Phòng Nội vụ" (ended) → Sở Nội vụ
     assert noi_vu.exists()
     dated = doc.tasks.get(deadline="2026-03-31")
-    assert dated.unit.name == "Phòng Nội vụ"
-    # "UBND các phường, xã" fans out to the five phường/xã of the deployment
+    assert dated.unit.name == "Sở Nội vụ"
+    # "UBND các phường, xã" fans out to the phường/xã of today (not to those merged in 2025)
     collective = doc.tasks.get(collective=True, deadline="2026-03-25")
     assert sorted(c.unit.name for c in collective.children.all()) == [
-        "UBND phường An Hòa",
         "UBND phường An Lạc",
-        "UBND phường Phú Thịnh",
-        "UBND xã An Bình",
         "UBND xã Phú Mỹ",
     ]
 
@@ -103,7 +100,7 @@ def test_documents_stored_together_are_stored_as_one_by_one(deployment, sample_p
     assert [d.incoming_number for d in (answer, original, third)] == [1, 2, 3]
     assert original.number == "412/UBND-NV"
     assert Citation.objects.get(document=answer, number="412/UBND-NV").target == original
-    assert original.tasks.filter(unit__name="Phòng Nội vụ").exists()
+    assert original.tasks.filter(unit__name="Sở Nội vụ").exists()
     found = search.search(search.Query.parse("412/UBND-NV"), {})
     assert original.pk in found.ids
     assert AuditEntry.objects.filter(action="ingest").count() == 3

@@ -159,7 +159,7 @@ def test_the_environment_sets_secure_cookies_and_the_proxy_header(tmp_path):
 
 
 def test_the_apis_session_log_in_enforces_csrf(deployment):
-    task = Task.objects.create(unit=Unit.objects.get(name="Phòng Nội vụ"), action="Báo cáo")
+    task = Task.objects.create(unit=Unit.objects.get(name="Sở Nội vụ"), action="Báo cáo")
     client = Client(enforce_csrf_checks=True)
     client.get("/dang-nhap/")
     token = client.cookies["csrftoken"].value
@@ -202,7 +202,7 @@ TEXT = "Kính gửi: Phòng Nội vụ\nĐề nghị báo cáo trước ngày 10
 def test_evidence_and_originals_are_served_so_that_they_cannot_run(
     deployment, login, tmp_path, name, content, inline
 ):
-    task = Task.objects.create(unit=Unit.objects.get(name="Phòng Nội vụ"), action="Báo cáo")
+    task = Task.objects.create(unit=Unit.objects.get(name="Sở Nội vụ"), action="Báo cáo")
     client = login("xem")
     try:
         evidence = add_evidence(task, SimpleUploadedFile(name, content), None)

@@ -197,7 +197,7 @@ def test_an_original_pdf_and_an_evidence_file_are_served_sandboxed(deployment, l
     assert answer["X-Content-Type-Options"] == "nosniff"
     from cchc.web.accounts.models import Unit
 
-    unit = Unit.objects.get(name="Phòng Nội vụ")
+    unit = Unit.objects.get(name="Sở Nội vụ")
     task = Task.objects.create(unit=unit, action="Họp giao ban")
     upload = SimpleUploadedFile("bien-ban.pdf", (tmp_path / "thong-bao.pdf").read_bytes())
     client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"evidence": upload})

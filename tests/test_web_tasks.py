@@ -31,13 +31,15 @@ def user(name: str):
 @pytest.mark.parametrize(
     ("printed", "unit"),
     [
-        ("Phòng Nội vụ", "Phòng Nội vụ"),
-        ("P. Nội vụ", "Phòng Nội vụ"),
-        ("Phòng Nội vụ là cơ quan thường trực", "Phòng Nội vụ"),
-        ("Trưởng phòng Nội vụ", "Phòng Nội vụ"),
+        # names of the former thị xã's bodies (ended 30/06/2025) stand for their successors
+        ("Phòng Nội vụ", "Sở Nội vụ"),
+        ("P. Nội vụ", "Sở Nội vụ"),
+        ("Phòng Nội vụ là cơ quan thường trực", "Sở Nội vụ"),
+        ("Trưởng phòng Nội vụ", "Sở Nội vụ"),
+        ("Giám đốc Sở Nội vụ", "Sở Nội vụ"),
         ("Chủ tịch UBND phường An Lạc", "UBND phường An Lạc"),
-        ("Văn phòng UBND thị xã", "Văn phòng HĐND và UBND thị xã"),
-        ("Sở Tài chính", None),
+        ("Văn phòng UBND thị xã", "Văn phòng UBND tỉnh"),
+        ("Bộ Tài chính", None),
     ],
 )
 def test_a_printed_lead_matches_the_unit_of_the_registry(deployment, printed, unit):
@@ -48,10 +50,10 @@ def test_a_printed_lead_matches_the_unit_of_the_registry(deployment, printed, un
 def test_collective_names_fan_out_to_the_kinds_they_name(deployment):
     communes = {u.name for u in assign.collective_units("uy ban nhan dan cac phuong, xa")}
     assert communes == set(
-        Unit.objects.filter(kind=Unit.Kind.COMMUNE).values_list("name", flat=True)
-    )
-    departments = assign.collective_units("thu truong cac co quan chuyen mon thuoc ubnd thi xa")
-    assert {u.kind for u in departments} == {Unit.Kind.DEPARTMENT}
+        Unit.objects.active().filter(kind=Unit.Kind.COMMUNE).values_list("name", flat=True)
+    )  # the merged phường/xã of the former thị xã are not given new work
+    departments = assign.collective_units("thu truong cac co quan chuyen mon thuoc ubnd tinh")
+    assert {u.kind for u in departments} == {Unit.Kind.PROVINCE_BODY}
     assert assign.collective_units("cac bo, nganh trung uong") == []
 
 
@@ -68,7 +70,7 @@ def test_a_collective_task_is_done_when_every_unit_is_done(congvan):
 
 
 def test_a_status_change_writes_history_and_audit(congvan):
-    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    task = congvan.tasks.filter(unit__name="Sở Nội vụ").first()
     assign.set_status(task, Task.Status.DOING, user("noivu"), "Đã dự thảo kế hoạch")
     note = task.notes.get()
     assert (note.status_from, note.status_to, note.text) == ("todo", "doing", "Đã dự thảo kế hoạch")
@@ -77,7 +79,7 @@ def test_a_status_change_writes_history_and_audit(congvan):
 
 
 def test_an_officer_moves_their_unit_task_to_done_on_the_page(congvan, login):
-    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    task = congvan.tasks.filter(unit__name="Sở Nội vụ").first()
     answer = login("noivu").post(
         f"/cong-viec/{task.pk}/cap-nhat/", {"status": "done", "note": "xong"}
     )
@@ -87,7 +89,7 @@ def test_an_officer_moves_their_unit_task_to_done_on_the_page(congvan, login):
 
 
 def test_an_officer_is_refused_on_another_units_task_in_pages_and_api(congvan, login):
-    task = congvan.tasks.filter(unit__name="Văn phòng HĐND và UBND thị xã").first()
+    task = congvan.tasks.filter(unit__name="Văn phòng UBND tỉnh").first()
     client = login("noivu")
     assert client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"status": "done"}).status_code == 403
     api = client.patch(
@@ -99,7 +101,7 @@ def test_an_officer_is_refused_on_another_units_task_in_pages_and_api(congvan, l
 
 
 def test_the_api_lets_an_officer_update_their_own_task(congvan, login):
-    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    task = congvan.tasks.filter(unit__name="Sở Nội vụ").first()
     api = login("noivu").patch(
         f"/api/tasks/{task.pk}/", {"status": "doing"}, content_type="application/json"
     )
@@ -108,7 +110,7 @@ def test_the_api_lets_an_officer_update_their_own_task(congvan, login):
 
 
 def test_a_viewer_changes_nothing(congvan, login):
-    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    task = congvan.tasks.filter(unit__name="Sở Nội vụ").first()
     client = login("xem")
     assert client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"status": "done"}).status_code == 403
     assert client.post("/api/tasks/", {"action": "x"}).status_code == 403
@@ -117,10 +119,10 @@ def test_a_viewer_changes_nothing(congvan, login):
 
 def test_an_officer_creates_tasks_only_for_their_unit(deployment, login):
     client = login("noivu")
-    other = Unit.objects.get(name="Phòng Tư pháp")
+    other = Unit.objects.get(name="Sở Tư pháp")
     refused = client.post("/api/tasks/", {"action": "Rà soát", "unit": other.pk})
     assert refused.status_code == 403
-    own = Unit.objects.get(name="Phòng Nội vụ")
+    own = Unit.objects.get(name="Sở Nội vụ")
     made = client.post(
         "/api/tasks/", {"action": "Rà soát quy chế", "unit": own.pk, "deadline": "2026-12-15"}
     )
@@ -132,13 +134,13 @@ def test_the_board_puts_overdue_work_first_and_shows_the_units_tasks(congvan, lo
     columns = {key: tasks for key, _label, tasks, _count, _more in page.context["columns"]}
     today = timezone.localdate()
     assert all(t.deadline < today for t in columns["overdue"])
-    assert all(t.unit.name == "Phòng Nội vụ" for c in columns.values() for t in c)
+    assert all(t.unit.name == "Sở Nội vụ" for c in columns.values() for t in c)
 
 
 def test_evidence_is_kept_and_downloaded_as_an_attachment(congvan, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    task = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
+    task = congvan.tasks.filter(unit__name="Sở Nội vụ").first()
     client = login("noivu")
     upload = SimpleUploadedFile("bien-ban.html", b"<script>alert(1)</script>", "text/html")
     client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"evidence": upload})
@@ -149,7 +151,7 @@ def test_evidence_is_kept_and_downloaded_as_an_attachment(congvan, login):
 
 
 def test_the_unit_feed_lists_its_open_deadlines(congvan, client):
-    unit = Unit.objects.get(name="Phòng Nội vụ")
+    unit = Unit.objects.get(name="Sở Nội vụ")
     feed = client.get(f"/lich/feed/{unit.feed_token}.ics")
     body = feed.content.decode()
     assert feed["Content-Type"].startswith("text/calendar")
@@ -163,7 +165,7 @@ def test_the_unit_feed_reads_no_documents_text(deployment, client):
 
     from cchc.web.documents.models import Document
 
-    unit = Unit.objects.get(name="Phòng Nội vụ")
+    unit = Unit.objects.get(name="Sở Nội vụ")
     doc = Document.objects.create(
         sha256="a" * 64, original="x", original_name="ke-hoach.txt", content_type="text/plain",
         size=1, type="Kế hoạch", number="12/KH-UBND", text="Nội dung rất dài. " * 1000,
@@ -191,7 +193,7 @@ def test_the_unit_feed_reads_no_documents_text(deployment, client):
     ],
 )
 def test_a_recurrence_the_feed_cannot_expand_is_left_out(deployment, client, rule):
-    unit = Unit.objects.get(name="Phòng Nội vụ")
+    unit = Unit.objects.get(name="Sở Nội vụ")
     Task.objects.create(unit=unit, action="Báo cáo định kỳ", recurrence=rule)
     Task.objects.create(unit=unit, action="Báo cáo tháng", recurrence="FREQ=MONTHLY;BYMONTHDAY=25")
     feed = client.get(f"/lich/feed/{unit.feed_token}.ics")
@@ -201,13 +203,13 @@ def test_a_recurrence_the_feed_cannot_expand_is_left_out(deployment, client, rul
 
 
 def test_the_dashboard_gives_each_units_on_time_rate(congvan, login):
-    tasks = list(Task.objects.filter(unit__name="Phòng Nội vụ").exclude(deadline=None))
+    tasks = list(Task.objects.filter(unit__name="Sở Nội vụ").exclude(deadline=None))
     late = tasks[0]
     late.deadline = timezone.localdate() - timedelta(days=5)
     late.save()
     assign.set_status(late, Task.Status.DONE, user("noivu"))
     page = login("lanhdao").get("/")
-    row = next(r for r in page.context["rows"] if r.unit.name == "Phòng Nội vụ")
+    row = next(r for r in page.context["rows"] if r.unit.name == "Sở Nội vụ")
     assert row.done == 1 and row.done_on_time == 0 and row.on_time_rate == 0
     assert "<svg" in page.content.decode()
 
@@ -228,8 +230,8 @@ def test_every_page_renders_tasks_without_a_unit(congvan, login):
 def test_the_api_takes_evidence_and_answers_for_ones_own_task_only(congvan, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    own = congvan.tasks.filter(unit__name="Phòng Nội vụ").first()
-    other = congvan.tasks.filter(unit__name="Văn phòng HĐND và UBND thị xã").first()
+    own = congvan.tasks.filter(unit__name="Sở Nội vụ").first()
+    other = congvan.tasks.filter(unit__name="Văn phòng UBND tỉnh").first()
     client = login("noivu")
     sent = client.post(
         f"/api/tasks/{own.pk}/evidence/",
@@ -250,19 +252,18 @@ def test_unit_matching_follows_units_changed_where_no_signal_is_sent(deployment)
     """Another process (a gunicorn or Celery worker) changes units: here a queryset update,
     which sends no signal to this process's cache."""
     assert assign.match_unit("Phòng Tài nguyên và Môi trường") is None
-    Unit.objects.filter(name="Phòng Nội vụ").update(aliases="Phòng Tài nguyên và Môi trường")
+    Unit.objects.filter(name="Sở Nội vụ").update(aliases="Phòng Tài nguyên và Môi trường")
     assert (
-        assign.match_unit("Phòng Tài nguyên và Môi trường")
-        == Unit.objects.get(name="Phòng Nội vụ").pk
+        assign.match_unit("Phòng Tài nguyên và Môi trường") == Unit.objects.get(name="Sở Nội vụ").pk
     )
-    Unit.objects.filter(name="Phòng Nội vụ").update(aliases="")
+    Unit.objects.filter(name="Sở Nội vụ").update(aliases="")
     assert assign.match_unit("Phòng Tài nguyên và Môi trường") is None
-    Unit.objects.filter(name="Phòng Tư pháp").update(name="Phòng Tư pháp mới")
+    Unit.objects.filter(name="Sở Tư pháp").update(name="Phòng Tư pháp mới")
     assert assign.match_unit("Phòng Tư pháp mới") is not None
 
 
 def test_a_task_created_done_through_the_api_has_its_completion_time_and_history(deployment, login):
-    own = Unit.objects.get(name="Phòng Nội vụ")
+    own = Unit.objects.get(name="Sở Nội vụ")
     made = login("noivu").post(
         "/api/tasks/", {"action": "Rà soát quy chế", "unit": own.pk, "status": "done"}
     )
@@ -283,8 +284,8 @@ def test_a_corrected_document_date_moves_its_relative_deadlines(deployment, logi
         encoding="utf-8",
     )
     doc = ingest_file(path).document
-    relative = doc.tasks.get(unit__name="Phòng Nội vụ")
-    fixed = doc.tasks.get(unit__name="Phòng Tư pháp")
+    relative = doc.tasks.get(unit__name="Sở Nội vụ")
+    fixed = doc.tasks.get(unit__name="Sở Tư pháp")
     assert relative.deadline.isoformat() == "2026-03-12"
     response = login("noivu").patch(
         f"/api/documents/{doc.pk}/", {"date": "05/03/2026"}, content_type="application/json"

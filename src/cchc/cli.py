@@ -517,6 +517,7 @@ def _cut(text: str, width: int) -> str:
 
 
 main.add_command(mail_group)  # `cchc mail fetch`
+main.add_command(units_group)  # `cchc units seed|map|list`
 
 if __name__ == "__main__":  # pragma: no cover
     main()

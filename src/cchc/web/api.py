@@ -385,7 +385,7 @@ class ProposalEditSerializer(serializers.Serializer):
 
     action = serializers.CharField(required=False, max_length=5000)
     unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, allow_null=True
+        queryset=Unit.objects.active(), required=False, allow_null=True
     )
     support = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
     assignee = serializers.PrimaryKeyRelatedField(

@@ -1,8 +1,10 @@
-"""Units (tỉnh/huyện/xã, phòng ban), people with roles, and the audit log."""
+"""Units (tỉnh and its sở; xã/phường/đặc khu and their phòng; the huyện and thị xã that ended on
+30/06/2025, kept for history), people with roles, and the audit log."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -10,15 +12,45 @@ from django.db import models
 from cchc.extract.units import canonical_name
 
 
+class UnitQuerySet(models.QuerySet):
+    def active(self, on: date | None = None) -> UnitQuerySet:
+        """Units that exist (on `on`, default today): offered for new work and assignments."""
+        if on is None:
+            return self.filter(ended_on=None)
+        return self.filter(models.Q(ended_on=None) | models.Q(ended_on__gte=on))
+
+    def ended(self) -> UnitQuerySet:
+        return self.exclude(ended_on=None)
+
+
 class Unit(models.Model):
-    """A body of the deployment: the town itself, its phòng ban, its xã/phường."""
+    """A body of the deployment. Since 1 July 2025 local government has two tiers: the province
+    (UBND tỉnh, its sở/ban/ngành) and its xã/phường/đặc khu (UBND xã and its phòng). Units of the
+    former middle tier (huyện, thị xã and their phòng) and merged xã stay, with `ended_on` and
+    their successors, so that what they signed and were given stays readable."""
 
     class Kind(models.TextChoices):
-        PROVINCE = "tinh", "Tỉnh"
-        DISTRICT = "huyen", "Huyện/thị xã/thành phố"
-        COMMUNE = "xa", "Xã/phường/thị trấn"
+        PROVINCE = "tinh", "UBND tỉnh, thành phố"
+        PROVINCE_BODY = "so", "Sở, ban, ngành thuộc UBND tỉnh"
+        DISTRICT = "huyen", "Huyện/thị xã/thành phố thuộc tỉnh (đến 30/6/2025)"
+        COMMUNE = "xa", "Xã/phường/đặc khu"
         DEPARTMENT = "phong", "Phòng, ban chuyên môn"
         AGENCY = "co-quan", "Cơ quan, đơn vị khác"
+
+    class Division(models.TextChoices):
+        """The administrative division a UBND governs (the registry's `division_type`)."""
+
+        PROVINCE = "tinh", "tỉnh"
+        CITY = "thanh-pho-tw", "thành phố trực thuộc trung ương"
+        COMMUNE = "xa", "xã"
+        WARD = "phuong", "phường"
+        SPECIAL_ZONE = "dac-khu", "đặc khu"
+        # the middle tier and the thị trấn, gone since 1 July 2025
+        DISTRICT = "huyen", "huyện"
+        URBAN_DISTRICT = "quan", "quận"
+        TOWN = "thi-xa", "thị xã"
+        PROVINCIAL_CITY = "thanh-pho", "thành phố thuộc tỉnh"
+        TOWNLET = "thi-tran", "thị trấn"
 
     name = models.CharField("tên", max_length=200, unique=True)
     short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
@@ -37,6 +69,34 @@ class Unit(models.Model):
         help_text="Mã định danh điện tử của cơ quan (QĐ 20/2020/QĐ-TTg), vd 000.00.00.H41; "
         "dùng khi gửi, nhận gói tin edXML.",
     )
+    division = models.CharField(
+        "loại đơn vị hành chính", max_length=14, choices=Division.choices, blank=True
+    )
+    admin_code = models.CharField(
+        "mã đơn vị hành chính",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="Mã của Cục Thống kê (danh mục đơn vị hành chính), vd 11 (tỉnh Điện Biên), "
+        "03151 (một xã); chỉ cho UBND các cấp.",
+    )
+    ended_on = models.DateField(
+        "ngày kết thúc",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Ngày cuối cùng đơn vị tồn tại (vd 30/6/2025 cho cấp huyện); đơn vị đã kết thúc "
+        "không được giao việc mới, văn bản và nhiệm vụ cũ vẫn xem được.",
+    )
+    successors = models.ManyToManyField(
+        "self",
+        through="UnitSuccession",
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+    )
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -45,13 +105,59 @@ class Unit(models.Model):
                 fields=["organ_id"],
                 condition=~models.Q(organ_id=""),
                 name="unit_organ_id_unique",
-            )
+            ),
+            # old and new units may share a code (a new xã often keeps one of its old codes)
+            models.UniqueConstraint(
+                fields=["admin_code"],
+                condition=~models.Q(admin_code="") & models.Q(ended_on=None),
+                name="unit_admin_code_unique_active",
+            ),
         ]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_on is not None
+
+    def current(self) -> list[Unit]:
+        """The active units this one lives on in: itself when active, else its successors',
+        followed through later reorganisations."""
+        seen: set[int] = set()
+        todo, found = [self], []
+        while todo:
+            unit = todo.pop(0)
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            if unit.ended_on is None:
+                found.append(unit)
+            else:
+                todo.extend(unit.successors.order_by("name"))
+        return found
+
+    def lineage(self) -> list[Unit]:
+        """This unit and every unit that became it, earlier ones included (phường An Lạc: itself,
+        phường An Hòa, phường Phú Thịnh, the thị xã…): whose 2021–2025 documents, tasks and index
+        results compare with this unit's."""
+        seen: dict[int, Unit] = {self.pk: self}
+        todo = [self]
+        while todo:
+            for old in todo.pop().predecessors.all():
+                if old.pk not in seen:
+                    seen[old.pk] = old
+                    todo.append(old)
+        return list(seen.values())
+
+    def history_label(self) -> str:
+        """`UBND thị xã An Phú (nay là UBND phường An Lạc, UBND xã Phú Mỹ)`, or the name."""
+        if self.ended_on is None:
+            return self.name
+        now = [u.name for u in self.current() if u.pk != self.pk]
+        return f"{self.name} (nay là {', '.join(now)})" if now else f"{self.name} (đã kết thúc)"
 
     def save(self, *args, **kwargs):
         self.canonical = canonical_name(self.name)
@@ -67,6 +173,32 @@ class Unit(models.Model):
         """Canonical forms of every name this unit goes by."""
         names = [self.name, self.short_name, *self.aliases.splitlines()]
         return [canonical_name(n) for n in names if n.strip()]
+
+
+class UnitSuccession(models.Model):
+    """One line of a reorganisation: `predecessor` ended and (part of) it became `successor`."""
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="succession_out")
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="succession_in")
+    on = models.DateField("từ ngày", help_text="Ngày đơn vị kế thừa bắt đầu (vd 1/7/2025).")
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["on", "predecessor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="unit_succession_not_self",
+            ),
+        ]
+        verbose_name = "kế thừa đơn vị"
+        verbose_name_plural = "kế thừa đơn vị"
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.name} → {self.successor.name} ({self.on:%d/%m/%Y})"
 
 
 class Profile(models.Model):

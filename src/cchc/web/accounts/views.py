@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import render
 
 from cchc.web.accounts import audit_words, throttle
@@ -35,7 +36,13 @@ class LoginView(auth_views.LoginView):
 
 
 def units_page(request):
-    units = Unit.objects.select_related("parent")
+    # units that exist first; those that ended (kept for their documents) after, with what
+    # they became
+    units = (
+        Unit.objects.select_related("parent")
+        .prefetch_related("successors")
+        .order_by(F("ended_on").desc(nulls_first=True), "kind", "name")
+    )
     people = get_user_model().objects.select_related("profile__unit").order_by("username")
     return render(request, "accounts/units.html", {"units": units, "people": people})
 

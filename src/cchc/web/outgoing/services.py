@@ -330,9 +330,9 @@ def review(draft: Draft, user, decision: str, comment: str = "") -> DraftReview:
 
 
 def issuing_body(unit: Unit) -> Unit:
-    """The body whose name a document goes out under: a phòng ban's parent (the UBND it serves),
-    otherwise the unit itself."""
-    if unit.kind == Unit.Kind.DEPARTMENT and unit.parent_id:
+    """The body whose name a document goes out under: a phòng ban's or a sở's parent (the UBND
+    it advises: a sở drafts what the UBND tỉnh issues), otherwise the unit itself."""
+    if unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.PROVINCE_BODY) and unit.parent_id:
         return unit.parent
     return unit
 

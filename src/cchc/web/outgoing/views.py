@@ -81,7 +81,7 @@ class DraftForm(forms.Form):
     type = forms.ChoiceField(label="Tên loại văn bản")
     unit = forms.ModelChoiceField(
         label="Đơn vị soạn thảo",
-        queryset=Unit.objects.only("id", "name"),
+        queryset=Unit.objects.active().only("id", "name"),
         required=False,
         error_messages={
             "invalid_choice": "Bạn chỉ soạn được văn bản đi cho đơn vị mình làm việc; "

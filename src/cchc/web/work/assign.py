@@ -17,7 +17,7 @@ from cchc.extract.closing import is_closing_formula
 from cchc.extract.deadlines import find_deadline
 from cchc.extract.units import canonical_name
 from cchc.extracted import ExtractedTask
-from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.models import Unit, UnitSuccession, audit
 from cchc.web.work.models import ProgressNote, Task, TaskChange
 
 # Which kinds of unit a collective name covers, by its canonical (folded) form.
@@ -29,12 +29,16 @@ COLLECTIVE_KINDS = (
         (Unit.Kind.COMMUNE,),
     ),
     (
+        re.compile(r"\bcac so(?:,| ban| nganh| chuyen| thuoc)|so, ban, nganh|so, nganh"),
+        (Unit.Kind.PROVINCE_BODY,),
+    ),
+    (
         re.compile(r"\bcac phong|phong, ban|co quan chuyen mon|ban chuyen mon"),
-        (Unit.Kind.DEPARTMENT,),
+        (Unit.Kind.DEPARTMENT, Unit.Kind.PROVINCE_BODY),
     ),
     (
         re.compile(r"co quan, don vi|cac don vi|cac co quan"),
-        (Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY, Unit.Kind.COMMUNE),
+        (Unit.Kind.DEPARTMENT, Unit.Kind.PROVINCE_BODY, Unit.Kind.AGENCY, Unit.Kind.COMMUNE),
     ),
 )
 
@@ -46,7 +50,7 @@ TITLE = re.compile(r"^(?:chanh|truong|pho truong|giam doc|chu tich|pho chu tich|
 # while these columns are the same in the database: every process (gunicorn workers, Celery
 # workers) reads them at each use, so a unit changed in one process (or by a queryset update,
 # which sends no signal) is matched against at once in all of them.
-_UNIT_COLUMNS = ("id", "name", "short_name", "kind", "aliases", "parent_id")
+_UNIT_COLUMNS = ("id", "name", "short_name", "kind", "aliases", "parent_id", "ended_on")
 _registry: tuple[tuple, list[Unit], dict[str, int]] | None = None
 _matches: dict[str, int | None] = {}  # printed name → unit, valid as long as the registry
 
@@ -57,15 +61,45 @@ def registry() -> tuple[list[Unit], dict[str, int]]:
     and earlier matches forgotten, only when they changed."""
     global _registry
     rows = tuple(Unit.objects.order_by("id").values_list(*_UNIT_COLUMNS))
-    if _registry is None or _registry[0] != rows:
+    links = tuple(
+        UnitSuccession.objects.order_by("id").values_list("predecessor_id", "successor_id")
+    )
+    if _registry is None or _registry[0] != (rows, links):
         units = [Unit(**dict(zip(_UNIT_COLUMNS, row, strict=True))) for row in rows]
+        now = _successors(units, links)
         names: dict[str, int] = {}
-        for unit in units:
+        # a name of a unit that ended stands for the one unit that carries on its work
+        # ("Phòng Nội vụ" of the former thị xã → Sở Nội vụ); units that exist come first
+        for unit in sorted(units, key=lambda u: u.ended_on is not None):
             for name in unit.names():
-                names.setdefault(name, unit.pk)
+                names.setdefault(name, now.get(unit.pk, unit.pk))
         _matches.clear()
-        _registry = (rows, units, names)
+        _registry = ((rows, links), units, names)
     return _registry[1], _registry[2]
+
+
+def _successors(units: list[Unit], links: tuple[tuple[int, int], ...]) -> dict[int, int]:
+    """Ended unit → the single active unit it became (followed through later changes); an
+    ended unit that became several is left to a person to choose among them."""
+    ended = {u.pk for u in units if u.ended_on is not None}
+    after: dict[int, list[int]] = {}
+    for old, new in links:
+        after.setdefault(old, []).append(new)
+    found = {}
+    for pk in ended:
+        seen, todo, active = {pk}, list(after.get(pk, [])), set()
+        while todo:
+            nxt = todo.pop()
+            if nxt in seen:
+                continue
+            seen.add(nxt)
+            if nxt in ended:
+                todo.extend(after.get(nxt, []))
+            else:
+                active.add(nxt)
+        if len(active) == 1:
+            found[pk] = active.pop()
+    return found
 
 
 def match_unit(name: str) -> int | None:
@@ -95,8 +129,8 @@ def collective_units(canonical: str, units: list[Unit] | None = None) -> list[Un
     """The units a collective name covers in this deployment (none when it is not known)."""
     for pattern, kinds in COLLECTIVE_KINDS:
         if pattern.search(canonical):
-            pool = Unit.objects.all() if units is None else units
-            return [u for u in pool if u.kind in kinds]
+            pool = Unit.objects.active() if units is None else units
+            return [u for u in pool if u.kind in kinds and u.ended_on is None]
     return []
 
 
@@ -152,6 +186,7 @@ def create_tasks(doc, extracted: list[dict]) -> list[Task]:
     if not extracted:
         return []
     all_units, names = registry()
+    ended = {u.pk for u in all_units if u.ended_on is not None}
     tasks, targets = [], []
     for item in extracted:
         extracted_task = ExtractedTask.from_json(item)
@@ -164,6 +199,8 @@ def create_tasks(doc, extracted: list[dict]) -> list[Task]:
             )
             units.extend(pk for pk in found if pk is not None and pk not in units)
         collective = len(extracted_task.lead) > 1 or any(u.collective for u in extracted_task.lead)
+        if collective:  # no child task for a unit that ended with several successors
+            units = [pk for pk in units if pk not in ended]
         tasks.append(
             Task(
                 document=doc,

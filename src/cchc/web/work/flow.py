@@ -493,6 +493,11 @@ def _check_confirm(user, task: Task) -> None:
     has_units = task.collective and task.children.filter(state=State.PROPOSED).exists()
     if task.unit_id is None and task.assignee_id is None and not has_units:
         raise FlowError(f"Chọn đơn vị chủ trì cho việc “{task.action[:80]}”.")
+    if task.unit_id is not None and task.unit.ended_on is not None:
+        raise FlowError(
+            f"{task.unit.history_label()} đã kết thúc; chọn đơn vị đang hoạt động "
+            f"cho việc “{task.action[:80]}”."
+        )
 
 
 def _units_told(task: Task) -> list[int]:
@@ -888,8 +893,8 @@ def instructions(doc: Document):
 def assignable_units(user, doc: Document):
     """The units this person may give the document's work to."""
     if can_direct(user):
-        return Unit.objects.order_by("name")
-    return Unit.objects.filter(pk=doc.unit_id)
+        return Unit.objects.active().order_by("name")
+    return Unit.objects.active().filter(pk=doc.unit_id)
 
 
 def confirmed_tasks(doc: Document):

@@ -79,7 +79,7 @@ class IntakeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = _incoming_registers()
         self.fields["register"].required = True
-        self.fields["unit"].queryset = Unit.objects.order_by("name")
+        self.fields["unit"].queryset = Unit.objects.active().order_by("name")
         self.fields["page_count"].widget.attrs.update(min=1, max=MAX_PAGES)
 
     def clean_page_count(self):
@@ -133,7 +133,7 @@ class DirectionForm(forms.Form):
         required=False,
     )
     forward_unit = forms.ModelChoiceField(
-        label="Chuyển đơn vị", queryset=Unit.objects.order_by("name"), required=False
+        label="Chuyển đơn vị", queryset=Unit.objects.active().order_by("name"), required=False
     )
 
     def clean(self):
@@ -154,7 +154,7 @@ class TaskFields(forms.Form):
 
     action = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 2}))
     unit = forms.ModelChoiceField(
-        label="Đơn vị chủ trì", queryset=Unit.objects.order_by("name"), required=False
+        label="Đơn vị chủ trì", queryset=Unit.objects.active().order_by("name"), required=False
     )
     support = forms.CharField(
         label="Phối hợp", required=False, help_text="Các đơn vị cách nhau bằng dấu chấm phẩy."

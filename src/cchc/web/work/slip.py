@@ -17,8 +17,8 @@ BLANK = "." * 110
 
 
 def top_unit_name() -> str:
-    """The deployment's own body: the unit at the top of the tree."""
-    top = Unit.objects.filter(parent=None).order_by("id").only("name").first()
+    """The deployment's own body: the unit at the top of the tree (of those that exist)."""
+    top = Unit.objects.active().filter(parent=None).order_by("id").only("name").first()
     return top.name if top else ""
 
 
