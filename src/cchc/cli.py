@@ -15,6 +15,7 @@ import click
 from cchc import cli_words, external, parse_file
 from cchc.cli_edxml import edxml_group
 from cchc.cli_mail import mail_group
+from cchc.cli_units import units_group
 from cchc.document import Document
 from cchc.errors import CchcError, ExitCode
 from cchc.extract.calendar import national_calendar, tasks_to_ics
