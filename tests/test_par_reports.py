@@ -8,6 +8,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cchc.knowledge import report_recipients
 from cchc.web.accounts.models import Unit
 from cchc.web.documents.models import Document
 from cchc.web.par import reports
@@ -49,6 +50,10 @@ def test_the_periodic_report_never_loads_a_documents_text_or_machine_json(deploy
 def test_the_periodic_report_names_its_period_in_words_and_its_recipients_from_data(deployment):
     draft, _tables = reports.periodic_report(2026, "H1")
     assert draft.title.endswith("6 tháng đầu năm 2026")
-    assert "Thường trực HĐND thị xã" in draft.recipients and "Sở Nội vụ" in draft.recipients
+    # the demo is a province: it reports to the ministry; a xã reports to the province
+    assert draft.recipients[0] == "Bộ Nội vụ (báo cáo)"
+    assert "Thường trực HĐND tỉnh" in draft.recipients
+    commune = report_recipients("periodic", "xã")
+    assert commune[0] == "UBND tỉnh (báo cáo)" and "Thường trực HĐND xã" in commune
     draft, _tables = reports.periodic_report(2026, "Y")
     assert draft.title.endswith("cải cách hành chính năm 2026")

@@ -184,6 +184,20 @@ def test_ended_units_are_not_offered_for_new_work(deployment):
     assert not form.is_valid() and "unit" in form.errors
 
 
+def test_the_index_offers_units_of_today_and_its_reports_speak_for_the_province(deployment):
+    from cchc.web.par import reports
+    from cchc.web.par.forms import CommitmentForm, OpenAssessmentForm
+
+    ended = set(Unit.objects.ended().values_list("pk", flat=True))
+    for queryset in (
+        OpenAssessmentForm().fields["units"].queryset,
+        CommitmentForm().fields["unit"].queryset,
+    ):
+        pks = set(queryset.values_list("pk", flat=True))
+        assert pks and not pks & ended
+    assert reports._issuer() == ("ỦY BAN NHÂN DÂN TỈNH BÌNH LONG", "Bình Long")
+
+
 def test_the_api_refuses_an_ended_unit_on_a_proposal(deployment, login, sample_path):
     from cchc.web.documents.ingest import ingest_file
 

@@ -62,9 +62,10 @@ def signer_words() -> dict[str, tuple[str, ...]]:
 
 
 def report_recipients(report: str, level: str = "") -> list[str]:
-    """The "Nơi nhận" of a report draft (`data/report_recipients.yaml`), `{level}` filled with
-    the deployment's level of government ("thị xã"); without one, the words around it close up."""
-    return [
-        " ".join(name.replace("{level}", level).split())
-        for name in _load("report_recipients.yaml")[report]
-    ]
+    """The "Nơi nhận" of a report draft (`data/report_recipients.yaml`) for the deployment's
+    level of government ("tỉnh", "xã", "thị xã"), `{level}` filled with it; without one, the
+    words around it close up."""
+    names = _load("report_recipients.yaml")[report]
+    if isinstance(names, dict):
+        names = names.get(level) or names["default"]
+    return [" ".join(name.replace("{level}", level).split()) for name in names]

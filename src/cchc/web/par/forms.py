@@ -70,11 +70,11 @@ class ChartQuery(forms.Form):
 class OpenAssessmentForm(forms.Form):
     framework = one(Framework.objects.all(), "bộ tiêu chí")
     year = year_field()
-    units = choices(Unit.objects.all(), "đơn vị")
+    units = choices(Unit.objects.active(), "đơn vị")
 
 
 class CommitmentForm(forms.Form):
-    unit = one(Unit.objects.all(), "đơn vị")
+    unit = one(Unit.objects.active(), "đơn vị")
     year = year_field()
     head_name = forms.CharField(
         max_length=200, error_messages={"required": "Chưa nhập người đứng đầu."}

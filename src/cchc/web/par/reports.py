@@ -30,12 +30,18 @@ TASK_FIELDS = (
     "unit__name", "criterion__name", "criterion__area__name",
     "document__type", "document__number", "document__date", "document__original_name",
 )  # fmt: skip
-_LEVEL = re.compile(r"\b(thị xã|thành phố|huyện|quận|tỉnh)\b", re.I)
+_LEVEL = re.compile(r"\b(thị xã|thành phố|huyện|quận|tỉnh|xã|phường|đặc khu)\b", re.I)
+
+
+def _own() -> Unit | None:
+    """The body the reports speak for: the first unit that exists today and has no parent (UBND
+    tỉnh, a xã, a sở deployed alone), not a district that ended in 2025."""
+    return Unit.objects.active().filter(parent=None).order_by("pk").first()
 
 
 def _issuer() -> tuple[str, str]:
-    """The deployment's own authority (its district-level unit) as printed, and its place name."""
-    own = Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("pk").first()
+    """The deployment's own authority (its first active top unit) as printed, and its place."""
+    own = _own()
     name = own.name if own else "UBND"
     printed = re.sub(r"^UBND\b", "Ủy ban nhân dân", name).upper()
     place = re.sub(
@@ -49,7 +55,7 @@ def _issuer() -> tuple[str, str]:
 
 def _authority() -> str:
     """The deployment's authority as a sentence names it: "Ủy ban nhân dân thị xã An Phú"."""
-    own = Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("pk").first()
+    own = _own()
     return re.sub(r"^UBND\b", "Ủy ban nhân dân", own.name) if own else "Ủy ban nhân dân"
 
 

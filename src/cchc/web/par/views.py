@@ -106,7 +106,6 @@ def overview(request):
             "pending": pending,
             "chart": chart,
             "council": _council(request.user),
-            "units": Unit.objects.all(),
             "this_year": timezone.localdate().year,
         },
     )
@@ -164,7 +163,7 @@ def framework_page(request, pk: int):
             "framework": stored,
             "criteria": stored.criteria.select_related("unit"),
             "council": _council(request.user),
-            "units": Unit.objects.all(),
+            "units": Unit.objects.active(),
             "this_year": timezone.localdate().year,
         },
     )
@@ -516,7 +515,7 @@ def weak_page(request, pk: int):
             "assessment": assessment,
             "weak": weak,
             "proposals": proposals[:15],
-            "units": Unit.objects.all(),
+            "units": Unit.objects.active(),
             "deadline": deadline,
             "planned": planned,
             "council": _council(request.user),
@@ -634,7 +633,7 @@ def _commitments(request) -> HttpResponse:
         {
             "states": states,
             "unmet": services.unmet_commitments(),
-            "units": Unit.objects.all(),
+            "units": Unit.objects.active(),
             "council": _council(request.user),
             "criteria": Criterion.objects.filter(
                 is_leaf=True, framework__max_total__isnull=False
