@@ -43,7 +43,7 @@ def outbox(tmp_path, monkeypatch):
 @pytest.fixture
 def town(deployment):
     """The deployment's own unit carries its mã định danh (the package's To)."""
-    unit = Unit.objects.get(parent=None)
+    unit = Unit.objects.active().get(parent=None)
     unit.organ_id = OURS
     unit.save()
     return unit
@@ -86,7 +86,9 @@ def test_a_package_keeps_its_sender_and_reads_its_header_into_the_intake(deploym
 
 
 def test_a_sender_known_as_a_unit_gives_that_units_name_as_issuer(deployment, tmp_path):
-    Unit.objects.create(name="Sở Xây dựng", kind=Unit.Kind.AGENCY, organ_id=SENDER)
+    unit, _ = Unit.objects.get_or_create(name="Sở Xây dựng", defaults={"kind": Unit.Kind.AGENCY})
+    unit.organ_id = SENDER
+    unit.save()
     doc = _ingest(tmp_path, "goi.edxml")
     assert doc.issuer == "Sở Xây dựng"
 
@@ -195,7 +197,7 @@ def test_status_messages_follow_the_workflow_once_each(town, tmp_path, outbox):
         doc = _ingest(tmp_path, "goi.edxml")
     assert _statuses(outbox) == ["03"]  # numbered as it came in: đã tiếp nhận
     leader = _user("lanhdao")
-    office = Unit.objects.get(name="Phòng Nội vụ")
+    office = Unit.objects.get(name="Sở Nội vụ")
     decisions = [
         flow.Decision(t, "confirm", flow.Edits(unit=office, unit_set=True))
         for t in flow.proposals(doc)

@@ -260,14 +260,15 @@ def outbox() -> Path:
 
 
 def our_organ() -> edxml.Organ | None:
-    """The deployment as edXML names it: CCHC_EDXML_ORGAN_ID, else the top unit (no parent)
+    """The deployment as edXML names it: CCHC_EDXML_ORGAN_ID, else the active top unit (no parent)
     that has a mã định danh."""
     organ_id = os.environ.get(ORGAN_ENV, "").strip()
     if organ_id:
         unit = Unit.objects.filter(organ_id=organ_id).values("name").first()
         return edxml.Organ(organ_id, unit["name"] if unit else None)
     unit = (
-        Unit.objects.filter(parent=None)
+        Unit.objects.active()
+        .filter(parent=None)
         .exclude(organ_id="")
         .order_by("id")
         .values("organ_id", "name")
