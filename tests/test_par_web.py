@@ -379,7 +379,7 @@ def test_the_quarterly_report_draft_counts_tasks_of_its_data_window(sample, logi
     cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "quý I năm 2026" in text and "15/12/2025" in text and "14/03/2026" in text
     assert "Rà soát thủ tục" in cells and "Việc quý sau" not in cells
-    assert "ỦY BAN NHÂN DÂN\nTHỊ XÃ AN PHÚ" in cells
+    assert "ỦY BAN NHÂN DÂN\nTỈNH BÌNH LONG" in cells  # the province of today, not the thị xã
 
 
 def test_the_index_report_exports_its_tables_to_excel(sample, login):
