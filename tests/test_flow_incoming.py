@@ -422,7 +422,7 @@ def test_a_document_sent_on_to_a_unit_is_assigned_by_its_head_within_the_unit(do
     so_hoa.refresh_from_db()
     assert so_hoa.state == Task.State.DISCARDED
     change = so_hoa.changes.get(field="state")
-    assert change.user.username == "truongnv" and "chuyển Phòng Nội vụ xử lý" in change.reason
+    assert change.user.username == "truongnv" and "chuyển Sở Nội vụ xử lý" in change.reason
     # a head may not send a document on
     again = _direct(head, doc, {"outcome": "forward", "forward_unit": an_lac.pk}, rest="keep")
     assert again.status_code == 403
