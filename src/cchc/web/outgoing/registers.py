@@ -23,12 +23,10 @@ from django.utils.safestring import mark_safe
 
 from cchc.text import fold
 from cchc.web.documents.models import Document
-from cchc.web.documents.register_files import Period, cell_value, default_period, docx, xlsx
+from cchc.web.documents.register_files import Period, cell_value
 from cchc.web.work.models import Task
 
 from .models import Draft, recipient_lines
-
-__all__ = ["Period", "default_period", "docx", "xlsx"]  # the views' register files
 
 BATCH = 1000
 

@@ -377,18 +377,18 @@ class PeriodForm(forms.Form):
         super().__init__(data)
         self.fields["so"].queryset = Register.objects.filter(direction=direction)
 
-    def period(self) -> registers.Period:
+    def period(self) -> register_files.Period:
         """The period asked for (this year when none); InvalidRequest for a wrong one."""
         if not self.is_valid():
             raise InvalidRequest(
                 " ".join(str(e) for errors in self.errors.values() for e in errors)
             )
-        start, end = registers.default_period()
+        start, end = register_files.default_period()
         start = self.cleaned_data["tu"] or start
         end = self.cleaned_data["den"] or end
         if end < start:
             raise InvalidRequest("“Đến ngày” phải sau “Từ ngày”.")
-        return registers.Period(start, end, self.cleaned_data["so"])
+        return register_files.Period(start, end, self.cleaned_data["so"])
 
 
 def _register_page(
@@ -400,7 +400,7 @@ def _register_page(
     fmt = form.cleaned_data["dinh_dang"]
     if fmt:
         count = rows.count()
-        build = registers.xlsx if fmt == "xlsx" else registers.docx
+        build = register_files.xlsx if fmt == "xlsx" else register_files.docx
         content = build(title, period, columns, rows_of(rows.iterator(chunk_size=2000)), count)
         response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else DOCX)
         slug = "so-van-ban-di" if direction == "di" else "so-theo-doi-giai-quyet"
