@@ -62,8 +62,11 @@ def overview(request):
     chosen = None
     if (framework := id_param(request.GET, "framework", "bộ tiêu chí")) is not None:
         chosen = get_object_or_404(Framework, pk=framework)
-    elif scorable:
-        chosen = scorable[0]
+    elif scorable:  # the first with results to rank, else the first assessed at all
+        ranked = (
+            f for f in scorable if f.assessments.filter(status__in=services.RESULT_STATES).exists()
+        )
+        chosen = next(ranked, scorable[0])
     years = []
     rows = []
     pending = []
