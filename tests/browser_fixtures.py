@@ -20,6 +20,8 @@ SCREENSHOTS = (
     Path(os.environ.get("CCHC_SCREENSHOTS", "")) if os.environ.get("CCHC_SCREENSHOTS") else None
 )
 
+SLOW = 120_000  # an ingest (OCR, a garbled document) on a slow, shared machine
+
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
     reason="chromium not installed (make test installs it with apt-get)",
@@ -109,3 +111,15 @@ def shot(page, name: str) -> None:
     if SCREENSHOTS:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def upload_incoming(page, server: str, path: Path) -> str:
+    """Upload as an incoming document from the ingest page; the document's address."""
+    page.goto(server + "/van-ban/nhap/")
+    page.select_option("select[name=direction]", "den")
+    page.set_input_files("input[type=file]", str(path))
+    row = page.locator("#jobs tbody tr", has_text=path.name).first
+    row.locator(".st-done").wait_for(timeout=SLOW)
+    row.locator("a").click()
+    page.wait_for_selector("h1")
+    return page.url.removeprefix(server)

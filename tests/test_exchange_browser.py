@@ -9,25 +9,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.browser_fixtures import needs_chromium, shot
+from tests.browser_fixtures import needs_chromium, shot, upload_incoming
 from tests.edxml_packages import write_package
 
 pytestmark = needs_chromium
 
-SLOW = 120_000  # an ingest on a slow, shared machine
 ANNEX = "Phụ lục: danh sách thủ tục hành chính cần rà soát.\n".encode()
-
-
-def _upload(page, server: str, path: Path) -> str:
-    """Upload as an incoming document from the ingest page; the document's address."""
-    page.goto(server + "/van-ban/nhap/")
-    page.select_option("select[name=direction]", "den")
-    page.set_input_files("input[type=file]", str(path))
-    row = page.locator("#jobs tbody tr", has_text=path.name).first
-    row.locator(".st-done").wait_for(timeout=SLOW)
-    row.locator("a").click()
-    page.wait_for_selector("h1")
-    return page.url.removeprefix(server)
 
 
 def _signed_pdf(folder: Path) -> Path:
@@ -54,7 +41,7 @@ def test_a_package_and_a_signed_pdf_come_in_and_the_revoke_marks_the_first(
     clerk = page_as("vanthu")
     # --- the edXML package: its header's fields, its sender, its attachments
     package = write_package(tmp_path, "goi-1287.edxml", attachments=[("phu-luc.txt", ANNEX)])
-    doc_url = _upload(clerk, server, package)
+    doc_url = upload_incoming(clerk, server, package)
     assert "1287/SXD-VP" in clerk.inner_text("h1")
     assert clerk.input_value("input[name=issuer]") == "Sở Xây dựng tỉnh Bình Long"
     assert clerk.input_value("input[name=date]") == "05/11/2026"
@@ -69,7 +56,7 @@ def test_a_package_and_a_signed_pdf_come_in_and_the_revoke_marks_the_first(
     shot(clerk, "edxml-goi-tin")
 
     # --- the signed PDF: both signatures, intact, signer not verified (no root installed)
-    _upload(clerk, server, _signed_pdf(tmp_path))
+    upload_incoming(clerk, server, _signed_pdf(tmp_path))
     panel = clerk.locator(".panel", has_text="Chữ ký số (2)")
     text = panel.inner_text()
     assert "Nguyễn Văn A" in text and "UBND tỉnh Bình Long" in text
@@ -83,7 +70,7 @@ def test_a_package_and_a_signed_pdf_come_in_and_the_revoke_marks_the_first(
 
     # --- the revoke message: stored, and the first document shows revoked
     revoke = write_package(tmp_path, "thu-hoi-1287.edxml", business=1, reason="Ban hành nhầm")
-    _upload(clerk, server, revoke)
+    upload_incoming(clerk, server, revoke)
     assert "Thu hồi: Ban hành nhầm" in clerk.inner_text("#edxml")
     clerk.goto(server + doc_url)
     banner = clerk.inner_text("#revoked")

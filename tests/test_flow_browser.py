@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 
 from cchc.extract.calendar import report_period
-from tests.browser_fixtures import needs_chromium, shot
+from tests.browser_fixtures import SLOW, needs_chromium, shot, upload_incoming
 from tests.conftest import SHARED
 
 pytestmark = needs_chromium
@@ -25,7 +25,6 @@ GARBLED = FIXTURES / "flow-garbled-an-lac.txt"  # our own: no diacritics, "Cic K
 LEADER, HEAD, OFFICER = "Nguyễn Văn Bình", "Vũ Đức Long", "Trần Thị Mai"  # the demo's people
 AN_LAC, NOI_VU = "UBND phường An Lạc", "Sở Nội vụ"  # Phòng Nội vụ ended 30/06/2025
 LATE_DAYS = 10
-SLOW = 120_000  # the ingest of a garbled document on a slow, shared machine
 
 
 def _garbled_document() -> Path:
@@ -37,18 +36,6 @@ def _garbled_document() -> Path:
 
 def _day(d: date) -> str:
     return f"{d:%d/%m/%Y}"
-
-
-def _upload(page, server: str, path: Path) -> str:
-    """Upload as an incoming document from the ingest page; the document's address."""
-    page.goto(server + "/van-ban/nhap/")
-    page.select_option("select[name=direction]", "den")
-    page.set_input_files("input[type=file]", str(path))
-    row = page.locator("#jobs tbody tr", has_text=path.name).first
-    row.locator(".st-done").wait_for(timeout=SLOW)
-    row.locator("a").click()
-    page.wait_for_selector("h1")
-    return page.url.removeprefix(server)
 
 
 def _option(page, select: str, text: str) -> str:
@@ -104,7 +91,7 @@ def test_a_garbled_document_from_the_clerk_to_a_late_completion_in_the_report(
     # --- the văn thư registers it: intake fields, then submits it to the leader
     clerk = page_as("vanthu")
     path = _garbled_document()
-    doc_url = _upload(clerk, server, path)
+    doc_url = upload_incoming(clerk, server, path)
     assert "Công việc được giao (0)" in clerk.inner_text("main")  # the machine only proposes
     assert clerk.locator("#proposals .task-line").count() >= 3
     clerk.click("#incoming a:has-text('Vào sổ, trình lãnh đạo')")
@@ -231,7 +218,7 @@ def test_an_officers_upload_gives_no_other_unit_any_work(page_as, server, tmp_pa
     path = tmp_path / "cong-van-88-an-lac.txt"
     path.write_text(GARBLED.read_text().replace("So: 87/UBND-NV", "So: 88/UBND-NV"))
     officer = page_as("noivu")
-    doc_url = _upload(officer, server, path)
+    doc_url = upload_incoming(officer, server, path)
     doc = doc_url.strip("/").split("/")[1]
     proposed = officer.locator("#proposals .task-line").all_inner_texts()
     assert any(AN_LAC in p and "tuyên truyền" in p for p in proposed), proposed
