@@ -142,7 +142,7 @@ class DocumentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return DocumentListSerializer if self.action == "list" else DocumentSerializer
 
     def get_queryset(self):
-        return services.registry_documents(self.request.query_params)[0]
+        return services.registry_documents(self.request.query_params, self.request.user)[0]
 
     def update(self, request, *args, **kwargs):
         """Corrections of the editable fields; the machine's values are kept."""
@@ -301,7 +301,7 @@ def search_api(request):
     except ValueError:
         page = 1
     results = search.search(query, filters, order, page)
-    docs = Document.objects.in_bulk(results.ids)
+    docs = services.readable(Document.objects.all(), request.user).in_bulk(results.ids)
     return Response(
         {
             "total": results.total,

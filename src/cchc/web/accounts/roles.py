@@ -1,7 +1,8 @@
 """Who may do what: the one place for permission rules, used by pages and the API alike.
 
 Everyone logged in reads everything (documents, tasks, assessments, charts) but the report
-drafts, which are the council's. Changes:
+drafts, which are the council's, and confidential documents (mật, or in a secret register:
+`can_read_document`). Changes:
 
 - documents (ingest, corrections): officers, leaders, admins;
 - a task, its notes and evidence: leaders and admins any task, an officer only the tasks of
@@ -137,6 +138,29 @@ def can_number_outgoing(user) -> bool:
 def can_approve_outgoing(user) -> bool:
     """Sign off a draft (trình ký → duyệt, or return it): leaders, admins and their delegates."""
     return can_direct(user)
+
+
+# --- confidential documents ---
+
+
+def reads_all_documents(user) -> bool:
+    """Documents marked mật (or kept in a secret register) are read by those who keep and
+    direct them: the văn thư, leaders, admins and whom the leaders delegate."""
+    return can_register(user) or can_direct(user)
+
+
+def can_read_document(user, document) -> bool:
+    """Everyone logged in reads ordinary documents; a confidential one only those who keep or
+    direct it, and the people of the unit it was sent on to or given work from it."""
+    if not document.is_restricted or reads_all_documents(user):
+        return True
+    unit_id = _unit_id(user)
+    if unit_id is None:
+        return False
+    return (
+        document.unit_id == unit_id
+        or document.tasks.filter(unit_id=unit_id, state="confirmed").exists()
+    )
 
 
 # --- incoming (helper A adds here) ---

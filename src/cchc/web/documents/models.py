@@ -293,6 +293,18 @@ class Document(models.Model):
         self.derive()
         super().save(*args, **kwargs)
 
+    @property
+    def is_restricted(self) -> bool:
+        """Marked mật or kept in a secret register: read only by those `roles.can_read_document`
+        names (the register is read only when the document has one)."""
+        if self.secrecy != self.Secrecy.NORMAL:
+            return True
+        return self.register_id is not None and self.register.secret
+
+    @staticmethod
+    def restricted_q() -> models.Q:
+        return ~models.Q(secrecy=Document.Secrecy.NORMAL) | models.Q(register__secret=True)
+
     def derive(self) -> None:
         """The fields computed from others (also before a bulk insert, which skips `save`)."""
         self.number_key = number_key(self.number)

@@ -8,12 +8,16 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 from cchc import preview
 from cchc.dates import InvalidDate, parse_user_date
 from cchc.errors import CchcError
 from cchc.web.accounts.models import audit
+from cchc.web.accounts.roles import can_read_document, reads_all_documents, unit_of
 from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
 from cchc.web.documents.models import EDITABLE_FIELDS, Correction, Document, IngestJob
@@ -73,10 +77,39 @@ def signature_lookup(value: str) -> dict:
     return {"signature_state": Document.SignatureState.BROKEN}
 
 
-def registry_documents(params):
-    """The documents under the registry filters of a request's parameters, and the filters."""
+def readable(docs, user):
+    """The documents of `docs` this person may read: all, or the ordinary ones and the
+    confidential ones of their unit (`roles.can_read_document`, as one query)."""
+    if reads_all_documents(user):
+        return docs
+    allowed = ~Document.restricted_q()
+    unit_id = getattr(unit_of(user), "pk", None)
+    if unit_id is not None:
+        given_work = Document.objects.filter(
+            tasks__unit_id=unit_id, tasks__state="confirmed"
+        ).values("pk")
+        allowed |= Q(unit_id=unit_id) | Q(pk__in=given_work)
+    return docs.filter(allowed)
+
+
+# what a file download reads of a document: where the file is, and who may read it
+FILE_FIELDS = ("content_type", "original", "original_name", "sha256", "secrecy", "register", "unit")
+
+
+def readable_document(user, pk, queryset=None) -> Document:
+    """One document for a page or a download: 404 when absent, 403 when confidential to this
+    person (the refusal says why; the document's fields are not shown)."""
+    doc = get_object_or_404(Document.objects.all() if queryset is None else queryset, pk=pk)
+    if not can_read_document(user, doc):
+        raise PermissionDenied("Văn bản mật: chỉ người được giao xử lý mới được xem.")
+    return doc
+
+
+def registry_documents(params, user):
+    """The documents under the registry filters of a request's parameters that this person may
+    read, and the filters."""
     filters = registry_filters(params)
-    docs = Document.objects.all()
+    docs = readable(Document.objects.all(), user)
     for name, value in filters.items():
         if name == "signature":
             docs = docs.filter(**signature_lookup(value))

@@ -43,7 +43,7 @@ PER_PAGE = 25
 
 
 def registry(request):
-    docs, filters = services.registry_documents(request.GET)
+    docs, filters = services.registry_documents(request.GET, request.user)
     sort = request.GET.get("sort", "-date")
     docs = docs.order_by(*SORTS.get(sort, SORTS["-date"]))
     page = IdPaginator(docs, PER_PAGE).get_page(request.GET.get("page"))
@@ -120,7 +120,7 @@ def _without_page(params) -> str:
 def document_page(request, pk: int, typed=None, error: str = ""):
     """The original beside the fields. After a refused edit (`error`), the fields show what the
     person typed (`typed`), not the stored values, so nothing typed is lost."""
-    doc = get_object_or_404(Document, pk=pk)
+    doc = services.readable_document(request.user, pk)
     tasks = (
         doc.tasks.filter(parent=None, state="confirmed")
         .select_related("unit", "assignee")
@@ -150,7 +150,9 @@ def document_page(request, pk: int, typed=None, error: str = ""):
             "fields": fields,
             "tasks": tasks,
             "citations": doc.citations.select_related("target"),
-            "cited_by": Document.objects.filter(citations__target=doc).distinct(),
+            "cited_by": services.readable(
+                Document.objects.filter(citations__target=doc).distinct(), request.user
+            ),
             "highlighted": _highlighted_text(doc, tasks),
             "can_edit": can_edit_document(request.user),
             "edit_refused": bool(error),
@@ -197,7 +199,7 @@ def _display(text: str) -> str:
 
 @require_POST
 def edit_document(request, pk: int):
-    doc = get_object_or_404(Document, pk=pk)
+    doc = services.readable_document(request.user, pk)
     if not can_edit_document(request.user):
         raise PermissionDenied("Bạn không có quyền sửa văn bản.")
     try:
@@ -219,7 +221,7 @@ INLINE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 def page_picture(request, pk: int, number: int):
-    doc = get_object_or_404(Document.objects.only("content_type", "original", "sha256"), pk=pk)
+    doc = services.readable_document(request.user, pk, Document.objects.only(*services.FILE_FIELDS))
     try:
         data = services.page_picture(doc, number)
     except (IndexError, CchcError) as exc:
@@ -231,7 +233,7 @@ def page_picture(request, pk: int, number: int):
 
 def original_file(request, pk: int):
     """The original as uploaded, with the type read from its content and a safe name."""
-    doc = get_object_or_404(Document, pk=pk)
+    doc = services.readable_document(request.user, pk, Document.objects.defer("text", "machine"))
     path = settings.MEDIA_ROOT / doc.original
     if not path.is_file():
         raise Http404("Không tìm thấy tệp gốc")
@@ -252,6 +254,7 @@ def original_file(request, pk: int):
 
 def attachment_file(request, pk: int, position: int):
     """One file an edXML package carried, served like the original (download, sandboxed)."""
+    services.readable_document(request.user, pk, Document.objects.only(*services.FILE_FIELDS))
     item = get_object_or_404(Attachment, document_id=pk, position=position)
     path = settings.MEDIA_ROOT / item.file
     if not path.is_file():
@@ -268,7 +271,7 @@ def export_edxml(request, pk: int):
     """The document as an edXML package to send through the office's LGSP."""
     if not can_export_edxml(request.user):
         raise PermissionDenied("Bạn không có quyền lập gói edXML.")
-    doc = get_object_or_404(Document, pk=pk)
+    doc = services.readable_document(request.user, pk)
     name, data = exchange.export_package(doc)
     audit(request.user, "document-export-edxml", doc, f"Lập gói edXML {name} cho {doc}")
     response = HttpResponse(data, content_type="application/xml")
@@ -334,17 +337,18 @@ def search_page(request):
         results = search.search(query, filters, order, page)
         context.update(
             results=results,
-            hits=search_hits(query, results.ids),
+            hits=search_hits(query, results.ids, request.user),
             page=page,
             pages=(results.total + 19) // 20,
         )
     return render(request, "documents/search.html", context)
 
 
-def search_hits(query: search.Query, ids: list[int]) -> list:
+def search_hits(query: search.Query, ids: list[int], user) -> list:
     """The page's documents in order, each with its snippet; only the fields the page shows are
-    read (the parse kept in JSON beside them is most of a document's row)."""
-    docs = Document.objects.only(
-        "id", "type", "number", "date", "issuer", "subject", "text"
+    read (the parse kept in JSON beside them is most of a document's row). A confidential
+    document this person may not read is left out (the index counts it in the totals)."""
+    docs = services.readable(
+        Document.objects.only("id", "type", "number", "date", "issuer", "subject", "text"), user
     ).in_bulk(ids)
     return [(docs[i], mark_safe(search.snippet(docs[i].text, query))) for i in ids if i in docs]

@@ -16,6 +16,7 @@ from cchc.web.accounts.roles import can_direct, can_direct_document, can_registe
 from cchc.web.accounts.roles import sees_direction_queue as sees_queue
 from cchc.web.documents import register_files
 from cchc.web.documents.models import Document
+from cchc.web.documents.services import readable, readable_document
 from cchc.web.params import InvalidRequest
 from cchc.web.work import flow, slip
 from cchc.web.work.forms import (
@@ -36,7 +37,10 @@ def incoming_register(request):
     if form.is_bound and not form.is_valid():
         raise InvalidRequest(" ".join(e for errs in form.errors.values() for e in errs))
     data = form.cleaned_data if form.is_bound else {}
-    docs = flow.incoming_register(data.get("register"), data.get("start"), data.get("end"))
+    docs = readable(
+        flow.incoming_register(data.get("register"), data.get("start"), data.get("end")),
+        request.user,
+    )
     fmt = request.GET.get("dinh-dang", "")
     if fmt:
         return _register_file(docs, data, fmt)
@@ -256,7 +260,7 @@ def _direction_forms(request, doc: Document, data, text: str = "") -> dict:
 
 
 def handling_slip(request, pk: int):
-    doc = _document(pk)
+    doc = readable_document(request.user, pk, Document.objects.defer("text", "machine"))
     if doc.direction != Document.Direction.INCOMING:
         raise InvalidRequest("Phiếu giải quyết chỉ có cho văn bản đến.")
     response = HttpResponse(
