@@ -114,7 +114,8 @@ def trend(
     _numbers_on(ax.yaxis)
     ax.grid(axis="y", color=GREY, linewidth=0.5)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=8, frameon=False, ncols=2)
+    if ax.get_lines():  # no year assessed yet: an empty chart, without an empty legend
+        ax.legend(fontsize=8, frameon=False, ncols=2)
     ax.set_title(title, loc="left", fontsize=10)
     fig.tight_layout()
     return fig
