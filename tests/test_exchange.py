@@ -279,6 +279,25 @@ def test_export_of_an_answer_names_the_answered_document_in_response_for(town, t
     assert [r.organ_id for r in package.receivers] == [SENDER]
 
 
+def test_export_of_a_document_that_answers_nothing_sends_it_to_its_known_recipients(town, tmp_path):
+    Unit.objects.filter(name="Sở Nội vụ").update(organ_id="000.00.15.H10")
+    source = tmp_path / "kh.txt"
+    source.write_text(
+        "UBND TỈNH BÌNH LONG\nSố: 12/UBND-VP\nBình Long, ngày 20 tháng 11 năm 2026\n"
+        "V/v rà soát thủ tục hành chính\nKính gửi:\n- Sở Nội vụ;\n- Công ty Cổ phần An Phú.\n"
+        "UBND tỉnh đề nghị các đơn vị rà soát.\n",
+        encoding="utf-8",
+    )
+    doc = ingest_file(source, direction="di").document
+    assert "Sở Nội vụ" in doc.recipients
+    out = tmp_path / "xuat.edxml"
+    out.write_bytes(exchange.export_package(doc)[1])
+    package = edxml.read_package(out)
+    assert package.response_for == []
+    # the company has no mã định danh in the registry: left for the LGSP, not invented
+    assert [(r.organ_id, r.name) for r in package.receivers] == [("000.00.15.H10", "Sở Nội vụ")]
+
+
 def test_the_issued_drafts_page_offers_the_package_to_the_clerk_only(town, tmp_path, login):
     _incoming, draft = _answer(town, tmp_path)
     button = f'action="/van-ban/{draft.issued_document_id}/edxml/"'

@@ -26,6 +26,7 @@ from cchc import edxml
 from cchc.document import Document as CoreDocument
 from cchc.document import Signer
 from cchc.errors import CchcError
+from cchc.extract.units import canonical_name
 from cchc.web.accounts.models import Unit, audit
 from cchc.web.documents.models import (
     Attachment,
@@ -434,10 +435,29 @@ def answered_documents(doc: Document) -> list[Document]:
     return list(draft.answers.all())
 
 
+def recipient_organs(doc: Document) -> list[edxml.Organ]:
+    """To of a document that answers nothing: its Kính gửi recipients that the unit registry
+    knows with a mã định danh, in the document's order (others are left for the LGSP)."""
+    wanted = [canonical_name(name) for name in doc.recipients if isinstance(name, str)]
+    known = {
+        row["canonical"]: row
+        for row in Unit.objects.filter(canonical__in=wanted)
+        .exclude(organ_id="")
+        .values("canonical", "organ_id", "name")
+    }
+    seen, out = set(), []
+    for key in wanted:
+        row = known.get(key)
+        if row and row["organ_id"] not in seen:
+            seen.add(row["organ_id"])
+            out.append(edxml.Organ(row["organ_id"], row["name"]))
+    return out
+
+
 def export_package(doc: Document, now: datetime | None = None) -> tuple[str, bytes]:
     """A registered document as an edXML package: From is the deployment's mã định danh; its
     files (the original, or a received package's attachments) attached; ResponseFor names the
-    documents it answers, To their senders. Returns (file name, bytes)."""
+    documents it answers, To their senders (else the recipients the registry knows). Returns (file name, bytes)."""
     organ = our_organ()
     if organ is None:
         raise ExportError(
@@ -455,7 +475,7 @@ def export_package(doc: Document, now: datetime | None = None) -> tuple[str, byt
         edxml.Organ(a.sender_organ_id, a.sender_name or a.issuer)
         for a in answered
         if a.sender_organ_id
-    ]
+    ] or recipient_organs(doc)
     media = Path(settings.MEDIA_ROOT)
     files = [(a.name, media / a.file) for a in doc.attachments.all()]
     if not files:
