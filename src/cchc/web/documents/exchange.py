@@ -457,7 +457,8 @@ def recipient_organs(doc: Document) -> list[edxml.Organ]:
 def export_package(doc: Document, now: datetime | None = None) -> tuple[str, bytes]:
     """A registered document as an edXML package: From is the deployment's mã định danh; its
     files (the original, or a received package's attachments) attached; ResponseFor names the
-    documents it answers, To their senders (else the recipients the registry knows). Returns (file name, bytes)."""
+    documents it answers, To their senders (else the recipients the registry knows with a mã
+    định danh). Returns (file name, bytes)."""
     organ = our_organ()
     if organ is None:
         raise ExportError(
