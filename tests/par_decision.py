@@ -44,6 +44,7 @@ def write_decision(path: Path, rows=ROWS) -> Path:
     ):
         document.add_paragraph(line)
     table = document.add_table(rows=1, cols=len(HEADER))
+    table.style = "Table Grid"  # ruled, as decisions print
     for cell, title in zip(table.rows[0].cells, HEADER, strict=True):
         cell.text = title
     for row in rows:
