@@ -1253,10 +1253,11 @@ def _evidence_rule_of(text: str) -> str | None:
     an unknown name is kept for `validate` to report with its row."""
     if not text:
         return None
+    compact = re.sub(r"\s+", "", text)  # a narrow column wraps "plan_on_ time" in a PDF
     for key, described in EVIDENCE_RULES.items():
-        if fold(text) in (key, fold(described)):
+        if compact.lower() == key or fold(text) == fold(described):
             return key
-    return text
+    return compact if re.fullmatch(r"\w+", compact) else text
 
 
 def _cap_in(text: str) -> Decimal | None:
@@ -1268,8 +1269,10 @@ def _cap_in(text: str) -> Decimal | None:
 _BAND = re.compile(
     r"^[-+•\s]*(?:loại\s+|mức\s+)?(?P<name>[^:;0-9]{2,40}?)\s*[:–]\s*(?P<rest>.*\d.*)$", re.I
 )
-_FROM = re.compile(r"(?:từ|trên|đạt|≥|>=?)\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm|đ)?", re.I)
-_BELOW = re.compile(r"(?:dưới|<)\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm|đ)?", re.I)
+_FROM = re.compile(
+    r"(?:từ|trên|đạt|≥|>=?)\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm\b|đ\b)?", re.I
+)
+_BELOW = re.compile(r"(?:dưới|<)\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm\b|đ\b)?", re.I)
 
 
 def _bands_in(text: str) -> list[tuple[str, Decimal, str]]:
