@@ -1108,12 +1108,11 @@ def _rows_to_areas(
             if cap is None:
                 problems.append(f"dòng {line}: “{text}” không ghi số điểm tối đa")
             elif key in extras:
-                problems.append(f"dòng {line}: {text}: đã có một dòng {text.split()[1]} phía trên")
+                what = "điểm trừ" if key == "penalty_max" else "điểm thưởng"
+                problems.append(f"dòng {line}: {what} tối đa đã ghi ở một dòng phía trên")
             else:
                 extras[key] = abs(cap)
             section, last = (key, abs(cap) if cap is not None else None), None
-            continue
-        if after_total:
             continue
         if section is not None:
             if not _is_roman(stt):
@@ -1129,6 +1128,8 @@ def _rows_to_areas(
                     )
                 continue
             section = None
+        if after_total:
+            continue
         if not stt and text[:1] in "-+•–" and _cell_text(raw_max) and last is not None:
             # "- Ban hành đúng hạn: 1 điểm" under a sub-criterion: a level of its rule
             label = re.sub(
