@@ -180,3 +180,18 @@ def test_an_exported_sheet_imports_back_in_the_app_with_all_its_columns(
     assert plan.evidence_rule == "plan_on_time" and plan.scoring == "options"
     assert len(plan.rule) == 3
     assert again.criteria.get(code="II.1.2").method == "survey"
+
+
+def test_the_framework_page_shows_caps_bands_methods_and_evidence_rules(
+    deployment, login, tmp_path
+):
+    client = login("lanhdao")
+    path = _full(tmp_path)
+    client.post(
+        "/chi-so/bo-tieu-chi/nhap/", {"file": SimpleUploadedFile("qd.docx", path.read_bytes())}
+    )
+    page = client.get(f"/chi-so/bo-tieu-chi/{Framework.objects.get().pk}/").content.decode()
+    assert "điểm thưởng tối đa 2" in page and "điểm trừ tối đa 3" in page
+    assert "Xếp loại: Xuất sắc từ 90%; Tốt từ 80%" in page
+    assert "tính từ công việc: plan_on_time" in page and "điều tra xã hội học" in page.lower()
+    assert "ban hành chậm: 0,5" in page
