@@ -13,7 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.par.framework import FrameworkError, load_decision
 from cchc.web.par.models import Framework
-from tests.par_decision import FULL_AFTER, FULL_HEADER, FULL_ROWS, ROWS, as_pdf, write_decision
+from tests.par_decision import (
+    FULL_AFTER,
+    FULL_HEADER,
+    FULL_ROWS,
+    HEADER,
+    ROWS,
+    as_pdf,
+    write_decision,
+)
 
 
 def _shape(framework) -> list[tuple]:
@@ -145,3 +153,50 @@ def test_a_scanned_pdf_in_the_app_says_what_to_do_and_stores_nothing(deployment,
     text = answer.content.decode()
     assert "quet.pdf: " in text and "PDF là bản quét" in text
     assert not Framework.objects.exists()
+
+
+def _fpdf():
+    from fpdf import FPDF
+
+    from tests.documents import FONT
+
+    if not FONT.is_file():
+        pytest.skip(f"thiếu phông {FONT} (Debian fonts-dejavu-core)")
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=9)
+    pdf.add_page()
+    for line in (
+        "ỦY BAN NHÂN DÂN TỈNH HƯ CẤU (văn bản bịa cho kiểm thử)",
+        "Số: 99/QĐ-UBND",
+        "Phụ lục: BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CỦA UBND XÃ, PHƯỜNG NĂM 2026",
+    ):
+        pdf.multi_cell(190, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def test_a_table_drawn_one_rectangle_per_cell_reads_the_same(tmp_path):
+    """Another producer (fpdf2) draws each cell as its own rectangle, where LibreOffice draws
+    lines: the same rows and columns come out."""
+    pdf = _fpdf()
+    with pdf.table(col_widths=(12, 70, 18, 50, 40), first_row_as_headings=False) as table:
+        for values in (HEADER, *ROWS):
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    pdf.output(str(tmp_path / "fpdf.pdf"))
+    from_pdf = load_decision(tmp_path / "fpdf.pdf")
+    assert _shape(from_pdf) == _shape(load_decision(write_decision(tmp_path / "qd-99.docx")))
+    assert from_pdf.level == "xa" and from_pdf.source == "Quyết định số 99/QĐ-UBND"
+
+
+def test_a_decision_whose_appendix_pages_are_scanned_names_those_pages(tmp_path):
+    pdf = _fpdf()
+    pdf.multi_cell(190, 6, "Điều 1. Ban hành kèm theo Quyết định này Bộ tiêu chí (Phụ lục).")
+    pdf.add_page()
+    pdf.rect(20, 20, 170, 200, style="F")  # the appendix, scanned: an image, no text
+    pdf.output(str(tmp_path / "phu-luc-quet.pdf"))
+    with pytest.raises(FrameworkError) as caught:
+        load_decision(tmp_path / "phu-luc-quet.pdf")
+    message = str(caught.value)
+    assert "phu-luc-quet.pdf" in message and "trang 2 của PDF là ảnh quét" in message

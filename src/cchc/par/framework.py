@@ -1504,6 +1504,16 @@ def _read_decision(path: Path) -> tuple[list[str], list[list[str]], list[str]]:
         if head.startswith(b"%PDF"):
             readers.read_pdf(path, ocr=False)  # opens it, refuses scans, damaged or locked PDFs
             table = pdftable.ruled_table(path)
+            if table.scanned and not (table.grid and _find_header(table.grid)):
+                pages = ", ".join(map(str, table.scanned[:10]))
+                raise FrameworkError(
+                    path,
+                    [
+                        f"không thấy bảng tiêu chí có lớp chữ; trang {pages} của PDF là ảnh quét: "
+                        "bảng tiêu chí không đọc được đủ tin cậy từ ảnh — hãy nhập bản .docx "
+                        "hoặc PDF in từ Word của Quyết định, hoặc bảng Excel"
+                    ],
+                )
             if not table.grid:
                 raise FrameworkError(
                     path,

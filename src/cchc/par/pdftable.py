@@ -16,11 +16,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc.text import nfc
+from cchc.text import count_letters, nfc
 
 TOLERANCE = 2.0  # points (1/72 inch): borders closer than this are one border
 MIN_LINE = 4.0  # shorter segments are glyph strokes, not borders
 MIN_CELL = 3.0  # thinner bands are a double border, not a row
+MIN_LETTERS = 40  # a page with fewer letters is an image (`cchc.readers.MIN_CHARS_PER_PDF_PAGE`)
 
 
 @dataclass
@@ -28,6 +29,7 @@ class PdfTable:
     before: list[str] = field(default_factory=list)
     grid: list[list[str]] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
+    scanned: list[int] = field(default_factory=list)  # pages (1-based) without a text layer
 
 
 def ruled_table(path: str | Path) -> PdfTable:
@@ -40,8 +42,10 @@ def ruled_table(path: str | Path) -> PdfTable:
     try:
         started = ended = False
         header: list[str] | None = None
-        for page in pdf:
+        for number, page in enumerate(pdf, start=1):
             textpage = page.get_textpage()
+            if count_letters(textpage.get_text_range()) < MIN_LETTERS:
+                out.scanned.append(number)
             width, height = page.get_size()
             rows = [] if ended else _page_rows(page, textpage)
             if not rows:
@@ -190,10 +194,15 @@ def _page_rows(page, textpage) -> list[tuple[float, float, list[str]]]:
 
 
 def _first_block(rows):
-    """The first run of adjacent rows: a second table lower on the page is left out."""
-    block = rows[:1]
-    for row in rows[1:]:
-        if abs(row[0] - block[-1][1]) > TOLERANCE:
-            break
-        block.append(row)
-    return block
+    """The first run of adjacent rows that is a table (two rows and two columns at least, not
+    a frame around a paragraph or an image); a second table lower on the page is left out."""
+    blocks = []
+    for row in rows:
+        if blocks and abs(row[0] - blocks[-1][-1][1]) <= TOLERANCE:
+            blocks[-1].append(row)
+        else:
+            blocks.append([row])
+    for block in blocks:
+        if len(block) >= 2 and max(sum(1 for c in r[2] if c) for r in block) >= 2:
+            return block
+    return []
