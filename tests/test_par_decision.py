@@ -195,3 +195,13 @@ def test_the_framework_page_shows_caps_bands_methods_and_evidence_rules(
     assert "Xếp loại: Xuất sắc từ 90%; Tốt từ 80%" in page
     assert "tính từ công việc: plan_on_time" in page and "điều tra xã hội học" in page.lower()
     assert "ban hành chậm: 0,5" in page
+
+
+def test_a_sentence_about_classification_without_bands_gives_none(tmp_path):
+    after = (
+        "Điều 2. Kết quả Chỉ số là căn cứ để xếp loại, khen thưởng.",
+        "Thời gian gửi báo cáo: từ 15 ngày trước kỳ họp.",
+        "Nơi nhận: từ 5 đơn vị.",
+    )
+    data = load_decision(write_decision(tmp_path / "qd.docx", after=after))
+    assert data.classes == []

@@ -568,3 +568,22 @@ def test_excel_bands_without_a_threshold_are_refused(tmp_path):
     path = _scored_sheet(tmp_path, above=["Xếp loại: Tốt: khi đạt nhiều điểm"])
     problems = _problems(lambda: load_excel(path))
     assert any("Xếp loại" in p and "không" in p for p in problems)
+
+
+def test_excel_result_columns_are_not_read_as_the_assessment_method(tmp_path):
+    """A circulated scoring sheet has "Điểm tự đánh giá" and "Điểm thẩm định" columns: numbers,
+    not how a criterion is assessed."""
+    path = _xlsx(
+        tmp_path,
+        [
+            ["Cấp: xã"],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định",
+             "Hình thức đánh giá"],
+            ["I", "Chỉ đạo điều hành", 2, 2, 1.5],
+            ["1", "Kế hoạch", 2, 2, 1.5],
+            ["1.1", "Ban hành kế hoạch", 1, 1, 1, "Thẩm định"],
+            ["1.2", "Hài lòng", 1, 1, 0.5, "Điều tra xã hội học"],
+        ],
+    )  # fmt: skip
+    leaves = load_excel(path).leaves()
+    assert [(c.method, c.scoring) for c in leaves] == [("appraisal", "points"), ("survey", "ratio")]

@@ -781,12 +781,10 @@ def _column_kind(title: str) -> str | None:
         return "max"
     if "quy tac minh chung" in t or "minh chung tu dong" in t or t == "evidence_rule":
         return "evidence_rule"
-    if (
-        re.search(r"(hinh thuc|phuong phap|phuong thuc|cach) (danh gia|xac dinh diem)", t)
-        or "dieu tra" in t
-        or "tham dinh" in t
+    if re.search(r"(hinh thuc|phuong phap|phuong thuc|cach) (danh gia|xac dinh diem)", t) or (
+        "tham dinh" in t and "dieu tra" in t  # "Thẩm định / Điều tra XHH"
     ):
-        return "assess"
+        return "assess"  # not "Điểm thẩm định", a column of results
     if "cach cham" in t or "phuong phap" in t:
         return "method"
     if "kiem chung" in t or "minh chung" in t:
@@ -1289,6 +1287,8 @@ def _bands_in(text: str) -> list[tuple[str, Decimal, str]]:
         if not found:
             raise ValueError(f"không đọc được mức xếp loại “{part}” (cần dạng “Tốt: từ 80 điểm”)")
         name, rest = found.group("name").strip(), found.group("rest")
+        if not re.search(r"%|\bđiểm\b", rest, re.I) or len(name.split()) > 5:
+            raise ValueError(f"mức xếp loại “{part}” không nêu ngưỡng theo điểm hoặc %")
         low, below = _FROM.search(rest), _BELOW.search(rest)
         if low and not (below and below.start() < low.start()):
             minimum, unit = _number(low.group("n")), low.group("unit") or ""
@@ -1302,24 +1302,27 @@ def _bands_in(text: str) -> list[tuple[str, Decimal, str]]:
 
 
 def _classes_in_lines(lines: list[str]) -> list[tuple[str, Decimal, str]]:
-    """The bands a decision's text states on and after the first line naming "xếp loại"
-    ("Xếp loại: Xuất sắc: từ 90 điểm; …" or one band a line), up to the first other line."""
+    """The bands a decision's text states on a line naming "xếp loại" ("Xếp loại: Xuất sắc: từ
+    90 điểm; …") or one a line right under it, up to the first other line. A "xếp loại" in a
+    sentence with no bands under it within two lines is passed over."""
     found: list[tuple[str, Decimal, str]] = []
-    active = False
+    waiting = 0  # lines still allowed before the first band, after a "xếp loại"
     for line in lines:
-        if not active:
-            if "xep loai" in fold(line):
-                active = True
-                line = line.split(":", 1)[1] if ":" in line else ""
-            if not active or not re.search(r"\d", line):
-                continue
+        if not found and "xep loai" in fold(line):
+            waiting = 3
+            line = line.split(":", 1)[1] if ":" in line else ""
+        if not waiting:
+            continue
         try:
-            bands = _bands_in(line)
+            bands = _bands_in(line) if re.search(r"\d", line) else []
         except ValueError:
             bands = []
-        if not bands and found:
+        if bands:
+            found.extend(bands)
+        elif found:
             break
-        found.extend(bands)
+        else:
+            waiting -= 1
     return found
 
 
