@@ -205,3 +205,9 @@ def test_a_sentence_about_classification_without_bands_gives_none(tmp_path):
     )
     data = load_decision(write_decision(tmp_path / "qd.docx", after=after))
     assert data.classes == []
+
+
+def test_a_classification_line_in_prose_without_thresholds_does_not_block_the_import(tmp_path):
+    after = ("Xếp loại: theo quy định tại Điều 5 Quyết định này.",)
+    data = load_decision(write_decision(tmp_path / "qd.docx", after=after))
+    assert data.classes == [] and data.total() == 10

@@ -753,13 +753,8 @@ def _is_roman(text: str) -> bool:
 # ---------------------------------------------------------------- Excel
 
 _STT_TITLES = {"stt", "tt", "so tt", "so thu tu"}
-_FILL_DOWN = (
-    "method",
-    "assess",
-    "unit",
-    "evidence",
-    "evidence_rule",
-)  # a cell merged down these columns applies to each row
+# a cell merged down these columns applies to each row
+_FILL_DOWN = ("method", "assess", "unit", "evidence")
 _HEADER_SCAN = 60
 _STT = r"[IVX]+|\d+(?:\.\d+)*|[a-zđ]"
 _STT_AND_NAME = re.compile(rf"^\s*({_STT})\s*[.)\-–:]\s*(\S.*)$", re.DOTALL)
@@ -1007,7 +1002,10 @@ def _apply_extras(framework: Framework, metas: list[dict], extras: dict) -> None
             framework.not_applicable = meta["not_applicable"]
 
 
-def _metadata(rows: list[list]) -> dict:
+def _metadata(rows: list[list], strict: bool = True) -> dict:
+    """Name, year, level, source, caps, bands and "không áp dụng" from the lines above a table.
+    `strict`: a "Xếp loại:" line that names no thresholds is a problem (in a sheet); in a
+    decision's prose it is passed over."""
     meta: dict = {
         "name": None, "year": None, "level": None, "source": None, "bonus_max": None,
         "penalty_max": None, "classes": [], "not_applicable": None, "problems": [],
@@ -1039,7 +1037,8 @@ def _metadata(rows: list[list]) -> dict:
                 try:
                     meta["classes"] = _bands_in(value_text)
                 except ValueError as exc:
-                    meta["problems"].append(f"“{text}”: {exc}")
+                    if strict:
+                        meta["problems"].append(f"“{text}”: {exc}")
             elif match.group(1) == "khong ap dung":
                 chosen = [k for k, v in NOT_APPLICABLE.items() if fold(v) == fold(value_text)]
                 meta["not_applicable"] = chosen[0] if chosen else value_text
@@ -1467,7 +1466,7 @@ def load_decision(
         )
     start, span, columns = header
     problems: list[str] = []
-    meta = _metadata([[line] for line in before])
+    meta = _metadata([[line] for line in before], strict=False)
     chosen_level = level or meta["level"]
     if chosen_level is None:
         problems.append("không xác định được cấp của bộ tiêu chí (sở, xã…): chọn cấp khi nhập")
@@ -1480,7 +1479,7 @@ def load_decision(
     )
     extras: dict = {}
     framework.areas = _rows_to_areas(grid, start + span, columns, problems, extras)
-    meta_after = _metadata([[line] for line in after])
+    meta_after = _metadata([[line] for line in after], strict=False)
     _apply_extras(framework, [meta, meta_after], extras)
     if not framework.classes:
         bands = _classes_in_lines(before + after)
