@@ -200,3 +200,12 @@ def test_a_decision_whose_appendix_pages_are_scanned_names_those_pages(tmp_path)
         load_decision(tmp_path / "phu-luc-quet.pdf")
     message = str(caught.value)
     assert "phu-luc-quet.pdf" in message and "trang 2 của PDF là ảnh quét" in message
+
+
+def test_a_pdf_uploaded_under_another_name_is_read_as_a_decision(deployment, login, tmp_path):
+    pdf = as_pdf(write_decision(tmp_path / "qd-99.docx"))
+    answer = login("lanhdao").post(
+        "/chi-so/bo-tieu-chi/nhap/",
+        {"file": SimpleUploadedFile("quyet-dinh-tai-ve", pdf.read_bytes()), "year": "2026"},
+    )
+    assert answer.status_code == 302 and Framework.objects.get().max_total == 10

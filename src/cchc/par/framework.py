@@ -1,10 +1,14 @@
 """PAR INDEX frameworks as data: areas (lĩnh vực) → criteria (tiêu chí) → sub-criteria (tiêu chí
 thành phần), each with its maximum points and how it is scored.
 
-Frameworks load from YAML (the ones shipped in `cchc/data/par/`) and from the Excel sheets that
-provinces circulate, and export back to Excel. Loading is all or nothing: either a valid
-`Framework` or a `FrameworkError` listing every problem, each naming its row ("dòng 14 (I.2): …").
-Points are `Decimal`, so "children add up to the parent" is checked exactly.
+Frameworks load from YAML (the ones shipped in `cchc/data/par/`), from the Excel sheets that
+provinces circulate and from the Quyết định that issues them (its appendix table, in a .docx or a
+PDF printed from Word: `load_decision`, `cchc.par.pdftable`), and export back to Excel. Besides
+the criteria, a table and the lines around it give the bonus and penalty caps ("Điểm thưởng"
+rows), each sub-criterion's assessment method and evidence rule, and the classification bands.
+Loading is all or nothing: either a valid `Framework` or a `FrameworkError` listing every
+problem, each naming its row ("dòng 14 (I.2): …"). Points are `Decimal`, so "children add up to
+the parent" is checked exactly.
 """
 
 from __future__ import annotations
@@ -1450,8 +1454,10 @@ def load_decision(
     name: str | None = None,
 ) -> Framework:
     """A framework from the Quyết định that issues it: the appendix table (STT, nội dung, điểm
-    tối đa, cách chấm, tài liệu kiểm chứng), read with cchc's own readers (.docx; a PDF with a
-    text layer as its lines), checked like a sheet, errors naming the table row."""
+    tối đa, cách chấm, tài liệu kiểm chứng, phương pháp đánh giá, quy tắc minh chứng), read with
+    cchc's own readers (.docx; a PDF with a text layer through its ruled table), with the bonus
+    and penalty rows and the classification bands the text states, checked like a sheet, errors
+    naming the table row. A scan is refused with what to import instead."""
     path = Path(path)
     _check_size(path)
     before, grid, after = _read_decision(path)
