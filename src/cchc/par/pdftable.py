@@ -21,6 +21,9 @@ from cchc.text import count_letters, nfc
 TOLERANCE = 2.0  # points (1/72 inch): borders closer than this are one border
 MIN_LINE = 4.0  # shorter segments are glyph strokes, not borders
 MIN_CELL = 3.0  # thinner bands are a double border, not a row
+# A page drawn with more path segments than this is a drawing or a vectorised scan, not a
+# table (a 100-row table has a few hundred); it is not walked further.
+MAX_SEGMENTS = 20_000
 MIN_LETTERS = 40  # a page with fewer letters is an image (`cchc.readers.MIN_CHARS_PER_PDF_PAGE`)
 
 
@@ -127,7 +130,11 @@ def _segments(page) -> tuple[list[tuple[float, float, float]], list[tuple[float,
     import pypdfium2.raw as raw
 
     horizontal, vertical = [], []
+    seen = 0
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        seen += raw.FPDFPath_CountSegments(obj.raw)
+        if seen > MAX_SEGMENTS:
+            return [], []
         a, b, c, d, e, f = obj.get_matrix().get()
         points: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
