@@ -178,16 +178,29 @@ def _fpdf():
 def test_a_table_drawn_one_rectangle_per_cell_reads_the_same(tmp_path):
     """Another producer (fpdf2) draws each cell as its own rectangle, where LibreOffice draws
     lines: the same rows and columns come out."""
+    from_pdf = load_decision(_fpdf_decision(tmp_path / "fpdf.pdf"))
+    assert _shape(from_pdf) == _shape(load_decision(write_decision(tmp_path / "qd-99.docx")))
+    assert from_pdf.level == "xa" and from_pdf.source == "Quyết định số 99/QĐ-UBND"
+
+
+def _fpdf_decision(path):
     pdf = _fpdf()
     with pdf.table(col_widths=(12, 70, 18, 50, 40), first_row_as_headings=False) as table:
         for values in (HEADER, *ROWS):
             row = table.row()
             for value in values:
                 row.cell(value)
-    pdf.output(str(tmp_path / "fpdf.pdf"))
-    from_pdf = load_decision(tmp_path / "fpdf.pdf")
-    assert _shape(from_pdf) == _shape(load_decision(write_decision(tmp_path / "qd-99.docx")))
-    assert from_pdf.level == "xa" and from_pdf.source == "Quyết định số 99/QĐ-UBND"
+    pdf.output(str(path))
+    return path
+
+
+def test_a_page_of_too_many_drawn_lines_is_not_walked(tmp_path, monkeypatch):
+    from cchc.par import pdftable
+
+    path = _fpdf_decision(tmp_path / "ve.pdf")
+    monkeypatch.setattr(pdftable, "MAX_SEGMENTS", 50)  # the table's cells draw 400
+    with pytest.raises(FrameworkError, match="không thấy bảng tiêu chí có kẻ ô"):
+        load_decision(path)
 
 
 def test_a_decision_whose_appendix_pages_are_scanned_names_those_pages(tmp_path):
