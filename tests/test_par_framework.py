@@ -121,7 +121,9 @@ def test_walk_is_depth_first_with_depth_and_parent():
 # ---------------------------------------------------------------- round trips
 
 
-@pytest.mark.parametrize("stem", ["qd2948-tinh", "mau-huyen-6-linh-vuc", "minh-hoa-huyen"])
+@pytest.mark.parametrize(
+    "stem", ["qd2948-tinh", "mau-huyen-6-linh-vuc", "minh-hoa-huyen", "minh-hoa-xa-2026"]
+)
 def test_excel_round_trip_gives_the_same_framework(tmp_path, stem):
     framework = shipped()[stem]
     to_excel(framework, tmp_path / "out.xlsx")
@@ -482,3 +484,106 @@ def test_a_framework_file_over_the_size_limit_is_refused(tmp_path):
     path = tmp_path / "lon.yaml"
     path.write_text("# " + "x" * (11 * 1024 * 1024) + "\nname: x\n", encoding="utf-8")
     assert "quá lớn" in _problems(lambda: load_yaml(path))[0]
+
+
+# ---------------------------------------------------------------- bonus, bands, method, rules
+
+
+def test_excel_export_writes_caps_bands_methods_rules_and_evidence_rules(tmp_path):
+    framework = shipped()["minh-hoa-xa-2026"]
+    to_excel(framework, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    cells = [list(row) for row in ws.iter_rows(values_only=True)]
+    lines = [row[0] for row in cells if row[0]]
+    assert "Điểm thưởng tối đa: 2" in lines and "Điểm trừ tối đa: 3" in lines
+    assert any(str(line).startswith("Xếp loại: Xuất sắc: từ 90%") for line in lines)
+    header = next(row for row in cells if row[0] == "STT")
+    assert header[6:8] == ["Phương pháp đánh giá", "Quy tắc minh chứng (cchc)"]
+    by_name = {row[1]: row for row in cells if row[1]}
+    plan = next(row for name, row in by_name.items() if "kế hoạch" in name.lower() and row[7])
+    assert plan[3].startswith("ban hành đúng hạn: 1; ban hành chậm: 0,5")
+    assert (plan[6], plan[7]) == ("thẩm định", "plan_on_time")
+    assert any(row[6] == "điều tra xã hội học" for row in cells)
+
+
+def _scored_sheet(tmp_path: Path, *extra_rows, above=()) -> Path:
+    return _xlsx(
+        tmp_path,
+        [
+            ["Cấp: xã"],
+            *[[line] for line in above],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Cách chấm", "Phương pháp đánh giá",
+             "Quy tắc minh chứng"],
+            ["I", "Chỉ đạo điều hành", 3],
+            ["1", "Kế hoạch CCHC", 3],
+            ["1.1", "Ban hành kế hoạch đúng hạn", 2, "đúng hạn: 2; chậm: 1; không: 0", "Thẩm định",
+             "plan_on_time"],
+            ["1.2", "Hài lòng của người dân", 1, "tỷ lệ", "Điều tra XHH", None],
+            [None, "Tổng cộng", 3],
+            *extra_rows,
+        ],
+    )  # fmt: skip
+
+
+def test_excel_reads_bonus_and_penalty_rows_and_the_lines_above_the_table(tmp_path):
+    path = _scored_sheet(
+        tmp_path,
+        [None, "Điểm thưởng", 1],
+        [None, "- Có sáng kiến", 1],
+        [None, "Điểm trừ (tối đa 2 điểm)", None],
+        above=["Xếp loại: Tốt: từ 80%; Khá: từ 65%; Chưa đạt: dưới 65%"],
+    )
+    data = load_excel(path)
+    assert (data.bonus_max, data.penalty_max) == (1, 2)
+    assert [(b.name, b.minimum) for b in data.classes] == [
+        ("Tốt", 80),
+        ("Khá", 65),
+        ("Chưa đạt", 0),
+    ]
+    leaves = {c.code: c for c in data.leaves()}
+    assert leaves["I.1.1"].evidence_rule == "plan_on_time" and leaves["I.1.1"].scoring == "options"
+    assert (leaves["I.1.2"].method, leaves["I.1.2"].scoring) == ("survey", "ratio")
+
+
+def test_excel_unknown_evidence_rule_and_unclear_method_name_their_rows(tmp_path):
+    path = _xlsx(
+        tmp_path,
+        [
+            ["Cấp: xã"],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Phương pháp đánh giá", "Quy tắc minh chứng"],
+            ["I", "Chỉ đạo điều hành", 2],
+            ["1", "Kế hoạch", 2],
+            ["1.1", "Ban hành kế hoạch", 1, "thẩm định", "ke_hoach"],
+            ["1.2", "Kiểm tra", 1, "hỏi ý kiến", None],
+        ],
+    )
+    problems = _problems(lambda: load_excel(path))
+    assert any(
+        p.startswith("dòng 5 (I.1.1): quy tắc minh chứng 'ke_hoach' không có") for p in problems
+    )
+    assert any(p.startswith("dòng 6: phương pháp đánh giá 'hỏi ý kiến' không rõ") for p in problems)
+
+
+def test_excel_bands_without_a_threshold_are_refused(tmp_path):
+    path = _scored_sheet(tmp_path, above=["Xếp loại: Tốt: khi đạt nhiều điểm"])
+    problems = _problems(lambda: load_excel(path))
+    assert any("Xếp loại" in p and "không" in p for p in problems)
+
+
+def test_excel_result_columns_are_not_read_as_the_assessment_method(tmp_path):
+    """A circulated scoring sheet has "Điểm tự đánh giá" and "Điểm thẩm định" columns: numbers,
+    not how a criterion is assessed."""
+    path = _xlsx(
+        tmp_path,
+        [
+            ["Cấp: xã"],
+            ["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định",
+             "Hình thức đánh giá"],
+            ["I", "Chỉ đạo điều hành", 2, 2, 1.5],
+            ["1", "Kế hoạch", 2, 2, 1.5],
+            ["1.1", "Ban hành kế hoạch", 1, 1, 1, "Thẩm định"],
+            ["1.2", "Hài lòng", 1, 1, 0.5, "Điều tra xã hội học"],
+        ],
+    )  # fmt: skip
+    leaves = load_excel(path).leaves()
+    assert [(c.method, c.scoring) for c in leaves] == [("appraisal", "points"), ("survey", "ratio")]

@@ -1,10 +1,14 @@
 """PAR INDEX frameworks as data: areas (lĩnh vực) → criteria (tiêu chí) → sub-criteria (tiêu chí
 thành phần), each with its maximum points and how it is scored.
 
-Frameworks load from YAML (the ones shipped in `cchc/data/par/`) and from the Excel sheets that
-provinces circulate, and export back to Excel. Loading is all or nothing: either a valid
-`Framework` or a `FrameworkError` listing every problem, each naming its row ("dòng 14 (I.2): …").
-Points are `Decimal`, so "children add up to the parent" is checked exactly.
+Frameworks load from YAML (the ones shipped in `cchc/data/par/`), from the Excel sheets that
+provinces circulate and from the Quyết định that issues them (its appendix table, in a .docx or a
+PDF printed from Word: `load_decision`, `cchc.par.pdftable`), and export back to Excel. Besides
+the criteria, a table and the lines around it give the bonus and penalty caps ("Điểm thưởng"
+rows), each sub-criterion's assessment method and evidence rule, and the classification bands.
+Loading is all or nothing: either a valid `Framework` or a `FrameworkError` listing every
+problem, each naming its row ("dòng 14 (I.2): …"). Points are `Decimal`, so "children add up to
+the parent" is checked exactly.
 """
 
 from __future__ import annotations
@@ -753,12 +757,19 @@ def _is_roman(text: str) -> bool:
 # ---------------------------------------------------------------- Excel
 
 _STT_TITLES = {"stt", "tt", "so tt", "so thu tu"}
-_FILL_DOWN = ("method", "unit", "evidence")  # a cell merged down these columns applies to each row
+# a cell merged down these columns applies to each row
+_FILL_DOWN = ("method", "assess", "unit", "evidence")
 _HEADER_SCAN = 60
 _STT = r"[IVX]+|\d+(?:\.\d+)*|[a-zđ]"
 _STT_AND_NAME = re.compile(rf"^\s*({_STT})\s*[.)\-–:]\s*(\S.*)$", re.DOTALL)
 _TOTALS = {"tong", "cong", "tong cong", "tong so", "tong diem", "tong so diem", "tong cong diem"}
-_META = re.compile(r"^\s*(cap|nam|nguon)\s*:\s*(.*)$", re.DOTALL)
+_META = re.compile(
+    r"^\s*(cap|nam|nguon|diem thuong toi da|diem tru toi da|xep loai|khong ap dung)\s*:\s*(.*)$",
+    re.DOTALL,
+)
+# A row of the table that is not a criterion but the framework's bonus or penalty points
+# ("Điểm thưởng (tối đa 2 điểm)"); the rows under it name what earns them.
+_EXTRA = re.compile(r"^(?:cac\s+)?(?:tieu chi\s+|noi dung\s+)?diem (thuong|tru|cong)\b")
 
 
 def _column_kind(title: str) -> str | None:
@@ -767,6 +778,12 @@ def _column_kind(title: str) -> str | None:
         return None
     if "diem toi da" in t or t in ("thang diem", "diem chuan"):
         return "max"
+    if "quy tac minh chung" in t or "minh chung tu dong" in t or t == "evidence_rule":
+        return "evidence_rule"
+    if re.search(r"(hinh thuc|phuong phap|phuong thuc|cach) (danh gia|xac dinh diem)", t) or (
+        "tham dinh" in t and "dieu tra" in t  # "Thẩm định / Điều tra XHH"
+    ):
+        return "assess"  # not "Điểm thẩm định", a column of results
     if "cach cham" in t or "phuong phap" in t:
         return "method"
     if "kiem chung" in t or "minh chung" in t:
@@ -891,6 +908,8 @@ _SCORING_LABELS = {"points": "điểm", "yesno": "có/không", "ratio": "tỷ l�
 
 
 def _scoring_label(c: Criterion) -> str:
+    if c.rule:
+        return rule_text(c)
     if c.scoring == "scale":
         return f"thang {c.scale_levels} mức"
     return _SCORING_LABELS.get(c.scoring, c.scoring)
@@ -962,18 +981,39 @@ def load_excel(
             "không xác định được cấp của bộ tiêu chí (tỉnh, sở, huyện, xã): ghi dòng "
             "'Cấp: huyện' phía trên bảng, hoặc chọn cấp khi nhập"
         )
+    extras: dict = {}
     framework = Framework(
         name=name or meta["name"] or Path(path).stem,
         year=year if year is not None else meta["year"],
         level=chosen_level or "",
         source=meta["source"],
-        areas=_rows_to_areas(grid, start + span, columns, problems),
+        areas=_rows_to_areas(grid, start + span, columns, problems, extras),
     )
-    return _checked(framework, path, problems)
+    _apply_extras(framework, [meta], extras)
+    return _checked(framework, path, problems + meta["problems"])
 
 
-def _metadata(rows: list[list]) -> dict:
-    meta: dict = {"name": None, "year": None, "level": None, "source": None}
+def _apply_extras(framework: Framework, metas: list[dict], extras: dict) -> None:
+    """Bonus and penalty caps (a table row wins over a line "Điểm thưởng tối đa: 2"), the
+    classification bands and the "không áp dụng" rule, from what was read around the table."""
+    for key in ("bonus_max", "penalty_max"):
+        stated = [m[key] for m in metas if m[key] is not None]
+        setattr(framework, key, extras.get(key, stated[0] if stated else None))
+    for meta in metas:
+        if meta["classes"] and not framework.classes:
+            framework.classes = _as_classes(meta["classes"], framework.total())
+        if meta["not_applicable"]:
+            framework.not_applicable = meta["not_applicable"]
+
+
+def _metadata(rows: list[list], strict: bool = True) -> dict:
+    """Name, year, level, source, caps, bands and "không áp dụng" from the lines above a table.
+    `strict`: a "Xếp loại:" line that names no thresholds is a problem (in a sheet); in a
+    decision's prose it is passed over."""
+    meta: dict = {
+        "name": None, "year": None, "level": None, "source": None, "bonus_max": None,
+        "penalty_max": None, "classes": [], "not_applicable": None, "problems": [],
+    }  # fmt: skip
     titles = []
     for row in rows:
         for value in row:
@@ -992,6 +1032,20 @@ def _metadata(rows: list[list]) -> dict:
                 meta["year"] = int(value_text)
             elif match.group(1) == "nguon":
                 meta["source"] = value_text or None
+            elif match.group(1).startswith("diem"):
+                key = "bonus_max" if "thuong" in match.group(1) else "penalty_max"
+                meta[key] = _number(value_text)
+                if meta[key] is None:
+                    meta["problems"].append(f"“{text}”: điểm tối đa không phải là số")
+            elif match.group(1) == "xep loai":
+                try:
+                    meta["classes"] = _bands_in(value_text)
+                except ValueError as exc:
+                    if strict:
+                        meta["problems"].append(f"“{text}”: {exc}")
+            elif match.group(1) == "khong ap dung":
+                chosen = [k for k, v in NOT_APPLICABLE.items() if fold(v) == fold(value_text)]
+                meta["not_applicable"] = chosen[0] if chosen else value_text
     if titles:
         preferred = [t for t in titles if re.search(r"tieu chi|chi so", fold(t))]
         meta["name"] = (preferred or sorted(titles, key=len, reverse=True))[0]
@@ -1003,10 +1057,21 @@ def _metadata(rows: list[list]) -> dict:
 
 
 def _rows_to_areas(
-    grid: list[list], first: int, columns: dict[str, int], problems: list[str]
+    grid: list[list],
+    first: int,
+    columns: dict[str, int],
+    problems: list[str],
+    extras: dict | None = None,
 ) -> list[Criterion]:
+    """The areas of the table from row `first`; bonus and penalty caps read from "Điểm thưởng"
+    / "Điểm trừ" rows go into `extras` (bonus_max, penalty_max)."""
+
     def cell(row: list, kind: str):
         return row[columns[kind]] if kind in columns else None
+
+    extras = {} if extras is None else extras
+    section: tuple[str, Decimal | None] | None = None  # inside a bonus/penalty block
+    after_total = False
 
     areas: list[Criterion] = []
     area: Criterion | None = None
@@ -1024,9 +1089,9 @@ def _rows_to_areas(
         if not stt and not text and _cell_text(raw_max) == "":
             continue
         if fold(stt or text).rstrip(":. ") in _TOTALS and (not stt or not text):
-            if areas:
+            if areas and not after_total:
                 _check_total(areas, raw_max, line, problems)
-                break  # notes and signatures follow the total
+                after_total = True  # notes follow; only bonus/penalty rows are still read
             continue
         # "I. Công tác chỉ đạo…" in one cell: merged across STT and name, or STT left blank
         split = None
@@ -1037,6 +1102,35 @@ def _rows_to_areas(
         if split and len(split.group(1)) <= 6:
             stt, text = split.group(1), split.group(2)
         stt = stt.rstrip(".)").strip()
+        extra = _EXTRA.match(fold(text))
+        if extra:
+            key = "penalty_max" if extra.group(1) == "tru" else "bonus_max"
+            cap = _number(raw_max) if _cell_text(raw_max) else _cap_in(text)
+            if cap is None:
+                problems.append(f"dòng {line}: “{text}” không ghi số điểm tối đa")
+            elif key in extras:
+                what = "điểm trừ" if key == "penalty_max" else "điểm thưởng"
+                problems.append(f"dòng {line}: {what} tối đa đã ghi ở một dòng phía trên")
+            else:
+                extras[key] = abs(cap)
+            section, last = (key, abs(cap) if cap is not None else None), None
+            continue
+        if section is not None:
+            if not _is_roman(stt):
+                # what earns (or loses) the points: each within the cap, not a criterion
+                worth = _number(raw_max) if _cell_text(raw_max) else None
+                if _cell_text(raw_max) and worth is None:
+                    problems.append(f"dòng {line}: điểm '{_cell_text(raw_max)}' không phải là số")
+                elif worth is not None and section[1] is not None and abs(worth) > section[1]:
+                    what = "điểm trừ" if section[0] == "penalty_max" else "điểm thưởng"
+                    problems.append(
+                        f"dòng {line}: {_show(abs(worth))} điểm vượt mức tối đa "
+                        f"{_show(section[1])} của {what}"
+                    )
+                continue
+            section = None
+        if after_total:
+            continue
         if not stt and text[:1] in "-+•–" and _cell_text(raw_max) and last is not None:
             # "- Ban hành đúng hạn: 1 điểm" under a sub-criterion: a level of its rule
             label = re.sub(
@@ -1059,7 +1153,13 @@ def _rows_to_areas(
                 )
         method_text = _cell_text(cell(row, "method"))
         how, rule = "appraisal", []
-        if "dieu tra" in fold(method_text):
+        assessed = _assessment_of(_cell_text(cell(row, "assess")))
+        if assessed is False:
+            problems.append(
+                f"dòng {line}: phương pháp đánh giá '{_cell_text(cell(row, 'assess'))}' không rõ "
+                "(thẩm định hoặc điều tra xã hội học)"
+            )
+        if "dieu tra" in fold(method_text) or (assessed == "survey" and not method_text):
             how, method = "survey", ("ratio", None)
         elif ":" in method_text and re.search(r"\d", method_text):
             try:
@@ -1083,7 +1183,8 @@ def _rows_to_areas(
             evidence=_cell_text(cell(row, "evidence")) or None,
             row=line,
             rule=rule,
-            method=how,
+            method=assessed or how,
+            evidence_rule=_evidence_rule_of(_cell_text(cell(row, "evidence_rule"))),
         )
         last = c
         parent: Criterion | None = None
@@ -1137,6 +1238,107 @@ def _rows_to_areas(
     return areas
 
 
+def _assessment_of(text: str) -> str | bool | None:
+    """'thẩm định' → appraisal, 'điều tra xã hội học' (ĐTXHH) → survey, '' → None, else False."""
+    t = fold(text).replace(".", "").strip()
+    if not t:
+        return None
+    if "dieu tra" in t or t in ("dtxhh", "xhh", "survey"):
+        return "survey"
+    if "tham dinh" in t or t in ("appraisal", "hoi dong"):
+        return "appraisal"
+    return False
+
+
+def _evidence_rule_of(text: str) -> str | None:
+    """A rule's name as written ("plan_on_time"), or the name whose description is written;
+    an unknown name is kept for `validate` to report with its row."""
+    if not text:
+        return None
+    compact = re.sub(r"\s+", "", text)  # a narrow column wraps "plan_on_ time" in a PDF
+    for key, described in EVIDENCE_RULES.items():
+        if compact.lower() == key or fold(text) == fold(described):
+            return key
+    return compact if re.fullmatch(r"\w+", compact) else text
+
+
+def _cap_in(text: str) -> Decimal | None:
+    """The points a bonus/penalty row names: "Điểm thưởng (tối đa 2 điểm)" → 2."""
+    found = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:điểm|đ)\b", text, re.I)
+    return _number(found.group(1)) if found else None
+
+
+_BAND = re.compile(
+    r"^[-+•\s]*(?:loại\s+|mức\s+)?(?P<name>[^:;0-9]{2,40}?)\s*[:–]\s*(?P<rest>.*\d.*)$", re.I
+)
+_FROM = re.compile(
+    r"(?:từ|trên|đạt|≥|>=?)\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm\b|đ\b)?", re.I
+)
+_BELOW = re.compile(r"(?:dưới|<)\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm\b|đ\b)?", re.I)
+
+
+def _bands_in(text: str) -> list[tuple[str, Decimal, str]]:
+    """Classification bands as a decision writes them: "Xuất sắc: từ 90 điểm trở lên; Tốt: từ
+    80 đến dưới 90 điểm; …; Yếu: dưới 50 điểm" → [(name, minimum, "%" | "điểm")]. ValueError
+    naming a part that names no threshold."""
+    out = []
+    for part in re.split(r"[;\n]", nfc(text)):
+        part = part.strip(" .,")
+        if not part:
+            continue
+        found = _BAND.match(part)
+        if not found:
+            raise ValueError(f"không đọc được mức xếp loại “{part}” (cần dạng “Tốt: từ 80 điểm”)")
+        name, rest = found.group("name").strip(), found.group("rest")
+        if not re.search(r"%|\bđiểm\b", rest, re.I) or len(name.split()) > 5:
+            raise ValueError(f"mức xếp loại “{part}” không nêu ngưỡng theo điểm hoặc %")
+        low, below = _FROM.search(rest), _BELOW.search(rest)
+        if low and not (below and below.start() < low.start()):
+            minimum, unit = _number(low.group("n")), low.group("unit") or ""
+        elif below:  # the lowest band: "dưới 50 điểm"
+            minimum, unit = Decimal(0), below.group("unit") or ""
+        else:
+            raise ValueError(f"mức xếp loại “{part}” không nêu ngưỡng (từ … điểm/%)")
+        unit = unit or ("%" if "%" in rest else "điểm")
+        out.append((name[:1].upper() + name[1:], minimum, "%" if unit == "%" else "điểm"))
+    return out
+
+
+def _classes_in_lines(lines: list[str]) -> list[tuple[str, Decimal, str]]:
+    """The bands a decision's text states on a line naming "xếp loại" ("Xếp loại: Xuất sắc: từ
+    90 điểm; …") or one a line right under it, up to the first other line. A "xếp loại" in a
+    sentence with no bands under it within two lines is passed over."""
+    found: list[tuple[str, Decimal, str]] = []
+    waiting = 0  # lines still allowed before the first band, after a "xếp loại"
+    for line in lines:
+        if not found and "xep loai" in fold(line):
+            waiting = 3
+            line = line.split(":", 1)[1] if ":" in line else ""
+        if not waiting:
+            continue
+        try:
+            bands = _bands_in(line) if re.search(r"\d", line) else []
+        except ValueError:
+            bands = []
+        if bands:
+            found.extend(bands)
+        elif found:
+            break
+        else:
+            waiting -= 1
+    return found
+
+
+def _as_classes(raw: list[tuple[str, Decimal, str]], total: Decimal | None) -> list[Band]:
+    """Bands as percents of the index: a threshold in points is taken on the framework's total."""
+    out = []
+    for name, minimum, unit in raw:
+        if unit == "điểm" and total and total != 100:
+            minimum = _tidy(minimum * 100 / total)
+        out.append(Band(name, minimum))
+    return out
+
+
 def _check_total(areas: list[Criterion], raw, line: int, problems: list[str]) -> None:
     printed = _number(raw) if _cell_text(raw) else None
     points = [a.max_points for a in areas]
@@ -1165,12 +1367,25 @@ def to_excel(framework: Framework, path: str | PathLike) -> None:
         ws["A3"] = f"Năm: {framework.year}"
     if framework.source:
         ws["A4"] = f"Nguồn: {framework.source}"
-    header = 6
+    lines = []
+    if framework.bonus_max is not None:
+        lines.append(f"Điểm thưởng tối đa: {_show(framework.bonus_max)}")
+    if framework.penalty_max is not None:
+        lines.append(f"Điểm trừ tối đa: {_show(framework.penalty_max)}")
+    if framework.classes:
+        bands = sorted(framework.classes, key=lambda b: -b.minimum)
+        lines.append("Xếp loại: " + "; ".join(f"{b.name}: từ {_show(b.minimum)}%" for b in bands))
+    if framework.not_applicable != "rescale":
+        lines.append(f"Không áp dụng: {NOT_APPLICABLE[framework.not_applicable]}")
+    for offset, line in enumerate(lines):
+        ws.cell(5 + offset, 1, line)
+    header = 6 + len(lines)
     titles = [
         "STT", "Lĩnh vực/Tiêu chí", "Điểm tối đa", "Cách chấm", "Đơn vị chịu trách nhiệm",
-        "Tài liệu kiểm chứng",
+        "Tài liệu kiểm chứng", "Phương pháp đánh giá", "Quy tắc minh chứng (cchc)",
     ]  # fmt: skip
-    for col, (title, width) in enumerate(zip(titles, (8, 70, 12, 14, 30, 45), strict=True), 1):
+    widths = (8, 70, 12, 30, 30, 45, 20, 22)
+    for col, (title, width) in enumerate(zip(titles, widths, strict=True), 1):
         cell = ws.cell(header, col, title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -1182,6 +1397,7 @@ def to_excel(framework: Framework, path: str | PathLike) -> None:
         stt = _printed_stt(c, depth) if use_codes else positional
         values = [
             stt, c.name, _excel_number(c.max_points), _scoring_label(c), c.unit, c.evidence,
+            METHODS[c.method] if not c.children else None, c.evidence_rule,
         ]  # fmt: skip
         for col, value in enumerate(values, 1):
             cell = ws.cell(row, col, value)
@@ -1238,21 +1454,13 @@ def load_decision(
     name: str | None = None,
 ) -> Framework:
     """A framework from the Quyết định that issues it: the appendix table (STT, nội dung, điểm
-    tối đa, cách chấm, tài liệu kiểm chứng), read with cchc's own readers (.docx; a PDF with a
-    text layer as its lines), checked like a sheet, errors naming the table row."""
-    from cchc import readers
-    from cchc.errors import CchcError as _ReadError
-
+    tối đa, cách chấm, tài liệu kiểm chứng, phương pháp đánh giá, quy tắc minh chứng), read with
+    cchc's own readers (.docx; a PDF with a text layer through its ruled table), with the bonus
+    and penalty rows and the classification bands the text states, checked like a sheet, errors
+    naming the table row. A scan is refused with what to import instead."""
     path = Path(path)
     _check_size(path)
-    try:
-        if path.suffix.lower() == ".docx":
-            source = readers.read_docx(path)
-        else:
-            source = readers.read_file(path, ocr=False)
-    except _ReadError as exc:
-        raise FrameworkError(path, [exc.detail or exc.problem]) from exc
-    before, grid = _decision_table(source.text)
+    before, grid, after = _read_decision(path)
     if not grid:
         raise FrameworkError(
             path, ["không thấy bảng tiêu chí (STT, nội dung, điểm tối đa) trong văn bản"]
@@ -1264,7 +1472,7 @@ def load_decision(
         )
     start, span, columns = header
     problems: list[str] = []
-    meta = _metadata([[line] for line in before])
+    meta = _metadata([[line] for line in before], strict=False)
     chosen_level = level or meta["level"]
     if chosen_level is None:
         problems.append("không xác định được cấp của bộ tiêu chí (sở, xã…): chọn cấp khi nhập")
@@ -1275,12 +1483,73 @@ def load_decision(
         source=meta["source"] or _decision_number(before),
         areas=[],
     )
-    areas = _rows_to_areas(grid, start + span, columns, problems)
-    framework.areas = areas
+    extras: dict = {}
+    framework.areas = _rows_to_areas(grid, start + span, columns, problems, extras)
+    meta_after = _metadata([[line] for line in after], strict=False)
+    _apply_extras(framework, [meta, meta_after], extras)
+    if not framework.classes:
+        bands = _classes_in_lines(before + after)
+        framework.classes = _as_classes(bands, framework.total())
+    problems += meta["problems"] + meta_after["problems"]
     problems = [_table_row(p) for p in problems + validate(framework)]
     if problems:
         raise FrameworkError(path, problems)
     return framework
+
+
+def _read_decision(path: Path) -> tuple[list[str], list[list[str]], list[str]]:
+    """(lines before the criteria table, the table as a grid, lines after it) of a .docx or of a
+    PDF with a text layer, chosen by the file's first bytes; a scan is refused with the fix."""
+    from cchc import errors, readers
+    from cchc.par import pdftable
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise FrameworkError(path, [f"không đọc được tệp: {exc.strerror or exc}"]) from exc
+    try:
+        if head.startswith(b"%PDF"):
+            readers.read_pdf(path, ocr=False)  # opens it, refuses scans, damaged or locked PDFs
+            table = pdftable.ruled_table(path)
+            if table.scanned and not (table.grid and _find_header(table.grid)):
+                pages = ", ".join(map(str, table.scanned[:10]))
+                raise FrameworkError(
+                    path,
+                    [
+                        f"không thấy bảng tiêu chí có lớp chữ; trang {pages} của PDF là ảnh quét: "
+                        "bảng tiêu chí không đọc được đủ tin cậy từ ảnh — hãy nhập bản .docx "
+                        "hoặc PDF in từ Word của Quyết định, hoặc bảng Excel"
+                    ],
+                )
+            if not table.grid:
+                raise FrameworkError(
+                    path,
+                    [
+                        "không thấy bảng tiêu chí có kẻ ô (STT, nội dung, điểm tối đa) trong PDF; "
+                        "nếu có bản Word (.docx) của Quyết định hoặc bảng Excel, hãy nhập bản đó"
+                    ],
+                )
+            return table.before, table.grid, table.after
+        if head.startswith(b"PK\x03\x04"):
+            return _decision_table(readers.read_docx(path).text)
+    except errors.NeedsOcr as exc:
+        raise FrameworkError(
+            path,
+            [
+                "PDF là bản quét (ảnh), không có lớp chữ: bảng tiêu chí không đọc được đủ tin cậy "
+                "từ ảnh — hãy nhập bản .docx hoặc PDF in từ Word của Quyết định, hoặc bảng Excel"
+            ],
+        ) from exc
+    except FrameworkError:
+        raise
+    except errors.CchcError as exc:
+        raise FrameworkError(path, [exc.detail or exc.problem]) from exc
+    except Exception as exc:  # pdfium raises its own errors on a PDF it opened but cannot walk
+        raise FrameworkError(path, [f"không đọc được bảng trong PDF: {exc}"]) from exc
+    raise FrameworkError(
+        path, ["Quyết định phải là tệp Word .docx hoặc PDF (tệp .doc cũ hãy lưu lại dạng .docx)"]
+    )
 
 
 def _table_row(problem: str) -> str:
@@ -1297,7 +1566,7 @@ def _decision_number(lines: list[str]) -> str | None:
     return None
 
 
-def _decision_table(text: str) -> tuple[list[str], list[list[str]]]:
+def _decision_table(text: str) -> tuple[list[str], list[list[str]], list[str]]:
     """The lines before the criteria table and the table as a grid, from `read_docx` text
     (each row "|", cell, "|", cell, … "|"). The table is the first one with a header row."""
     lines = text.split("\n")
@@ -1338,5 +1607,6 @@ def _decision_table(text: str) -> tuple[list[str], list[list[str]]]:
     for prefix, grid in tables:
         if _find_header(grid):
             width = max(len(r) for r in grid)
-            return prefix, [r + [""] * (width - len(r)) for r in grid]
-    return before, []
+            after = before[len(prefix) :]  # the paragraphs after this table
+            return prefix, [r + [""] * (width - len(r)) for r in grid], after
+    return before, [], []

@@ -131,8 +131,10 @@ def import_framework(request):
     }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
+        head = b""  # a PDF is a decision whatever its name says
         with path.open("wb") as out:
             for chunk in upload.chunks():
+                head = head or chunk[:4]
                 out.write(chunk)
         try:
             if name.lower().endswith((".yaml", ".yml")):
@@ -140,7 +142,7 @@ def import_framework(request):
                 for field, value in overrides.items():
                     if value is not None:
                         setattr(data, field, value)
-            elif name.lower().endswith((".docx", ".pdf")):
+            elif name.lower().endswith((".docx", ".pdf")) or head == b"%PDF":
                 data = core.load_decision(path, **overrides)
             else:
                 data = core.load_excel(path, **overrides)
