@@ -144,7 +144,7 @@ def parse_options(text: str) -> list[dict]:
             raise SurveyError(f"Dòng {n} “{line[:60]}”: trọng số phải là số từ 0 đến 100.")
         if len(label) > 200:
             raise SurveyError(f"Dòng {n}: nhãn dài quá 200 ký tự.")
-        out.append({"key": "ABCDEFGHIJ"[n - 1], "label": label, "weight": str(value.normalize())})
+        out.append({"key": "ABCDEFGHIJ"[n - 1], "label": label, "weight": f"{value.normalize():f}"})
     if not 2 <= len(out) <= MAX_OPTIONS:
         raise SurveyError(f"Câu hỏi chấm điểm cần từ 2 đến {MAX_OPTIONS} phương án trả lời.")
     return out
