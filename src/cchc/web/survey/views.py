@@ -125,6 +125,11 @@ def round_page(request, pk: int):
     )
 
 
+def _vn(number) -> str:
+    """A decimal as Vietnamese pages write it (1,16)."""
+    return str(number).replace(".", ",")
+
+
 def _act(request, survey: SurveyRound):
     action = request.POST.get("action", "")
     try:
@@ -145,7 +150,7 @@ def _act(request, survey: SurveyRound):
             messages.success(request, f"Đã sửa câu {question.order}.")
         elif action == "apply":
             results = services.apply_results(survey, request.user)
-            done = ", ".join(f"{r.criterion.code}: {r.points} điểm" for r in results)
+            done = ", ".join(f"{r.criterion.code}: {_vn(r.points)} điểm" for r in results)
             messages.success(request, f"Đã áp dụng kết quả khảo sát vào bản đánh giá ({done}).")
         elif action in ("close", "open"):
             status = SurveyRound.Status.CLOSED if action == "close" else SurveyRound.Status.OPEN
