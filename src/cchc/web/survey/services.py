@@ -342,7 +342,7 @@ def criterion_points(criterion: Criterion, weighted: Decimal) -> Decimal:
     """The points a weighted mean (percent) earns: a ratio is maximum × mean, a criterion with
     bands takes its band, as the framework's rule rounds (2 decimals, half up)."""
     if criterion.scoring in ("ratio", "bands"):
-        return core.points(par.core_leaf(criterion), f"{weighted}%")
+        return core.points(par.core_leaf(criterion), f"{weighted:f}%")
     return (criterion.max_points * weighted / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -369,8 +369,10 @@ def criterion_results(stored: Framework, unit: Unit, year: int) -> list[Criterio
     out = []
     for criterion in survey_criteria(stored):
         n = counts.get(criterion.pk, 0)
-        weighted = _mean(sums.get(criterion.pk, Decimal(0)), n)
-        points = criterion_points(criterion, weighted) if weighted is not None else None
+        total = sums.get(criterion.pk, Decimal(0))
+        weighted = _mean(total, n)
+        # points from the exact mean: rounded once, as the framework rounds, not twice
+        points = criterion_points(criterion, total / n) if n else None
         out.append(
             CriterionResult(criterion, n, len(replies.get(criterion.pk, ())), weighted, points)
         )
