@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from cchc.par import framework as core
@@ -182,6 +183,35 @@ def test_two_posts_racing_with_one_code_count_once(world, monkeypatch):
         _answer(world["round"], code, "D", "D")
     assert Reply.objects.filter(code__code=code).count() == 1
     assert set(Answer.objects.values_list("option", flat=True)) == {"A"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_posting_one_code_at_once_store_one_reply(transactional_db, world):
+    """Two respondents' posts of the same code at the same moment, each on its own database
+    connection: one reply is stored, the other is told the code was used."""
+    code = services.generate_codes(world["round"], 1, world["admin"])[0]
+    q = _questions(world["round"])
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def post(choice: str) -> None:
+        try:
+            start.wait(5)
+            services.submit(code, {f"q-{q['I.2']}": choice, f"q-{q['I.3']}": choice})
+            outcomes.append("stored")
+        except services.UsedCode:
+            outcomes.append("used")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in "AD"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["stored", "used"]
+    assert Reply.objects.filter(code__code=code).count() == 1
+    assert len(set(Answer.objects.values_list("option", flat=True))) == 1  # one post's answers
 
 
 def test_the_database_refuses_a_second_reply_for_a_code(world):
