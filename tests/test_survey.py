@@ -494,3 +494,50 @@ def test_the_demo_survey_answers_some_codes_of_the_commune_framework(deployment)
     assert load_demo(draft, _user("quantri")) is None  # once
     results = services.criterion_results(stored, draft.unit, 2026)
     assert [r.criterion.code for r in results] == ["II.1.3"] and results[0].replies == ANSWERED
+
+
+def test_a_criterion_scored_by_bands_takes_the_band_of_the_mean():
+    from cchc.web.par.models import Criterion
+
+    _kind, items = core.parse_rule("trên 90%: 2; từ 70% đến 90%: 1; dưới 70%: 0")
+    row = Criterion(
+        code="X",
+        name="Hài lòng",
+        max_points=Decimal(2),
+        scoring="bands",
+        rule=[par._rule_json(i) for i in items],
+    )
+    assert services.criterion_points(row, Decimal("80")) == 1
+    assert services.criterion_points(row, Decimal("95")) == 2
+    assert services.criterion_points(row, Decimal("100") / 3) == 0
+
+
+def test_the_council_edits_a_question_and_its_weights_on_the_page(world, login):
+    client = login("lanhdao")
+    survey = world["round"]
+    question = survey.questions.exclude(criterion=None).first()
+    url = f"/chi-so/khao-sat/{survey.pk}/"
+    client.post(
+        url,
+        {
+            "action": "question",
+            "question": question.pk,
+            "text": "Ông/bà hài lòng không?",
+            "options": "Hài lòng = 100\nBình thường = 50\nKhông = 0",
+        },
+    )
+    question.refresh_from_db()
+    assert question.text == "Ông/bà hài lòng không?"
+    assert [o["weight"] for o in question.options] == ["100", "50", "0"]
+    bad = client.post(
+        url,
+        {
+            "action": "question",
+            "question": question.pk,
+            "text": "x",
+            "options": "Tốt = 200\nKém = 0",
+        },
+        follow=True,
+    )
+    assert "trọng số phải là số từ 0 đến 100" in bad.content.decode()
+    assert client.post(url, {"action": "question", "question": "abc"}).status_code == 400
