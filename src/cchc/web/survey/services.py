@@ -74,7 +74,7 @@ class AnswerErrors(SurveyError):
 
 @cache
 def defaults() -> dict:
-    text = (resources.files("cchc.web.survey") / "defaults.yaml").read_text(encoding="utf-8")
+    text = (resources.files("cchc") / "data" / "survey.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
