@@ -587,7 +587,92 @@ ACCESS: dict[str, list[Call]] = {
             ok=lambda r: r.status_code in (200, 400),
         )
     ],
+    # --- survey: rounds, codes, results (council); the questionnaire by code (anyone) ---
+    "chi-so/khao-sat/": [
+        Call("GET", COUNCIL, lambda w: _surveyed(w, "/chi-so/khao-sat/")),
+        Call(
+            "POST",
+            COUNCIL,
+            lambda w: _surveyed(w, "/chi-so/khao-sat/"),
+            lambda w: {
+                "framework": _survey(w)["framework"],
+                "unit": w.unit_a.pk,
+                "year": 2026,
+                "group": "cong-chuc",
+            },
+            changes=True,
+        ),
+    ],
+    "chi-so/khao-sat/<int:pk>/": [
+        Call("GET", COUNCIL, lambda w: f"/chi-so/khao-sat/{_survey(w)['round']}/"),
+        Call(
+            "POST",
+            COUNCIL,
+            lambda w: f"/chi-so/khao-sat/{_survey(w)['round']}/",
+            lambda w: {"action": "codes", "count": "5"},
+            changes=True,
+        ),
+        Call(
+            "POST",
+            COUNCIL,
+            lambda w: f"/chi-so/khao-sat/{_survey(w)['round']}/",
+            lambda w: {"action": "apply"},
+            changes=True,
+        ),
+    ],
+    "chi-so/khao-sat/<int:pk>/ma/": [
+        Call("GET", COUNCIL, lambda w: f"/chi-so/khao-sat/{_survey(w)['round']}/ma/"),
+        Call("GET", COUNCIL, lambda w: f"/chi-so/khao-sat/{_survey(w)['round']}/ma/?dinh-dang=csv"),
+    ],
+    "khao-sat/": [Call("GET", OPEN, lambda w: "/khao-sat/")],
+    "khao-sat/<str:code>/": [
+        Call("GET", OPEN, lambda w: f"/khao-sat/{_survey(w)['code']}/"),
+        Call(  # anyone with the code, logged in or not (the reply is not in `fingerprint`)
+            "POST",
+            OPEN,
+            lambda w: f"/khao-sat/{_survey(w)['code']}/",
+            lambda w: _survey(w)["answers"],
+        ),
+    ],
 }
+
+
+# --- survey ---
+
+
+def _survey(w: World) -> dict:
+    """A survey round of unit A's 2026 assessment under the shipped commune framework (it has
+    a criterion assessed by survey), with one reply and one unused code; made once per walk."""
+    if "survey" not in w.extra:
+        from cchc.web.survey import services as survey
+
+        data = next(f for f in shipped().values() if survey_method(f))
+        framework = services.import_framework(data, _user("quantri"))
+        services.open_assessment(framework, w.unit_a, 2026)
+        survey_round = survey.create_round(framework, w.unit_a, 2026, "nguoi-dan", _user("quantri"))
+        first, code = survey.generate_codes(survey_round, 2, _user("quantri"))
+        questions = list(survey_round.questions.all())
+        answers = {f"q-{q.pk}": "" if q.is_comment else "A" for q in questions}
+        survey.submit(first, answers)
+        w.extra["survey"] = {
+            "framework": framework.pk,
+            "round": survey_round.pk,
+            "code": code,
+            "answers": answers,
+        }
+    return w.extra["survey"]
+
+
+def _surveyed(w: World, url: str) -> str:
+    """`url`, once the walk's survey exists: made while the URL is computed, outside the
+    rolled-back request (a data lambda runs inside it)."""
+    _survey(w)
+    return url
+
+
+def survey_method(data) -> bool:
+    return any(c.method == "survey" for c, _depth, _parent in data.walk())
+
 
 # The REST framework adds `.json`-style suffixes to its routes: same views, same rules.
 SUFFIX = re.compile(r"\\\.\(\?P<format>\[a-z0-9\]\+\)/\?|<drf_format_suffix:format>")

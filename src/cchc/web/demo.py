@@ -301,6 +301,7 @@ def create_par() -> None:
     from cchc.par.framework import shipped
     from cchc.web.par import services
     from cchc.web.par.models import Framework
+    from cchc.web.survey.demo import load_demo as load_survey_demo
 
     if Framework.objects.exists():
         return
@@ -340,6 +341,7 @@ def create_par() -> None:
         return
     draft = services.open_assessment(current, anlac, 2026)
     services.prefill(draft, admin)
+    load_survey_demo(draft, admin)  # --- survey ---
 
 
 def logins() -> str:

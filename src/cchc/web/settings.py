@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "cchc.web.par",
     "cchc.web.outgoing",
     "cchc.web.mail",
+    "cchc.web.survey",  # --- survey ---
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from cchc.web.accounts import views as accounts
 from cchc.web.documents import views as documents
 from cchc.web.outgoing import views as outgoing
 from cchc.web.par import views as par
+from cchc.web.survey import views as survey  # --- survey ---
 from cchc.web.work import views as work
 from cchc.web.work import views_flow as flow
 
@@ -93,6 +94,12 @@ urlpatterns = [
         name="document-attachment",
     ),
     path("van-ban/<int:pk>/edxml/", documents.export_edxml, name="document-edxml"),
+    # --- survey: sociological survey of the PAR INDEX (council pages; public answers by code) ---
+    path("chi-so/khao-sat/", survey.rounds_page, name="survey-rounds"),
+    path("chi-so/khao-sat/<int:pk>/", survey.round_page, name="survey-round"),
+    path("chi-so/khao-sat/<int:pk>/ma/", survey.codes_page, name="survey-codes"),
+    path("khao-sat/", survey.start_page, name="survey-start"),
+    path("khao-sat/<str:code>/", survey.answer_page, name="survey-answer"),
     path("api/", include(router.urls)),
     path("api/search/", api.search_api, name="api-search"),
     path("api/upload/", api.upload_api, name="api-upload"),

@@ -1,4 +1,5 @@
-"""Log-in required everywhere except the log-in page, static files and the secret calendar feeds."""
+"""Log-in required everywhere except the log-in page, static files, the secret calendar feeds and
+the survey questionnaire (opened with a one-time code)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.http import JsonResponse
 
 from cchc.web.error_pages import method_not_allowed
 
-OPEN_PREFIXES = ("/dang-nhap/", "/static/", "/lich/feed/")
+# /khao-sat/: the survey's questionnaire, answered with a one-time code (survey app)
+OPEN_PREFIXES = ("/dang-nhap/", "/static/", "/lich/feed/", "/khao-sat/")
 
 
 class LoginRequiredMiddleware:

@@ -265,3 +265,13 @@ def can_export_edxml(user) -> bool:
     """Lập gói edXML of a registered document to send through the LGSP: who issues outgoing
     documents (the văn thư, leaders, admins)."""
     return can_number_outgoing(user)
+
+
+# --- survey ---
+
+
+def can_run_survey(user) -> bool:
+    """Open survey rounds (điều tra xã hội học), hand out codes, read the results and write
+    them into assessments: the council, as for appraisal. Respondents need no account: a
+    one-time code lets them answer (survey.services.submit)."""
+    return is_council(user)
