@@ -240,7 +240,7 @@ def apply(weights: dict, threshold: float, d: dict) -> list[dict]:
     for task, feats in zip(d["predicted"], d["features"], strict=True):
         p = rescore.probability(model, feats)
         if p >= threshold:
-            kept.append({**task, "confidence": round(min(p, task["confidence"], 0.99), 2)})
+            kept.append({**task, "confidence": rescore.lowered(task["confidence"], p)})
     return kept
 
 

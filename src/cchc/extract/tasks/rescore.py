@@ -4,9 +4,9 @@ The rules (`body`, `sentences`, `blocks`, `tables`, `calendars`) propose candida
 logistic regression trained on the tune split of the gold set (`tools/train_tasks_model.py`)
 reads features of each candidate (what its lead and action look like, where it stands in the
 document, how garbled the text is) and gives the probability that it is a gold task. Candidates
-below the model's threshold are dropped; the others keep the lower of the rules' confidence and
-that probability. Without the model file (`data/task_model.json`) the rules' own confidence
-(`model.rate`) stands and nothing is dropped.
+below the model's threshold may be dropped ("filter"); the confidence of the others is lowered
+to that probability (not below REVIEW_FLOOR). Without the model file (`data/task_model.json`)
+the rules' own confidence (`model.rate`) stands and nothing is dropped.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ MAX_SCORED = 300
 # and confidence, "confidence" keeps every candidate and lowers confidence to the model's
 # probability, "filter" also drops candidates below the threshold.
 USES = ("rules", "confidence", "filter")
+# The model says which tasks are sure (0.8 and above) and sends the others to review; it never
+# lowers a task below this by itself: what reads as junk (under 0.5, `web/demo.py` discards it)
+# stays the rules' call. (Whether a task is at 0.8 or more is the same with or without it.)
+REVIEW_FLOOR = 0.5
 
 _forced: str | None = None  # a `use` that overrides the model file's (`using`)
 _captured: list | None = None  # (candidates, text, body span) of each call, while capturing
@@ -183,10 +187,16 @@ def rescore(tasks: list[Task], text: str, span: tuple[int, int]) -> list[Task]:
     return judge(tasks, text, span, model, _forced or model["use"])
 
 
+def lowered(confidence: float, p: float) -> float:
+    """The rules' `confidence` lowered to the model's probability `p`, not below REVIEW_FLOOR."""
+    return round(min(confidence, max(p, REVIEW_FLOOR), 0.99), 2)
+
+
 def judge(tasks: list[Task], text: str, span: tuple[int, int], model: dict, use: str) -> list[Task]:
     """With "filter" the candidates at or above the model's threshold, with "confidence" all;
     each one's confidence the lower of the rules' (already set by `model.rate`) and the model's
-    probability. With "rules", or above MAX_SCORED candidates, all as the rules rated them."""
+    probability (`lowered`). With "rules", or above MAX_SCORED candidates, all as the rules
+    rated them."""
     if use == "rules" or len(tasks) > MAX_SCORED:
         return tasks
     threshold = model["threshold"] if use == "filter" else 0.0
@@ -194,6 +204,6 @@ def judge(tasks: list[Task], text: str, span: tuple[int, int], model: dict, use:
     for task, feats in zip(tasks, candidate_features(tasks, text, span), strict=True):
         p = probability(model, feats)
         if p >= threshold:
-            task.confidence = round(min(p, task.confidence, 0.99), 2)
+            task.confidence = lowered(task.confidence, p)
             kept.append(task)
     return kept
