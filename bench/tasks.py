@@ -12,11 +12,19 @@ contains the other), the deadline matches (the same ISO date, or both none) and 
 overlap (at least 30% of the gold action's words). Prints precision, recall, F1, deadline
 accuracy (over pairs that match on lead and action), the share of tasks with confidence >= 0.8
 that are right (lead and action), and documents per second.
+
+Each split is scored three ways (issue 16): the rules alone, and the rules with the re-scorer of
+`cchc.extract.tasks.rescore` used as "confidence" (every candidate kept, confidence lowered to the
+model's probability) and as "filter" (candidates below the model's threshold dropped too); the
+line marked `shipped` is what `parse_file` gives with the model file as shipped. The model's
+5-fold cross-validation on tune documents (printed by `tools/train_tasks_model.py`, kept in the
+model file) is printed first, and the time the extractor takes per document with and without it.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 import time
@@ -26,6 +34,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from cchc import parse_file, parse_text
+from cchc.extract.tasks import rescore
 from cchc.extract.units import canonical_name
 from cchc.readers import read_file
 from cchc.repair import repair
@@ -111,13 +120,30 @@ def load(gold: dict, shared: Path):
     return parse_file(path), repair(read_file(path).text)
 
 
-def figures(golds: list[dict], docs: list, label: str) -> list[tuple]:
+def variants(gold: dict, shared: Path) -> tuple[dict[str, list[dict]], str]:
+    """The tasks of a gold file's document with the rules alone and with each use of the model
+    (one parse: the model judges the rules' candidates as the extractor would), and its text."""
+    with rescore.rules_only(), rescore.capturing() as calls:
+        doc, text = load(gold, shared)
+    out = {"rules": doc.tasks}
+    model = rescore.load_model()
+    for use in ("confidence", "filter"):
+        if model is None or not calls:
+            out[use] = doc.tasks
+            continue
+        tasks, body, span = calls[-1]
+        judged = rescore.judge(copy.deepcopy(tasks), body, span, model, use)
+        out[use] = [t.to_dict() for t in judged]
+    return out, text
+
+
+def figures(golds: list[dict], docs: list[list[dict]], label: str) -> list[tuple]:
     tp = n_gold = n_pred = pairs = deadline_right = 0
     sure = sure_right = 0
     report = []
-    for gold, doc in zip(golds, docs, strict=True):
-        matched, p, d, missed, extra, right = score(gold["tasks"], doc.tasks)
-        for i, task in enumerate(doc.tasks):
+    for gold, predicted in zip(golds, docs, strict=True):
+        matched, p, d, missed, extra, right = score(gold["tasks"], predicted)
+        for i, task in enumerate(predicted):
             if task["confidence"] >= SURE:
                 sure += 1
                 sure_right += i in right
@@ -125,12 +151,12 @@ def figures(golds: list[dict], docs: list, label: str) -> list[tuple]:
         pairs += p
         deadline_right += d
         n_gold += len(gold["tasks"])
-        n_pred += len(doc.tasks)
+        n_pred += len(predicted)
         report.append(
             (
                 gold["file"] + (" (garbled)" if gold.get("garble") else ""),
                 len(gold["tasks"]),
-                len(doc.tasks),
+                len(predicted),
                 matched,
                 missed,
                 extra,
@@ -175,28 +201,57 @@ def main() -> int:
     parts = {"tune": [], "test": []}
     for stem in golds:
         parts[split_of(stem)].append(stem)
-    loaded = {stem: load(gold, args.shared) for stem, gold in golds.items()}
+    loaded = {
+        stem: variants(gold, args.shared)
+        for stem, gold in golds.items()
+        if args.split in ("all", split_of(stem))
+    }
+    model = rescore.load_model()
+    shipped = model["use"] if model else "rules"
     # Speed of parsing and extraction on text already read (OCR and repair are measured apart).
-    started = time.perf_counter()
-    for _doc, text in loaded.values():
-        parse_text(text)
-    elapsed = time.perf_counter() - started
-    print(f"speed: {len(loaded) / elapsed:.0f} docs/s (parse + extract on read text)\n")
+    for use in ("rules", "confidence"):
+        with rescore.using(use):
+            started = time.perf_counter()
+            for _tasks, text in loaded.values():
+                parse_text(text)
+            elapsed = time.perf_counter() - started
+        print(
+            f"speed, {use:10}: {len(loaded) / elapsed:.0f} docs/s, "
+            f"{1000 * elapsed / len(loaded):.1f} ms per document (parse + extract on read text)"
+        )
+    if model:
+        print(f"\nmodel file: {model['about']}; shipped use: {shipped}")
+        print("5-fold CV on tune documents (tools/train_tasks_model.py):")
+        for where, key in (("UNSEEN (blind tune, old rules)", "cv_unseen"), ("TUNE", "cv_tune")):
+            for use, fig in model[key].items():
+                print(
+                    f"  {where:31} {use:10} P {fig['P']:.3f} R {fig['R']:.3f} F1 {fig['F1']:.3f}"
+                    f" +deadline {fig['F1dl']:.3f}  conf>={SURE}: {fig['sure']} right"
+                    f" {fig['sure_right']:.3f}"
+                )
+    else:
+        print("\nno model file: the rules alone")
+    print()
     reports = {}
     for name in ("tune", "test"):
         if args.split in (name, "all"):
             stems = parts[name]
-            reports[name] = figures(
-                [golds[s] for s in stems], [loaded[s][0] for s in stems], name.upper()
-            )
+            gold_list = [golds[s] for s in stems]
+            for use in ("rules", "confidence", "filter") if model else ("rules",):
+                mark = " (shipped)" if use == shipped else ""
+                report = figures(
+                    gold_list, [loaded[s][0][use] for s in stems], f"{name.upper()} {use}{mark}"
+                )
+                if use == shipped:
+                    reports[name] = report
             twins = [s for s in stems if golds[s].get("garble")]
             if twins:
                 # The same documents read without diacritics and repaired: what a scan read
                 # without the Vietnamese model gives.
                 figures(
                     [golds[s] for s in twins],
-                    [loaded[s][0] for s in twins],
-                    f"{name.upper()} garbled twins",
+                    [loaded[s][0][shipped] for s in twins],
+                    f"{name.upper()} garbled twins ({shipped})",
                 )
     print("\n(report the TEST figures; tune documents are the only ones to read while tuning)")
     for file, n_g, n_p, matched, missed, extra in reports.get("tune", []):

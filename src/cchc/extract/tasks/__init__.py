@@ -9,7 +9,9 @@ become report tasks with their data window and due date.
 
 One module per extractor: `sentences` (duties written as sentences), `blocks` (labelled
 `Nhiệm vụ: … / Đơn vị chủ trì: …` blocks), `tables` (task tables), `calendars` (report
-calendars); `body` walks the body and calls them; `model` holds the `Task`.
+calendars); `body` walks the body and calls them; `model` holds the `Task` and the rules'
+confidence; `rescore` lowers that confidence with a model learned from the gold set's tune
+documents (`data/task_model.json`, rebuilt by `tools/train_tasks_model.py`).
 """
 
 from cchc.extract.tasks.body import extract_tasks

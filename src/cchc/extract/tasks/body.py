@@ -11,6 +11,7 @@ from cchc.extract.deadlines import Deadline, find_deadline
 from cchc.extract.tasks.blocks import TaskBlock
 from cchc.extract.tasks.calendars import report_calendar
 from cchc.extract.tasks.model import Task, rate, spelled_head
+from cchc.extract.tasks.rescore import rescore
 from cchc.extract.tasks.sentences import (
     HEADING_DUTY,
     LEAD_AT_END,
@@ -74,10 +75,26 @@ def extract_tasks(
         tasks += found
     if not budget.spent():
         tasks += report_calendar(text, anchor, recipients, warnings, folded_text)
+    for task in tasks:
+        task.confidence = rate(task)
+    tasks[:] = rescore(tasks, text, body_span(text, start_line, appendix_end or end_line))
     for n, task in enumerate(tasks, start=1):
         task.id = f"t{n}"
-        task.confidence = rate(task)
     return tasks, warnings
+
+
+def body_span(text: str, start_line: int, end_line: int) -> tuple[int, int]:
+    """Document offsets where line `start_line` begins and line `end_line` begins (or the end)."""
+    start = end = len(text)
+    offset = 0
+    for n, line in enumerate(text.split("\n")):
+        if n == start_line:
+            start = offset
+        if n == end_line:
+            end = offset
+            break
+        offset += len(line) + 1
+    return min(start, end), end
 
 
 _ATTACHED = re.compile(r"^[\s*_(]*(?:ban hanh )?kem theo (?:quyet dinh|ke hoach)")
