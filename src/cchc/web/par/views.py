@@ -310,6 +310,7 @@ def _assessment_view(
     missing=None,
     judged=None,
     disputes=None,
+    adjust=None,
 ):
     """The assessment page; after an error, `posted`/`kept` (self-assessment), `judged` (the
     council's points and reasons) or `disputes` (the unit's giải trình and its files) carry what
@@ -355,6 +356,13 @@ def _assessment_view(
             "areas": [(a, own.get(a.code, 0)) for a in areas],
             "errors": errors,
             "general_error": errors.get(0, ""),
+            "adjust": {
+                "bonus": _plain(assessment.bonus),
+                "bonus_reason": assessment.bonus_reason,
+                "penalty": _plain(assessment.penalty),
+                "penalty_reason": assessment.penalty_reason,
+                **(adjust or {}),
+            },
             "missing": missing,
             "can_self": unit_side and status == Assessment.Status.DRAFT,
             "round": services.appraisal_round(assessment) if council else None,
@@ -447,10 +455,12 @@ def _save_appraisal(request, assessment: Assessment, leaves):
         messages.error(request, f"Chưa lưu: {exc}. Các ô đã nhập vẫn được giữ.")
         errors = exc.by_criterion if isinstance(exc, services.EntryErrors) else {0: str(exc)}
         assessment.refresh_from_db()
-        for field in ("bonus", "bonus_reason", "penalty", "penalty_reason"):
-            if field in request.POST:  # shown as typed
-                setattr(assessment, field, request.POST[field])
-        return _assessment_view(request, assessment, errors=errors, judged=judged)
+        adjust = {  # shown as typed
+            f: request.POST[f]
+            for f in ("bonus", "bonus_reason", "penalty", "penalty_reason")
+            if f in request.POST
+        }
+        return _assessment_view(request, assessment, errors=errors, judged=judged, adjust=adjust)
     messages.success(request, "Đã lưu điểm thẩm định.")
     return redirect("par-assessment", pk=assessment.pk)
 

@@ -10,11 +10,15 @@ def appraised_to_locked(apps, schema_editor):
     locked (and stay ranked); what the council decided is round 1's decision in the history."""
     Assessment = apps.get_model("par", "Assessment")
     Score = apps.get_model("par", "Score")
-    finished = Assessment.objects.filter(status__in=("appraised", "published"))
-    for row in finished.filter(status="appraised"):
+    finished = list(
+        Assessment.objects.filter(status__in=("appraised", "published")).values_list(
+            "pk", flat=True
+        )
+    )
+    for row in Assessment.objects.filter(status="appraised"):
         row.status, row.locked_by_id, row.locked_at = "locked", row.appraised_by_id, row.appraised_at
         row.save(update_fields=["status", "locked_by", "locked_at"])
-    decided = Score.objects.filter(assessment__in=finished, appraised_points__isnull=False)
+    decided = Score.objects.filter(assessment_id__in=finished, appraised_points__isnull=False)
     decided.update(
         round1_points=models.F("appraised_points"), round1_reason=models.F("appraisal_reason")
     )
