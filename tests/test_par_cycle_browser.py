@@ -72,7 +72,7 @@ def test_import_prefill_submit_round1_giai_trinh_round2_lock_publish_rank(
     assert "tiêu chí chưa tự chấm" in warning and "I.2.1" in warning
     assert "Đang tự đánh giá" in status(officer)
     officer.click("#incomplete button[value=submit]")
-    assert "chờ thẩm định vòng 1" in status(officer)
+    assert "Đã gửi thẩm định, chờ vòng 1" in status(officer)
 
     # the council, round 1: I.1.2 cut from 2 to 1 with a reason, round 1 finished
     leader.goto(assessment)

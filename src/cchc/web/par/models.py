@@ -99,7 +99,7 @@ class Assessment(models.Model):
         # the cycle: draft → submitted → round1 → explained → locked → published (see
         # services.STEPS for who moves it and how it goes back)
         DRAFT = "draft", "Đang tự đánh giá"
-        SUBMITTED = "submitted", "Đã gửi, chờ thẩm định vòng 1"
+        SUBMITTED = "submitted", "Đã gửi thẩm định, chờ vòng 1"
         ROUND1 = "round1", "Đã thẩm định vòng 1, chờ giải trình"
         EXPLAINED = "explained", "Đã giải trình, chờ thẩm định vòng 2"
         LOCKED = "locked", "Đã chốt điểm"

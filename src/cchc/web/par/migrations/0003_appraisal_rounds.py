@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='assessment',
             name='status',
-            field=models.CharField(choices=[('draft', 'Đang tự đánh giá'), ('submitted', 'Đã gửi, chờ thẩm định vòng 1'), ('round1', 'Đã thẩm định vòng 1, chờ giải trình'), ('explained', 'Đã giải trình, chờ thẩm định vòng 2'), ('locked', 'Đã chốt điểm'), ('published', 'Đã công bố')], default='draft', max_length=10),
+            field=models.CharField(choices=[('draft', 'Đang tự đánh giá'), ('submitted', 'Đã gửi thẩm định, chờ vòng 1'), ('round1', 'Đã thẩm định vòng 1, chờ giải trình'), ('explained', 'Đã giải trình, chờ thẩm định vòng 2'), ('locked', 'Đã chốt điểm'), ('published', 'Đã công bố')], default='draft', max_length=10),
         ),
         migrations.RunPython(appraised_to_locked, locked_to_appraised),
     ]
