@@ -145,6 +145,12 @@ def scored(framework, unit: Unit, year: int, values: dict[str, str], na=()) -> A
     return a
 
 
+def final(a: Assessment) -> None:
+    """Round 1 finished, accepted by the unit, locked: a result that ranks."""
+    for step in ("appraise", "accept", "lock"):
+        services.advance(a, step, user("lanhdao"))
+
+
 ALL = {"I.1.1": "1", "I.1.2": "95%", "I.2.1": "2", "I.2.2": "1", "I.2.3": "95%",
        "II.1.1": "100%", "II.1.2": "2"}  # fmt: skip
 
@@ -171,7 +177,7 @@ def test_not_applicable_needs_a_reason_and_rescales_the_units_index(khung, login
     assert answer.status_code == 400 and "lý do không áp dụng" in answer.content.decode()
     values = {k: v for k, v in ALL.items() if k != "II.1.2"}
     done = scored(khung, Unit.objects.get(name="UBND xã Phú Mỹ"), 2026, values, na=["II.1.2"])
-    services.advance(done, "appraise", user("lanhdao"))
+    final(done)
     row = services.ranking(khung, 2026)[0]
     assert (row.points, row.maximum, row.index, row.classification) == (8, 8, 100, "Xuất sắc")
     assert services.missing_criteria(done) == []
@@ -184,7 +190,7 @@ def test_bonus_and_penalty_above_their_caps_are_refused_and_need_reasons(khung):
     with pytest.raises(services.WorkflowError, match="Điểm trừ: cần ghi lý do"):
         services.save_adjustments(a, Decimal(0), "", Decimal(1), "", user("lanhdao"))
     services.save_adjustments(a, Decimal(0), "", Decimal(2), "Để xảy ra sai phạm", user("lanhdao"))
-    services.advance(a, "appraise", user("lanhdao"))
+    final(a)
     row = services.ranking(khung, 2026)[0]
     assert (row.points, row.index, row.classification) == (8, 80, "Tốt")
 
@@ -197,7 +203,7 @@ def test_units_are_ranked_within_their_group_by_kind(khung, login):
     }
     for name, plan in units.items():
         a = scored(khung, Unit.objects.get(name=name), 2026, {**ALL, "I.1.1": plan})
-        services.advance(a, "appraise", user("lanhdao"))
+        final(a)
     rows = services.ranking(khung, 2026)
     groups = dict(services.by_group(rows))
     kinds = {Unit.objects.get(name=n).kind for n in units}

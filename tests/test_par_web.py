@@ -51,7 +51,7 @@ def fill(assessment: Assessment, fraction: float, who: str = "quantri") -> None:
 def published(framework, unit_name: str, year: int, fraction: float) -> Assessment:
     a = services.open_assessment(framework, Unit.objects.get(name=unit_name), year)
     fill(a, fraction)
-    for step in ("submit", "appraise", "publish"):
+    for step in ("submit", "appraise", "accept", "lock", "publish"):
         services.advance(a, step, user("lanhdao"))
     return a
 
@@ -237,8 +237,8 @@ def test_the_council_adjusts_a_score_only_with_a_reason_then_publishes(sample):
     with pytest.raises(services.WorkflowError, match="cần ghi lý do"):
         services.save_appraisal(a, {leaf.pk: (Decimal(0), "")}, user("lanhdao"))
     services.save_appraisal(a, {leaf.pk: (Decimal(0), "Không có minh chứng")}, user("lanhdao"))
-    services.advance(a, "appraise", user("lanhdao"))
-    services.advance(a, "publish", user("lanhdao"))
+    for step in ("appraise", "accept", "lock", "publish"):
+        services.advance(a, step, user("lanhdao"))
     a.refresh_from_db()
     assert a.status == Assessment.Status.PUBLISHED
     assert a.final_total == a.self_total - leaf.max_points

@@ -96,9 +96,13 @@ class Assessment(models.Model):
     """One unit's index of one year under one framework, from self-assessment to publication."""
 
     class Status(models.TextChoices):
+        # the cycle: draft → submitted → round1 → explained → locked → published (see
+        # services.STEPS for who moves it and how it goes back)
         DRAFT = "draft", "Đang tự đánh giá"
-        SUBMITTED = "submitted", "Đã gửi thẩm định"
-        APPRAISED = "appraised", "Đã thẩm định"
+        SUBMITTED = "submitted", "Đã gửi thẩm định, chờ vòng 1"
+        ROUND1 = "round1", "Đã thẩm định vòng 1, chờ giải trình"
+        EXPLAINED = "explained", "Đã giải trình, chờ thẩm định vòng 2"
+        LOCKED = "locked", "Đã chốt điểm"
         PUBLISHED = "published", "Đã công bố"
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
@@ -115,6 +119,18 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     appraised_at = models.DateTimeField(null=True, blank=True)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explained_at = models.DateTimeField(null=True, blank=True)
+    # the unit accepted round 1 without dispute (else it sent giải trình)
+    accepted_round1 = models.BooleanField(default=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # the reason of the last "mở lại" of a locked result (each one is in the audit log too)
+    reopen_reason = models.TextField("lý do mở lại", blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -135,7 +151,11 @@ class Assessment(models.Model):
 
 
 class Score(models.Model):
-    """A leaf criterion's score: what the unit entered and claims, what the council decided."""
+    """A leaf criterion's score: what the unit entered and claims, what the council decided.
+
+    `appraised_points`/`appraisal_reason` hold the council's decision in force (round 2 where it
+    decided, else round 1); `round1_*` keep what round 1 decided, `dispute_note` the unit's
+    giải trình against it, `round2_*` what round 2 decided on a disputed criterion."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
@@ -144,6 +164,11 @@ class Score(models.Model):
     explanation = models.TextField("giải trình", blank=True)
     appraised_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     appraisal_reason = models.TextField("lý do điều chỉnh", blank=True)
+    round1_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    round1_reason = models.TextField("lý do thẩm định vòng 1", blank=True)
+    dispute_note = models.TextField("giải trình kết quả vòng 1", blank=True)
+    round2_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    round2_reason = models.TextField("lý do thẩm định vòng 2", blank=True)
     not_applicable = models.BooleanField("không áp dụng", default=False)
     # what cchc computed from tracked work (evidence rule), and why a person chose otherwise
     computed_value = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
@@ -159,12 +184,30 @@ class Score(models.Model):
     def final_points(self):
         return self.appraised_points if self.appraised_points is not None else self.self_points
 
+    @property
+    def disputable(self) -> bool:
+        """Round 1 gave fewer points than the unit claimed: the unit may explain."""
+        return (
+            self.round1_points is not None
+            and self.self_points is not None
+            and self.round1_points < self.self_points
+        )
+
+    @property
+    def disputed(self) -> bool:
+        return self.disputable and bool(self.dispute_note.strip())
+
 
 class ScoreEvidence(models.Model):
+    class Stage(models.TextChoices):
+        SELF = "self", "Tự đánh giá"
+        DISPUTE = "dispute", "Giải trình"
+
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
     task = models.ForeignKey("work.Task", null=True, blank=True, on_delete=models.SET_NULL)
     computed = models.BooleanField(default=False)  # linked by an evidence rule, not by a person
+    stage = models.CharField(max_length=8, choices=Stage.choices, default=Stage.SELF)
     path = models.CharField(max_length=300, blank=True)
     name = models.CharField(max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

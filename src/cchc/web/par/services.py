@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import FloatField, Q
 from django.db.models.functions import Cast, Coalesce
@@ -15,7 +16,15 @@ from django.utils import timezone
 from cchc.par import framework as core
 from cchc.par.scoring import Adjusted, Layout, Result, adjusted, losses, rank_by_index, score
 from cchc.web.accounts.models import Unit, audit
-from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, Score
+from cchc.web.accounts.roles import can_self_assess, is_council
+from cchc.web.par.models import (
+    Assessment,
+    Commitment,
+    Criterion,
+    Framework,
+    Score,
+    ScoreEvidence,
+)
 from cchc.web.work.assign import match_unit
 from cchc.web.work.models import Task
 
@@ -43,9 +52,10 @@ class Incomplete(WorkflowError):
         super().__init__(f"Còn {len(missing)} tiêu chí chưa tự chấm: {codes}{more}")
 
 
-# Results that compare units (rankings, charts, trends) count only these: a draft or a
-# submission not yet appraised is the unit's claim, not a result.
-RESULT_STATES = ("appraised", "published")
+# Results that compare units (rankings, charts, trends) count only these: the points after the
+# final appraisal, locked (chốt điểm) or published. A draft, a submission, or a result still in
+# round 1, giải trình or round 2 is not final: not ranked.
+RESULT_STATES = ("locked", "published")
 
 
 # --- frameworks ---------------------------------------------------------------------------
@@ -258,8 +268,9 @@ def save_self_assessment(
     than the one computed from tracked work (required when it differs)."""
     not_applicable = not_applicable or set()
     overrides = overrides or {}
+    _require(user, "unit", assessment, "tự đánh giá")
     if assessment.status != Assessment.Status.DRAFT:
-        raise WorkflowError("Bản tự đánh giá đã gửi thẩm định, không sửa được nữa.")
+        raise _state_error(assessment, "sửa bản tự đánh giá")
     leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
     problems: dict[int, str] = {}
     changes = []
@@ -326,34 +337,120 @@ def save_self_assessment(
     return [row.code for row, *_ in changes]
 
 
+# --- the appraisal cycle --------------------------------------------------------------------
+# draft → submitted → round1 → explained → locked → published. The unit self-assesses and
+# submits (and may withdraw before appraisal); the council appraises round 1 and finishes it,
+# which sends the result to the unit; the unit explains the criteria round 1 cut (giải trình,
+# with new evidence) or accepts round 1; the council decides round 2 on what was explained and
+# locks the points (chốt điểm); a locked result changes only by "mở lại" with a reason, back to
+# round 2; the council publishes. Who may do what: accounts.roles (the unit: can_self_assess;
+# the council: is_council).
+
+
+class NotAllowed(PermissionDenied):
+    """A step or an entry the user's role does not allow (a view answers 403)."""
+
+
+def _require(user, who: str, assessment: Assessment, what: str) -> None:
+    if who == "council":
+        if user is None or not is_council(user):
+            raise NotAllowed(f"Chỉ hội đồng thẩm định (lãnh đạo, quản trị) được {what}.")
+    elif user is None or not can_self_assess(user, assessment):
+        raise NotAllowed(f"Chỉ đơn vị {assessment.unit.name} được {what}.")
+
+
+def _state_error(assessment: Assessment, what: str) -> WorkflowError:
+    return WorkflowError(
+        f"Không thể {what} khi bản đánh giá đang ở trạng thái “{assessment.get_status_display()}”."
+    )
+
+
+def appraisal_round(assessment: Assessment) -> int | None:
+    """The round the council enters points for in the assessment's state (1, 2), else None."""
+    return {Assessment.Status.SUBMITTED: 1, Assessment.Status.EXPLAINED: 2}.get(assessment.status)
+
+
+def has_appraisal(assessment: Assessment) -> bool:
+    """Round 1 is finished: the assessment has points after appraisal to show."""
+    return assessment.status in (
+        Assessment.Status.ROUND1,
+        Assessment.Status.EXPLAINED,
+        Assessment.Status.LOCKED,
+        Assessment.Status.PUBLISHED,
+    )
+
+
 @transaction.atomic
-def save_appraisal(assessment: Assessment, entries: dict[int, tuple], user) -> None:
-    """Entries: criterion id → (appraised points or None, reason); a change needs a reason."""
-    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED):
-        raise WorkflowError("Chỉ thẩm định được bản đã gửi và chưa công bố.")
+def save_appraisal(assessment: Assessment, entries: dict[int, tuple], user) -> list[str]:
+    """The council's points for the round the state is in. Entries: criterion id → (points or
+    None, reason), points may be the ValueError the form met reading them. Round 1: a change of
+    the unit's claim needs a reason. Round 2: only criteria the unit explained are decided again,
+    each with a reason answering the giải trình; the others keep round 1. Nothing is saved when
+    one entry is wrong (EntryErrors names them). Returns the codes saved."""
+    _require(user, "council", assessment, "thẩm định")
+    round_ = appraisal_round(assessment)
+    if round_ is None:
+        raise _state_error(assessment, "nhập điểm thẩm định")
     leaves = {c.pk: c for c in assessment.framework.criteria.filter(is_leaf=True)}
-    problems = []
+    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    problems: dict[int, str] = {}
+    changes = []
     for criterion_id, (points, reason) in entries.items():
         row = leaves.get(criterion_id)
         if row is None:
             continue
-        if points is not None and not (0 <= points <= row.max_points):
-            problems.append(f"{row.code}: điểm thẩm định {points} ngoài khoảng 0–{row.max_points}")
-        current = Score.objects.filter(assessment=assessment, criterion=row).first()
-        claimed = current.self_points if current else None
-        if points is not None and points != claimed and not reason.strip():
-            problems.append(f"{row.code}: cần ghi lý do khi điều chỉnh điểm")
-    if problems:
-        raise WorkflowError("; ".join(problems))
-    for criterion_id, (points, reason) in entries.items():
-        if criterion_id in leaves:
-            Score.objects.update_or_create(
-                assessment=assessment,
-                criterion=leaves[criterion_id],
-                defaults={"appraised_points": points, "appraisal_reason": reason.strip()},
+        reason, current = reason.strip(), scores.get(criterion_id)
+        if isinstance(points, ValueError):
+            problems[criterion_id] = f"{row.code}: {points}"
+        elif points is not None and not (0 <= points <= row.max_points):
+            problems[criterion_id] = (
+                f"{row.code}: điểm thẩm định {points} ngoài khoảng 0–{row.max_points}"
             )
+        elif round_ == 1:
+            claimed = current.self_points if current else None
+            if points is not None and points != claimed and not reason:
+                problems[criterion_id] = f"{row.code}: cần ghi lý do khi điều chỉnh điểm"
+            else:
+                changes.append((row, points, reason))
+        elif current is None or not current.disputed:
+            kept = current.round1_points if current else None
+            if points is not None and points != kept:  # not explained: round 1 stands
+                problems[criterion_id] = (
+                    f"{row.code}: đơn vị không giải trình tiêu chí này, giữ kết quả vòng 1"
+                )
+        elif points is not None and not reason:
+            problems[criterion_id] = (
+                f"{row.code}: vòng 2 cần ghi lý do (trả lời giải trình của đơn vị)"
+            )
+        else:
+            changes.append((row, points, reason))
+    if problems:
+        raise EntryErrors(problems)
+    for row, points, reason in changes:
+        if round_ == 1:
+            values = {
+                "appraised_points": points,
+                "appraisal_reason": reason,
+                "round1_points": points,
+                "round1_reason": reason,
+            }
+        else:
+            first = scores[row.pk]
+            values = {
+                "round2_points": points,
+                "round2_reason": reason,
+                "appraised_points": points if points is not None else first.round1_points,
+                "appraisal_reason": reason if points is not None else first.round1_reason,
+            }
+        Score.objects.update_or_create(assessment=assessment, criterion=row, defaults=values)
     recompute(assessment)
-    audit(user, "par-appraise", assessment, f"Thẩm định {assessment}: {assessment.final_total}")
+    audit(
+        user,
+        f"par-appraise-{round_}",
+        assessment,
+        f"Thẩm định vòng {round_} {assessment}: {assessment.final_total} điểm",
+    )
+    return [row.code for row, *_ in changes]
 
 
 @transaction.atomic
@@ -366,9 +463,10 @@ def save_adjustments(
     user,
 ) -> None:
     """The council's bonus and penalty points, each within the framework's cap and with a
-    reason when not 0."""
-    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED):
-        raise WorkflowError("Chỉ thẩm định được bản đã gửi và chưa công bố.")
+    reason when not 0 (in round 1 or round 2)."""
+    _require(user, "council", assessment, "cho điểm thưởng, điểm trừ")
+    if appraisal_round(assessment) is None:
+        raise _state_error(assessment, "cho điểm thưởng, điểm trừ")
     stored, problems = assessment.framework, []
     for what, value, cap, reason in (
         ("Điểm thưởng", bonus, stored.bonus_max, bonus_reason),
@@ -391,6 +489,87 @@ def save_adjustments(
     )
     assessment.save(update_fields=["bonus", "penalty", "bonus_reason", "penalty_reason"])
     audit(user, "par-adjust", assessment, f"Điểm thưởng {bonus}, điểm trừ {penalty}: {assessment}")
+
+
+NOTE_LIMIT = 5000
+
+
+@transaction.atomic
+def save_explanations(assessment: Assessment, notes: dict[int, str], user) -> list[str]:
+    """The unit's giải trình after round 1: criterion id → its explanation, only for criteria
+    round 1 cut (an empty text withdraws the dispute). Nothing is saved when one is wrong.
+    Returns the codes explained."""
+    _require(user, "unit", assessment, "giải trình kết quả thẩm định")
+    if assessment.status != Assessment.Status.ROUND1:
+        raise _state_error(assessment, "giải trình")
+    scores = {s.criterion_id: s for s in assessment.scores.select_related("criterion")}
+    problems: dict[int, str] = {}
+    for criterion_id, note in notes.items():
+        current = scores.get(criterion_id)
+        note = note.strip()
+        if current is None or not current.disputable:
+            if note:
+                code = current.criterion.code if current else str(criterion_id)
+                problems[criterion_id] = f"{code}: vòng 1 không giảm điểm, không cần giải trình"
+        elif len(note) > NOTE_LIMIT:
+            problems[criterion_id] = (
+                f"{current.criterion.code}: giải trình dài quá {NOTE_LIMIT} ký tự"
+            )
+    if problems:
+        raise EntryErrors(problems)
+    explained = []
+    for criterion_id, note in notes.items():
+        current = scores.get(criterion_id)
+        if current is not None and current.disputable:
+            current.dispute_note = note.strip()
+            current.save(update_fields=["dispute_note"])
+            if current.dispute_note:
+                explained.append(current.criterion.code)
+    audit(
+        user,
+        "par-explain-save",
+        assessment,
+        f"Giải trình {assessment}: {', '.join(explained) or 'không tiêu chí nào'}",
+    )
+    return explained
+
+
+@transaction.atomic
+def add_evidence(
+    assessment: Assessment,
+    criterion: Criterion,
+    user,
+    *,
+    path: str = "",
+    name: str = "",
+    document=None,
+) -> ScoreEvidence:
+    """Evidence a person attaches: with the self-assessment while it is a draft, or as new
+    evidence of a giải trình (a criterion round 1 cut) while the unit explains. Never once
+    the points are locked."""
+    _require(user, "unit", assessment, "bổ sung minh chứng")
+    if assessment.status == Assessment.Status.DRAFT:
+        stage = ScoreEvidence.Stage.SELF
+        score_row, _ = Score.objects.get_or_create(assessment=assessment, criterion=criterion)
+    elif assessment.status == Assessment.Status.ROUND1:
+        stage = ScoreEvidence.Stage.DISPUTE
+        score_row = Score.objects.filter(assessment=assessment, criterion=criterion).first()
+        if score_row is None or not score_row.disputable:
+            raise WorkflowError(
+                f"{criterion.code}: vòng 1 không giảm điểm, không bổ sung minh chứng giải trình."
+            )
+    else:
+        raise _state_error(assessment, "bổ sung minh chứng")
+    evidence = ScoreEvidence.objects.create(
+        score=score_row,
+        document=document,
+        path=path,
+        name=(name or str(document))[:255],
+        user=user,
+        stage=stage,
+    )
+    audit(user, "par-evidence", assessment, f"{criterion.code}: minh chứng {evidence.name}")
+    return evidence
 
 
 def recompute(assessment: Assessment) -> None:
@@ -419,44 +598,128 @@ def missing_criteria(assessment: Assessment) -> list[tuple[str, str]]:
     ]
 
 
+def undecided_disputes(assessment: Assessment) -> list[str]:
+    """Codes of criteria the unit explained that round 2 has not decided yet."""
+    return [
+        s.criterion.code
+        for s in assessment.scores.filter(round2_points__isnull=True)
+        .exclude(dispute_note="")
+        .select_related("criterion")
+        .order_by("criterion__order")
+        if s.disputed
+    ]
+
+
+@dataclass(frozen=True)
+class Step:
+    source: str
+    target: str
+    who: str  # "unit" (can_self_assess) or "council" (is_council)
+    stamp: str | None  # the <stamp>_by/<stamp>_at fields it sets
+    verb: str
+
+
+S = Assessment.Status
 STEPS = {
-    # action: (allowed from, to, who/at fields, audit verb)
-    "submit": (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED, "submitted", "Gửi thẩm định"),
-    "appraise": (
-        Assessment.Status.SUBMITTED,
-        Assessment.Status.APPRAISED,
-        "appraised",
-        "Hoàn thành thẩm định",
-    ),
-    "publish": (Assessment.Status.APPRAISED, Assessment.Status.PUBLISHED, "published", "Công bố"),
-    "reopen": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Trả lại để sửa"),
-    "withdraw": (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT, None, "Rút lại để sửa"),
+    "submit": Step(S.DRAFT, S.SUBMITTED, "unit", "submitted", "Gửi thẩm định"),
+    "withdraw": Step(S.SUBMITTED, S.DRAFT, "unit", None, "Rút lại để sửa"),
+    "reopen": Step(S.SUBMITTED, S.DRAFT, "council", None, "Trả lại để sửa"),
+    "appraise": Step(S.SUBMITTED, S.ROUND1, "council", "appraised", "Hoàn thành thẩm định vòng 1"),
+    "explain": Step(S.ROUND1, S.EXPLAINED, "unit", "explained", "Gửi giải trình"),
+    "accept": Step(S.ROUND1, S.EXPLAINED, "unit", "explained", "Chấp nhận kết quả vòng 1"),
+    "lock": Step(S.EXPLAINED, S.LOCKED, "council", "locked", "Chốt điểm"),
+    "unlock": Step(S.LOCKED, S.EXPLAINED, "council", None, "Mở lại kết quả đã chốt"),
+    "publish": Step(S.LOCKED, S.PUBLISHED, "council", "published", "Công bố"),
 }
+del S
 
 
 @transaction.atomic
 def advance(
-    assessment: Assessment, action: str, user, confirm_incomplete: bool = False
+    assessment: Assessment,
+    action: str,
+    user,
+    confirm_incomplete: bool = False,
+    reason: str = "",
 ) -> Assessment:
-    source, target, field, verb = STEPS[action]
-    if assessment.status != source:
-        raise WorkflowError(
-            f"Không thể “{verb.lower()}” khi bản đánh giá đang ở trạng thái "
-            f"“{assessment.get_status_display()}”."
-        )
+    """Move the assessment one step of the cycle (STEPS), checking the user's role, the state,
+    and what the step needs; audited. `reason`: required to reopen a locked result."""
+    step = STEPS.get(action)
+    if step is None:
+        raise WorkflowError(f"Không có bước “{action}”.")
+    _require(user, step.who, assessment, step.verb.lower())
+    current = Assessment.objects.select_for_update().filter(pk=assessment.pk).values("status")
+    assessment.status = current.get()["status"]  # what another request may have moved
+    if assessment.status != step.source:
+        raise _state_error(assessment, f"“{step.verb.lower()}”")
+    reason = reason.strip()
     if action == "submit" and not confirm_incomplete:
         missing = missing_criteria(assessment)
         if missing:
             raise Incomplete(missing)
-    assessment.status = target
-    if field:
-        setattr(assessment, f"{field}_by", user)
-        setattr(assessment, f"{field}_at", timezone.now())
+    explained = list(assessment.scores.exclude(dispute_note="").select_related("criterion"))
+    if action == "explain" and not any(s.disputed for s in explained):
+        raise WorkflowError(
+            "Chưa giải trình tiêu chí nào bị giảm điểm: ghi giải trình, hoặc chọn "
+            "“Chấp nhận kết quả vòng 1”."
+        )
+    if action == "accept" and explained:
+        raise WorkflowError(
+            f"Đã có giải trình cho {', '.join(s.criterion.code for s in explained)}: gửi giải "
+            "trình, hoặc xoá giải trình trước khi chấp nhận kết quả vòng 1."
+        )
+    if action == "lock" and (undecided := undecided_disputes(assessment)):
+        raise WorkflowError(
+            f"Chưa thẩm định vòng 2 các tiêu chí đơn vị đã giải trình: {', '.join(undecided)}."
+        )
+    if action == "unlock":
+        if not reason:
+            raise WorkflowError("Mở lại kết quả đã chốt cần ghi lý do.")
+        assessment.reopen_reason = reason
+        assessment.locked_by, assessment.locked_at = None, None
+    assessment.status = step.target
+    if step.stamp:
+        setattr(assessment, f"{step.stamp}_by", user)
+        setattr(assessment, f"{step.stamp}_at", timezone.now())
+    if action in ("explain", "accept"):
+        assessment.accepted_round1 = action == "accept"
     if action == "appraise":  # criteria the council did not touch keep the unit's score
         recompute(assessment)
     assessment.save()
-    audit(user, f"par-{action}", assessment, f"{verb}: {assessment}")
+    audit(
+        user,
+        f"par-{action}",
+        assessment,
+        f"{step.verb}: {assessment}" + (f"; lý do: {reason}" if reason else ""),
+    )
+    _tell(assessment, action, user)
     return assessment
+
+
+def _tell(assessment: Assessment, action: str, user) -> None:
+    """Finishing round 1 sends the result to the unit; its giải trình goes to the appraiser."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from cchc.web.accounts.roles import UNIT_ROLES
+    from cchc.web.work.notify import notify
+
+    url = reverse("par-assessment", args=[assessment.pk])
+    if action in ("appraise", "unlock"):
+        text = (
+            f"Kết quả thẩm định vòng 1 {assessment}: {assessment.final_total} điểm "
+            f"(tự đánh giá {assessment.self_total}). Đơn vị giải trình hoặc chấp nhận kết quả."
+            if action == "appraise"
+            else f"Kết quả đã chốt của {assessment} được mở lại: {assessment.reopen_reason}"
+        )
+        people = get_user_model().objects.filter(
+            profile__unit=assessment.unit, profile__role__in=UNIT_ROLES, is_active=True
+        )
+        for person in people:
+            notify(person, f"par-{action}", text, url)
+    elif action in ("explain", "accept") and assessment.appraised_by_id:
+        verb = "gửi giải trình" if action == "explain" else "chấp nhận kết quả vòng 1"
+        notify(assessment.appraised_by, f"par-{action}", f"{assessment.unit} {verb}.", url)
 
 
 def area_points(assessment: Assessment) -> dict[str, float]:

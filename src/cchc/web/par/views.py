@@ -233,7 +233,7 @@ class _Row:
     """One line of the assessment table: the criterion, its score, and what the form shows
     (what was typed when the form comes back with an error, else what is stored)."""
 
-    def __init__(self, criterion, score, posted=None, error="", kept=()):
+    def __init__(self, criterion, score, posted=None, error="", kept=(), judged=None, dispute=None):
         self.c, self.s, self.error, self.kept = criterion, score, error, list(kept)
         self.posted = posted is not None
         if posted is not None:
@@ -245,6 +245,23 @@ class _Row:
             self.doc = ""
             self.na = bool(score and score.not_applicable)
             self.override = score.override_reason if score is not None else ""
+        # the council's entry of the round in progress: as typed, or as stored
+        if judged is not None:
+            self.judged, self.judged_reason = judged
+        elif score is not None and score.round2_points is not None:
+            self.judged, self.judged_reason = _plain(score.round2_points), score.round2_reason
+        elif score is not None and score.appraised_points is not None and not score.disputed:
+            self.judged, self.judged_reason = _plain(score.appraised_points), score.appraisal_reason
+        else:
+            self.judged, self.judged_reason = "", ""
+        # the unit's giải trình: as typed with the files kept, or as stored
+        self.dispute_kept: list[dict] = []
+        if dispute is not None:
+            self.dispute, self.dispute_kept = dispute
+        else:
+            self.dispute = score.dispute_note if score is not None else ""
+        self.disputable = bool(score and score.disputable)
+        self.evidence = list(score.evidence.all()) if score is not None else []
         self.computed = (
             _plain(score.computed_value)
             if score is not None and score.computed_value is not None
@@ -274,24 +291,60 @@ def assessment_page(request, pk: int):
 def _assessment(pk: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.select_related(
-            "framework", "unit", "submitted_by", "appraised_by", "published_by"
+            "framework",
+            "unit",
+            "submitted_by",
+            "appraised_by",
+            "explained_by",
+            "locked_by",
+            "published_by",
         ),
         pk=pk,
     )
 
 
-def _assessment_view(request, assessment, posted=None, errors=None, kept=None, missing=None):
+def _assessment_view(
+    request,
+    assessment,
+    posted=None,
+    errors=None,
+    kept=None,
+    missing=None,
+    judged=None,
+    disputes=None,
+    adjust=None,
+):
+    """The assessment page; after an error, `posted`/`kept` (self-assessment), `judged` (the
+    council's points and reasons) or `disputes` (the unit's giải trình and its files) carry what
+    was typed so nothing is lost, `errors` marks the fields."""
     posted, errors, kept = posted or {}, errors or {}, kept or {}
-    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence__document")}
+    judged, disputes = judged or {}, disputes or {}
+    scores = {
+        s.criterion_id: s
+        for s in assessment.scores.prefetch_related("evidence__document", "evidence__task")
+    }
     rows = [
-        _Row(c, scores.get(c.pk), posted.get(c.pk), errors.get(c.pk, ""), kept.get(c.pk, ()))
+        _Row(
+            c,
+            scores.get(c.pk),
+            posted.get(c.pk),
+            errors.get(c.pk, ""),
+            kept.get(c.pk, ()),
+            judged.get(c.pk),
+            disputes.get(c.pk),
+        )
         for c in assessment.framework.criteria.select_related("unit")
     ]
-    ranked = services.ranking(assessment.framework, assessment.year)
+    final = assessment.status in services.RESULT_STATES
+    ranked = services.ranking(assessment.framework, assessment.year) if final else []
     mine = next((r for r in ranked if r.assessment.pk == assessment.pk), None)
     areas = list(assessment.framework.criteria.filter(depth=0))
     own = services.area_points(assessment)
     own_result = services.own_result(assessment)
+    council = _council(request.user)
+    unit_side = _may_self_assess(request.user, assessment)
+    status = assessment.status
+    rounds = status not in (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED)
     return render(
         request,
         "par/assessment.html",
@@ -299,23 +352,36 @@ def _assessment_view(request, assessment, posted=None, errors=None, kept=None, m
             "assessment": assessment,
             "rows": rows,
             "rank": mine,
-            "appraised": assessment.status in services.RESULT_STATES,
+            "appraised": services.has_appraisal(assessment),
+            "final": final,
             "own": own_result,
             "areas": [(a, own.get(a.code, 0)) for a in areas],
             "errors": errors,
+            "general_error": errors.get(0, ""),
+            "adjust": {
+                "bonus": _plain(assessment.bonus),
+                "bonus_reason": assessment.bonus_reason,
+                "penalty": _plain(assessment.penalty),
+                "penalty_reason": assessment.penalty_reason,
+                **(adjust or {}),
+            },
             "missing": missing,
-            "can_self": _may_self_assess(request.user, assessment)
-            and assessment.status == Assessment.Status.DRAFT,
-            "can_appraise": _council(request.user)
-            and assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.APPRAISED),
-            "council": _council(request.user),
-            "may_submit": _may_self_assess(request.user, assessment),
+            "can_self": unit_side and status == Assessment.Status.DRAFT,
+            "round": services.appraisal_round(assessment) if council else None,
+            # the council may act for a unit, but the giải trình form is the unit's
+            "can_explain": unit_side and not council and status == Assessment.Status.ROUND1,
+            "rounds": rounds,
+            "columns": 7 if rounds else 5,
+            "council": council,
+            "may_submit": unit_side,
         },
         status=400 if errors else 200,
     )
 
 
 def _save_assessment(request, assessment: Assessment):
+    """One POST of the assessment page: its `action` says what. The services check the role
+    (403) and the state (a message)."""
     if not _may_self_assess(request.user, assessment):  # neither its unit nor the council
         raise PermissionDenied("Bạn chỉ làm việc được với bản đánh giá của đơn vị mình.")
     action = request.POST.get("action", "")
@@ -323,6 +389,10 @@ def _save_assessment(request, assessment: Assessment):
     try:
         if action == "self":
             return _save_self(request, assessment, leaves)
+        if action in ("explain-save", "explain"):
+            return _save_explanations(request, assessment, leaves, send=action == "explain")
+        if action == "appraise-scores":
+            return _save_appraisal(request, assessment, leaves)
         if action == "prefill":
             codes = services.prefill(assessment, request.user)
             messages.success(
@@ -330,17 +400,49 @@ def _save_assessment(request, assessment: Assessment):
                 f"Đã tính sẵn {len(codes)} tiêu chí từ công việc đã theo dõi"
                 + (f": {', '.join(codes)}." if codes else "."),
             )
-            return redirect("par-assessment", pk=assessment.pk)
-        if action == "appraise-scores":
-            _require_council(request.user)
-            entries = {
-                c.pk: (
-                    _decimal(request.POST.get(f"appraised-{c.pk}", "")),
-                    request.POST.get(f"reason-{c.pk}", ""),
+        elif action in services.STEPS:
+            confirm = request.POST.get("confirm") == "1"
+            try:
+                services.advance(
+                    assessment,
+                    action,
+                    request.user,
+                    confirm_incomplete=confirm,
+                    reason=request.POST.get("reason", ""),
                 )
-                for c in leaves
-                if f"appraised-{c.pk}" in request.POST
-            }
+            except services.Incomplete as exc:  # ask before sending an incomplete assessment
+                return _assessment_view(request, assessment, missing=exc.missing)
+            messages.success(request, f"Trạng thái: {assessment.get_status_display()}.")
+        elif action:
+            messages.error(request, f"Không có thao tác “{action[:40]}”.")
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("par-assessment", pk=assessment.pk)
+
+
+def _points(text: str):
+    """The council's points as typed: a number, None when empty, or the ValueError saying why
+    it cannot be read (the service names the criterion; the form marks the field)."""
+    try:
+        return core.entered_value(text)
+    except ValueError as exc:
+        return exc
+
+
+def _save_appraisal(request, assessment: Assessment, leaves):
+    """The council's points of the round in progress (and bonus/penalty): all saved or, on an
+    error, the form back with everything typed and the wrong fields marked."""
+    judged = {
+        c.pk: (
+            request.POST.get(f"appraised-{c.pk}", "").strip(),
+            request.POST.get(f"reason-{c.pk}", ""),
+        )
+        for c in leaves
+        if f"appraised-{c.pk}" in request.POST
+    }
+    entries = {pk: (_points(text), reason) for pk, (text, reason) in judged.items()}
+    try:
+        with transaction.atomic():
             services.save_appraisal(assessment, entries, request.user)
             if "bonus" in request.POST or "penalty" in request.POST:
                 services.save_adjustments(
@@ -351,30 +453,83 @@ def _save_assessment(request, assessment: Assessment):
                     request.POST.get("penalty_reason", ""),
                     request.user,
                 )
-            messages.success(request, "Đã lưu điểm thẩm định.")
-        elif action in services.STEPS:
-            if action in ("submit", "withdraw"):
-                if not _may_self_assess(request.user, assessment):
-                    raise PermissionDenied("Bạn chỉ gửi được bản của đơn vị mình.")
-            else:
-                _require_council(request.user)
-            confirm = request.POST.get("confirm") == "1"
-            try:
-                services.advance(assessment, action, request.user, confirm_incomplete=confirm)
-            except services.Incomplete as exc:  # ask before sending an incomplete assessment
-                return _assessment_view(request, assessment, missing=exc.missing)
-            messages.success(request, f"Trạng thái: {assessment.get_status_display()}.")
     except services.WorkflowError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, f"Chưa lưu: {exc}. Các ô đã nhập vẫn được giữ.")
+        errors = exc.by_criterion if isinstance(exc, services.EntryErrors) else {0: str(exc)}
+        assessment.refresh_from_db()
+        adjust = {  # shown as typed
+            f: request.POST[f]
+            for f in ("bonus", "bonus_reason", "penalty", "penalty_reason")
+            if f in request.POST
+        }
+        return _assessment_view(request, assessment, errors=errors, judged=judged, adjust=adjust)
+    messages.success(request, "Đã lưu điểm thẩm định.")
     return redirect("par-assessment", pk=assessment.pk)
+
+
+def _save_explanations(request, assessment: Assessment, leaves, send: bool):
+    """The unit's giải trình after round 1: per criterion round 1 cut, its explanation and new
+    evidence files; `send` also sends it to the council. On an error nothing is saved and the
+    form comes back with every text and file kept."""
+    notes = {
+        c.pk: request.POST.get(f"dispute-{c.pk}", "")
+        for c in leaves
+        if f"dispute-{c.pk}" in request.POST
+    }
+    files = _kept_files(request, leaves, "dispute")
+    by_pk = {c.pk: c for c in leaves}
+    try:
+        with transaction.atomic():
+            services.save_explanations(assessment, notes, request.user)
+            for pk, items in files.items():
+                for item in items:
+                    services.add_evidence(
+                        assessment, by_pk[pk], request.user, path=item["path"], name=item["name"]
+                    )
+            if send:
+                services.advance(assessment, "explain", request.user)
+    except services.WorkflowError as exc:
+        messages.error(request, f"Chưa lưu: {exc}. Giải trình và tệp đã chọn vẫn được giữ.")
+        errors = exc.by_criterion if isinstance(exc, services.EntryErrors) else {0: str(exc)}
+        assessment.refresh_from_db()
+        _sign(files)
+        disputes = {pk: (notes.get(pk, ""), files.get(pk, [])) for pk in set(notes) | set(files)}
+        return _assessment_view(request, assessment, errors=errors, disputes=disputes)
+    messages.success(
+        request, "Đã gửi giải trình tới hội đồng thẩm định." if send else "Đã lưu giải trình."
+    )
+    return redirect("par-assessment", pk=assessment.pk)
+
+
+def _kept_files(request, leaves, prefix: str = "") -> dict[int, list[dict]]:
+    """Per criterion: the files kept by a form that came back (signed references) and the
+    files uploaded now (stored)."""
+    kept: dict[int, list[dict]] = {}
+    for c in leaves:
+        carried = [_unsign(v) for v in request.POST.getlist(f"{prefix}kept-{c.pk}")]
+        kept[c.pk] = [k for k in carried if k]
+        for upload in request.FILES.getlist(f"{prefix}files-{c.pk}"):
+            try:
+                _sha, relative, _size, _kind = store_file(upload.chunks(), safe_name(upload.name))
+            except UploadRejected as exc:
+                messages.error(request, str(exc))
+                continue
+            kept[c.pk].append({"path": relative, "name": safe_name(upload.name)})
+    return {pk: items for pk, items in kept.items() if items}
+
+
+def _sign(kept: dict[int, list[dict]]) -> None:
+    for items in kept.values():
+        for item in items:
+            item["token"] = signing.dumps(
+                {"path": item["path"], "name": item["name"]}, salt=EVIDENCE_SALT
+            )
 
 
 def _save_self(request, assessment: Assessment, leaves):
     """Save the self-assessment; on a wrong value, the form comes back with everything typed
     and every file attached kept (the files stored, carried as signed references), the wrong
     field marked, and nothing saved."""
-    if not _may_self_assess(request.user, assessment):
-        raise PermissionDenied("Bạn chỉ tự đánh giá được cho đơn vị mình.")
     typed = {
         c.pk: (
             request.POST.get(f"value-{c.pk}", ""),
@@ -386,17 +541,7 @@ def _save_self(request, assessment: Assessment, leaves):
         for c in leaves
         if f"value-{c.pk}" in request.POST or f"na-{c.pk}" in request.POST
     }
-    kept: dict[int, list[dict]] = {}
-    for c in leaves:
-        carried = [_unsign(v) for v in request.POST.getlist(f"kept-{c.pk}")]
-        kept[c.pk] = [k for k in carried if k]
-        for upload in request.FILES.getlist(f"files-{c.pk}"):
-            try:
-                _sha, relative, _size, _kind = store_file(upload.chunks(), safe_name(upload.name))
-            except UploadRejected as exc:
-                messages.error(request, str(exc))
-                continue
-            kept[c.pk].append({"path": relative, "name": safe_name(upload.name)})
+    kept = _kept_files(request, leaves)
     by_pk = {c.pk: c for c in leaves}
     entries = {pk: (_typed(by_pk[pk], t[0]), t[1]) for pk, t in typed.items()}
     not_applicable = {pk for pk, t in typed.items() if t[3]}
@@ -411,9 +556,7 @@ def _save_self(request, assessment: Assessment, leaves):
         messages.error(
             request, "Chưa lưu: " + str(exc) + ". Các ô khác và tệp đã chọn vẫn được giữ."
         )
-        for pk in kept:
-            for item in kept[pk]:
-                item["token"] = signing.dumps(item, salt=EVIDENCE_SALT)
+        _sign(kept)
         return _assessment_view(request, assessment, typed, exc.by_criterion, kept)
     messages.success(request, "Đã lưu bản tự đánh giá.")
     return redirect("par-assessment", pk=assessment.pk)
@@ -436,10 +579,9 @@ def _unsign(token: str) -> dict | None:
 def _save_evidence(request, assessment: Assessment, leaves, kept) -> None:
     """Per criterion: a number of an ingested document to link, and the files stored."""
     for criterion in leaves:
-        score = assessment.scores.filter(criterion=criterion).first()
         number = request.POST.get(f"doc-{criterion.pk}", "").strip()
         files = kept.get(criterion.pk, [])
-        if score is None or not (number or files):
+        if not assessment.scores.filter(criterion=criterion).exists() or not (number or files):
             continue
         if number:
             doc = Document.objects.filter(number_key=number_key(number)).first()
@@ -448,12 +590,10 @@ def _save_evidence(request, assessment: Assessment, leaves, kept) -> None:
                     request, f"{criterion.code}: chưa có văn bản số {number} trong sổ."
                 )
             else:
-                ScoreEvidence.objects.create(
-                    score=score, document=doc, name=str(doc), user=request.user
-                )
+                services.add_evidence(assessment, criterion, request.user, document=doc)
         for item in files:
-            ScoreEvidence.objects.create(
-                score=score, path=item["path"], name=item["name"], user=request.user
+            services.add_evidence(
+                assessment, criterion, request.user, path=item["path"], name=item["name"]
             )
 
 
