@@ -316,11 +316,12 @@ def test_applying_after_submission_sets_the_appraised_points(world):
     assessment.refresh_from_db()
     score = assessment.scores.get(criterion__code="I.3")
     assert score.appraised_points == Decimal("1.2") == score.self_points
+    assert score.round1_points == Decimal("1.2")  # the round-1 decision the unit is sent
     assert assessment.final_total == Decimal("3.2")  # 2 + 1.2
 
 
-@pytest.mark.parametrize("status", ["published", "locked"])
-def test_applying_is_refused_on_a_final_assessment(world, status):
+@pytest.mark.parametrize("status", ["round1", "explained", "locked", "published"])
+def test_applying_is_refused_once_round_1_went_to_the_unit(world, status):
     _answered(world, [("A", "A")])
     Assessment.objects.filter(pk=world["assessment"].pk).update(status=status)
     with pytest.raises(services.SurveyError, match="không ghi kết quả khảo sát vào được"):
@@ -541,3 +542,24 @@ def test_the_council_edits_a_question_and_its_weights_on_the_page(world, login):
     )
     assert "trọng số phải là số từ 0 đến 100" in bad.content.decode()
     assert client.post(url, {"action": "question", "question": "abc"}).status_code == 400
+
+
+# --- the self-assessment leaves survey criteria to the survey --------------------------------
+
+
+def test_a_unit_cannot_score_a_survey_criterion_itself(world):
+    assessment, framework = world["assessment"], world["framework"]
+    survey_row = framework.criteria.get(code="I.2")
+    with pytest.raises(par.EntryErrors) as refused:
+        par.save_self_assessment(assessment, {survey_row.pk: ("90", "")}, world["admin"])
+    assert "I.2" in str(refused.value) and "điều tra xã hội học" in str(refused.value)
+    assert not assessment.scores.exists()
+
+
+def test_the_self_assessment_form_shows_survey_points_without_an_input(world, login):
+    _answered(world, [("A", "B")])
+    services.apply_results(world["round"], world["admin"])
+    survey_row = world["framework"].criteria.get(code="I.2")
+    page = login("lanhdao").get(f"/chi-so/danh-gia/{world['assessment'].pk}/").content.decode()
+    assert f'name="value-{survey_row.pk}"' not in page
+    assert "điểm lấy từ kết quả khảo sát" in page and "Từ 1 phiếu khảo sát" in page

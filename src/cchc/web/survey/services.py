@@ -31,9 +31,10 @@ MAX_OPTIONS = 10
 MAX_QUESTIONS = 100  # per round
 MAX_POST_BYTES = 64 * 1024  # a filled questionnaire is a few hundred bytes
 
-# Results are written into an assessment only before it is final: these states refuse.
-# ("locked": chốt điểm, being added to the PAR module; named here so the merge needs nothing.)
-REFUSED_STATES = ("published", "locked")
+# Results are written into an assessment while the unit self-assesses (its claim) or the
+# council appraises round 1 (the round-1 decision too); once round 1 is sent to the unit, the
+# giải trình and round 2 work on what round 1 decided, so later states refuse.
+OPEN_STATES = ("draft", "submitted")
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -401,7 +402,7 @@ def apply_results(survey: SurveyRound, user) -> list[CriterionResult]:
             f"Chưa mở bản đánh giá năm {survey.year} của {survey.unit.name} theo bộ tiêu chí "
             "này: mở bản đánh giá trước rồi áp dụng kết quả khảo sát."
         )
-    if assessment.status in REFUSED_STATES:
+    if assessment.status not in OPEN_STATES:
         raise SurveyError(
             f"Bản đánh giá của {survey.unit.name} năm {survey.year} đang ở trạng thái "
             f"“{assessment.get_status_display()}”: không ghi kết quả khảo sát vào được nữa."
@@ -428,7 +429,12 @@ def apply_results(survey: SurveyRound, user) -> list[CriterionResult]:
             "not_applicable": False,
         }
         if with_council:
-            defaults |= {"appraised_points": r.points, "appraisal_reason": note}
+            defaults |= {
+                "appraised_points": r.points,
+                "appraisal_reason": note,
+                "round1_points": r.points,
+                "round1_reason": note,
+            }
         Score.objects.update_or_create(
             assessment=assessment, criterion=r.criterion, defaults=defaults
         )

@@ -119,7 +119,7 @@ def round_page(request, pk: int):
             "codes": codes,
             "assessment": assessment,
             "criteria": criteria,
-            "refused": assessment is not None and assessment.status in services.REFUSED_STATES,
+            "refused": assessment is not None and assessment.status not in services.OPEN_STATES,
             "max_codes": services.MAX_CODES,
         },
     )
