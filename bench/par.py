@@ -684,7 +684,7 @@ def part_pg(args) -> dict:
 def run_part(part: str, root: Path, args, database: str | None = None) -> dict:
     """Run one part in a child process whose Django uses `root/part` (and `database`, a
     DATABASE_URL, when given; else SQLite in that folder)."""
-    folder = root / part
+    folder = root / (f"{part}-app" if database else part)  # root/pg is the server's
     folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CCHC_DATA_DIR": str(folder)}
     env.pop("DATABASE_URL", None)

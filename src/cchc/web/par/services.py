@@ -837,9 +837,16 @@ def _store_prefill(
                 for t in found.tasks
             ]
             out[a.pk].append(row.code)
-    Score.objects.bulk_update(
-        changed, ["computed_value", "computed_note", "self_points", "self_value"], batch_size=1000
-    )
+    # One UPDATE per distinct outcome (most communes share a grade and its sentence): Django's
+    # bulk_update of 16,000 rows builds CASE expressions that take minutes.
+    same: dict[tuple, list[int]] = {}
+    for s in changed:
+        key = (s.computed_value, s.computed_note, s.self_points, s.self_value)
+        same.setdefault(key, []).append(s.pk)
+    for (value, note, points, entered), pks in same.items():
+        Score.objects.filter(pk__in=pks).update(
+            computed_value=value, computed_note=note, self_points=points, self_value=entered
+        )
     ScoreEvidence.objects.filter(score__in=[s.pk for s in changed], computed=True).delete()
     ScoreEvidence.objects.bulk_create(links, batch_size=2000)
     _recompute_many(assessments)
@@ -853,24 +860,32 @@ def _store_prefill(
 
 
 def _recompute_many(assessments: list[Assessment]) -> None:
-    """`recompute` for many assessments: their totals by one grouped query."""
-    from django.db.models import DecimalField, Sum
+    """`recompute` for many assessments, in one UPDATE: each total the sum of its scores (the
+    appraised points where set for the final one), 0 without scores."""
+    from django.db.models import OuterRef, Subquery, Sum, Value
 
-    totals = {
-        row["assessment"]: row
-        for row in Score.objects.filter(assessment__in=[a.pk for a in assessments])
-        .order_by()
-        .values("assessment")
-        .annotate(
-            own=Sum("self_points"),
-            final=Sum(
-                Coalesce("appraised_points", "self_points"),
-                output_field=DecimalField(max_digits=9, decimal_places=2),
-            ),
+    total = Assessment._meta.get_field("self_total")
+
+    def summed(expression):
+        per_assessment = (
+            Score.objects.filter(assessment=OuterRef("pk"))
+            .order_by()
+            .values("assessment")
+            .annotate(total=Sum(expression, output_field=total))
+            .values("total")
+        )
+        return Coalesce(Subquery(per_assessment), Value(Decimal(0)), output_field=total)
+
+    ids = [a.pk for a in assessments]
+    Assessment.objects.filter(pk__in=ids).update(
+        self_total=summed("self_points"),
+        final_total=summed(Coalesce("appraised_points", "self_points")),
+    )
+    stored = {
+        pk: (own, final)
+        for pk, own, final in Assessment.objects.filter(pk__in=ids).values_list(
+            "pk", "self_total", "final_total"
         )
     }
     for a in assessments:
-        row = totals.get(a.pk, {})
-        a.self_total = row.get("own") or Decimal(0)
-        a.final_total = row.get("final") or Decimal(0)
-    Assessment.objects.bulk_update(assessments, ["self_total", "final_total"], batch_size=1000)
+        a.self_total, a.final_total = stored[a.pk]
