@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import escape as xml_escape
@@ -27,6 +29,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 Cell = str | int | float | None
 Target = str | os.PathLike[str] | IO[bytes]  # a path or a binary stream
@@ -106,11 +109,32 @@ def write_docx(draft: Draft, target: Target) -> None:
     _page_setup(doc)
     _header(doc, draft)
     _title(doc, draft)
-    _body(doc, draft.body)
+    rows: dict[str, str] = {}
+    _body(doc, draft.body, rows)
     _closing(doc, draft)
     doc.core_properties.title = f"{draft.doc_type.capitalize()} {draft.title}"
     doc.core_properties.author = draft.issuer
-    doc.save(target)
+    if not rows:
+        doc.save(target)
+        return
+    saved = io.BytesIO()
+    doc.save(saved)
+    _fill_rows(saved, rows, target)
+
+
+def _fill_rows(saved: io.BytesIO, rows: dict[str, str], target: Target) -> None:
+    """The saved package again, with each table's rows (XML text) where its marker stands in
+    word/document.xml: the rows of a ranking of 3,300 units never become lxml elements, which
+    parsing and serialising again took most of the time."""
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(target, "w") as result:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                for marker, xml in rows.items():
+                    text = text.replace(f"<!--{marker}-->", xml, 1)
+                data = text.encode("utf-8")
+            result.writestr(item, data)
 
 
 def write_xlsx(tables: list[Table], target: Target, title: str | None = None) -> None:
@@ -363,7 +387,9 @@ def _title(doc: Document, draft: Draft) -> None:
     doc.paragraphs[-1].paragraph_format.space_after = Pt(12)
 
 
-def _body(doc: Document, blocks: list[Block]) -> None:
+def _body(doc: Document, blocks: list[Block], rows: dict[str, str] | None = None) -> None:
+    """The blocks in order; with `rows`, tables leave their rows there as XML text under a
+    marker (`_table`)."""
     counters = [0, 0]
     previous: Block | None = None
     for block in blocks:
@@ -375,7 +401,7 @@ def _body(doc: Document, blocks: list[Block]) -> None:
         elif isinstance(block, Table):
             # A table right under a heading of the same words needs no caption repeating it.
             repeated = isinstance(previous, Heading) and _same_words(previous.text, block.title)
-            _table(doc, block, caption=not repeated)
+            _table(doc, block, caption=not repeated, rows=rows)
         else:
             raise TypeError(f"không biết trình bày khối {type(block).__name__}")
         previous = block
@@ -414,7 +440,9 @@ def _heading(doc: Document, heading: Heading, counters: list[int]) -> None:
         paragraph.paragraph_format.space_before = Pt(6)
 
 
-def _table(doc: Document, table: Table, caption: bool = True) -> None:
+def _table(
+    doc: Document, table: Table, caption: bool = True, rows: dict[str, str] | None = None
+) -> None:
     if table.title and caption:
         caption = _para(doc, table.title, BODY_PT - 1, bold=True, after=4)
         caption.paragraph_format.space_before = Pt(6)
@@ -426,15 +454,24 @@ def _table(doc: Document, table: Table, caption: bool = True) -> None:
     grid.autofit = False
     # Rows are written as XML, one string each: through python-docx's cell objects a ranking
     # of 3,300 units (76,000 cells) took minutes.
-    # ... and parsed at once: one parse per row was most of the time left.
+    # With `rows`, that text is not even parsed: a marker stands in the table and
+    # `write_docx` puts the text there in the saved file.
     twips, columns = [round(Cm(w).twips) for w in widths], len(table.header)
-    rows = [_row_xml(table.header, twips, True)]
-    rows += [_row_xml(values[:columns], twips, False) for values in table.rows]
-    for row in parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>"):
-        grid._tbl.append(row)
+    xml = [_row_xml(table.header, twips, True)]
+    xml += [_row_xml(values[:columns], twips, False) for values in table.rows]
+    if rows is None:
+        for row in parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(xml)}</w:tbl>"):
+            grid._tbl.append(row)
+    else:
+        marker = f"cchc-rows-{len(rows)}"
+        rows[marker] = "".join(xml)
+        grid._tbl.append(etree.Comment(marker))
     for column, width in enumerate(widths):
         grid.columns[column].width = Cm(width)
     _para(doc, size=6)  # air between the table and what follows
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
 
 def _row_xml(values: list[Cell], twips: list[int], header: bool) -> str:
@@ -448,7 +485,7 @@ def _row_xml(values: list[Cell], twips: list[int], header: bool) -> str:
         text = _cell_text(value)
         run = (
             f'<w:r><w:rPr>{"<w:b/>" if header else ""}<w:sz w:val="{size}"/></w:rPr>'
-            f'<w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
+            f'<w:t xml:space="preserve">{xml_escape(_NOT_XML.sub("", text))}</w:t></w:r>'
             if text
             else ""
         )
