@@ -165,3 +165,19 @@ def test_the_batch_rules_agree_on_postgresql_too():
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     summary = run.stdout.strip().splitlines()[-1]
     assert "3 passed" in summary and "skipped" not in summary, summary
+
+
+def test_the_index_report_finds_the_largest_losses_as_scoring_does():
+    from cchc.par.scoring import Layout, losses
+    from cchc.web.par.reports import _largest_losses
+
+    random = Random(3)
+    codes = [f"{a}.{n}" for a in "ABCD" for n in range(25)]
+    layout = Layout({c: c[0] for c in codes}, dict.fromkeys("ABCD", 25.0), {c: 1.0 for c in codes})
+    for _ in range(500):  # many ties: gaps on a grid of 0.25, 0.01 and the 0.005 rounding edge
+        grid = random.choice([0.25, 0.01, 0.005])
+        values = {c: 1.0 - grid * random.randrange(0, 5) for c in codes if random.random() < 0.9}
+        for top in (1, 3, 10):
+            assert _largest_losses(layout, values, top) == losses(
+                layout, values, layout.leaf_max, top
+            )
