@@ -398,11 +398,11 @@ def _largest_losses(layout: Layout, values: dict[str, float], top: int) -> list[
     """`losses(layout, values, layout.leaf_max, top)`, rounding only the few gaps that can be
     among the largest (rounding every gap of 3,300 units × 100 criteria was a second): a gap
     whose rounded value reaches the top is at most 0.01 below the top-th largest raw gap."""
-    leaf_max = layout.leaf_max
+    get = values.get
     gaps = [
         (gap, code)
-        for code in layout.leaf_area
-        if (gap := leaf_max.get(code, 0.0) - values.get(code, 0.0)) > 0.005
+        for code, most in layout.leaf_max.items()  # the same codes as leaf_area (Layout.of)
+        if (gap := most - get(code, 0.0)) > 0.005
     ]
     if len(gaps) > top:
         floor = heapq.nlargest(top, gaps)[-1][0] - 0.01
