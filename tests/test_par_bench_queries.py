@@ -164,7 +164,7 @@ def test_the_batch_rules_agree_on_postgresql_too():
         )  # fmt: skip
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     summary = run.stdout.strip().splitlines()[-1]
-    assert "3 passed" in summary and "skipped" not in summary, summary
+    assert "4 passed" in summary and "skipped" not in summary, summary
 
 
 def test_the_index_report_finds_the_largest_losses_as_scoring_does():
