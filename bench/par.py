@@ -1,27 +1,59 @@
-"""The PAR INDEX figures of issue 7:
+"""The PAR INDEX figures of issues 7 and 17, printed as one table:
 
-    .venv/bin/python bench/par.py [--data DIR] [--units 3300] [--runs 5]
+    PYTHONPATH=src:. .venv/bin/python bench/par.py --data DIR [--runs 5]        # SQLite parts
+    PYTHONPATH=src:. .venv/bin/python bench/par.py --data DIR --postgres        # and PostgreSQL
+    PYTHONPATH=src:. .venv/bin/python bench/par.py --data DIR --only-postgres   # PostgreSQL only
 
-(a) scoring and ranking 3,300 units × 100 sub-criteria (every commune of the country) in ≤ 2 s:
-    `services.ranking(framework, year)` as the ranking page and the index report call it (every
-    score loaded, each unit scored, ranked, compared with last year);
-    Ranking now also applies "không áp dụng", bonus/penalty caps and classification bands, and
-    counts only appraised or published assessments (the bench builds published ones);
+(a) scoring and ranking every commune × 100 sub-criteria in ≤ 2 s: `services.ranking(framework,
+    year)` as the ranking page and the index report call it (every score loaded, each unit
+    scored with "không áp dụng", bonus/penalty caps and classification bands, ranked, compared
+    with last year; only appraised or published assessments count, the bench builds published
+    ones): 3,300 communes on SQLite, 3,321 (2,636 xã, 672 phường, 13 đặc khu) on PostgreSQL;
 (b) report generation ≤ 3 s per report: building a draft from the database and writing it as the
     download view does (`reports.periodic_report` / `reports.index_report` + `reports.to_bytes`),
     for the quarterly report and the index report of the demo deployment (with extra tasks), and
-    the index report of the 3,300 communes;
-(c) pre-fill: the five evidence rules (`services.prefill`) of the made-up 2026 commune framework
-    for one phường of the demo, over the demo's tasks. NOT measured: pre-fill of 3,321 communes
-    from 1,000,000 tasks, and anything on PostgreSQL (SQLite only).
+    the index report of the 3,300 communes (SQLite);
+(c) pre-fill from tracked work: on SQLite, the five evidence rules (`services.prefill`) of the
+    made-up 2026 commune framework for one phường of the demo, over the demo's tasks; on
+    PostgreSQL, for the 3,321 communes over 1,000,000 tasks: the five rules for all of them at
+    once (`evidence.compute_all`, a few grouped queries per rule) and one unit at a time
+    (`evidence.RULES`, on `--sample` units, extrapolated), then the whole pre-fill written
+    (`services.prefill_many`: scores, evidence links, totals, audit) and `services.prefill` one
+    draft at a time on `--sample` drafts;
+(d) the ranking page (`/chi-so/?framework=…&year=…`, 3,321 rows) on PostgreSQL: the app under
+    gunicorn on loopback (2 workers × 2 threads), logged in through the login form as a leader
+    (the council), `--requests` GETs one after another (after one to warm up); p50, p95, max of
+    the time until the whole page has arrived.
+
+Measured on 2026-12-03 on the shared 2-core machine while other sessions ran their tests (so
+every figure is pessimistic and varies by up to 2× from run to run):
+    SQLite, 3,300 communes: ranking median 3.1 s (1.4–1.8 s when the machine was quieter); the
+    index report .xlsx 7.4 s in the bench run, and 2.0–2.4 s .xlsx / 2.7–3.8 s .docx in an A/B
+    on the same database against main's code, which took 6.2–9.3 s / 5.0–19.5 s there (the
+    writers now emit the big tables as XML text); demo reports 0.1–0.9 s; pre-fill of one
+    phường 0.11–0.14 s.
+    PostgreSQL, 3,321 communes, 1,000,000 tasks (build, once, ~5 min: 1.5 min for the scores,
+    3.3 min for the tasks by COPY): ranking 1.5–1.9 s; the five rules for all communes
+    10.7–15.8 s at once against 83 ms a unit one by one (≈ 4.6 min for all); the whole pre-fill
+    38 s with `prefill_many` (11 ms a unit) against 104 ms a unit one draft at a time (≈ 5.8
+    min); the ranking page PAGE_FIGURES.
+NOT measured: pre-fill from tasks of several years at once; concurrent users on the ranking page
+(requests are sequential); the documents register at this scale.
 
 Each part runs in a child process with its own data folder (Django is configured once per
 process): `DIR/scale` holds a framework of 8 areas → criteria → 100 sub-criteria (points adding
-up to 100, stored through `services.import_framework`) and 3,300 communes with an assessment for
-two years and a score on every sub-criterion (built with bulk_create); `DIR/demo` the demo
-deployment (`cchc.web.demo.load()`) plus tasks of the first quarter, done on time, late or not
-done, with evidence. Without `--data` both live in a temporary folder; with it, a built database is
-reused by the next run. Times are the best and the median of `--runs` runs.
+up to 100, five of them bound to the evidence rules, stored through `services.import_framework`)
+and 3,300 communes with an assessment for two years and a score on every sub-criterion (built
+with bulk_create); `DIR/demo` the demo deployment (`cchc.web.demo.load()`) plus tasks of the
+first quarter, done on time, late or not done, with evidence. `DIR/pg` is a PostgreSQL cluster
+(`tests.pg.postgres_server(keep=...)`) holding the same framework and 3,321 communes, plus, for
+2026, each commune's CCHC plan (a task and for half the registered plan), four quarterly report
+tasks, an inspection (a task and for half the decision), three incoming documents with a handling
+deadline and their tasks, and ordinary work up to 1,000,000 tasks (done on time, late or open;
+2% proposed and 1% discarded, which the rules skip), with a draft assessment of 2026 per commune;
+`DIR/pg-app` is that part's data folder. Without `--data` everything lives in a temporary folder;
+with it, a built database is reused by the next run. Times are the best and the median of
+`--runs` runs.
 """
 
 from __future__ import annotations
@@ -494,6 +526,8 @@ def build_work(year: int, tasks: int) -> None:
                     handling_deadline=on + timedelta(days=15) if k else None,
                 )
             )
+    for d in docs:
+        d.derive()  # what save() computes (number key, year), skipped by bulk_create
     Document.objects.bulk_create(docs, batch_size=2000)
     handled: dict[int, list] = {}
     for pk, unit_id, deadline in Document.objects.filter(
