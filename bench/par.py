@@ -36,7 +36,9 @@ every figure is pessimistic and varies by up to 2× from run to run):
     3.3 min for the tasks by COPY): ranking 1.5–1.9 s; the five rules for all communes
     10.7–15.8 s at once against 83 ms a unit one by one (≈ 4.6 min for all); the whole pre-fill
     38 s with `prefill_many` (11 ms a unit) against 104 ms a unit one draft at a time (≈ 5.8
-    min); the ranking page PAGE_FIGURES.
+    min); the ranking page p50 2.6 s, p95 5.8 s, max 6.3 s over 50 requests (1.4 MB of
+    HTML; before its chart was cut to the 30 leading units, p50 8.8 s and p95 15.6 s, with the
+    SQLite part running alongside: matplotlib drawing 3,321 bars was most of a request).
 NOT measured: pre-fill from tasks of several years at once; concurrent users on the ranking page
 (requests are sequential); the documents register at this scale.
 
