@@ -25,20 +25,22 @@
     (the council), `--requests` GETs one after another (after one to warm up); p50, p95, max of
     the time until the whole page has arrived.
 
-Measured on 2026-12-03 on the shared 2-core machine while other sessions ran their tests (so
-every figure is pessimistic and varies by up to 2× from run to run):
-    SQLite, 3,300 communes: ranking median 3.1 s (1.4–1.8 s when the machine was quieter); the
-    index report .xlsx 7.4 s in the bench run, and 2.0–2.4 s .xlsx / 2.7–3.8 s .docx in an A/B
-    on the same database against main's code, which took 6.2–9.3 s / 5.0–19.5 s there (the
-    writers now emit the big tables as XML text); demo reports 0.1–0.9 s; pre-fill of one
-    phường 0.11–0.14 s.
-    PostgreSQL, 3,321 communes, 1,000,000 tasks (build, once, ~5 min: 1.5 min for the scores,
-    3.3 min for the tasks by COPY): ranking 1.5–1.9 s; the five rules for all communes
-    10.7–15.8 s at once against 83 ms a unit one by one (≈ 4.6 min for all); the whole pre-fill
-    38 s with `prefill_many` (11 ms a unit) against 104 ms a unit one draft at a time (≈ 5.8
-    min); the ranking page p50 2.6 s, p95 5.8 s, max 6.3 s over 50 requests (1.4 MB of
-    HTML; before its chart was cut to the 30 leading units, p50 8.8 s and p95 15.6 s, with the
-    SQLite part running alongside: matplotlib drawing 3,321 bars was most of a request).
+Measured on 2026-12-03 on the shared 2-core machine (`--data DIR --postgres --runs 3 --sample 50
+--requests 50`, databases already built; while other sessions ran tests, figures came out up to
+3× slower, so treat them as ±50%):
+    SQLite, 3,300 communes: ranking median 0.69 s; the index report 1.67 s .xlsx and 2.35 s .docx
+    (main's code on the same database and load: 1.9 s / 3.2 s, and 6.2–9.3 s / 5–19.5 s under
+    heavy load; now 0.96 s / 1.63 s in that A/B: the writers emit the big tables as XML text and
+    the report rounds only the losses that can reach its top 3); demo reports 0.02–0.13 s;
+    pre-fill of one phường from 298 tasks 0.021 s.
+    PostgreSQL, 3,321 communes, 1,000,000 tasks (built once in ~5 min: 1.5 min for the 664,200
+    scores, 3.3 min for the tasks by COPY): ranking median 0.78 s; the five rules for every
+    commune at once 7.1 s median (2.1 ms a unit) against 36 ms a unit one by one (≈ 2 min for
+    all); the whole pre-fill with `prefill_many` 14.8 s (4.5 ms a unit: 16,605 scores, their
+    evidence links, totals, audit) against 71 ms a unit with `prefill` (≈ 4 min); the ranking
+    page p50 2.55 s, p95 3.73 s, max 3.76 s over 50 requests (1.4 MB of HTML: 0.8 s is the
+    ranking, most of the rest the template's 3,321 rows; before its chart was cut to the 30
+    leading units, p50 8.8 s and p95 15.6 s under load, matplotlib drawing 3,321 bars).
 NOT measured: pre-fill from tasks of several years at once; concurrent users on the ranking page
 (requests are sequential); the documents register at this scale.
 
