@@ -786,8 +786,8 @@ def report(args, scale: dict | None, demo: dict | None, pg: dict | None) -> int:
         )
     if pg:
         n, tasks = pg["units"], pg["tasks"]
-        table.append((f"    build {n:,} communes, {tasks:,} tasks", "PostgreSQL",
-                      f"{pg['build']:.0f} s (0 when reused)", ""))  # fmt: skip
+        built = f"{pg['build']:.0f} s" if pg["build"] >= 1 else "reused (built by an earlier run)"
+        table.append((f"    build {n:,} communes, {tasks:,} tasks", "PostgreSQL", built, ""))
         figure = pg["rules_batch"]
         table.append(
             (
