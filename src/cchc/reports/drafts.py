@@ -14,12 +14,10 @@ from __future__ import annotations
 import datetime
 import functools
 import io
-import math
 import os
 import re
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import IO
 from xml.sax.saxutils import escape as xml_escape
 
@@ -141,188 +139,65 @@ def _fill_rows(saved: io.BytesIO, rows: dict[str, str], target: Target) -> None:
 
 def write_xlsx(tables: list[Table], target: Target, title: str | None = None) -> None:
     """One sheet per table: the bold header on row 1 (frozen), then the rows, numbers kept as
-    numbers, columns as wide as their content. `title` becomes the workbook's title property.
+    numbers, columns as wide as their content. `title` becomes the workbook's title property."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    The package is written here as XML text (inline strings, three cell styles), not through
-    openpyxl: its per-cell writer took some 5 s for the 112,000 cells of the index report of
-    3,300 communes (bench/par.py); openpyxl, Excel and LibreOffice read the result."""
+    # Write-only: rows stream to the file instead of living as cell objects (a table of every
+    # commune of the country is 3,300 rows), so widths are worked out from the data first.
+    book = Workbook(write_only=True)
+    if title:
+        book.properties.title = title
     used: set[str] = set()
-    sheets = []
+    bold = Font(bold=True)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for index, table in enumerate(tables, 1):
-        sheets.append((_sheet_name(table.title or f"Bảng {index}", used), _sheet_xml(table)))
-    if not sheets:
-        sheets.append(("Bảng 1", _sheet_xml(Table(header=[], rows=[]))))
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", _xlsx_types(len(sheets)))
-        book.writestr("_rels/.rels", _XLSX_RELS)
-        book.writestr("docProps/core.xml", _xlsx_core(title))
-        book.writestr("docProps/app.xml", _XLSX_APP)
-        book.writestr("xl/workbook.xml", _xlsx_workbook([name for name, _ in sheets]))
-        book.writestr("xl/_rels/workbook.xml.rels", _xlsx_workbook_rels(len(sheets)))
-        book.writestr("xl/styles.xml", _XLSX_STYLES)
-        for n, (_name, xml) in enumerate(sheets, 1):
-            book.writestr(f"xl/worksheets/sheet{n}.xml", xml)
+        sheet = book.create_sheet(_sheet_name(table.title or f"Bảng {index}", used))
+        longest = [len(str(name)) if name is not None else 0 for name in table.header]
+        for row in table.rows:
+            for column, value in enumerate(row):
+                if value is not None:
+                    if column < len(longest):
+                        longest[column] = max(longest[column], len(str(value)))
+                    else:
+                        longest.append(len(str(value)))
+        for column, length in enumerate(longest, 1):
+            width = min(max(length + 2, 6), 60)
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
+        header = []
+        for name in table.header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font, cell.alignment = bold, centred
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append([_text_cell(sheet, value) for value in row])
+    if not tables:
+        book.create_sheet("Bảng 1")
+    book.save(target)
 
 
 # Text that Excel or LibreOffice would read as a formula when the cell is typed into or the
 # sheet saved as CSV ("=HYPERLINK(…)", "+cmd", "@SUM(…)").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-# Cell styles: 0 plain, 1 the header (bold, centred, wrapped), 2 text kept as typed (quote).
-_XLSX_STYLES = (
-    f'{_XML}<styleSheet xmlns="{_MAIN}">'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
-    'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
-_XLSX_RELS = (
-    f'{_XML}<Relationships xmlns="{_PACKAGE_RELS}">'
-    f'<Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    f'<Relationship Id="rId3" Type="{_DOC_RELS}/extended-properties" '
-    'Target="docProps/app.xml"/></Relationships>'
-)
-_XLSX_APP = (
-    f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'extended-properties"><Application>cchc</Application></Properties>'
-)
 
 
-def _xlsx_types(sheets: int) -> str:
-    part = "application/vnd.openxmlformats-officedocument"
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-        f'ContentType="{part}.spreadsheetml.worksheet+xml"/>'
-        for n in range(1, sheets + 1)
-    )
-    return (
-        f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/xl/workbook.xml" ContentType="{part}.spreadsheetml.sheet.main+xml"/>'
-        f'<Override PartName="/xl/styles.xml" ContentType="{part}.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-        'package.core-properties+xml"/>'
-        f'<Override PartName="/docProps/app.xml" ContentType="{part}.extended-properties+xml"/>'
-        f"{overrides}</Types>"
-    )
+def _text_cell(sheet: object, value: Cell) -> object:
+    """`value` as written to a row: text that starts like a formula stays text (a string cell
+    with Excel's quote prefix, shown as typed), anything else as it is."""
+    if isinstance(value, str):
+        value = _NOT_XML.sub("", value)  # control characters XML does not allow: dropped
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    from openpyxl.cell import WriteOnlyCell
 
-
-def _xlsx_core(title: str | None) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    named = f"<dc:title>{_xml_text(title)}</dc:title>" if title else ""
-    return (
-        f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"{named}<dc:creator>cchc</dc:creator>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-
-
-def _xlsx_workbook(names: list[str]) -> str:
-    sheets = "".join(
-        f'<sheet name="{_xml_text(name, quote=True)}" sheetId="{n}" r:id="rId{n}"/>'
-        for n, name in enumerate(names, 1)
-    )
-    return (
-        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><workbookPr/>'
-        f"<bookViews><workbookView/></bookViews><sheets>{sheets}</sheets></workbook>"
-    )
-
-
-def _xlsx_workbook_rels(sheets: int) -> str:
-    links = "".join(
-        f'<Relationship Id="rId{n}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-        for n in range(1, sheets + 1)
-    )
-    return (
-        f'{_XML}<Relationships xmlns="{_PACKAGE_RELS}">{links}'
-        f'<Relationship Id="rId{sheets + 1}" Type="{_DOC_RELS}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-
-
-def _xml_text(text: str, quote: bool = False) -> str:
-    """Text as XML character data (or an attribute value), without the characters XML 1.0
-    does not allow."""
-    text = xml_escape(_NOT_XML.sub("", text))
-    return text.replace('"', "&quot;") if quote else text
-
-
-def _column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _sheet_xml(table: Table) -> str:
-    """One worksheet: column widths from the longest text (6 to 60 characters), the header
-    frozen, each value a number, a boolean or inline text (text that starts like a formula
-    with Excel's quote prefix, shown as typed)."""
-    longest = [len(str(name)) if name is not None else 0 for name in table.header]
-    for row in table.rows:
-        for column, value in enumerate(row):
-            if value is not None:
-                if column < len(longest):
-                    longest[column] = max(longest[column], len(str(value)))
-                else:
-                    longest.append(len(str(value)))
-    letters = [_column_letter(n) for n in range(1, len(longest) + 1)]
-    cols = "".join(
-        f'<col min="{n}" max="{n}" width="{min(max(length + 2, 6), 60)}" customWidth="1"/>'
-        for n, length in enumerate(longest, 1)
-    )
-    out = [
-        f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><sheetViews>'
-        '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
-        ' state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
-        '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>',
-        f"<cols>{cols}</cols>" if cols else "",
-        "<sheetData>",
-    ]
-    for number, row in enumerate([table.header, *table.rows], 1):
-        header = number == 1
-        cells = []
-        for column, value in enumerate(row):
-            if value is None:
-                continue
-            where = f"{letters[column]}{number}"
-            style = ' s="1"' if header else ""
-            if isinstance(value, bool):
-                cells.append(f'<c r="{where}"{style} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float | Decimal) and math.isfinite(value):
-                shown = repr(value) if isinstance(value, float) else str(value)
-                cells.append(f'<c r="{where}"{style}><v>{shown}</v></c>')
-            else:
-                text = str(value)
-                if not header and text.startswith(FORMULA_START):
-                    style = ' s="2"'
-                cells.append(
-                    f'<c r="{where}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_xml_text(text)}</t></is></c>"
-                )
-        out.append(f'<row r="{number}">{"".join(cells)}</row>')
-    out.append("</sheetData></worksheet>")
-    return "".join(out)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl made it a formula ("f") because of the leading "="
+    cell.quotePrefix = True
+    return cell
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
