@@ -36,8 +36,9 @@ _MOTTO = re.compile(r"\bc\w{0,2}ng\s*h\w{1,2}\b|doc\s*lap|\bhanh\s*phuc")
 _COPY = re.compile(r"\bsao\s*y\b|\bsaoy\b|\bban\s*sao\b|\bsao\s*luc\b|\btrich\s*sao\b")
 _NUMBER_WORD = re.compile(r"^s[o6]\s*[:.]?$")
 _DATE_LINE = re.compile(r"ngay\s*\S*\s*thang\s*\S+\s*nam\s*\d")
-_HEADER_END = re.compile(r"^\W*(?:kinh gui|can cu|thuc hien|theo de nghi|dieu 1\b)")
-_FOOTER_START = re.compile(r"^\W*noi nhan\b")
+# `\W` misses `_`, a frequent speck at a scanned line's start (`_ Nơi nhận:`).
+_HEADER_END = re.compile(r"^[\W_]*(?:kinh gui|can cu|thuc hien|theo de nghi|dieu 1\b)")
+_FOOTER_START = re.compile(r"^[\W_]*noi nhan\b")
 
 
 @dataclass
@@ -138,6 +139,9 @@ def _centred_across(line: list[Word], split: int, indent: float) -> bool:
     return indent < start < split - height and end > split + height
 
 
+_SLASH_ONE = re.compile(r"^/(\d{2,5})/(?=[A-ZĐ])")
+
+
 def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
     """The `Số:` line without a number that is not one: `#74` for a handwritten 5710 is left
     out (to `page.unread`), so the parser sees a blank number and the symbol."""
@@ -156,6 +160,10 @@ def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
     page.number_read = any(re.match(r"\d+(?:/|$)", w.text) for w in ordered[1:3])
     kept = [ordered[0]]
     for word in ordered[1:]:
+        if len(kept) == 1 and word.conf < DOUBT_BELOW and (m := _SLASH_ONE.match(word.text)):
+            # `/672/STC-NS`: a handwritten 1 read as the slash it looks like.
+            page.guessed.append("1" + m.group(1))
+            word = Word("1" + word.text[1:], *astuple(word)[1:])
         head, slash, tail = word.text.partition("/")
         if head and not head.isdigit() and word.conf < DOUBT_BELOW and len(kept) < 3:
             digits = head.lower().translate(OCR_DIGITS)  # `1L5`: a handwritten 115
@@ -184,6 +192,15 @@ def _clean(line: list[Word]) -> list[Word]:
     return [w for w in line if w.conf >= 30 or any(c.isalnum() for c in w.text)]
 
 
+def _unled(line: list[Word]) -> list[Word]:
+    """A right-hand line without the marks before its first word (`_ = . CHỦ TỊCH`: the seal's
+    rim read as signs): the motto, the date and the signer's lines start with a letter."""
+    ordered = sorted(line, key=lambda w: w.left)
+    while len(ordered) > 1 and not any(c.isalnum() for c in ordered[0].text):
+        ordered.pop(0)
+    return ordered
+
+
 _MARKER = re.compile(r"^(?:\d{1,2}[.)]?|[a-zđ]\))$")
 
 
@@ -204,7 +221,7 @@ def _columns(lines: list[list[Word]], split: int, page: Page | None = None) -> s
     left = [[w for w in line if not _right_side(w, split)] for line in lines]
     right = [[w for w in line if _right_side(w, split)] for line in lines]
     left = sorted((_clean(line) for line in left if _kept(line)), key=_top)
-    right = sorted((_clean(line) for line in right if _kept(line)), key=_top)
+    right = sorted((_unled(_clean(line)) for line in right if _kept(line)), key=_top)
     if not left or not right:
         return None
     if page is not None:

@@ -89,7 +89,12 @@ class PageRead:
     unread: list[str] = field(default_factory=list)  # marks where the number is, not digits
 
 
-_NUMBER_LINE = re.compile(r"^(\W*S[ốo6]\s*[:.]?\s*)[^/\n]*(/)", re.M)
+# The `Số:` line up to the slash before the symbol's letters: what stands between is the
+# number's place (`Số: Z/¿22/SNV-VP`, a handwritten 3020 read as marks and slashes); the line
+# ends there, the next line (`V/v …`) is never part of it.
+_NUMBER_LINE = re.compile(
+    r"^([^\w\n]*S[ốo6][ \t]*[:.]?[ \t]*)[^\n]*?(/)(?=[ \t]*[A-ZĐ][A-ZĐa-z&]*[^\n]*$)", re.M
+)
 
 
 # Pixels of coloured ink in the number's place above which the number was written by hand.
@@ -417,17 +422,26 @@ def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = N
     from cchc.dates import HEADER_DATE
     from cchc.text import fold
 
+    from cchc.repair.notation import notation_doubt
+
     if not (doubtful or unread_number) or doc.quality is None:
         return
     weak = {fold(w).strip(".,;:()#*\"'") for w in doubtful} - {""}
     fields = []
+    header = "\n".join(doc.text.splitlines()[:40])
     if unread_number and not doc.number:
         doc.warnings[:] = [w for w in doc.warnings if "số văn bản để trống" not in w]
         fields.append(("number", f"số văn bản (đọc được `{' '.join(unread_number)}`, viết tay?)"))
     elif doc.number:
         parts = re.split(r"[/\-–]", fold(doc.number))
+        doubt = notation_doubt(doc.number, header, doc.issuer, doc.parent_issuer)
         if parts[0] in weak or any(p in weak for p in parts[1:] if any(c.isdigit() for c in p)):
             fields.append(("number", f"số văn bản `{doc.number}`"))
+        elif doubt:
+            fields.append(("number", f"số văn bản `{doc.number}` ({doubt})"))
+    elif re.search(r"^\W{0,3}S[ốỐoO6]\s*[:.]", header, re.M):
+        # A scanned page has its number: a blank one was not read (written by hand, faded).
+        fields.append(("number", "số văn bản (không đọc được)"))
     if doc.date:
         m = re.search(HEADER_DATE, fold("\n".join(doc.text.splitlines()[:80])))
         if m and any(m.group(g).strip(" ._…") in weak for g in ("d", "m", "y")):
