@@ -420,9 +420,8 @@ def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = N
     import re
 
     from cchc.dates import HEADER_DATE
-    from cchc.text import fold
-
     from cchc.repair.notation import notation_doubt
+    from cchc.text import fold
 
     if not (doubtful or unread_number) or doc.quality is None:
         return

@@ -40,7 +40,7 @@ def notation_doubt(
 ) -> str | None:
     """Why `number` (`595/UBND-NC`) does not look like its issuer's notation, or None.
     `text`: the document's text, to see whether the number is cut short where it is printed."""
-    if not number or "/" not in number and "-" not in number:
+    if not number or ("/" not in number and "-" not in number):
         return None
     head = re.split(r"[/-]", number, maxsplit=1)[0]
     symbol = number[len(head) + 1 :]
