@@ -244,7 +244,37 @@ def find_type_line(
         key = squash(re.sub(r"[^a-z ]", " ", folded[i]))
         if key in titles and key != "cong van":
             return titles[key], i
+        near = _near_title(key)
+        if near:
+            return titles[near], i
     return None, None
+
+
+# A garbled title (`QUYET BINH`, `KE HOACII`, `THONG BAU`) is the closest type of the closed list
+# when it is this close (rapidfuzz ratio, 0–100) and closer than any signer's title (`CHỦ NỊCH`
+# is CHỦ TỊCH, not CHỈ THỊ).
+TITLE_RATIO = 80
+
+
+def _near_title(key: str) -> str | None:
+    """The type title of `type_by_title` nearest to a capital line `key` (folded), or None."""
+    from rapidfuzz import fuzz, process
+
+    words = key.split()
+    if not 1 <= len(words) <= 4 or len(key) < 4:
+        return None
+    titles = [t for t in type_by_title() if t != "cong van" and len(t.split()) == len(words)]
+    found = process.extractOne(key, titles, scorer=fuzz.ratio, score_cutoff=TITLE_RATIO)
+    if not found:
+        return None
+    others = [t for t in signer_words()["titles"] if len(t.split()) == len(words)]
+    rival = process.extractOne(key, others, scorer=fuzz.ratio) if others else None
+    if rival and rival[1] >= found[1]:
+        return None
+    # Each word near its own (`CHƯƠNG I` is not CHƯƠNG TRÌNH, `KẾT QUẢ` not KẾT LUẬN).
+    if any(fuzz.ratio(a, b) < 60 for a, b in zip(words, found[0].split(), strict=True)):
+        return None
+    return found[0]
 
 
 def find_subject(

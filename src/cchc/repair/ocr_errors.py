@@ -41,6 +41,11 @@ UNSEEN_EDIT = math.log(0.002)
 MAX_OPTIONS = 24
 
 
+# `-l eng` prints the horn of ư/ơ as an apostrophe inside the word (`TRU'ONG`, `CHU'C`,
+# `HU'U`): dropped, the word is one token the channel reads as `TRƯỜNG`.
+_HORN = re.compile(r"(?<=[UuOo])['’](?=[^\W\d_])")
+
+
 class OcrRepairer:
     def __init__(self, model: DiacriticModel, channel: dict[str, float]):
         self.model = model
@@ -98,7 +103,7 @@ class OcrRepairer:
 
     def repair_report(self, text: str) -> RepairReport:
         """The repaired text, with what was changed and which parts are doubtful."""
-        text = nfc(text)
+        text = _HORN.sub("", nfc(text))
         items: list[_Item] = []
         phrases: list[tuple[int, int, list[_Item]]] = []
         for phrase in PHRASE.finditer(text):
