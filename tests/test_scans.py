@@ -257,6 +257,74 @@ def test_an_unread_handwritten_number_leaves_the_symbol_and_is_reported():
     assert "Số: /UBND-VP" in page.text and page.unread == ["#7¢"]
 
 
+def test_a_slash_for_a_handwritten_one_is_read_as_a_guessed_one():
+    header = [list(line) for line in HEADER]
+    header[2] = (160, [(100, "Số:", 95), (150, "/672/UBND-VP", 48)])
+    page = layout.read_layout(_words(header), 1400)
+    assert "Số: 1672/UBND-VP" in page.text and page.guessed == ["1672"]
+
+
+def test_a_printed_slash_number_is_left_alone():
+    header = [list(line) for line in HEADER]
+    header[2] = (160, [(100, "Số:", 95), (150, "/672/UBND-VP", 93)])
+    page = layout.read_layout(_words(header), 1400)
+    assert "Số: /672/UBND-VP" in page.text and not page.guessed
+
+
+def test_the_signer_block_starts_at_nơi_nhận_after_a_speck_and_drops_a_seals_marks():
+    foot = [
+        (
+            600,
+            [
+                (100, "_", 30),
+                (120, "Nơi", 95),
+                (170, "nhận:", 95),
+                (640, "PHÓ", 95),
+                (690, "TRƯỞNG", 95),
+                (780, "PHÒNG", 95),
+            ],
+        ),
+        (630, [(100, "-", 95), (120, "Như", 95), (170, "trên;", 95)]),
+        (
+            660,
+            [
+                (100, "-", 95),
+                (120, "Lưu:", 95),
+                (180, "VT.", 95),
+                (600, "_", 20),
+                (615, "=", 25),
+                (640, "Trung", 95),
+                (700, "tá", 95),
+                (740, "Ngô", 95),
+                (790, "Văn", 95),
+                (840, "Công", 95),
+            ],
+        ),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert text.index("Lưu: VT.") < text.index("PHÓ TRƯỞNG PHÒNG")
+    assert "\nTrung tá Ngô Văn Công" in text
+
+
 # -- text layers and passwords ---------------------------------------------------------------
 
 
@@ -356,6 +424,33 @@ def scan1():
 @pytest.fixture(scope="module")
 def scan3():
     return parse_file(SHARED / "3.pdf")
+
+
+@pytest.fixture(scope="module")
+def scan2():
+    return parse_file(SHARED / "2.pdf", tasks=False)
+
+
+@needs_shared
+def test_scan2_reads_its_signer_after_the_rank_and_its_subject_over_two_lines(scan2):
+    assert scan2.signer.name == "Ngô Văn Công"
+    assert scan2.signer.title.startswith("PHÓ TRƯỞNG PHÒNG")
+    assert scan2.subject.startswith("V/v thông báo hoạt động của tà đạo Hội th")
+    assert scan2.number.startswith("1415/CV-PA") and scan2.date == "2018-04-26"
+
+
+@needs_shared
+def test_scan2_number_cut_short_by_a_speck_is_uncertain(scan2):
+    assert scan2.number == "1415/CV-PA83" or "number" in scan2.quality.uncertain
+
+
+@needs_shared
+def test_scan3_subject_spans_its_lines_and_the_signers_title_is_clean(scan3):
+    assert scan3.subject.endswith("Nghị quyết số 29-NQ/TW")
+    assert "ngày 17/8/2023 về Kết luận của Thường trực Thành ủy" in scan3.subject
+    assert scan3.signer.name == "Lê Trung Chỉnh" and scan3.signer.title == "CHỦ TỊCH"
+    # The handwritten number (6240, as the appendix prints it) is never sure.
+    assert scan3.number == "6240/UBND-SGDĐT" or "number" in scan3.quality.uncertain
 
 
 @needs_shared

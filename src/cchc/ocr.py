@@ -97,6 +97,13 @@ _NUMBER_LINE = re.compile(
 )
 
 
+def put_number(text: str, digits: str) -> tuple[str, bool]:
+    """`text` with `digits` in the place of the number on its `Số:` line (what stood between
+    `Số:` and the symbol's slash replaced); unchanged (and False) when that line has no symbol."""
+    text, found = _NUMBER_LINE.subn(lambda n: f"{n.group(1)}{digits} /", text, count=1)
+    return text, bool(found)
+
+
 # Pixels of coloured ink in the number's place above which the number was written by hand.
 INKED_NUMBER_PIXELS = 40
 
@@ -142,7 +149,7 @@ def _reread_number(page: layout.Page, inked, work: Path, name: str, dpi: int | N
     digits = "".join(w.text for w in words)
     if not digits.isdigit() or len(digits) > 6:
         return
-    page.text, found = _NUMBER_LINE.subn(lambda n: f"{n.group(1)}{digits} /", page.text, count=1)
+    page.text, found = put_number(page.text, digits)
     if found:
         page.guessed.append(digits)
         page.unread.clear()
