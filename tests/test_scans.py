@@ -522,3 +522,74 @@ def test_the_pdfa_copy_drops_a_scanners_garbage_layer(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["ocr", str(scan), "--pdfa", str(tmp_path / "a.pdf")])
     assert result.exit_code == 0, result.output
     assert asked == {"redo_text": True}
+
+
+def test_a_misread_signers_title_is_read_against_the_list_of_titles():
+    from cchc.repair.signer import title_line
+
+    assert title_line("THÓ GÌÁM ĐỐC") == "PHÓ GIÁM ĐỐC"
+    assert title_line("KT GIÁM ĐỐC") == "KT. GIÁM ĐỐC"
+    assert title_line("CHỦ NỊCH") == "CHỦ TỊCH"
+    assert title_line("Nguyễn Thanh Dũng") is None and title_line("SỞ Y TẾ") is None
+
+
+def test_a_signature_read_as_letters_between_title_and_name_is_dropped():
+    foot = [
+        (
+            600,
+            [
+                (100, "ll", 0),
+                (130, "Nơi", 95),
+                (180, "nhận:", 95),
+                (640, "“z_", 21),
+                (680, "KT", 78),
+                (720, "GIÁM", 78),
+                (790, "ĐỐC", 95),
+            ],
+        ),
+        (
+            630,
+            [
+                (100, "-", 95),
+                (120, "Như", 95),
+                (170, "trên;", 95),
+                (640, "THÓ", 85),
+                (690, "GÌÁM", 64),
+                (760, "ĐỐC", 96),
+            ],
+        ),
+        (
+            660,
+            [
+                (100, "-", 95),
+                (120, "Lưu:", 95),
+                (180, "VT.", 95),
+                (640, "N", 78),
+                (660, "TẾ", 29),
+                (700, "TẾT", 74),
+                (760, "Sử", 42),
+            ],
+        ),
+        (700, [(640, "Nguyễn", 96), (730, "Thanh", 96), (800, "Dũng", 96)]),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert "\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Thanh Dũng" in text

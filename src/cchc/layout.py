@@ -19,6 +19,7 @@ import re
 from dataclasses import astuple, dataclass, field
 
 from cchc.dates import OCR_DIGITS
+from cchc.repair.signer import title_line
 from cchc.text import fold
 
 # A word with a digit read with less confidence than this (0-100) is not sure.
@@ -38,7 +39,7 @@ _NUMBER_WORD = re.compile(r"^s[o6]\s*[:.]?$")
 _DATE_LINE = re.compile(r"ngay\s*\S*\s*thang\s*\S+\s*nam\s*\d")
 # `\W` misses `_`, a frequent speck at a scanned line's start (`_ Nơi nhận:`).
 _HEADER_END = re.compile(r"^[\W_]*(?:kinh gui|can cu|thuc hien|theo de nghi|dieu 1\b)")
-_FOOTER_START = re.compile(r"^[\W_]*noi nhan\b")
+_FOOTER_START = re.compile(r"^[\W_]*(?:\w{1,2}[\W_]+)?noi nhan\b")  # `ll Nơi nhận:`
 
 
 @dataclass
@@ -193,10 +194,14 @@ def _clean(line: list[Word]) -> list[Word]:
 
 
 def _unled(line: list[Word]) -> list[Word]:
-    """A right-hand line without the marks before its first word (`_ = . CHỦ TỊCH`: the seal's
-    rim read as signs): the motto, the date and the signer's lines start with a letter."""
+    """A right-hand line without the marks before its first word (`_ = . CHỦ TỊCH`,
+    `“z_ KT GIÁM ĐỐC`: the seal's rim read as signs, a barely read speck of two or three
+    characters): the motto, the date and the signer's lines start with a letter."""
     ordered = sorted(line, key=lambda w: w.left)
-    while len(ordered) > 1 and not any(c.isalnum() for c in ordered[0].text):
+    while len(ordered) > 1 and (
+        not any(c.isalnum() for c in ordered[0].text)
+        or (ordered[0].conf < 30 and len(ordered[0].text) <= 3)
+    ):
         ordered.pop(0)
     return ordered
 
@@ -226,7 +231,11 @@ def _columns(lines: list[list[Word]], split: int, page: Page | None = None) -> s
         return None
     if page is not None:
         left = [_without_unread_number(line, page) for line in left]
+    if page is None:
+        right = _signer_lines(right)
     right_text = [_text(line) for line in right]
+    if page is None:
+        right_text = [title_line(t) or t for t in right_text]
     if page is not None:
         folded = [fold(t) for t in right_text]
         motto = next((i for i, f in enumerate(folded) if _MOTTO.search(f)), None)
@@ -238,6 +247,20 @@ def _columns(lines: list[list[Word]], split: int, page: Page | None = None) -> s
             page.notes.extend(right_text[date + 1 :])
             right_text = right_text[: date + 1]
     return "\n".join(_text(line) for line in left) + "\n\n" + "\n".join(right_text)
+
+
+# A line of the signer's column read with less mean confidence than this, above the last line
+# (the name), is a signature or the seal read as letters (`N TẾ TẾT Sử`).
+SCRIBBLE_BELOW = 60.0
+
+
+def _signer_lines(lines: list[list[Word]]) -> list[list[Word]]:
+    """The signer's column without the scribbles read between the title and the name."""
+    return [
+        line
+        for i, line in enumerate(lines)
+        if i == len(lines) - 1 or sum(w.conf for w in line) / len(line) >= SCRIBBLE_BELOW
+    ]
 
 
 @dataclass
