@@ -49,7 +49,7 @@ def notation_doubt(
         at = text.find(number)
         if at >= 0:
             after = text[at + len(number) : at + len(number) + 1]
-            if after and not after.isspace() and after not in ".,;:)":
+            if after and (after.isalnum() or after in "§$@#%&"):
                 return f"ký hiệu bị cắt (`{number}{after}`)"
     parts = [p for p in re.split(r"[-/]", symbol) if p]
     if not parts:
