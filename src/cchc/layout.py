@@ -140,6 +140,7 @@ def _centred_across(line: list[Word], split: int, indent: float) -> bool:
     return indent < start < split - height and end > split + height
 
 
+_SECTION_EIGHT = re.compile(r"(?<=[A-Z0-9])§|§(?=[0-9])")
 _SLASH_ONE = re.compile(r"^/(\d{2,5})/(?=[A-ZĐ])")
 
 
@@ -165,6 +166,12 @@ def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
             # `/672/STC-NS`: a handwritten 1 read as the slash it looks like.
             page.guessed.append("1" + m.group(1))
             word = Word("1" + word.text[1:], *astuple(word)[1:])
+        if "§" in word.text:
+            # `/CV-PA§3`: an 8 of the symbol read as `§` (never in a ký hiệu); a guess.
+            read = _SECTION_EIGHT.sub("8", word.text)
+            if read != word.text:
+                page.guessed += [p for p in re.split(r"[/-]", read) if "8" in p]
+                word = Word(read, *astuple(word)[1:])
         head, slash, tail = word.text.partition("/")
         if head and not head.isdigit() and word.conf < DOUBT_BELOW and len(kept) < 3:
             digits = head.lower().translate(OCR_DIGITS)  # `1L5`: a handwritten 115
