@@ -600,3 +600,51 @@ def test_a_signature_read_as_letters_between_title_and_name_is_dropped():
     ]
     text = layout.read_layout(_words(body + foot), 1400).text
     assert "\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Thanh Dũng" in text
+
+
+def test_a_title_under_the_seal_read_unsurely_is_kept():
+    foot = [
+        (
+            600,
+            [
+                (100, "Nơi", 95),
+                (150, "nhận:", 95),
+                (640, "KT.", 40),
+                (690, "CHỦ", 45),
+                (760, "TỊCH", 50),
+            ],
+        ),
+        (
+            630,
+            [
+                (100, "-", 95),
+                (120, "Như", 95),
+                (170, "trên;", 95),
+                (640, "PHÓ", 90),
+                (690, "CHỦ", 90),
+                (760, "TỊCH", 90),
+            ],
+        ),
+        (700, [(640, "Trần", 96), (700, "Văn", 96), (750, "An", 96)]),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn An" in text

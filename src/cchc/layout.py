@@ -262,11 +262,14 @@ SCRIBBLE_BELOW = 60.0
 
 
 def _signer_lines(lines: list[list[Word]]) -> list[list[Word]]:
-    """The signer's column without the scribbles read between the title and the name."""
+    """The signer's column without the scribbles read between the title and the name (a
+    title, however unsurely read, stays)."""
     return [
         line
         for i, line in enumerate(lines)
-        if i == len(lines) - 1 or sum(w.conf for w in line) / len(line) >= SCRIBBLE_BELOW
+        if i == len(lines) - 1
+        or sum(w.conf for w in line) / len(line) >= SCRIBBLE_BELOW
+        or title_line(_text(line))  # a title under the seal, read unsurely
     ]
 
 
