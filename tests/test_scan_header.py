@@ -141,3 +141,15 @@ def test_a_number_in_notation_read_surely_stays_sure():
     doc = _scanned("1894/SNV-VP", "SỞ NỘI VỤ\nSố: 1894/SNV-VP\n")
     mark_uncertain(doc, ["ï"])
     assert "number" not in doc.quality.uncertain
+
+
+def test_a_signers_title_without_a_name_on_a_scan_is_an_uncertain_signer():
+    doc = _scanned("12/SNV-VP", "Số: 12/SNV-VP\nNơi nhận:\n- Như trên;\n\nGIÁM ĐỐC\n")
+    mark_uncertain(doc, ["ï"])
+    assert "signer" in doc.quality.uncertain
+
+
+def test_a_scan_without_a_signers_block_has_no_uncertain_signer():
+    doc = _scanned("12/SNV-VP", "Số: 12/SNV-VP\nĐề nghị các đơn vị thực hiện./.\n")
+    mark_uncertain(doc, ["ï"])
+    assert "signer" not in doc.quality.uncertain

@@ -648,3 +648,32 @@ def test_a_title_under_the_seal_read_unsurely_is_kept():
     ]
     text = layout.read_layout(_words(body + foot), 1400).text
     assert "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn An" in text
+
+
+def test_a_speck_glued_to_the_signers_name_is_dropped():
+    foot = [
+        (600, [(100, "Nơi", 95), (150, "nhận:", 95), (640, "GIÁM", 95), (720, "ĐỐC", 95)]),
+        (630, [(100, "-", 95), (120, "Như", 95), (170, "trên;", 95)]),
+        (700, [(640, "'Trần", 86), (720, "Quốc", 96), (790, "Lâm", 96)]),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert "\nGIÁM ĐỐC\nTrần Quốc Lâm" in text

@@ -210,7 +210,17 @@ def _unled(line: list[Word]) -> list[Word]:
         or (ordered[0].conf < 30 and len(ordered[0].text) <= 3)
     ):
         ordered.pop(0)
+    if (
+        ordered
+        and (lead := _LEAD_MARKS.match(ordered[0].text))
+        and lead.end() < len(ordered[0].text)
+    ):
+        # `'Trần Quốc Lâm`: a speck glued to the first letter.
+        ordered[0] = Word(ordered[0].text[lead.end() :], *astuple(ordered[0])[1:])
     return ordered
+
+
+_LEAD_MARKS = re.compile(r"^['\"‘’“”_~.,:;|`]+")
 
 
 _MARKER = re.compile(r"^(?:\d{1,2}[.)]?|[a-zđ]\))$")

@@ -460,6 +460,13 @@ def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = N
         )
         if m and m.group(1).strip(" ._…"):
             fields.append(("date", f"ngày ban hành (`{m.group(0)}`)"))
+    if not (doc.signer and doc.signer.name):
+        from cchc.repair.signer import title_line
+
+        if any(title_line(line) for line in doc.text.splitlines()[-40:]):
+            # A signer's title with no name under it: the name was under the seal or the
+            # signature, unread.
+            fields.append(("signer", "người ký (có chức danh, không đọc được họ tên)"))
     for name, what in fields:
         if name not in doc.quality.uncertain:
             doc.quality.uncertain.append(name)
