@@ -153,3 +153,14 @@ def test_a_scan_without_a_signers_block_has_no_uncertain_signer():
     doc = _scanned("12/SNV-VP", "Số: 12/SNV-VP\nĐề nghị các đơn vị thực hiện./.\n")
     mark_uncertain(doc, ["ï"])
     assert "signer" not in doc.quality.uncertain
+
+
+def test_a_v_v_read_as_v_slash_still_opens_the_subject():
+    doc = _doc("Số: 14/UBND-VP", "V/ triển khai thực hiện cải cách hành chính\nnăm 2020")
+    assert doc.subject == "V/v triển khai thực hiện cải cách hành chính năm 2020"
+
+
+def test_a_symbol_line_that_lost_its_so_on_a_scan_is_an_uncertain_number():
+    doc = _scanned(None, "SỞ NỘI VỤ\n22 /SNV-VP\nV/v abc\n")
+    mark_uncertain(doc, ["ï"])
+    assert "number" in doc.quality.uncertain

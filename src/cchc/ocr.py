@@ -445,8 +445,9 @@ def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = N
             fields.append(("number", f"số văn bản `{doc.number}`"))
         elif doubt:
             fields.append(("number", f"số văn bản `{doc.number}` ({doubt})"))
-    elif re.search(r"^\W{0,3}S[ốỐoO6]\s*[:.]", header, re.M):
-        # A scanned page has its number: a blank one was not read (written by hand, faded).
+    elif re.search(r"^\W{0,3}S[ốỐoO6]\s*[:.]|^\W{0,3}\w{0,6}\s*/[A-ZĐ]{2,}\S*\s*$", header, re.M):
+        # A scanned page has its number: a blank one was not read (written by hand, faded),
+        # or `Số:` itself was lost and only `22 /UBND-KT` is left.
         fields.append(("number", "số văn bản (không đọc được)"))
     if doc.date:
         m = re.search(HEADER_DATE, fold("\n".join(doc.text.splitlines()[:80])))

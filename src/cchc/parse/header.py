@@ -36,7 +36,7 @@ _NUMBER_TOKEN = re.compile(
 _DATE_RE = re.compile(HEADER_DATE)
 # Where the header ends for certain: the first legal basis, article or chapter.
 _BODY_START = re.compile(r"^\s*(?:[-+]\s*)?(?:can cu\b|dieu 1\b|chuong i\b)")
-_VV = re.compile(r"^\s*(?:v\s*[/.]\s*[vw]|viv)\b[\s.:]*")  # OCR: `V/w`
+_VV = re.compile(r"^\s*(?:(?:v\s*[/.]\s*[vw]|viv)\b|v/(?=\s))[\s.:]*")  # OCR: `V/w`, `V/ `
 
 
 # -- number and symbol -----------------------------------------------------------------------
