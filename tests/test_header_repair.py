@@ -210,3 +210,35 @@ def test_number_on_the_line_after_so_and_noise_in_the_date():
 def test_so_inside_a_sentence_is_not_a_number_line():
     text, _ = fix_numbers("Vụ trưởng Sa: 1/2 nhiệm vụ", [], _channel)
     assert text == "Vụ trưởng Sa: 1/2 nhiệm vụ"
+
+
+# -- the number line of `-l eng` text: look-alikes in the number and the symbol ------------
+
+
+def _number_of(line: str):
+    from cchc import parse_source
+    from cchc.readers import Source
+
+    body = "Can cu Luat to chuc chinh quyen dia phuong ngay 19 thang 6 nam 2015;\n" * 4
+    text = (
+        f"UY BAN NHAN DAN\nTINH AN HA\n{line}\nHa Noi, ngay 05 thang 3 nam 2024\nQUYET DINH\n"
+        f"Ve viec ban hanh quy che lam viec\n{body}\nDieu 1. Ban hanh Quy che lam viec.\n"
+    )
+    doc = parse_source(Source(text, "text", "utf-8"), "x.txt", tasks=False)
+    return doc.number, doc.quality.uncertain
+
+
+def test_letters_for_digits_in_the_number_are_read_and_doubted():
+    number, uncertain = _number_of("S6: 5O5/QD-UBND")
+    assert number == "505/QĐ-UBND" and "number" in uncertain
+    number, uncertain = _number_of("Sô: 59S/UBND-NC")
+    assert number == "595/UBND-NC" and "number" in uncertain
+
+
+def test_an_eight_for_the_s_of_so_is_read():
+    assert _number_of("86: 595/UBND-NC")[0] == "595/UBND-NC"
+
+
+def test_a_spaced_or_long_dash_in_the_symbol_is_closed_up():
+    assert _number_of("S6: 595 /UBND - NC")[0] == "595/UBND-NC"
+    assert _number_of("S6: 595/UBND—NC")[0] == "595/UBND-NC"

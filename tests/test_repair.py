@@ -81,3 +81,16 @@ def test_repair_command_shows_a_diff(tmp_path):
     assert result.exit_code == 0
     assert "+Kính gửi: Phòng Nội vụ thị xã." in result.output
     assert "-Kinh gui: Phong Noi vu thi x4." in result.output
+
+
+def test_eng_ocrs_apostrophe_for_the_horn_is_read_as_one_word():
+    body = "Can cu Luat to chuc chinh quyen dia phuong ngay 19 thang 6 nam 2015\n" * 5
+    text = repair_garbled(body + "KT. TRUONG BAN\nPHO TRU'ONG BAN\nNguyen Van An\n")
+    assert "\nPHÓ TRƯỞNG BAN\n" in text
+
+
+def test_the_name_under_a_signers_title_is_read_from_the_lexicon_wherever_it_stands():
+    body = "Can cu Luat to chuc chinh quyen dia phuong ngay 19 thang 6 nam 2015\n" * 4
+    after = "Mau so 01\nCac don vi thuc hien bao cao theo mau dinh kem nay\n" * 8
+    text = repair_garbled(body + "PHO TRUONG BAN\nNg6é Bong Hai .\n" + after)
+    assert "\nNgô Đông Hải" in text

@@ -257,6 +257,81 @@ def test_an_unread_handwritten_number_leaves_the_symbol_and_is_reported():
     assert "Số: /UBND-VP" in page.text and page.unread == ["#7¢"]
 
 
+def test_a_slash_for_a_handwritten_one_is_read_as_a_guessed_one():
+    header = [list(line) for line in HEADER]
+    header[2] = (160, [(100, "Số:", 95), (150, "/672/UBND-VP", 48)])
+    page = layout.read_layout(_words(header), 1400)
+    assert "Số: 1672/UBND-VP" in page.text and page.guessed == ["1672"]
+
+
+def test_a_section_sign_in_the_symbol_is_an_eight_and_a_guess():
+    header = [list(line) for line in HEADER]
+    header[2] = (160, [(100, "Số:", 95), (150, "1415", 90), (230, "/CV-PA§3", 60)])
+    page = layout.read_layout(_words(header), 1400)
+    assert "Số: 1415 /CV-PA83" in page.text and page.guessed == ["PA83"]
+
+
+def test_a_printed_slash_number_is_left_alone():
+    header = [list(line) for line in HEADER]
+    header[2] = (160, [(100, "Số:", 95), (150, "/672/UBND-VP", 93)])
+    page = layout.read_layout(_words(header), 1400)
+    assert "Số: /672/UBND-VP" in page.text and not page.guessed
+
+
+def test_the_signer_block_starts_at_nơi_nhận_after_a_speck_and_drops_a_seals_marks():
+    foot = [
+        (
+            600,
+            [
+                (100, "_", 30),
+                (120, "Nơi", 95),
+                (170, "nhận:", 95),
+                (640, "PHÓ", 95),
+                (690, "TRƯỞNG", 95),
+                (780, "PHÒNG", 95),
+            ],
+        ),
+        (630, [(100, "-", 95), (120, "Như", 95), (170, "trên;", 95)]),
+        (
+            660,
+            [
+                (100, "-", 95),
+                (120, "Lưu:", 95),
+                (180, "VT.", 95),
+                (600, "_", 20),
+                (615, "=", 25),
+                (640, "Trung", 95),
+                (700, "tá", 95),
+                (740, "Ngô", 95),
+                (790, "Văn", 95),
+                (840, "Công", 95),
+            ],
+        ),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert text.index("Lưu: VT.") < text.index("PHÓ TRƯỞNG PHÒNG")
+    assert "\nTrung tá Ngô Văn Công" in text
+
+
 # -- text layers and passwords ---------------------------------------------------------------
 
 
@@ -358,6 +433,33 @@ def scan3():
     return parse_file(SHARED / "3.pdf")
 
 
+@pytest.fixture(scope="module")
+def scan2():
+    return parse_file(SHARED / "2.pdf", tasks=False)
+
+
+@needs_shared
+def test_scan2_reads_its_signer_after_the_rank_and_its_subject_over_two_lines(scan2):
+    assert scan2.signer.name == "Ngô Văn Công"
+    assert scan2.signer.title.startswith("PHÓ TRƯỞNG PHÒNG")
+    assert scan2.subject.startswith("V/v thông báo hoạt động của tà đạo Hội th")
+    assert scan2.number.startswith("1415/") and scan2.date == "2018-04-26"
+
+
+@needs_shared
+def test_scan2_symbols_eight_read_as_a_section_sign_is_read_and_doubted(scan2):
+    assert scan2.symbol == "CV-PA83" and "number" in scan2.quality.uncertain
+
+
+@needs_shared
+def test_scan3_subject_spans_its_lines_and_the_signers_title_is_clean(scan3):
+    assert scan3.subject.endswith("Nghị quyết số 29-NQ/TW")
+    assert "ngày 17/8/2023 về Kết luận của Thường trực Thành ủy" in scan3.subject
+    assert scan3.signer.name == "Lê Trung Chỉnh" and scan3.signer.title == "CHỦ TỊCH"
+    # The handwritten number (6240, as the appendix prints it) is never sure.
+    assert scan3.number == "6240/UBND-SGDĐT" or "number" in scan3.quality.uncertain
+
+
 @needs_shared
 def test_scan1_handwritten_number_is_uncertain_unless_read_right(scan1):
     assert (
@@ -427,3 +529,151 @@ def test_the_pdfa_copy_drops_a_scanners_garbage_layer(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["ocr", str(scan), "--pdfa", str(tmp_path / "a.pdf")])
     assert result.exit_code == 0, result.output
     assert asked == {"redo_text": True}
+
+
+def test_a_misread_signers_title_is_read_against_the_list_of_titles():
+    from cchc.repair.signer import title_line
+
+    assert title_line("THÓ GÌÁM ĐỐC") == "PHÓ GIÁM ĐỐC"
+    assert title_line("KT GIÁM ĐỐC") == "KT. GIÁM ĐỐC"
+    assert title_line("CHỦ NỊCH") == "CHỦ TỊCH"
+    assert title_line("Nguyễn Thanh Dũng") is None and title_line("SỞ Y TẾ") is None
+
+
+def test_a_signature_read_as_letters_between_title_and_name_is_dropped():
+    foot = [
+        (
+            600,
+            [
+                (100, "ll", 0),
+                (130, "Nơi", 95),
+                (180, "nhận:", 95),
+                (640, "“z_", 21),
+                (680, "KT", 78),
+                (720, "GIÁM", 78),
+                (790, "ĐỐC", 95),
+            ],
+        ),
+        (
+            630,
+            [
+                (100, "-", 95),
+                (120, "Như", 95),
+                (170, "trên;", 95),
+                (640, "THÓ", 85),
+                (690, "GÌÁM", 64),
+                (760, "ĐỐC", 96),
+            ],
+        ),
+        (
+            660,
+            [
+                (100, "-", 95),
+                (120, "Lưu:", 95),
+                (180, "VT.", 95),
+                (640, "N", 78),
+                (660, "TẾ", 29),
+                (700, "TẾT", 74),
+                (760, "Sử", 42),
+            ],
+        ),
+        (700, [(640, "Nguyễn", 96), (730, "Thanh", 96), (800, "Dũng", 96)]),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert "\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Thanh Dũng" in text
+
+
+def test_a_title_under_the_seal_read_unsurely_is_kept():
+    foot = [
+        (
+            600,
+            [
+                (100, "Nơi", 95),
+                (150, "nhận:", 95),
+                (640, "KT.", 40),
+                (690, "CHỦ", 45),
+                (760, "TỊCH", 50),
+            ],
+        ),
+        (
+            630,
+            [
+                (100, "-", 95),
+                (120, "Như", 95),
+                (170, "trên;", 95),
+                (640, "PHÓ", 90),
+                (690, "CHỦ", 90),
+                (760, "TỊCH", 90),
+            ],
+        ),
+        (700, [(640, "Trần", 96), (700, "Văn", 96), (750, "An", 96)]),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn An" in text
+
+
+def test_a_speck_glued_to_the_signers_name_is_dropped():
+    foot = [
+        (600, [(100, "Nơi", 95), (150, "nhận:", 95), (640, "GIÁM", 95), (720, "ĐỐC", 95)]),
+        (630, [(100, "-", 95), (120, "Như", 95), (170, "trên;", 95)]),
+        (700, [(640, "'Trần", 86), (720, "Quốc", 96), (790, "Lâm", 96)]),
+    ]
+    body = [
+        (
+            500,
+            [
+                (100, "Đề", 95),
+                (140, "nghị", 95),
+                (200, "các", 95),
+                (260, "đơn", 95),
+                (320, "vị", 95),
+                (360, "thực", 95),
+                (420, "hiện", 95),
+                (480, "đúng", 95),
+                (540, "thời", 95),
+                (600, "hạn", 95),
+                (660, "quy", 95),
+                (700, "định./.", 95),
+            ],
+        )
+    ]
+    text = layout.read_layout(_words(body + foot), 1400).text
+    assert "\nGIÁM ĐỐC\nTrần Quốc Lâm" in text

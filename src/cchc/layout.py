@@ -19,6 +19,7 @@ import re
 from dataclasses import astuple, dataclass, field
 
 from cchc.dates import OCR_DIGITS
+from cchc.repair.signer import title_line
 from cchc.text import fold
 
 # A word with a digit read with less confidence than this (0-100) is not sure.
@@ -36,8 +37,9 @@ _MOTTO = re.compile(r"\bc\w{0,2}ng\s*h\w{1,2}\b|doc\s*lap|\bhanh\s*phuc")
 _COPY = re.compile(r"\bsao\s*y\b|\bsaoy\b|\bban\s*sao\b|\bsao\s*luc\b|\btrich\s*sao\b")
 _NUMBER_WORD = re.compile(r"^s[o6]\s*[:.]?$")
 _DATE_LINE = re.compile(r"ngay\s*\S*\s*thang\s*\S+\s*nam\s*\d")
-_HEADER_END = re.compile(r"^\W*(?:kinh gui|can cu|thuc hien|theo de nghi|dieu 1\b)")
-_FOOTER_START = re.compile(r"^\W*noi nhan\b")
+# `\W` misses `_`, a frequent speck at a scanned line's start (`_ Nơi nhận:`).
+_HEADER_END = re.compile(r"^[\W_]*(?:kinh gui|can cu|thuc hien|theo de nghi|dieu 1\b)")
+_FOOTER_START = re.compile(r"^[\W_]*(?:\w{1,2}[\W_]+)?noi nhan\b")  # `ll Nơi nhận:`
 
 
 @dataclass
@@ -138,6 +140,10 @@ def _centred_across(line: list[Word], split: int, indent: float) -> bool:
     return indent < start < split - height and end > split + height
 
 
+_SECTION_EIGHT = re.compile(r"(?<=[A-Z0-9])§|§(?=[0-9])")
+_SLASH_ONE = re.compile(r"^/(\d{2,5})/(?=[A-ZĐ])")
+
+
 def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
     """The `Số:` line without a number that is not one: `#74` for a handwritten 5710 is left
     out (to `page.unread`), so the parser sees a blank number and the symbol."""
@@ -156,6 +162,16 @@ def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
     page.number_read = any(re.match(r"\d+(?:/|$)", w.text) for w in ordered[1:3])
     kept = [ordered[0]]
     for word in ordered[1:]:
+        if len(kept) == 1 and word.conf < DOUBT_BELOW and (m := _SLASH_ONE.match(word.text)):
+            # `/672/STC-NS`: a handwritten 1 read as the slash it looks like.
+            page.guessed.append("1" + m.group(1))
+            word = Word("1" + word.text[1:], *astuple(word)[1:])
+        if "§" in word.text:
+            # `/CV-PA§3`: an 8 of the symbol read as `§` (never in a ký hiệu); a guess.
+            read = _SECTION_EIGHT.sub("8", word.text)
+            if read != word.text:
+                page.guessed += [p for p in re.split(r"[/-]", read) if "8" in p]
+                word = Word(read, *astuple(word)[1:])
         head, slash, tail = word.text.partition("/")
         if head and not head.isdigit() and word.conf < DOUBT_BELOW and len(kept) < 3:
             digits = head.lower().translate(OCR_DIGITS)  # `1L5`: a handwritten 115
@@ -184,6 +200,29 @@ def _clean(line: list[Word]) -> list[Word]:
     return [w for w in line if w.conf >= 30 or any(c.isalnum() for c in w.text)]
 
 
+def _unled(line: list[Word]) -> list[Word]:
+    """A right-hand line without the marks before its first word (`_ = . CHỦ TỊCH`,
+    `“z_ KT GIÁM ĐỐC`: the seal's rim read as signs, a barely read speck of two or three
+    characters): the motto, the date and the signer's lines start with a letter."""
+    ordered = sorted(line, key=lambda w: w.left)
+    while len(ordered) > 1 and (
+        not any(c.isalnum() for c in ordered[0].text)
+        or (ordered[0].conf < 30 and len(ordered[0].text) <= 3)
+    ):
+        ordered.pop(0)
+    if (
+        ordered
+        and (lead := _LEAD_MARKS.match(ordered[0].text))
+        and lead.end() < len(ordered[0].text)
+    ):
+        # `'Trần Quốc Lâm`: a speck glued to the first letter.
+        ordered[0] = Word(ordered[0].text[lead.end() :], *astuple(ordered[0])[1:])
+    return ordered
+
+
+_LEAD_MARKS = re.compile(r"^['\"‘’“”_~.,:;|`]+")
+
+
 _MARKER = re.compile(r"^(?:\d{1,2}[.)]?|[a-zđ]\))$")
 
 
@@ -204,12 +243,16 @@ def _columns(lines: list[list[Word]], split: int, page: Page | None = None) -> s
     left = [[w for w in line if not _right_side(w, split)] for line in lines]
     right = [[w for w in line if _right_side(w, split)] for line in lines]
     left = sorted((_clean(line) for line in left if _kept(line)), key=_top)
-    right = sorted((_clean(line) for line in right if _kept(line)), key=_top)
+    right = sorted((_unled(_clean(line)) for line in right if _kept(line)), key=_top)
     if not left or not right:
         return None
     if page is not None:
         left = [_without_unread_number(line, page) for line in left]
+    if page is None:
+        right = _signer_lines(right)
     right_text = [_text(line) for line in right]
+    if page is None:
+        right_text = [title_line(t) or t for t in right_text]
     if page is not None:
         folded = [fold(t) for t in right_text]
         motto = next((i for i, f in enumerate(folded) if _MOTTO.search(f)), None)
@@ -221,6 +264,23 @@ def _columns(lines: list[list[Word]], split: int, page: Page | None = None) -> s
             page.notes.extend(right_text[date + 1 :])
             right_text = right_text[: date + 1]
     return "\n".join(_text(line) for line in left) + "\n\n" + "\n".join(right_text)
+
+
+# A line of the signer's column read with less mean confidence than this, above the last line
+# (the name), is a signature or the seal read as letters (`N TẾ TẾT Sử`).
+SCRIBBLE_BELOW = 60.0
+
+
+def _signer_lines(lines: list[list[Word]]) -> list[list[Word]]:
+    """The signer's column without the scribbles read between the title and the name (a
+    title, however unsurely read, stays)."""
+    return [
+        line
+        for i, line in enumerate(lines)
+        if i == len(lines) - 1
+        or sum(w.conf for w in line) / len(line) >= SCRIBBLE_BELOW
+        or title_line(_text(line))  # a title under the seal, read unsurely
+    ]
 
 
 @dataclass

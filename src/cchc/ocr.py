@@ -89,7 +89,19 @@ class PageRead:
     unread: list[str] = field(default_factory=list)  # marks where the number is, not digits
 
 
-_NUMBER_LINE = re.compile(r"^(\W*S[ốo6]\s*[:.]?\s*)[^/\n]*(/)", re.M)
+# The `Số:` line up to the slash before the symbol's letters: what stands between is the
+# number's place (`Số: Z/¿22/SNV-VP`, a handwritten 3020 read as marks and slashes); the line
+# ends there, the next line (`V/v …`) is never part of it.
+_NUMBER_LINE = re.compile(
+    r"^([^\w\n]*S[ốo6][ \t]*[:.]?[ \t]*)[^\n]*?(/)(?=[ \t]*[A-ZĐ][A-ZĐa-z&]*[^\n]*$)", re.M
+)
+
+
+def put_number(text: str, digits: str) -> tuple[str, bool]:
+    """`text` with `digits` in the place of the number on its `Số:` line (what stood between
+    `Số:` and the symbol's slash replaced); unchanged (and False) when that line has no symbol."""
+    text, found = _NUMBER_LINE.subn(lambda n: f"{n.group(1)}{digits} /", text, count=1)
+    return text, bool(found)
 
 
 # Pixels of coloured ink in the number's place above which the number was written by hand.
@@ -137,7 +149,7 @@ def _reread_number(page: layout.Page, inked, work: Path, name: str, dpi: int | N
     digits = "".join(w.text for w in words)
     if not digits.isdigit() or len(digits) > 6:
         return
-    page.text, found = _NUMBER_LINE.subn(lambda n: f"{n.group(1)}{digits} /", page.text, count=1)
+    page.text, found = put_number(page.text, digits)
     if found:
         page.guessed.append(digits)
         page.unread.clear()
@@ -415,19 +427,28 @@ def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = N
     import re
 
     from cchc.dates import HEADER_DATE
+    from cchc.repair.notation import notation_doubt
     from cchc.text import fold
 
     if not (doubtful or unread_number) or doc.quality is None:
         return
     weak = {fold(w).strip(".,;:()#*\"'") for w in doubtful} - {""}
     fields = []
+    header = "\n".join(doc.text.splitlines()[:40])
     if unread_number and not doc.number:
         doc.warnings[:] = [w for w in doc.warnings if "số văn bản để trống" not in w]
         fields.append(("number", f"số văn bản (đọc được `{' '.join(unread_number)}`, viết tay?)"))
     elif doc.number:
         parts = re.split(r"[/\-–]", fold(doc.number))
+        doubt = notation_doubt(doc.number, header, doc.issuer, doc.parent_issuer)
         if parts[0] in weak or any(p in weak for p in parts[1:] if any(c.isdigit() for c in p)):
             fields.append(("number", f"số văn bản `{doc.number}`"))
+        elif doubt:
+            fields.append(("number", f"số văn bản `{doc.number}` ({doubt})"))
+    elif re.search(r"^\W{0,3}S[ốỐoO6]\s*[:.]|^\W{0,3}\w{0,6}\s*/[A-ZĐ]{2,}\S*\s*$", header, re.M):
+        # A scanned page has its number: a blank one was not read (written by hand, faded),
+        # or `Số:` itself was lost and only `22 /UBND-KT` is left.
+        fields.append(("number", "số văn bản (không đọc được)"))
     if doc.date:
         m = re.search(HEADER_DATE, fold("\n".join(doc.text.splitlines()[:80])))
         if m and any(m.group(g).strip(" ._…") in weak for g in ("d", "m", "y")):
@@ -440,6 +461,13 @@ def mark_uncertain(doc, doubtful: list[str], unread_number: list[str] | None = N
         )
         if m and m.group(1).strip(" ._…"):
             fields.append(("date", f"ngày ban hành (`{m.group(0)}`)"))
+    if not (doc.signer and doc.signer.name):
+        from cchc.repair.signer import title_line
+
+        if any(title_line(line) for line in doc.text.splitlines()[-40:]):
+            # A signer's title with no name under it: the name was under the seal or the
+            # signature, unread.
+            fields.append(("signer", "người ký (có chức danh, không đọc được họ tên)"))
     for name, what in fields:
         if name not in doc.quality.uncertain:
             doc.quality.uncertain.append(name)

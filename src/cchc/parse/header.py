@@ -29,11 +29,14 @@ _NUMBER_LINE = re.compile(
     r"(?:^|(?<!\s)\s{2,}|^\W{0,2}\w?\W{1,3})"  # line start, a column gap, a little scan noise
     r"(?P<word>(?:(?:luat|lenh|phap lenh)\s+)?s[o6])\s*[:.]?\s*(?=[\d/]|$)"
 )
-_NUMBER_TOKEN = re.compile(r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/\s*[\w.&-]+)*|\s*/\s*[\w.&-]+")
+# A doubled slash (`991 //SGDĐT-VP`) is a scan's speck beside the slash, never a ký hiệu's.
+_NUMBER_TOKEN = re.compile(
+    r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/{1,2}\s*[\w.&-]+)*|\s*/{1,2}\s*[\w.&-]+"
+)
 _DATE_RE = re.compile(HEADER_DATE)
 # Where the header ends for certain: the first legal basis, article or chapter.
 _BODY_START = re.compile(r"^\s*(?:[-+]\s*)?(?:can cu\b|dieu 1\b|chuong i\b)")
-_VV = re.compile(r"^\s*(?:v\s*[/.]\s*[vw]|viv)\b[\s.:]*")  # OCR: `V/w`
+_VV = re.compile(r"^\s*(?:(?:v\s*[/.]\s*[vw]|viv)\b|v/(?=\s))[\s.:]*")  # OCR: `V/w`, `V/ `
 
 
 # -- number and symbol -----------------------------------------------------------------------
@@ -49,6 +52,8 @@ def find_number(
             continue
         rest = lines[i][m.end() :]
         if not rest.strip() and i + 1 < len(lines):
+            if _VV.match(folded[i + 1]):
+                return None, None, i  # `Số:` blank, the subject under it (a number unread)
             rest = lines[i + 1]
         elif rest.rstrip().endswith(("-", "/")) and i + 1 < len(lines) and lines[i + 1].strip():
             # `Số: 3783/QĐ-` wrapped before `UBND`.
@@ -56,10 +61,13 @@ def find_number(
         token_match = _NUMBER_TOKEN.match(rest.lstrip())
         if not token_match:
             continue
-        token = re.sub(r"\s*/\s*", "/", token_match.group(0).strip()).rstrip(".,;:")
+        token = re.sub(r"\s*/{1,2}\s*", "/", token_match.group(0).strip()).rstrip(".,;:")
         token = token.replace("–", "-")
         if "/" not in token and "-" not in token:
             continue
+        head = re.split(r"[/-]", token)[0]
+        if head and not any(c.isdigit() for c in head) and not re.fullmatch(r"[OoIl]{1,6}", head):
+            continue  # a number has digits (or their look-alikes): `V/v`, `Thông/báo` are none
         if token.startswith("/"):
             symbol = token[1:]
             return None, symbol or None, i
@@ -236,7 +244,37 @@ def find_type_line(
         key = squash(re.sub(r"[^a-z ]", " ", folded[i]))
         if key in titles and key != "cong van":
             return titles[key], i
+        near = _near_title(key)
+        if near:
+            return titles[near], i
     return None, None
+
+
+# A garbled title (`QUYET BINH`, `KE HOACII`, `THONG BAU`) is the closest type of the closed list
+# when it is this close (rapidfuzz ratio, 0–100) and closer than any signer's title (`CHỦ NỊCH`
+# is CHỦ TỊCH, not CHỈ THỊ).
+TITLE_RATIO = 80
+
+
+def _near_title(key: str) -> str | None:
+    """The type title of `type_by_title` nearest to a capital line `key` (folded), or None."""
+    from rapidfuzz import fuzz, process
+
+    words = key.split()
+    if not 1 <= len(words) <= 4 or len(key) < 4:
+        return None
+    titles = [t for t in type_by_title() if t != "cong van" and len(t.split()) == len(words)]
+    found = process.extractOne(key, titles, scorer=fuzz.ratio, score_cutoff=TITLE_RATIO)
+    if not found:
+        return None
+    others = [t for t in signer_words()["titles"] if len(t.split()) == len(words)]
+    rival = process.extractOne(key, others, scorer=fuzz.ratio) if others else None
+    if rival and rival[1] >= found[1]:
+        return None
+    # Each word near its own (`CHƯƠNG I` is not CHƯƠNG TRÌNH, `KẾT QUẢ` not KẾT LUẬN).
+    if any(fuzz.ratio(a, b) < 60 for a, b in zip(words, found[0].split(), strict=True)):
+        return None
+    return found[0]
 
 
 def find_subject(
@@ -261,7 +299,7 @@ def find_subject(
 
 _TITLE_STOP = re.compile(
     r"^\s*(?:can cu|kinh gui|theo de nghi|xet de nghi|dieu \d|chuong [ivx\d]|phan [ivx\d]|"
-    r"[ivx]+[.-]\s|\d+[.)]\s|[-+•]\s|noi nhan|ngay \d)"
+    r"[ivx]+[.-]\s|\d+[.)]\s|[-+•]\s|noi nhan|ngay \S{1,2}\s*thang)"
 )
 
 
@@ -295,7 +333,9 @@ def _collect_subject(lines, folded, first, vv, issuer=None):
                 i += 1
                 continue
             break
-        if _ends_title(folded[i], issuer) or not _continues(line, upper):
+        if _ends_title(folded[i], issuer) or not (
+            _continues(line, upper) or (vv and _continues_vv(line, parts[-1]))
+        ):
             break
         parts.append(line)
         last = i
@@ -316,3 +356,15 @@ def _continues(line: str, upper_title: bool) -> bool:
         return is_upper_line(line) and not re.match(r"^[A-ZĐ]+\.\s", line)
     first = line[0]
     return first.islower() or first.isdigit() or first in "(\"“'"
+
+
+def _continues_vv(line: str, previous: str) -> bool:
+    """A wrapped `V/v` line that starts with a proper name (`Hội thánh …`, `Sở Nội vụ …`):
+    mixed case, short, after a line that did not end a sentence or list item."""
+    return (
+        line[0].isupper()
+        and not is_upper_line(line)
+        and len(line) <= 60
+        and not previous.rstrip().endswith((".", ";", ":", ","))
+        and not re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}\s*$", line)
+    )

@@ -4,7 +4,8 @@ The repair reports the spans of its text it is not sure of (`RepairReport.doubtf
 printed, costly edits, names the lexicon could not tell apart, numbers and dates whose digits
 came from look-alike letters, unknown ký hiệu). A header field whose text overlaps one of them is
 listed in `quality.uncertain`, for a person to check; so is a signer whose name the lexicon of
-personal names did not read.
+personal names did not read, and a number whose ký hiệu is not in the shape of its issuer's
+notation (`cchc.repair.notation`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from cchc.document import Document
+from cchc.repair.notation import notation_doubt
 from cchc.repair.ocr_errors import RepairReport
 from cchc.text import canonical
 
@@ -59,6 +61,8 @@ def uncertain_fields(doc: Document, report: RepairReport) -> list[str]:
         read = {canonical(n).lower() for n in report.names}
         if canonical(doc.signer.name.strip()).lower() not in read:
             out.append("signer")
+    if "number" not in out and notation_doubt(doc.number, text, doc.issuer, doc.parent_issuer):
+        out.append("number")  # cut short, in small letters, or no part known: not the notation
     if "number" in out and doc.type and doc.symbol and doc.type != "Công văn":
         out.append("type")  # the type was read from the doubtful symbol
     return out

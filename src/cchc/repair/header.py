@@ -19,16 +19,21 @@ from collections.abc import Callable
 
 from cchc.repair.names import default_lexicon
 
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "l": "1", "I": "1", "S": "5", "s": "5", "B": "8", "Z": "2"}
+)
 _NUMBER_LINE = re.compile(
     r"(?P<lead>^[^\w\n]{0,3}|(?<=\S)[ \t]{2,})"
-    r"(?P<so>[S$][^\s:.;/\d]?|[S$][06]|SỐ)[ \t]*[:.;][ \t|.~]*(?:\n[ \t|.~]*)*"
-    r"(?P<num>[0-9OoIl]{1,6})[ \t]*/[ \t]*(?=[\w])",
+    r"(?P<so>[S$][^\s:.;/\d]?|[S$8][06]|SỐ)[ \t]*[:.;][ \t|.~]*(?:\n[ \t|.~]*)*"
+    # The number: digits and their look-alikes, a real digit among them (`5O5`, `59S`, `l2`).
+    r"(?P<num>(?=[0-9OoIlSsBZ]{0,5}[0-9Il])[0-9OoIlSsBZ]{1,6})[ \t]*/[ \t]*(?=[\w])",
     re.MULTILINE,
 )
 _SYMBOL = re.compile(
     r"(?<![\w/])(?P<num>\d{1,6})(?P<slash>[ \t]*[/-][ \t]*)(?P<year>\d{4}/)?"
-    r"(?P<symbol>[A-Za-zĐđ][\w&]*(?:[-/][A-Za-zĐđ0-9][\w&]*)*)"
+    r"(?P<symbol>[A-Za-zĐđ][\w&]*(?:[-/][A-Za-zĐđ0-9][\w&]*"
+    # A dash OCR spaced or lengthened (`UBND - NC`, `UBND—NC`) before a capital part.
+    r"|[ \t]?[-–—][ \t]?(?=[A-ZĐ][A-ZĐ0-9&]{0,8}\b)[A-ZĐ][A-ZĐ0-9&]*)*)"
 )
 
 # The date of the header: `ngày 18 tháng0s năm 2021` → `ngày 18 tháng 05 năm 2021`.
@@ -54,6 +59,9 @@ def fix_numbers(
             continue
         start = m.start("so")
         edits.append((start, m.end(), f"Số: {digits}/", digits != number))
+    # The symbols are read on the text with the number line's digits (`5O5/QD` → `505/QĐ`).
+    text, doubtful = _apply(text, doubtful, edits)
+    edits = []
     for m in _DATE.finditer(text):
         day, month = (m.group(g).translate(_DATE_DIGITS) for g in ("d", "m"))
         if not (day.isdigit() and month.isdigit()):
@@ -65,7 +73,7 @@ def fix_numbers(
     lexicon = default_lexicon()
     for m in _SYMBOL.finditer(text):
         start = m.start("symbol")
-        parts = re.split(r"([-/])", m.group("symbol"))
+        parts = re.split(r"([-/])", re.sub(r"[ \t]?[-–—][ \t]?", "-", m.group("symbol")))
         read = []
         sure = True
         for part in parts:

@@ -41,6 +41,11 @@ UNSEEN_EDIT = math.log(0.002)
 MAX_OPTIONS = 24
 
 
+# `-l eng` prints the horn of ư/ơ as an apostrophe inside the word (`TRU'ONG`, `CHU'C`,
+# `HU'U`): dropped, the word is one token the channel reads as `TRƯỜNG`.
+_HORN = re.compile(r"(?<=[UuOo])['’](?=[^\W\d_])")
+
+
 class OcrRepairer:
     def __init__(self, model: DiacriticModel, channel: dict[str, float]):
         self.model = model
@@ -98,7 +103,7 @@ class OcrRepairer:
 
     def repair_report(self, text: str) -> RepairReport:
         """The repaired text, with what was changed and which parts are doubtful."""
-        text = nfc(text)
+        text = _HORN.sub("", nfc(text))
         items: list[_Item] = []
         phrases: list[tuple[int, int, list[_Item]]] = []
         for phrase in PHRASE.finditer(text):
@@ -205,7 +210,11 @@ class OcrRepairer:
         while core and len(core[-1].token) <= 2 and core[-1].token.islower():
             core.pop()  # scan noise after the name (`Toan oe |`)
         noise_only = _noise(text[line_start:start]) and _noise(text[found[-1].end : line_end])
-        if noise_only and start > len(text) // 2 and len(core) >= 2:
+        if (
+            noise_only
+            and (start > len(text) // 2 or _under_title(text, line_start))
+            and len(core) >= 2
+        ):
             # The name is the longest capitalised tail of the line that starts with a family
             # name; what is before it is a rank (`Thượng tướng`).
             tails = [
@@ -255,6 +264,17 @@ def _lines_of(text: str, found: list[_Item]) -> list[list[_Item]]:
         else:
             lines[-1].append(b)
     return lines
+
+
+def _under_title(text: str, line_start: int) -> bool:
+    """The line before `line_start` (past blank ones and scan noise) is a signer's title
+    (`PHO TRUONG BAN`, `KT. CHU TICH`): the line is the signer's name, wherever it stands (a
+    template's page after the signature keeps it out of the text's second half)."""
+    before = [ln for ln in text[:line_start].splitlines()[-4:] if not _noise(ln)]
+    if not before:
+        return False
+    letters = re.sub(r"[^a-z]", "", fold(before[-1]))
+    return len(letters) >= 6 and any(letters.endswith(t) for t in _titles())
 
 
 def _noise(text: str) -> bool:
