@@ -7,32 +7,20 @@ công bố, and the result in the ranking."""
 from __future__ import annotations
 
 import re
-import sqlite3
-
-import pytest
 
 from tests.browser_fixtures import needs_chromium, shot
-from tests.par_decision import write_decision
+from tests.par_decision import HEADER, ROWS, write_decision
 
 pytestmark = needs_chromium
 
 
-@pytest.fixture
-def bind_rule(server, tmp_path_factory):
-    """Bind a sub-criterion of the imported framework to an evidence rule in the server's
-    database. The decision's appendix on this branch has no column for cchc's rules (the
-    import helper adds one), so the binding a framework carries in YAML/Excel is set here."""
-    data = max(tmp_path_factory.getbasetemp().glob("cchc-e2e*"), key=lambda p: p.stat().st_mtime)
-
-    def bind(framework_id: int, code: str, rule: str) -> None:
-        with sqlite3.connect(data / "cchc.sqlite3") as db:
-            changed = db.execute(
-                "UPDATE par_criterion SET evidence_rule = ? WHERE framework_id = ? AND code = ?",
-                (rule, framework_id, code),
-            ).rowcount
-        assert changed == 1
-
-    return bind
+def decision_binding_one_rule(path):
+    """The decision's appendix with cchc's "Quy tắc minh chứng" column, binding I.1.1 (the
+    plan issued on time) to the rule that computes it from the registry."""
+    rows = [
+        (*row, "plan_on_time" if row[0] == "1.1" and i == 2 else "") for i, row in enumerate(ROWS)
+    ]
+    return write_decision(path, rows=rows, header=(*HEADER, "Quy tắc minh chứng"))
 
 
 def status(page) -> str:
@@ -40,16 +28,17 @@ def status(page) -> str:
 
 
 def test_import_prefill_submit_round1_giai_trinh_round2_lock_publish_rank(
-    page_as, server, tmp_path, bind_rule
+    page_as, server, tmp_path
 ):
     leader = page_as("lanhdao")
     leader.goto(server + "/chi-so/")
-    leader.set_input_files("input[name=file]", str(write_decision(tmp_path / "qd-99.docx")))
+    leader.set_input_files(
+        "input[name=file]", str(decision_binding_one_rule(tmp_path / "qd-99.docx"))
+    )
     leader.fill("input[name=year]", "2026")
     leader.click("form[action$='/nhap/'] button.primary")
     assert "Đã nhập bộ tiêu chí" in leader.inner_text(".messages")
     framework_id = int(re.search(r"/bo-tieu-chi/(\d+)/", leader.url).group(1))
-    bind_rule(framework_id, "I.1.1", "plan_on_time")
     leader.select_option("select[name=units]", label=["UBND phường An Lạc"])
     leader.click("form[action$='/danh-gia/mo/'] button.primary")
     assessment = leader.url
