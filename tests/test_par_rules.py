@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -214,3 +215,27 @@ def test_units_are_ranked_within_their_group_by_kind(khung, login):
     ]  # fmt: skip
     page = login("lanhdao").get(f"/chi-so/?framework={khung.pk}&year=2026").content.decode()
     assert "Xếp hạng riêng" in page and "Xuất sắc" in page
+
+
+def test_the_ranking_page_shows_one_group_or_all_units_a_page_at_a_time(khung, login, monkeypatch):
+    from cchc.web.par import views
+
+    for name, plan in (
+        ("UBND phường An Lạc", "0,5"),
+        ("UBND xã Phú Mỹ", "1"),
+        ("Phòng Nội vụ", "0"),
+    ):
+        final(scored(khung, Unit.objects.get(name=name), 2026, {**ALL, "I.1.1": plan}))
+    monkeypatch.setattr(views, "RANKING_PAGE", 2)
+    client, url = login("lanhdao"), f"/chi-so/?framework={khung.pk}&year=2026"
+
+    def table(query: str = "") -> str:
+        page = client.get(url + query).content.decode()
+        return page[page.index('id="ranking"') : page.index("</table>", page.index('id="ranking"'))]
+
+    first, second = table(), table("&trang=2")
+    assert "1/3" in first and "UBND xã Phú Mỹ" in first and "Phòng Nội vụ" not in first
+    assert "3/3" in second and "Phòng Nội vụ" in second  # the third unit, on page 2
+    communes = table("&nhom=" + quote(Unit.Kind.COMMUNE.label))
+    assert "1/2" in communes and "2/2" in communes and "Phòng Nội vụ" not in communes
+    assert client.get(url + "&nhom=kh%C3%B4ng-c%C3%B3").status_code == 400

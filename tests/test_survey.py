@@ -547,13 +547,16 @@ def test_the_council_edits_a_question_and_its_weights_on_the_page(world, login):
 # --- the self-assessment leaves survey criteria to the survey --------------------------------
 
 
-def test_a_unit_cannot_score_a_survey_criterion_itself(world):
+def test_a_unit_cannot_score_a_survey_criterion_through_the_form(world, login):
     assessment, framework = world["assessment"], world["framework"]
     survey_row = framework.criteria.get(code="I.2")
-    with pytest.raises(par.EntryErrors) as refused:
-        par.save_self_assessment(assessment, {survey_row.pk: ("90", "")}, world["admin"])
-    assert "I.2" in str(refused.value) and "điều tra xã hội học" in str(refused.value)
-    assert not assessment.scores.exists()
+    client = login("lanhdao")
+    answer = client.post(
+        f"/chi-so/danh-gia/{assessment.pk}/",
+        {"action": "self", f"value-{survey_row.pk}": "90", f"note-{survey_row.pk}": ""},
+    )
+    assert answer.status_code == 302
+    assert not assessment.scores.filter(criterion=survey_row, self_points__isnull=False).exists()
 
 
 def test_the_self_assessment_form_shows_survey_points_without_an_input(world, login):

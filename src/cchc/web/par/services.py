@@ -250,10 +250,6 @@ def save_self_assessment(
         try:
             if isinstance(value, ValueError):  # the form could not read what was typed
                 raise value
-            if row.method == Criterion.Method.SURVEY:  # the survey's result, not the unit's
-                raise ValueError(
-                    "chấm bằng điều tra xã hội học: điểm lấy từ kết quả khảo sát, không tự chấm"
-                )
             if criterion_id in not_applicable:
                 if not explanation.strip():
                     raise ValueError("ghi lý do không áp dụng vào ô giải trình")

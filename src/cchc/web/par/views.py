@@ -11,6 +11,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -34,7 +35,7 @@ from cchc.web.par.forms import (
     first_error,
 )
 from cchc.web.par.models import Assessment, Commitment, Criterion, Framework, ScoreEvidence
-from cchc.web.params import as_id, id_param, year_param
+from cchc.web.params import InvalidRequest, as_id, id_param, year_param
 from cchc.web.work.models import Task
 from cchc.web.work.services import attachment
 
@@ -57,6 +58,9 @@ def _may_self_assess(user, assessment: Assessment) -> bool:
 
 
 CHART_UNITS = 30  # bars in the ranking page's chart
+
+
+RANKING_PAGE = 200  # rows of the ranking table per page
 
 
 def overview(request):
@@ -106,6 +110,13 @@ def overview(request):
             ),
             "svg",
         ).decode()
+    groups = services.by_group(rows)
+    group = request.GET.get("nhom", "")
+    if group and group not in dict(groups):
+        raise InvalidRequest(f"nhom: `{group[:40]}` không phải một nhóm đơn vị của bảng xếp hạng.")
+    # a page of the ranking (all units, or one group ranked on its own): every unit is ranked,
+    # but a province's 3,321 communes are not one page to read or to draw
+    shown = Paginator(dict(groups)[group] if group else rows, RANKING_PAGE)
     return render(
         request,
         "par/overview.html",
@@ -115,7 +126,9 @@ def overview(request):
             "years": years,
             "year": year,
             "rows": rows,
-            "groups": services.by_group(rows),
+            "page": shown.get_page(request.GET.get("trang")),
+            "group": group,
+            "groups": [label for label, _members in groups],
             "pending": pending,
             "chart": chart,
             "council": _council(request.user),
@@ -549,7 +562,8 @@ def _save_self(request, assessment: Assessment, leaves):
             request.POST.get(f"override-{c.pk}", "").strip(),
         )
         for c in leaves
-        if f"value-{c.pk}" in request.POST or f"na-{c.pk}" in request.POST
+        if (f"value-{c.pk}" in request.POST or f"na-{c.pk}" in request.POST)
+        and c.method != Criterion.Method.SURVEY  # scored by the survey (survey.apply_results)
     }
     kept = _kept_files(request, leaves)
     by_pk = {c.pk: c for c in leaves}
