@@ -1,5 +1,6 @@
 """In chromium, the whole appraisal cycle of the PAR INDEX: a framework imported from a Quyết
-định .docx appendix, one criterion pre-filled from tracked work, self-assessment, submission
+định .docx appendix, the survey criteria scored from answers given through the public link
+with one-time codes, one criterion pre-filled from tracked work, self-assessment, submission
 after the incompleteness warning, round 1 cutting a criterion, the unit's giải trình with a new
 evidence file, round 2 beside it, chốt điểm (an edit then refused, mở lại needs a reason),
 công bố, and the result in the ranking."""
@@ -28,7 +29,7 @@ def status(page) -> str:
 
 
 def test_import_prefill_submit_round1_giai_trinh_round2_lock_publish_rank(
-    page_as, server, tmp_path
+    page_as, browser, server, tmp_path
 ):
     leader = page_as("lanhdao")
     leader.goto(server + "/chi-so/")
@@ -42,6 +43,36 @@ def test_import_prefill_submit_round1_giai_trinh_round2_lock_publish_rank(
     leader.select_option("select[name=units]", label=["UBND phường An Lạc"])
     leader.click("form[action$='/danh-gia/mo/'] button.primary")
     assessment = leader.url
+
+    # the survey criteria (II.1.x): a round for the unit, one-time codes, answers through the
+    # public link without an account, the results applied to the unit's assessment
+    leader.goto(server + "/chi-so/khao-sat/")
+    leader.select_option("#new-round select[name=framework]", value=str(framework_id))
+    leader.select_option("#new-round select[name=unit]", label="UBND phường An Lạc")
+    leader.fill("#new-round input[name=year]", "2026")
+    leader.click("#new-round button.primary")
+    round_url = leader.url
+    leader.fill("input[name=count]", "2")
+    leader.click("button[value=codes]")
+    leader.goto(round_url + "ma/?chua-dung=1")
+    codes = [c.strip() for c in leader.locator("#codes td.code").all_inner_texts()][:2]
+    public = browser.new_page(locale="vi-VN")
+    try:
+        for code in codes:
+            public.goto(f"{server}/khao-sat/{code}/")
+            for radio in public.locator("input[type=radio][value=A]").all():
+                radio.check()
+            public.click("#survey-form button.primary")
+            assert "Phiếu đã được ghi nhận" in public.inner_text(".messages")
+    finally:
+        public.close()
+    leader.goto(round_url)
+    leader.click("button[value=apply]")
+    assert "Đã áp dụng kết quả khảo sát" in leader.inner_text(".messages")
+    leader.goto(assessment)
+    survey_row = leader.locator("tr:has(td:text-is('II.1.1'))")
+    assert "Từ 2 phiếu khảo sát" in survey_row.inner_text()
+    assert survey_row.locator("input[name^=value-]").count() == 0  # not the unit's to score
 
     # the unit: pre-fill from tracked work, self-assess, submit after the warning
     officer = page_as("anlac")
