@@ -183,6 +183,11 @@ def test_a_copy_stamp_above_the_motto_is_set_apart():
     assert page.text.startswith("UBND TỈNH AN\n")
 
 
+# one line of body text above the signer block, as Tesseract's words (x, word, confidence)
+SENTENCE_WORDS = "Đề nghị các đơn vị thực hiện đúng thời hạn quy định./."
+SENTENCE = [(500, [(100 + 50 * i, w, 95) for i, w in enumerate(SENTENCE_WORDS.split(" "))])]
+
+
 def test_signer_block_is_read_after_the_recipients():
     foot = [
         (
@@ -209,25 +214,7 @@ def test_signer_block_is_read_after_the_recipients():
         (660, [(100, "-", 95), (120, "Lưu:", 95), (180, "VT.", 95)]),
         (720, [(620, "Trần", 95), (680, "Văn", 95), (730, "An", 95)]),
     ]
-    body = [
-        (
-            500,
-            [
-                (100, "Đề", 95),
-                (140, "nghị", 95),
-                (200, "các", 95),
-                (260, "đơn", 95),
-                (320, "vị", 95),
-                (360, "thực", 95),
-                (420, "hiện", 95),
-                (480, "đúng", 95),
-                (540, "thời", 95),
-                (600, "hạn", 95),
-                (660, "quy", 95),
-                (700, "định./.", 95),
-            ],
-        )
-    ]
+    body = SENTENCE
     text = layout.read_layout(_words(body + foot), 1400).text
     assert text.index("Lưu: VT.") < text.index("KT. GIÁM ĐỐC") < text.index("Trần Văn An")
 
@@ -308,25 +295,7 @@ def test_the_signer_block_starts_at_nơi_nhận_after_a_speck_and_drops_a_seals_
             ],
         ),
     ]
-    body = [
-        (
-            500,
-            [
-                (100, "Đề", 95),
-                (140, "nghị", 95),
-                (200, "các", 95),
-                (260, "đơn", 95),
-                (320, "vị", 95),
-                (360, "thực", 95),
-                (420, "hiện", 95),
-                (480, "đúng", 95),
-                (540, "thời", 95),
-                (600, "hạn", 95),
-                (660, "quy", 95),
-                (700, "định./.", 95),
-            ],
-        )
-    ]
+    body = SENTENCE
     text = layout.read_layout(_words(body + foot), 1400).text
     assert text.index("Lưu: VT.") < text.index("PHÓ TRƯỞNG PHÒNG")
     assert "\nTrung tá Ngô Văn Công" in text
@@ -579,25 +548,7 @@ def test_a_signature_read_as_letters_between_title_and_name_is_dropped():
         ),
         (700, [(640, "Nguyễn", 96), (730, "Thanh", 96), (800, "Dũng", 96)]),
     ]
-    body = [
-        (
-            500,
-            [
-                (100, "Đề", 95),
-                (140, "nghị", 95),
-                (200, "các", 95),
-                (260, "đơn", 95),
-                (320, "vị", 95),
-                (360, "thực", 95),
-                (420, "hiện", 95),
-                (480, "đúng", 95),
-                (540, "thời", 95),
-                (600, "hạn", 95),
-                (660, "quy", 95),
-                (700, "định./.", 95),
-            ],
-        )
-    ]
+    body = SENTENCE
     text = layout.read_layout(_words(body + foot), 1400).text
     assert "\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Thanh Dũng" in text
 
@@ -627,25 +578,7 @@ def test_a_title_under_the_seal_read_unsurely_is_kept():
         ),
         (700, [(640, "Trần", 96), (700, "Văn", 96), (750, "An", 96)]),
     ]
-    body = [
-        (
-            500,
-            [
-                (100, "Đề", 95),
-                (140, "nghị", 95),
-                (200, "các", 95),
-                (260, "đơn", 95),
-                (320, "vị", 95),
-                (360, "thực", 95),
-                (420, "hiện", 95),
-                (480, "đúng", 95),
-                (540, "thời", 95),
-                (600, "hạn", 95),
-                (660, "quy", 95),
-                (700, "định./.", 95),
-            ],
-        )
-    ]
+    body = SENTENCE
     text = layout.read_layout(_words(body + foot), 1400).text
     assert "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn An" in text
 
@@ -656,24 +589,6 @@ def test_a_speck_glued_to_the_signers_name_is_dropped():
         (630, [(100, "-", 95), (120, "Như", 95), (170, "trên;", 95)]),
         (700, [(640, "'Trần", 86), (720, "Quốc", 96), (790, "Lâm", 96)]),
     ]
-    body = [
-        (
-            500,
-            [
-                (100, "Đề", 95),
-                (140, "nghị", 95),
-                (200, "các", 95),
-                (260, "đơn", 95),
-                (320, "vị", 95),
-                (360, "thực", 95),
-                (420, "hiện", 95),
-                (480, "đúng", 95),
-                (540, "thời", 95),
-                (600, "hạn", 95),
-                (660, "quy", 95),
-                (700, "định./.", 95),
-            ],
-        )
-    ]
+    body = SENTENCE
     text = layout.read_layout(_words(body + foot), 1400).text
     assert "\nGIÁM ĐỐC\nTrần Quốc Lâm" in text
