@@ -301,10 +301,6 @@ class Document(models.Model):
             return True
         return self.register_id is not None and self.register.secret
 
-    @staticmethod
-    def restricted_q() -> models.Q:
-        return ~models.Q(secrecy=Document.Secrecy.NORMAL) | models.Q(register__secret=True)
-
     def derive(self) -> None:
         """The fields computed from others (also before a bulk insert, which skips `save`)."""
         self.number_key = number_key(self.number)

@@ -91,7 +91,10 @@ class IdPaginator(Paginator):
 
     def page(self, number):
         page = super().page(number)
-        ids = list(page.object_list.values_list("pk", flat=True))
+        # a full page whatever the count says: an estimate (a table not yet analysed, a filter
+        # it misjudges) may be below the rows there are, and Paginator cuts the page at it
+        bottom = (page.number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = Document.objects.only(*REGISTRY_FIELDS).in_bulk(ids)
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
