@@ -1,6 +1,6 @@
 """Confidential documents (độ mật, or kept in a secret register) are read only by those who keep
 and direct them and by the units given work from them: the page, its files, the registry, the
-incoming register, search and the API all follow `roles.can_read_document`."""
+incoming register, search and the API all follow `documents.services.readable`."""
 
 from __future__ import annotations
 

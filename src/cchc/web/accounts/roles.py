@@ -2,7 +2,7 @@
 
 Everyone logged in reads everything (documents, tasks, assessments, charts) but the report
 drafts, which are the council's, and confidential documents (mật, or in a secret register:
-`can_read_document`). Changes:
+`reads_all_documents`). Changes:
 
 - documents (ingest, corrections): officers, leaders, admins;
 - a task, its notes and evidence: leaders and admins any task, an officer only the tasks of
@@ -145,22 +145,10 @@ def can_approve_outgoing(user) -> bool:
 
 def reads_all_documents(user) -> bool:
     """Documents marked mật (or kept in a secret register) are read by those who keep and
-    direct them: the văn thư, leaders, admins and whom the leaders delegate."""
+    direct them: the văn thư, leaders, admins and whom the leaders delegate; others read them
+    only when their unit was sent the document or given work from it
+    (`documents.services.readable`)."""
     return can_register(user) or can_direct(user)
-
-
-def can_read_document(user, document) -> bool:
-    """Everyone logged in reads ordinary documents; a confidential one only those who keep or
-    direct it, and the people of the unit it was sent on to or given work from it."""
-    if not document.is_restricted or reads_all_documents(user):
-        return True
-    unit_id = _unit_id(user)
-    if unit_id is None:
-        return False
-    return (
-        document.unit_id == unit_id
-        or document.tasks.filter(unit_id=unit_id, state="confirmed").exists()
-    )
 
 
 # --- incoming (helper A adds here) ---

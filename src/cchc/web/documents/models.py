@@ -293,14 +293,6 @@ class Document(models.Model):
         self.derive()
         super().save(*args, **kwargs)
 
-    @property
-    def is_restricted(self) -> bool:
-        """Marked mật or kept in a secret register: read only by those `roles.can_read_document`
-        names (the register is read only when the document has one)."""
-        if self.secrecy != self.Secrecy.NORMAL:
-            return True
-        return self.register_id is not None and self.register.secret
-
     def derive(self) -> None:
         """The fields computed from others (also before a bulk insert, which skips `save`)."""
         self.number_key = number_key(self.number)

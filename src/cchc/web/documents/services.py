@@ -17,7 +17,7 @@ from cchc import preview
 from cchc.dates import InvalidDate, parse_user_date
 from cchc.errors import CchcError
 from cchc.web.accounts.models import audit
-from cchc.web.accounts.roles import can_read_document, reads_all_documents, unit_of
+from cchc.web.accounts.roles import reads_all_documents, unit_of
 from cchc.web.documents import queue, search
 from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
 from cchc.web.documents.models import (
@@ -85,7 +85,8 @@ def signature_lookup(value: str) -> dict:
 
 def readable(docs, user):
     """The documents of `docs` this person may read: all, or the ordinary ones and the
-    confidential ones of their unit (`roles.can_read_document`, as one query)."""
+    confidential ones their unit was sent or given confirmed work from. The one definition of
+    the rule: pages, downloads, lists, search and the API all ask it."""
     if reads_all_documents(user):
         return docs
     # ordinary: not marked mật, in no secret register (the few secret registers read first, so
@@ -101,15 +102,15 @@ def readable(docs, user):
     return docs.filter(allowed)
 
 
-# what a file download reads of a document: where the file is, and who may read it
-FILE_FIELDS = ("content_type", "original", "original_name", "sha256", "secrecy", "register", "unit")
+# what a file download reads of a document: where the file is and what it is
+FILE_FIELDS = ("content_type", "original", "original_name", "sha256")
 
 
 def readable_document(user, pk, queryset=None) -> Document:
     """One document for a page or a download: 404 when absent, 403 when confidential to this
     person (the refusal says why; the document's fields are not shown)."""
     doc = get_object_or_404(Document.objects.all() if queryset is None else queryset, pk=pk)
-    if not can_read_document(user, doc):
+    if not readable(Document.objects.filter(pk=doc.pk), user).exists():
         raise PermissionDenied("Văn bản mật: chỉ người được giao xử lý mới được xem.")
     return doc
 
