@@ -155,3 +155,26 @@ def test_rebuilding_reproduces_the_shipped_model(tmp_path):
 def test_an_unknown_use_is_refused(use):
     with pytest.raises(ValueError, match="use must be one of"), rescore.using(use):
         pass
+
+
+def test_text_read_without_diacritics_proposes_no_task_it_is_too_unsure_of():
+    """Garbled input proposes less rather than junk (issue 16 §2): after repair every task is
+    less sure, and those under UNSURE_TEXT_TASK_BELOW are left out with a warning saying so."""
+    from cchc import UNSURE_TEXT_TASK_BELOW, parse_source
+    from cchc.readers import Source
+    from cchc.text import strip_marks
+
+    clean = parse_source(Source(text=HEAD + BODY, kind="text"), "clean.txt")
+    garbled = parse_source(Source(text=strip_marks(HEAD + BODY), kind="text"), "garbled.txt")
+    assert garbled.quality.source == "repaired"
+
+    def leads(doc):
+        return [t["lead"][0]["name"] for t in doc.tasks]
+
+    assert any(name.startswith("Các đơn vị liên quan") for name in leads(clean))
+    assert not any(name.startswith("Các đơn vị liên quan") for name in leads(garbled))
+    assert "Phòng Nội vụ" in leads(garbled)
+    assert all(t["confidence"] >= UNSURE_TEXT_TASK_BELOW for t in garbled.tasks)
+    dropped = len(clean.tasks) - len(garbled.tasks)
+    assert dropped >= 1
+    assert any(w.startswith(f"{dropped} nhiệm vụ không được đề xuất") for w in garbled.warnings)

@@ -17,6 +17,7 @@ from cchc.readers import Source, read_file
 from cchc.repair import GARBLED_BELOW, marked_share, needs_repair, repair_report
 from cchc.repair import repair as repair_text  # keep `cchc.repair` the module
 from cchc.repair.fields import uncertain_fields
+from cchc.text import vn_number
 
 __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
 
@@ -24,6 +25,10 @@ __all__ = ["CchcError", "Document", "parse_file", "parse_text"]
 # so this is ~5 s (~30 pages) and keeps `parse_file` of a text file near `PARSE_BUDGET_S`. Scans
 # are exempt: their OCR, minutes for 30 pages, is the cost that matters there.
 MAX_REPAIR_CHARS = 100_000
+# On text read through OCR or diacritic repair, a task this unsure is not proposed: junk costs the
+# leader more than a duty added by hand. Chosen on the tune split's garbled twins (bench/tasks.py):
+# the lowest confidence at which the proposals kept are right 90% of the time there.
+UNSURE_TEXT_TASK_BELOW = 0.34
 
 
 def parse_file(path: str | Path, ocr: bool = True, progress=None, tasks: bool = True) -> Document:
@@ -84,6 +89,14 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
         # Units and duties read through OCR or diacritic repair are guesses: none is sure.
         for task in doc.tasks:
             task["confidence"] = round(task["confidence"] * min(confidence, 0.9), 2)
+        kept = [t for t in doc.tasks if t["confidence"] >= UNSURE_TEXT_TASK_BELOW]
+        if len(kept) < len(doc.tasks):
+            source.warnings.append(
+                f"{len(doc.tasks) - len(kept)} nhiệm vụ không được đề xuất vì đọc từ văn bản "
+                f"OCR/khôi phục dấu với độ tin cậy dưới {vn_number(UNSURE_TEXT_TASK_BELOW)}: "
+                "xem văn bản và thêm tay nếu cần"
+            )
+            doc.tasks = kept
     doc.warnings[:0] = source.warnings
     # Fields made of words OCR read unsurely are not sure.
     mark_uncertain(doc, source.doubtful, source.unread_number)
