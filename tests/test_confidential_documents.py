@@ -91,3 +91,38 @@ def test_a_unit_reads_a_confidential_document_once_it_is_given_work_from_it(doc,
     assert listed["registry"] and listed["api"] and listed["search"], listed
     # another unit's officer still cannot
     assert login("xem").get(f"/van-ban/{doc.pk}/").status_code == 403
+
+
+def _search_total(client) -> int:
+    return client.get("/api/search/", {"q": "rà soát thủ tục hành chính"}).json()["total"]
+
+
+def test_search_counts_no_confidential_document_its_reader_may_not_open(doc, login):
+    ordinary = _search_total(login("xem"))
+    assert ordinary >= 1
+    Document.objects.filter(pk=doc.pk).update(secrecy=Document.Secrecy.SECRET)
+    assert _search_total(login("vanthu")) == ordinary
+    viewer = login("xem")  # one client: each login replaces the last
+    assert _search_total(viewer) == ordinary - 1  # not even counted
+    page = viewer.get("/tim-kiem/", {"q": "rà soát thủ tục hành chính"}).content.decode()
+    assert f'href="/van-ban/{doc.pk}/"' not in page
+
+
+def test_the_registers_show_a_confidential_document_only_to_who_may_read_it(doc, login):
+    an_lac = Unit.objects.get(name=AN_LAC)
+    Task.objects.create(document=doc, unit=an_lac, action="rà soát", state="confirmed")
+    Document.objects.filter(pk=doc.pk).update(secrecy=Document.Secrecy.SECRET)
+    doc.refresh_from_db()
+    link = f'href="/van-ban/{doc.pk}/"'
+    day = doc.received_date.strftime("%d/%m/%Y")
+    tracking = f"/so/giai-quyet-van-ban-den/?tu={day}&den={day}"
+    assert link in login("vanthu").get(tracking).content.decode()
+    assert link in login("anlac").get(tracking).content.decode()  # given work from it
+    assert link not in login("xem").get(tracking).content.decode()
+    # the same document as an outgoing one: the register of outgoing documents hides it too
+    Document.objects.filter(pk=doc.pk).update(direction=Document.Direction.OUTGOING)
+    outgoing = f"/so/van-ban-di/?tu={doc.date:%d/%m/%Y}&den={doc.date:%d/%m/%Y}"
+    assert link in login("vanthu").get(outgoing).content.decode()
+    assert link not in login("xem").get(outgoing).content.decode()
+    export = login("xem").get(outgoing + "&dinh-dang=xlsx")
+    assert export.status_code == 200 and doc.subject[:30].encode() not in export.content

@@ -300,7 +300,7 @@ def search_api(request):
         page = max(1, int(request.query_params.get("page", 1)))
     except ValueError:
         page = 1
-    results = search.search(query, filters, order, page)
+    results = search.search(query, filters, order, page, visible=services.visible_ids(request.user))
     docs = services.readable(Document.objects.all(), request.user).in_bulk(results.ids)
     return Response(
         {

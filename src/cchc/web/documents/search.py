@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -266,13 +267,20 @@ def search(
     page: int = 1,
     per_page: int = 20,
     facets: bool = True,
+    visible: Callable[[list[int]], set[int]] | None = None,
 ) -> Results:
-    """Matching document ids for one page, the total, and facet counts under the filters."""
+    """Matching document ids for one page, the total, and facet counts under the filters.
+
+    `visible` keeps the ids the person may read (`services.visible_ids`): the confidential
+    documents they may not are in the index but neither listed nor counted."""
     filters = {k: v for k, v in filters.items() if k in FACETS or k in WORD_FILTERS}
     if connection.vendor == "postgresql":
         rows, capped = _postgres_matches(query, filters)
     else:
         rows, capped = _sqlite_matches(query, filters)
+    if visible is not None and rows:
+        kept = visible([r[0] for r in rows])
+        rows = [r for r in rows if r[0] in kept]
     if order == "relevance":
         rows.sort(key=lambda r: (-r[1], -r[0]))
     else:  # newest first; documents without a date last

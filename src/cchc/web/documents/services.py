@@ -4,7 +4,7 @@ document, the upload path (one validation for both) and a job's JSON."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.conf import settings
@@ -100,6 +100,16 @@ def readable(docs, user):
         ).values("pk")
         allowed |= Q(unit_id=unit_id) | Q(pk__in=given_work)
     return docs.filter(allowed)
+
+
+def visible_ids(user) -> Callable[[list[int]], set[int]] | None:
+    """For search: None when this person reads every document, else what keeps, of some
+    document ids, those they may read (one query on the ids, at most `search.CANDIDATES`)."""
+    if reads_all_documents(user):
+        return None
+    return lambda ids: set(
+        readable(Document.objects.filter(pk__in=ids), user).values_list("pk", flat=True)
+    )
 
 
 # what a file download reads of a document: where the file is and what it is

@@ -337,7 +337,9 @@ def search_page(request):
             page = max(1, int(request.GET.get("page", 1)))
         except ValueError:
             page = 1
-        results = search.search(query, filters, order, page)
+        results = search.search(
+            query, filters, order, page, visible=services.visible_ids(request.user)
+        )
         context.update(
             results=results,
             hits=search_hits(query, results.ids, request.user),
@@ -350,7 +352,7 @@ def search_page(request):
 def search_hits(query: search.Query, ids: list[int], user) -> list:
     """The page's documents in order, each with its snippet; only the fields the page shows are
     read (the parse kept in JSON beside them is most of a document's row). A confidential
-    document this person may not read is left out (the index counts it in the totals)."""
+    document this person may not read was left out by the search already; checked again here."""
     docs = services.readable(
         Document.objects.only("id", "type", "number", "date", "issuer", "subject", "text"), user
     ).in_bulk(ids)

@@ -20,6 +20,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.documents import register_files
 from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, Register
+from cchc.web.documents.services import readable
 from cchc.web.forms import DayField
 from cchc.web.params import InvalidRequest, as_id, id_param, int_param
 from cchc.web.work.services import attachment
@@ -396,7 +397,7 @@ def _register_page(
 ):
     form = PeriodForm(request.GET, direction)
     period = form.period()
-    rows = query(period)
+    rows = readable(query(period), request.user)  # confidential ones only for who may read them
     fmt = form.cleaned_data["dinh_dang"]
     if fmt:
         count = rows.count()
