@@ -7,7 +7,10 @@ For each held-out document (never seen by the models) the first page is drawn at
 - `tesseract -l eng` + `cchc` repair: the garbled-OCR route of seeds 000/003/004;
 - `tesseract -l vie` through `cchc.ocr` + repair when the output needs it: the scan route.
 Prints syllables right (aligned, case-insensitive, either tone placement) and wall time per page
-with the pages OCR'd two at a time. Also prints seed 000 repaired against its clean text, seed 001,
+with the pages OCR'd two at a time. `--gate` prints instead, for the Vietnamese route, the
+syllables right when the n-grams may change the marks only of words Tesseract read with a
+confidence under each threshold (`cchc.ocr.MARKS_SURE_FROM` was chosen there).
+Also prints seed 000 repaired against its clean text, seed 001,
 aligned paragraph by paragraph (the two print the same parts in a different order).
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import random
 import re
 import sys
@@ -29,8 +33,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from build_diacritics_model import corpus_texts  # noqa: E402
 from build_ocr_channel import ocr_eng, render  # noqa: E402
 
-from cchc import external  # noqa: E402
+from cchc import external, layout  # noqa: E402
 from cchc.repair import repair  # noqa: E402
+from cchc.repair.diacritics import default_model  # noqa: E402
 from cchc.repair.ocr_errors import repair_garbled  # noqa: E402
 from cchc.repair.tokens import SYLLABLE  # noqa: E402
 from cchc.text import canonical  # noqa: E402
@@ -61,10 +66,46 @@ def degrade(path: Path) -> None:
     page.save(path, dpi=(300, 300))
 
 
+def gate(pages: list[tuple[str, Path, str]]) -> int:
+    """Syllables right of `tesseract -l vie` + the marks' repair, with the repair allowed only on
+    words read under each confidence (None: on every word, the repair without OCR's confidences;
+    0: on none, plain OCR)."""
+    from cchc.repair import diacritics
+
+    model = default_model()
+    with ThreadPoolExecutor(2) as pool:
+        reads = list(
+            pool.map(lambda p: layout.parse_tsv(external.tesseract_tsv(p[1], dpi=300)), pages)
+        )
+    settings = [(None, None)] + [
+        (below, sure) for below in (80, 90, 93, 95) for sure in (-math.inf, 1e-5, 1e-6, 1e-8)
+    ]
+    for below, sure in settings:
+        diacritics.OCR_SURE_SWAP = math.log(sure) if sure and sure > 0 else -math.inf
+        for kind in ("clean", "degraded"):
+            right = total = 0
+            for (k, _image, want), words in zip(pages, reads, strict=True):
+                if k != kind:
+                    continue
+                lines: dict[tuple, list[str]] = {}
+                for w in words:
+                    lines.setdefault(w.key, []).append(w.text)
+                text = "\n".join(" ".join(line) for line in lines.values())
+                unsure = None if below is None else layout.unsure_words(words, below)
+                r, t = accuracy(model.restore_ocr(text, unsure), want)
+                right, total = right + r, total + t
+            print(
+                f"gate {below!s:5} sure swap {sure!s:6} {kind:8} {right / total:7.2%}"
+                f" syllables right ({total})"
+            )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--docs", type=int, default=8)
+    parser.add_argument("--gate", action="store_true", help="sweep the word-confidence gate")
     args = parser.parse_args()
     if not (args.corpus / "docs").is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -79,6 +120,9 @@ def main() -> int:
                 if kind == "degraded":
                     degrade(image)
                 pages.append((kind, image, "\n".join(lines)))
+
+        if args.gate:
+            return gate(pages)
 
         def vie(page):
             text, _conf = external.tesseract(page[1], dpi=300)

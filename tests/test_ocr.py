@@ -29,6 +29,31 @@ def test_degraded_scan_still_gives_number_and_date(tmp_path):
     assert (doc.number, doc.date) == (EXPECTED["number"], EXPECTED["date"])
 
 
+def test_ocr_tells_which_words_it_read_unsurely(tmp_path):
+    """The marks' repair of Vietnamese OCR is allowed only on the words Tesseract doubted:
+    the reader passes them on, as letters in lower case."""
+    from cchc.layout import Word, unsure_words
+    from cchc.readers import read_file
+
+    words = [
+        Word(text, 0, 0, 10, 10, conf, (1, 1, 1))
+        for text, conf in (
+            ("Hội", 96.0),
+            ("thánh", 95.0),
+            ("nỉnh,", 82.0),
+            ("2026", 40.0),
+            ("PHÓ", 89.9),
+        )
+    ]
+    assert unsure_words(words, 90.0) == ["nỉnh", "phó"]
+    path = tmp_path / "degraded.png"
+    render_page(page_lines(), degrade=True).save(path, dpi=(300, 300))
+    source = read_file(path)
+    assert source.unsure is not None
+    letters = "".join(c for c in source.text.lower() if c.isalpha())
+    assert all(w.isalpha() and w == w.lower() and w in letters for w in source.unsure)
+
+
 def test_every_page_of_a_multipage_tiff_is_read(tmp_path):
     path = tmp_path / "two-pages.tiff"
     first = render_page(page_lines()[:8], dpi=200)

@@ -94,3 +94,15 @@ def test_the_name_under_a_signers_title_is_read_from_the_lexicon_wherever_it_sta
     after = "Mau so 01\nCac don vi thuc hien bao cao theo mau dinh kem nay\n" * 8
     text = repair_garbled(body + "PHO TRUONG BAN\nNg6é Bong Hai .\n" + after)
     assert "\nNgô Đông Hải" in text
+
+
+def test_vietnamese_ocr_keeps_the_marks_of_words_it_read_surely():
+    """The n-grams of administrative prose would change a sure `thánh` into the commoner
+    `thanh`: with OCR's word confidences known, a word read surely changes only where the
+    n-grams are overwhelming (`thành phó` → `thành phố`)."""
+    text = "thành phó Đà Nẵng bảo đảm an nỉnh trật tự; hệ phái Tin lành “Hội thánh Đức Chúa Trời”"
+    blind = repair(text, ocr=True)  # no confidences: every word may be wrong
+    assert "thành phố" in blind and "an ninh" in blind and "Hội thanh" in blind
+    for unsure in (["phó", "nỉnh"], []):
+        gated = repair(text, ocr=True, unsure=unsure)
+        assert "thành phố" in gated and "an ninh" in gated and "Hội thánh" in gated

@@ -65,7 +65,12 @@ def parse_source(source: Source, file: str, tasks: bool = True) -> Document:
     if report is not None:
         text = report.text + text[cut:]
     else:
-        text = repair_text(text[:cut], ocr=source.kind == "ocr", garbled=repaired) + text[cut:]
+        text = (
+            repair_text(
+                text[:cut], ocr=source.kind == "ocr", garbled=repaired, unsure=source.unsure
+            )
+            + text[cut:]
+        )
     doc = parse_text(text, file=file, tasks=tasks)
     if repaired:
         share = marked_share(doc.text)

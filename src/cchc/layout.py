@@ -20,7 +20,7 @@ from dataclasses import astuple, dataclass, field
 
 from cchc.dates import OCR_DIGITS
 from cchc.repair.signer import title_line
-from cchc.text import fold
+from cchc.text import fold, nfc
 
 # A word with a digit read with less confidence than this (0-100) is not sure.
 DOUBT_BELOW = 75.0
@@ -386,6 +386,18 @@ def doubtful_words(words: list[Word], below: float = DOUBT_BELOW) -> list[str]:
         for w in words
         if w.conf < below and (any(c.isdigit() for c in w.text) or w.conf < 30)
     ]
+
+
+def unsure_words(words: list[Word], below: float) -> list[str]:
+    """The letters of the words Tesseract read with confidence below `below` (lower case, no
+    punctuation): the only ones whose marks the n-grams may change (`repair.restore_ocr`)."""
+    out = []
+    for w in words:
+        if w.conf < below:
+            letters = "".join(c for c in nfc(w.text).lower() if c.isalpha())
+            if letters:
+                out.append(letters)
+    return out
 
 
 def mean_confidence(words: list[Word]) -> float:

@@ -46,6 +46,13 @@ MAX_EMBEDDED_PIXELS = 4 * MAX_PIXELS
 # time after which no further page is started.
 MAX_OCR_PAGES = 100
 OCR_SECONDS = 600
+# Words Tesseract read with this confidence (0-100) or more keep their marks unless the n-grams
+# are overwhelming (`repair.diacritics.OCR_SURE_SWAP`): the n-grams of administrative prose turned
+# a sure `thánh` into the commoner `thanh`. Chosen with OCR_SURE_SWAP on rendered corpus pages
+# (`bench/ocr.py --gate --docs 12`: 99.84% / 99.91% clean / degraded for 80-93 with 1e-5-1e-6,
+# against 99.79% / 99.86% ungated) among the settings that keep the scan tests' readings
+# (90 with 1e-8 lost `THÀNH PHỐ ĐÀ NẴNG` in 3.pdf's header); not on the transcribed real scans.
+MARKS_SURE_FROM = 93.0
 # A scanned page is blank when, rendered small (at most BLANK_PIXELS), fewer than BLANK_MARKS
 # pixels are clearly darker than its paper (BLANK_CONTRAST grey levels below the commonest).
 BLANK_PIXELS = 1_000_000
@@ -74,6 +81,7 @@ class OcrResult:
     doubtful: list[str] = field(default_factory=list)  # words with digits read unsurely
     unread_number: list[str] = field(default_factory=list)  # marks in the place of the number
     ink_pages: int = 0  # pages whose coloured ink (seal, signature, notes) was removed
+    unsure: list[str] | None = None  # words read unsurely; None: no word confidences (text layer)
     deskewed_pages: int = 0
 
 
@@ -87,6 +95,7 @@ class PageRead:
     copy: list[str] = field(default_factory=list)  # the stamp of a copy (SAO Y) above the header
     notes: list[str] = field(default_factory=list)  # lines beside the header, not the document's
     unread: list[str] = field(default_factory=list)  # marks where the number is, not digits
+    unsure: list[str] = field(default_factory=list)  # words read below MARKS_SURE_FROM
 
 
 # The `Số:` line up to the slash before the symbol's letters: what stands between is the
@@ -190,6 +199,7 @@ def read_page(image, work: Path, name: str, dpi: int | None) -> PageRead:
         page.copy,
         page.notes,
         page.unread,
+        layout.unsure_words(words, MARKS_SURE_FROM),
     )
 
 
@@ -359,6 +369,7 @@ def _result(
         warnings,
         doubtful=[word for read in reads for word in read.doubtful],
         unread_number=[mark for read in reads for mark in read.unread],
+        unsure=sorted({word for read in reads for word in read.unsure}),
         ink_pages=sum(read.ink >= INK_PAGE_SHARE for read in reads),
         deskewed_pages=sum(bool(read.skew) for read in reads),
     )

@@ -80,6 +80,7 @@ class Source:
     confidence: float | None = None  # OCR's mean word confidence, for scans
     warnings: list[str] = field(default_factory=list)
     doubtful: list[str] = field(default_factory=list)  # words with digits OCR read unsurely
+    unsure: list[str] | None = None  # words OCR read unsurely (None: every word may be wrong)
     unread_number: list[str] = field(default_factory=list)  # OCR marks in the number's place
     garbage_layers: list[int] = field(default_factory=list)  # pages with a scanner's bad layer
 
@@ -145,6 +146,7 @@ def _ocr_source(result: OcrResult, path: Path) -> Source:
         warnings=list(result.warnings),
         doubtful=list(result.doubtful),
         unread_number=list(result.unread_number),
+        unsure=result.unsure,
     )
 
 

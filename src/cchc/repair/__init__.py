@@ -40,14 +40,17 @@ def needs_repair(text: str, share: float | None = None) -> bool:
     return share < GARBLED_BELOW and len(_WORD.findall(text[:4000])) >= 20
 
 
-def repair(text: str, ocr: bool = False, garbled: bool | None = None) -> str:
+def repair(
+    text: str, ocr: bool = False, garbled: bool | None = None, unsure: list[str] | None = None
+) -> str:
     """Garbled OCR or unmarked text → Vietnamese with its marks. Other text is returned as is,
-    except Vietnamese OCR output (`ocr`), whose doubtful marks the n-grams may correct.
+    except Vietnamese OCR output (`ocr`), whose doubtful marks the n-grams may correct: those of
+    the `unsure` words (what OCR read with low confidence), or of any word when it is None.
     `garbled` is `needs_repair(text)` when the caller has decided it already."""
     if needs_repair(text) if garbled is None else garbled:
         return repair_garbled(text)
     if ocr:
-        return default_model().restore_ocr(text)
+        return default_model().restore_ocr(text, unsure)
     return text
 
 

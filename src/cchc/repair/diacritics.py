@@ -43,6 +43,8 @@ CACHE = 0.7
 CACHE_PRIOR = 1.0
 # log P(OCR printed other marks on the same letters); n-grams must beat this to change a word.
 OCR_MARK_SWAP = math.log(0.001)
+# The same for a word OCR read surely: only overwhelming n-gram evidence changes it (`kiếm tra`).
+OCR_SURE_SWAP = math.log(1e-6)
 
 
 def _apply_case(word: str, form: str) -> str:
@@ -241,20 +243,28 @@ class DiacriticModel:
             self._known_options[lower] = found
         return found
 
-    def _ocr_options(self, word: str) -> list[tuple[str, int, float]]:
+    def _ocr_options(
+        self, word: str, unsure: frozenset[str] | None = None
+    ) -> list[tuple[str, int, float]]:
         """For Vietnamese OCR output: the printed form is likely, other marks of the same letters
-        possible (`PHÓ` for `PHỐ`, `đảo tạo` for `đào tạo`)."""
+        possible (`PHÓ` for `PHỐ`, `đảo tạo` for `đào tạo`), unless OCR was sure of the word
+        (not in `unsure`)."""
         lower = word.lower()
         forms = self.candidates.get(fold(lower))
         printed = (lower, self.ids.get(lower, _UNKNOWN), 0.0)
         if not forms or (word.isupper() and not any(c in "aeiouy" for c in fold(lower))):
             return [printed]  # unknown, or an abbreviation such as GD, CTSV
-        others = [(f, self.ids[f], OCR_MARK_SWAP) for f in forms[:8] if f != lower]
+        swap = OCR_MARK_SWAP if unsure is None or lower in unsure else OCR_SURE_SWAP
+        others = [(f, self.ids[f], swap) for f in forms[:8] if f != lower]
         return [printed, *others]
 
-    def restore_ocr(self, text: str) -> str:
-        """Fix the marks Tesseract's Vietnamese model got wrong, where the n-grams are sure."""
-        return self._rewrite(nfc(text), self._ocr_options)
+    def restore_ocr(self, text: str, unsure: list[str] | None = None) -> str:
+        """Fix the marks Tesseract's Vietnamese model got wrong, where the n-grams are sure: of
+        the `unsure` words only when OCR's word confidences are known."""
+        if unsure is None:
+            return self._rewrite(nfc(text), self._ocr_options)
+        doubted = frozenset(nfc(w).lower() for w in unsure)
+        return self._rewrite(nfc(text), lambda word: self._ocr_options(word, doubted))
 
     def restore(self, text: str) -> str:
         """`text` with the marks of every unmarked syllable restored; everything else as it was."""
