@@ -188,3 +188,19 @@ def test_the_digest_days_setting_widens_due_soon(work, settings):
     assert notify.digest_for(user("noivu")).due_soon == []
     settings.CCHC_DIGEST_DAYS = 40
     assert len(notify.digest_for(user("noivu"), work["today"]).due_soon) == 2
+
+
+def test_the_digest_counts_what_waits_for_that_persons_direction(work):
+    """Documents submitted to another leader are not in my digest; a document sent on to my
+    unit is in the digest of the unit's head (as in the direction queue)."""
+    Document.objects.update(submitted_to=user("quantri"))
+    assert notify.digest_for(user("lanhdao")).waiting == 0
+    assert notify.digest_for(user("quantri")).waiting == 1
+    head = user("truongnv")
+    assert notify.digest_for(head).waiting == 0
+    Document.objects.update(
+        handling=Document.Handling.FORWARDED, unit=head.profile.unit, submitted_to=None
+    )
+    assert notify.digest_for(head).waiting == 1
+    assert "Văn bản đến chờ ý kiến chỉ đạo của bạn: 1." in notify.digest_for(head).lines()
+    assert notify.digest_for(user("lanhdao")).waiting == 0

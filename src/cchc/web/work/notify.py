@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.web.accounts import roles
-from cchc.web.documents.models import Document
+from cchc.web.work import flow
 from cchc.web.work.models import Notification, Task
 
 DIGEST = "digest"
@@ -164,8 +164,8 @@ def digest_for(user, today: date | None = None) -> Digest:
     )
     soon = today + timedelta(days=settings.CCHC_DIGEST_DAYS)
     waiting = 0
-    if roles.can_direct(user):
-        waiting = Document.objects.filter(handling=Document.Handling.WAITING).count()
+    if roles.sees_direction_queue(user):  # what waits for them: their own queue's count
+        waiting = flow.direction_queue(user).order_by().count()
     return Digest(
         user=user,
         today=today,
