@@ -193,6 +193,27 @@ def test_my_work_lists_open_work_first_the_units_unassigned_and_what_waits(deplo
     assert login("lanhdao").get("/viec-cua-toi/").context["waiting"] == 1
 
 
+def test_my_work_counts_the_documents_of_my_own_direction_queue(deployment, login):
+    doc = Document.objects.create(
+        original_name="cv.txt",
+        original="cv.txt",
+        content_type="text/plain",
+        text="",
+        handling=Document.Handling.WAITING,
+        submitted_to=user("quantri"),  # submitted to another leader
+        sha256="c" * 64,
+        size=0,
+    )
+    assert login("lanhdao").get("/viec-cua-toi/").context["waiting"] == 0
+    page = login("quantri").get("/viec-cua-toi/")
+    assert page.context["waiting"] == 1 and 'href="/van-ban/cho-chi-dao/"' in page.content.decode()
+    assert login("truongnv").get("/viec-cua-toi/").context["waiting"] == 0
+    Document.objects.filter(pk=doc.pk).update(
+        handling=Document.Handling.FORWARDED, unit=Unit.objects.get(name="Sở Nội vụ")
+    )
+    assert login("truongnv").get("/viec-cua-toi/").context["waiting"] == 1
+
+
 # --- requests for more time --------------------------------------------------------------------
 
 

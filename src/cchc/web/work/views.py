@@ -24,7 +24,6 @@ from cchc.web.accounts.roles import (
     can_assign_to,
     can_change_task,
     can_create_task,
-    can_direct,
     can_reassign,
     can_reschedule,
     can_see_feed,
@@ -451,9 +450,6 @@ def my_work(request):
             .only(*MY_FIELDS)
             .order_by("deadline", "id")[:MY_ROWS]
         )
-    waiting = None
-    if can_direct(user):
-        waiting = Document.objects.filter(handling=Document.Handling.WAITING).count()
     return render(
         request,
         "work/my_work.html",
@@ -462,7 +458,7 @@ def my_work(request):
             "done": done,
             "unassigned": unassigned,
             "extensions": services.pending_extensions(user),
-            "waiting": waiting,
+            "waiting": notify.waiting_for(user),  # as the person's direction queue counts
             "today": today,
         },
     )
