@@ -193,6 +193,24 @@ def test_my_work_lists_open_work_first_the_units_unassigned_and_what_waits(deplo
     assert login("lanhdao").get("/viec-cua-toi/").context["waiting"] == 1
 
 
+def test_the_head_reassigns_to_another_person_of_the_unit_with_the_history(deployment, login):
+    mai, head = user("noivu"), user("truongnv")
+    task = noivu_task(assignee=mai)
+    client = login("truongnv")
+    answer = client.post(
+        f"/cong-viec/{task.pk}/giao/",
+        {"assignee": head.pk, "reason": "Chị Mai nghỉ phép", "version": task.version},
+    )
+    assert answer.status_code == 302
+    task.refresh_from_db()
+    assert task.assignee == head
+    change = TaskChange.objects.get(task=task, field="assignee")
+    assert "Trần Thị Mai" in change.old and change.new != change.old
+    assert change.reason == "Chị Mai nghỉ phép" and change.user == head
+    assert [t.pk for t in client.get("/viec-cua-toi/").context["open_tasks"]] == [task.pk]
+    assert login("noivu").get("/viec-cua-toi/").context["open_tasks"] == []
+
+
 def test_my_work_counts_the_documents_of_my_own_direction_queue(deployment, login):
     doc = Document.objects.create(
         original_name="cv.txt",
