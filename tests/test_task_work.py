@@ -18,7 +18,7 @@ from cchc.web.accounts.models import Unit
 from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Document
 from cchc.web.par import reports
-from cchc.web.work import assign
+from cchc.web.work import assign, stats
 from cchc.web.work.models import ExtensionRequest, Notification, Task, TaskChange
 
 
@@ -301,6 +301,26 @@ def test_a_late_completion_is_late_on_the_task_the_dashboard_and_the_report(depl
     assert [r[-1] for r in tables[-1].rows] == ["hoàn thành trễ hạn 5 ngày"]
     said = " ".join(getattr(block, "text", "") for block in draft.body)
     assert "1 nhiệm vụ đúng hạn" in said and "Có 1 nhiệm vụ hoàn thành trễ hạn" in said
+
+
+def test_the_report_counts_a_task_without_a_deadline_neither_on_time_nor_late(deployment):
+    today = timezone.localdate()
+    me = user("noivu")
+    for task in (
+        noivu_task(deadline=today - timedelta(days=3)),  # late
+        noivu_task(deadline=today + timedelta(days=3)),  # on time
+        noivu_task(deadline=None, action="Việc không có hạn"),
+    ):
+        assign.set_status(task, Task.Status.DONE, me)
+    quarter = f"Q{(today.month - 1) // 3 + 1}"
+    draft, _tables = reports.periodic_report(today.year, quarter)
+    said = " ".join(getattr(block, "text", "") for block in draft.body)
+    assert (
+        "đã hoàn thành 3 nhiệm vụ (1 nhiệm vụ đúng hạn, đạt tỷ lệ 50%; 1 nhiệm vụ hoàn thành "
+        "sau hạn; 1 nhiệm vụ không có hạn)" in said
+    ), said
+    row = next(r for r in stats.unit_rows(today) if r.unit.name == "Sở Nội vụ")
+    assert row.on_time_rate == 50.0  # the dashboard's rate is the same
 
 
 # --- two people, one task ----------------------------------------------------------------------
