@@ -127,6 +127,36 @@ def test_the_merged_history_shows_changes_and_status_newest_first(deployment, lo
     assert history[0]["new"] == "có" and history[1]["new"] == "Đang làm"
 
 
+def test_linking_an_answering_document_is_in_the_tasks_history(deployment, login):
+    task = noivu_task()
+    docs = [
+        Document.objects.create(
+            original_name=f"{n}.txt",
+            original=f"{n}.txt",
+            content_type="text/plain",
+            text="",
+            direction="di",
+            type="Công văn",
+            number=f"{n}/UBND-NV",
+            sha256=f"{n}" * 64,
+            size=0,
+        )
+        for n in (7, 8)
+    ]
+    client = login("noivu")
+    client.post(f"/cong-viec/{task.pk}/cap-nhat/", {"answer": docs[0].pk})
+    change = TaskChange.objects.get(task=task, field="answers")
+    assert (change.old, change.new, change.user.username) == ("—", "Công văn 7/UBND-NV", "noivu")
+    answer = patch(client, task, {"answers": [docs[1].pk]})
+    assert answer.status_code == 200
+    last = TaskChange.objects.filter(task=task, field="answers").first()  # newest first
+    assert (last.old, last.new) == ("Công văn 7/UBND-NV", "Công văn 8/UBND-NV")
+    assert patch(client, task, {"answers": [docs[1].pk]}).status_code == 200  # no change
+    assert TaskChange.objects.filter(task=task, field="answers").count() == 2
+    page = client.get(f"/cong-viec/{task.pk}/").content.decode()
+    assert "Công văn 7/UBND-NV → Công văn 8/UBND-NV" in page
+
+
 # --- named people ------------------------------------------------------------------------------
 
 

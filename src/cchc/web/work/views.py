@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.dates import MAX_YEAR, MIN_YEAR
 from cchc.extract.recurrence_words import recurrence_in_words
-from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import (
     acts_for_unit,
     can_assign_to,
@@ -193,8 +193,7 @@ def task_update(request, pk: int):
             messages.error(request, str(exc))
     if (answer := id_param(request.POST, "answer", "văn bản")) is not None:
         doc = get_object_or_404(Document, pk=answer)
-        task.answers.add(doc)
-        audit(request.user, "task-answer", task, f"Gắn văn bản trả lời {doc}")
+        services.link_answers(task, [doc], request.user)
         messages.success(request, f"Đã gắn văn bản {doc}.")
     return redirect("task", pk=task.pk)
 
