@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -333,3 +334,47 @@ def test_the_incoming_register_exports_its_period_in_number_order(login, deploym
     assert document.sections[0].page_width > document.sections[0].page_height
     assert client.get("/van-ban/den/?dinh-dang=pdf").status_code == 400
     assert "dinh-dang=xlsx" in client.get("/van-ban/den/").content.decode()
+
+
+def test_the_outgoing_register_pages_across_years_by_number_and_shows_the_last_number(
+    login, deployment, monkeypatch
+):
+    """A period of two years, three lines a page: the first year's numbered documents, then
+    the one it filed directly (no number of the register), then the next year's; the last
+    number given is the latest year's highest."""
+    from cchc.web.outgoing import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 3)
+    last_year = timezone.localdate().year - 1
+    early = [issued(f"V/v văn bản năm trước số {n}", date(last_year, 3, n)) for n in (1, 2, 3)]
+    Document.objects.create(
+        sha256="f" * 64,
+        original="luu.txt",
+        original_name="luu.txt",
+        content_type="text/plain",
+        size=1,
+        text="",
+        direction="di",
+        register=early[0].register,
+        date=date(last_year, 12, 30),
+        subject="V/v văn bản lưu trực tiếp",
+    )
+    today = timezone.localdate()
+    late = [issued(f"V/v văn bản năm nay số {n}", today) for n in (4, 5)]
+    client = login("vanthu")
+    period = f"/so/van-ban-di/?tu=01/01/{last_year}&den=31/12/{today.year}"
+
+    def subjects(page: int) -> list[str]:
+        text = client.get(f"{period}&page={page}").content.decode()
+        return [s for s in re.findall(r"V/v văn bản [^<]*", text) if "Công văn" not in s]
+
+    first, second = subjects(1), subjects(2)
+    assert first == [f"V/v văn bản năm trước số {n}" for n in (1, 2, 3)]
+    assert second == ["V/v văn bản lưu trực tiếp", *(f"V/v văn bản năm nay số {n}" for n in (4, 5))]
+    page = client.get(f"{period}&page=2").content.decode()
+    assert "Sau ›" not in page and "Sau ›" in client.get(period).content.decode()
+    assert subjects(3) == []
+    shown = f'Số cấp gần nhất trong kỳ: <a href="/van-ban/{late[-1].issued_document_id}/">'
+    assert shown + f"{late[-1].notation}</a>" in page
+    earlier = client.get(f"/so/van-ban-di/?tu=01/01/{last_year}&den=31/12/{last_year}")
+    assert f">{early[-1].notation}</a>" in earlier.content.decode().split("Số cấp gần nhất")[1]

@@ -188,3 +188,65 @@ def test_the_digest_days_setting_widens_due_soon(work, settings):
     assert notify.digest_for(user("noivu")).due_soon == []
     settings.CCHC_DIGEST_DAYS = 40
     assert len(notify.digest_for(user("noivu"), work["today"]).due_soon) == 2
+
+
+def test_the_digest_counts_what_waits_for_that_persons_direction(work):
+    """Documents submitted to another leader are not in my digest; a document sent on to my
+    unit is in the digest of the unit's head (as in the direction queue)."""
+    Document.objects.update(submitted_to=user("quantri"))
+    assert notify.digest_for(user("lanhdao")).waiting == 0
+    assert notify.digest_for(user("quantri")).waiting == 1
+    head = user("truongnv")
+    assert notify.digest_for(head).waiting == 0
+    Document.objects.update(
+        handling=Document.Handling.FORWARDED, unit=head.profile.unit, submitted_to=None
+    )
+    assert notify.digest_for(head).waiting == 1
+    assert "Văn bản đến chờ ý kiến chỉ đạo của bạn: 1." in notify.digest_for(head).lines()
+    assert notify.digest_for(user("lanhdao")).waiting == 0
+
+
+ENV_MAIL = """
+import django
+django.setup()
+from django.conf import settings
+from django.core.mail import send_mail
+from cchc.web.work.notify import mail_configured
+print(mail_configured(), settings.EMAIL_HOST, settings.EMAIL_PORT, settings.DEFAULT_FROM_EMAIL)
+if mail_configured():
+    send_mail("[cchc] thử", "Nội dung thử", settings.DEFAULT_FROM_EMAIL, ["mai@anphu.gov.vn"])
+"""
+
+
+def test_mail_settings_come_from_the_environment(smtp, tmp_path):
+    """A process started with EMAIL_HOST, EMAIL_PORT and DEFAULT_FROM_EMAIL in its environment
+    sends through that server; without EMAIL_HOST mail is off (shown in the app only)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEFAULT_FROM"))}
+    base.update(DJANGO_SETTINGS_MODULE="cchc.web.settings", CCHC_DATA_DIR=str(tmp_path))
+    mailing = {
+        **base,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(settings.EMAIL_PORT),  # the sink's
+        "DEFAULT_FROM_EMAIL": "vanthu@binhlong.gov.vn",
+    }
+    run = [sys.executable, "-c", ENV_MAIL]
+    sent = subprocess.run(run, env=mailing, capture_output=True, text=True, timeout=120)
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.split() == [
+        "True",
+        "127.0.0.1",
+        str(settings.EMAIL_PORT),
+        mailing["DEFAULT_FROM_EMAIL"],
+    ]
+    assert len(smtp.messages) == 1 and smtp.recipients == [["mai@anphu.gov.vn"]]
+    assert smtp.messages[0]["From"] == "vanthu@binhlong.gov.vn"
+    assert smtp.messages[0].get_content().strip() == "Nội dung thử"
+    quiet = subprocess.run(run, env=base, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.split()[0] == "False" and len(smtp.messages) == 1

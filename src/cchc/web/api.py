@@ -18,7 +18,7 @@ from rest_framework.exceptions import (
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import (
     can_assign_to,
     can_change_task,
@@ -227,14 +227,8 @@ class TaskViewSet(viewsets.ModelViewSet):
             _changed(work.update_task, task, data, self.request.user, reason, expected)
             if new_status != task.status:
                 _changed(assign.set_status, task, new_status, self.request.user)
-            if answers is not None and set(answers) != set(task.answers.all()):
-                task.answers.set(answers)
-                audit(
-                    self.request.user,
-                    "task-answer",
-                    task,
-                    "Văn bản trả lời: " + ", ".join(str(d) for d in answers),
-                )
+            if answers is not None:
+                work.link_answers(task, answers, self.request.user, replace=True)
 
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def evidence(self, request, pk=None):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -93,15 +93,34 @@ def outgoing_documents(period: Period) -> QuerySet:
     )
 
 
-def last_numbered(docs: QuerySet) -> dict | None:
+def year_parts(docs: QuerySet, period: Period) -> list[QuerySet]:
+    """The register's documents cut at each new year of the period, in order: the register runs
+    by year first (numbers run on per year), so a page or the last number is looked for in one
+    year's documents instead of sorting the whole period's."""
+    return [
+        docs.filter(
+            date__gte=max(period.start, date(year, 1, 1)),
+            date__lte=min(period.end, date(year, 12, 31)),
+        )
+        for year in range(period.start.year, period.end.year + 1)
+    ]
+
+
+def last_numbered(docs: QuerySet, period: Period) -> dict | None:
     """The last number the register gave among these documents (its full "số/ký hiệu", the
-    document and its date): what the văn thư looks up before numbering the next."""
-    return (
-        docs.exclude(outgoing_draft__number=None)
-        .order_by("-year", "-outgoing_draft__number")
-        .values("pk", "date", notation=F("outgoing_draft__notation"))
-        .first()
-    )
+    document and its date): what the văn thư looks up before numbering the next. The latest
+    year with a number, its highest number (a maximum, not a sort of the year)."""
+    for part in reversed(year_parts(docs, period)):
+        numbered = part.exclude(outgoing_draft__number=None)
+        top = numbered.order_by().aggregate(top=Max("outgoing_draft__number"))["top"]
+        if top is not None:
+            return (
+                numbered.filter(outgoing_draft__number=top)
+                .order_by("-id")
+                .values("pk", "date", notation=F("outgoing_draft__notation"))
+                .first()
+            )
+    return None
 
 
 def _lines(values) -> str:
@@ -166,11 +185,27 @@ def outgoing_rows(docs) -> Iterator[dict]:
         yield outgoing_row(doc)
 
 
-def window(rows: QuerySet, page: int, size: int) -> tuple[list, bool]:
+def window(rows: QuerySet, page: int, size: int, parts: list[QuerySet] | None = None):
     """One page of a register without counting the period (a count would read all of it):
-    the rows and whether a next page exists."""
+    the rows and whether a next page exists. With `parts` (the period's rows cut in order, as
+    `year_parts`), each part is counted from its index and only the parts the page falls in
+    are ordered: a late page of a long period sorts one year, not six."""
     start = (page - 1) * size
-    ids = list(rows.values_list("pk", flat=True)[start : start + size + 1])  # the index alone
+    if parts is None:
+        ids = list(rows.values_list("pk", flat=True)[start : start + size + 1])  # the index
+    else:
+        ids = []
+        for part in parts:
+            if len(ids) > size:
+                break
+            if ids:  # the page goes on into this part: read it from its beginning
+                ids += part.values_list("pk", flat=True)[: size + 1 - len(ids)]
+                continue
+            held = part.order_by().count()
+            if start >= held:
+                start -= held
+                continue
+            ids += part.values_list("pk", flat=True)[start : start + size + 1]
     found = {row.pk: row for row in rows.filter(pk__in=ids[:size])}
     return [found[pk] for pk in ids[:size] if pk in found], len(ids) > size
 

@@ -28,6 +28,7 @@ from cchc.web.documents.models import Document, IngestJob, Register, number_key
 from cchc.web.documents.services import apply_corrections
 from cchc.web.params import InvalidRequest
 from cchc.web.work import assign
+from cchc.web.work import services as work_services
 from cchc.web.work.models import Notification, Task
 
 from .models import Draft, DraftEvent, DraftReview, DraftVersion
@@ -534,8 +535,7 @@ def close_answered(draft: Draft, user, task_ids: list[int]) -> list[Task]:
         for task in chosen:
             task = Task.objects.select_for_update().get(pk=task.pk)
             assign.set_status(task, Task.Status.DONE, user, note=note)
-            task.answers.add(draft.issued_document)
-            audit(user, "task-answer", task, f"Gắn văn bản trả lời {draft.notation}")
+            work_services.link_answers(task, [draft.issued_document], user)
             _tell(
                 _active(profile__unit_id=task.unit_id).exclude(profile__role=Profile.Role.VIEWER)
                 if task.unit_id

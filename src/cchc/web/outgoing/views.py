@@ -393,7 +393,15 @@ class PeriodForm(forms.Form):
 
 
 def _register_page(
-    request, direction: str, title: str, columns, query, rows_of, counted: bool, last=None
+    request,
+    direction: str,
+    title: str,
+    columns,
+    query,
+    rows_of,
+    counted: bool,
+    last=None,
+    parts=None,
 ):
     form = PeriodForm(request.GET, direction)
     period = form.period()
@@ -409,7 +417,9 @@ def _register_page(
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     number = int_param(request.GET, "page", "Trang", 1, 100_000, 1)
-    items, has_next = registers.window(rows, number, PER_PAGE)
+    items, has_next = registers.window(
+        rows, number, PER_PAGE, parts(rows, period) if parts is not None else None
+    )
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -423,7 +433,7 @@ def _register_page(
         "period": period,
         "registers": form.fields["so"].queryset,
         "query_string": params.urlencode(),
-        "last": last(rows) if last is not None else None,
+        "last": last(rows, period) if last is not None else None,
     }
     return render(request, "outgoing/register.html", context)
 
@@ -439,6 +449,7 @@ def outgoing_register(request):
         registers.outgoing_rows,
         counted=True,  # read from the register's index alone
         last=registers.last_numbered,
+        parts=registers.year_parts,  # by year first: a page sorts the year it falls in
     )
 
 

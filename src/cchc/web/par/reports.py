@@ -225,11 +225,18 @@ def periodic_report(year: int, period: str, user=None) -> tuple[Draft, list[Tabl
         .count()
     )
     authority = _authority()
-    rate = f"{_dec(100 * len(on_time) / len(done), 1)}%" if done else ""
+    # the rate is over the finished tasks that had a deadline (as on the dashboard): one
+    # without a deadline is neither on time nor late
+    dated = [t for t in done if t.deadline]
+    rate = f"{_dec(100 * len(on_time) / len(dated), 1)}%" if dated else ""
     if done:
+        undated = len(done) - len(dated)
         finished = (
-            f"đã hoàn thành {len(done)} nhiệm vụ ({len(on_time)} nhiệm vụ đúng hạn, "
-            f"đạt tỷ lệ {rate}; {len(done) - len(on_time)} nhiệm vụ hoàn thành sau hạn)"
+            f"đã hoàn thành {len(done)} nhiệm vụ ({len(on_time)} nhiệm vụ đúng hạn"
+            + (f", đạt tỷ lệ {rate}" if dated else "")
+            + f"; {len(late_done)} nhiệm vụ hoàn thành sau hạn"
+            + (f"; {undated} nhiệm vụ không có hạn" if undated else "")
+            + ")"
         )
     else:
         finished = "chưa có nhiệm vụ nào được báo cáo hoàn thành"

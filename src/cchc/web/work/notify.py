@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.web.accounts import roles
-from cchc.web.documents.models import Document
+from cchc.web.work import flow
 from cchc.web.work.models import Notification, Task
 
 DIGEST = "digest"
@@ -148,6 +148,15 @@ DIGEST_TASK_FIELDS = ("id", "action", "deadline", "status")
 DIGEST_LIMIT = 50
 
 
+def waiting_for(user) -> int | None:
+    """How many incoming documents wait for this person's direction: their own queue's count
+    (submitted to them or to no leader in particular; for a unit's head, those sent on to the
+    unit). None for whoever has no queue. The digest and "Việc của tôi" say the same."""
+    if not roles.sees_direction_queue(user):
+        return None
+    return flow.direction_queue(user).order_by().count()
+
+
 def digest_for(user, today: date | None = None) -> Digest:
     """What a person's digest holds today: notifications not yet in a digest, their open work
     due within `CCHC_DIGEST_DAYS` days or overdue, the documents waiting for their direction."""
@@ -163,9 +172,7 @@ def digest_for(user, today: date | None = None) -> Digest:
         .order_by("deadline", "id")
     )
     soon = today + timedelta(days=settings.CCHC_DIGEST_DAYS)
-    waiting = 0
-    if roles.can_direct(user):
-        waiting = Document.objects.filter(handling=Document.Handling.WAITING).count()
+    waiting = waiting_for(user) or 0
     return Digest(
         user=user,
         today=today,

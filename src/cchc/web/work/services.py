@@ -214,6 +214,32 @@ def form_changes(task: Task, cleaned: dict, fields) -> dict:
     return {f: cleaned[f] for f in fields if f in cleaned}
 
 
+def _documents(docs) -> str:
+    return ", ".join(str(d) for d in docs) or "—"
+
+
+def link_answers(task: Task, documents, user, *, replace: bool = False) -> bool:
+    """Văn bản trả lời of a task (the page adds one, the API sets the list, an issued answer
+    adds itself): like any field of the task, in its history (old → new) and the audit log.
+    False when nothing changed."""
+    before = list(task.answers.order_by("id"))
+    documents = list(documents)
+    after = documents if replace else before + [d for d in documents if d not in before]
+    if {d.pk for d in before} == {d.pk for d in after}:
+        return False
+    with transaction.atomic():
+        task.answers.set(after)
+        TaskChange.objects.create(
+            task=task,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            field="answers",
+            old=_documents(before),
+            new=_documents(after),
+        )
+        audit(user, "task-answer", task, f"Văn bản trả lời: {_documents(after)}")
+    return True
+
+
 def history(task: Task) -> list[dict]:
     """The task's one history, newest first: field changes, status changes and progress notes,
     requests for more time."""

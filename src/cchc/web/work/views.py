@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from cchc.dates import MAX_YEAR, MIN_YEAR
 from cchc.extract.recurrence_words import recurrence_in_words
-from cchc.web.accounts.models import Unit, audit
+from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import (
     acts_for_unit,
     can_assign_to,
     can_change_task,
     can_create_task,
-    can_direct,
     can_reassign,
     can_reschedule,
     can_see_feed,
@@ -194,8 +193,7 @@ def task_update(request, pk: int):
             messages.error(request, str(exc))
     if (answer := id_param(request.POST, "answer", "văn bản")) is not None:
         doc = get_object_or_404(Document, pk=answer)
-        task.answers.add(doc)
-        audit(request.user, "task-answer", task, f"Gắn văn bản trả lời {doc}")
+        services.link_answers(task, [doc], request.user)
         messages.success(request, f"Đã gắn văn bản {doc}.")
     return redirect("task", pk=task.pk)
 
@@ -451,9 +449,6 @@ def my_work(request):
             .only(*MY_FIELDS)
             .order_by("deadline", "id")[:MY_ROWS]
         )
-    waiting = None
-    if can_direct(user):
-        waiting = Document.objects.filter(handling=Document.Handling.WAITING).count()
     return render(
         request,
         "work/my_work.html",
@@ -462,7 +457,7 @@ def my_work(request):
             "done": done,
             "unassigned": unassigned,
             "extensions": services.pending_extensions(user),
-            "waiting": waiting,
+            "waiting": notify.waiting_for(user),  # as the person's direction queue counts
             "today": today,
         },
     )
