@@ -41,6 +41,14 @@ def test_no_two_modules_of_different_packages_import_each_other():
     assert web == []  # documents.queue <-> web.worker did
 
 
+def test_no_two_modules_of_the_web_layer_import_each_other():
+    _, graph = _graph()
+    web = [
+        (a, b) for a, b in graph.mutual() if a.startswith("cchc.web") and b.startswith("cchc.web")
+    ]
+    assert web == []  # documents.exchange <-> documents.ingest did (store_file inside a function)
+
+
 def test_every_web_app_is_placed_in_the_order():
     tool, _ = _graph()
     apps = {p.name for p in (SRC / "cchc/web").iterdir() if (p / "apps.py").is_file()}
