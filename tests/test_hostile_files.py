@@ -439,7 +439,7 @@ def test_display_names_cannot_spoof_a_path_or_an_extension(given, shown):
 
 
 def test_a_very_long_name_is_cut_and_keeps_its_extension():
-    from cchc.web.documents.ingest import MAX_NAME_CHARS, safe_name
+    from cchc.web.documents.store import MAX_NAME_CHARS, safe_name
 
     name = safe_name("Công văn " + "rất dài " * 60 + ".docx")
     assert len(name) <= MAX_NAME_CHARS and name.endswith(".docx")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import ast
 import sys
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Lower layers first: a package may import from its own layer or lower ones only. The CLI is the
 # outermost layer (it starts the web server and the workers).
-WEB_ORDER = ["accounts", "documents", "work", "outgoing", "par"]
+WEB_ORDER = ["accounts", "documents", "mail", "work", "outgoing", "par", "survey"]
 
 
 def package_of(module: str) -> str:
@@ -71,14 +72,24 @@ def web_rank(package: str) -> int | None:
     return WEB_ORDER.index(name) if package.startswith("web.") and name in WEB_ORDER else None
 
 
-def main(src: Path) -> int:
+@dataclass
+class Graph:
+    edges: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    against: list[str] = field(default_factory=list)  # imports against the apps' order
+    hidden: list[str] = field(default_factory=list)  # cross-package imports inside functions
+    view_imports: list[str] = field(default_factory=list)  # views used as services
+    module_edges: set[tuple[str, str]] = field(default_factory=set)
+
+    def mutual(self) -> list[tuple[str, str]]:
+        """Pairs of modules that import each other."""
+        both = {e for e in self.module_edges if e[::-1] in self.module_edges and e[0] != e[1]}
+        return sorted({tuple(sorted(e)) for e in both})
+
+
+def analyse(src: Path) -> Graph:
     global SRC
     SRC = src
-    edges: dict[tuple[str, str], int] = defaultdict(int)
-    against: list[str] = []
-    hidden: list[str] = []
-    view_imports: list[str] = []
-    module_edges: set[tuple[str, str]] = set()
+    graph = Graph()
     for path in sorted(src.joinpath("cchc").rglob("*.py")):
         if "migrations" in path.parts:
             continue
@@ -86,34 +97,40 @@ def main(src: Path) -> int:
         here = package_of(module)
         for target, line, nested in imports(path, module):
             there = package_of(target)
-            module_edges.add((module, target))
+            graph.module_edges.add((module, target))
             where = f"{path.relative_to(src)}:{line} -> {target}"
             if there != here:
-                edges[(here, there)] += 1
+                graph.edges[(here, there)] += 1
             low, high = web_rank(there), web_rank(here)
             core_to_web = not here.startswith(("cli", "web")) and there.startswith("web")
             if core_to_web or (low is not None and high is not None and low > high):
-                against.append(where)
+                graph.against.append(where)
             if nested and there != here:
-                hidden.append(where)
+                graph.hidden.append(where)
             if target.endswith(".views") and not module.endswith(".urls"):
-                view_imports.append(where)
+                graph.view_imports.append(where)
+    return graph
+
+
+def main(src: Path) -> int:
+    graph = analyse(src)
     print("package imports (count of import statements):")
-    for (a, b), n in sorted(edges.items()):
+    for (a, b), n in sorted(graph.edges.items()):
         print(f"  {a:16} -> {b:16} {n}")
-    print(f"\nagainst the order core < web.{' < web.'.join(WEB_ORDER)}: {len(against)}")
-    for line in against:
+    print(f"\nagainst the order core < web.{' < web.'.join(WEB_ORDER)}: {len(graph.against)}")
+    for line in graph.against:
         print("  " + line)
-    print(f"\nimports from another module's views (views used as services): {len(view_imports)}")
-    for line in view_imports:
+    print(
+        f"\nimports from another module's views (views used as services): {len(graph.view_imports)}"
+    )
+    for line in graph.view_imports:
         print("  " + line)
-    mutual = {e for e in module_edges if e[::-1] in module_edges and e[0] != e[1]}
-    pairs = sorted({tuple(sorted(e)) for e in mutual})
+    pairs = graph.mutual()
     print(f"\nmodules importing each other: {len(pairs)}")
     for a, b in pairs:
         print(f"  {a} <-> {b}")
-    print(f"\ncross-package imports hidden inside functions: {len(hidden)}")
-    for line in hidden:
+    print(f"\ncross-package imports hidden inside functions: {len(graph.hidden)}")
+    for line in graph.hidden:
         print("  " + line)
     return 0
 

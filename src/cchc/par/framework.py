@@ -1357,16 +1357,22 @@ def to_excel(framework: Framework, path: str | PathLike) -> None:
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
+    from cchc.reports.drafts import keep_as_text
+
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = "Bộ tiêu chí"
-    ws["A1"] = framework.name
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Cấp: {LEVELS.get(framework.level, framework.level)}"
+
+    def put(row: int, column: int, value):
+        """Text typed as '=HYPERLINK(…)' in a criterion or the framework's name stays text."""
+        return keep_as_text(ws.cell(row, column, value))
+
+    put(1, 1, framework.name).font = Font(bold=True, size=13)
+    put(2, 1, f"Cấp: {LEVELS.get(framework.level, framework.level)}")
     if framework.year is not None:
-        ws["A3"] = f"Năm: {framework.year}"
+        put(3, 1, f"Năm: {framework.year}")
     if framework.source:
-        ws["A4"] = f"Nguồn: {framework.source}"
+        put(4, 1, f"Nguồn: {framework.source}")
     lines = []
     if framework.bonus_max is not None:
         lines.append(f"Điểm thưởng tối đa: {_show(framework.bonus_max)}")
@@ -1378,7 +1384,7 @@ def to_excel(framework: Framework, path: str | PathLike) -> None:
     if framework.not_applicable != "rescale":
         lines.append(f"Không áp dụng: {NOT_APPLICABLE[framework.not_applicable]}")
     for offset, line in enumerate(lines):
-        ws.cell(5 + offset, 1, line)
+        put(5 + offset, 1, line)
     header = 6 + len(lines)
     titles = [
         "STT", "Lĩnh vực/Tiêu chí", "Điểm tối đa", "Cách chấm", "Đơn vị chịu trách nhiệm",
@@ -1400,7 +1406,7 @@ def to_excel(framework: Framework, path: str | PathLike) -> None:
             METHODS[c.method] if not c.children else None, c.evidence_rule,
         ]  # fmt: skip
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row, col, value)
+            cell = put(row, col, value)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if depth == 0:
                 cell.font = Font(bold=True)

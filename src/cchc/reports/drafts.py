@@ -174,7 +174,7 @@ def write_xlsx(tables: list[Table], target: Target, title: str | None = None) ->
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append([_text_cell(sheet, value) for value in row])
+            sheet.append([text_cell(sheet, value) for value in row])
     if not tables:
         book.create_sheet("Bảng 1")
     book.save(target)
@@ -185,7 +185,7 @@ def write_xlsx(tables: list[Table], target: Target, title: str | None = None) ->
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text_cell(sheet: object, value: Cell) -> object:
+def text_cell(sheet: object, value: Cell) -> object:
     """`value` as written to a row: text that starts like a formula stays text (a string cell
     with Excel's quote prefix, shown as typed), anything else as it is."""
     if isinstance(value, str):
@@ -194,9 +194,16 @@ def _text_cell(sheet: object, value: Cell) -> object:
         return value
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # openpyxl made it a formula ("f") because of the leading "="
-    cell.quotePrefix = True
+    return keep_as_text(WriteOnlyCell(sheet, value=value))
+
+
+def keep_as_text(cell: object) -> object:
+    """`cell` (of a write-only or a normal sheet) written as the text it holds if that text
+    starts like a formula; returned as it is otherwise."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"  # openpyxl made it a formula ("f") because of the leading "="
+        cell.quotePrefix = True
     return cell
 
 

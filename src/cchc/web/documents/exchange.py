@@ -36,6 +36,7 @@ from cchc.web.documents.models import (
     number_key,
     signature_state,
 )
+from cchc.web.documents.store import store_file
 from cchc.web.params import InvalidRequest
 
 log = logging.getLogger("cchc.exchange")
@@ -94,8 +95,6 @@ def store_attachments(document: Document, section: dict) -> list[Attachment]:
     """Every attachment of the stored package, written to the originals store (once per content
     hash) and recorded. The package is read again from the stored original: the parse that runs
     in a worker process does not carry the files' bytes back."""
-    from cchc.web.documents.ingest import store_file
-
     package = edxml.read_package(Path(settings.MEDIA_ROOT) / document.original)
     main = {a["sha256"] for a in section.get("attachments", []) if a.get("main")}
     rows = []

@@ -63,6 +63,8 @@ def xlsx(title: str, period: Period, columns: list[str], rows: Iterator[dict], c
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from cchc.reports.drafts import text_cell
+
     _check_size(count, MAX_XLSX_ROWS)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
@@ -74,10 +76,11 @@ def xlsx(title: str, period: Period, columns: list[str], rows: Iterator[dict], c
         return cell
 
     sheet.append([strong(title.upper())])
-    sheet.append([period.words() + (f" · {period.register}" if period.register else "")])
+    words = period.words() + (f" · {period.register}" if period.register else "")
+    sheet.append([text_cell(sheet, words)])
     sheet.append([strong(c) for c in columns])
-    for row in rows:
-        sheet.append([cell_value(v) for v in row["cells"]])
+    for row in rows:  # a subject or a note typed as '=HYPERLINK(…)' stays text
+        sheet.append([text_cell(sheet, cell_value(v)) for v in row["cells"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -285,7 +285,11 @@ def export_edxml(request, pk: int):
 def ingest_page(request):
     if request.method == "POST":
         return upload(request)
-    jobs = IngestJob.objects.select_related("document")[:30]
+    # the list shows a job's name, state and message and links its document by id: never the
+    # document itself (its text and machine JSON, once per job)
+    jobs = IngestJob.objects.only(
+        "id", "original_name", "status", "message", "document_id", "created_at"
+    )[:30]
     return render(
         request, "documents/ingest.html", {"jobs": jobs, "can_ingest": can_ingest(request.user)}
     )

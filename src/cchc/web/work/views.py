@@ -125,14 +125,24 @@ def _column(querysets) -> tuple[list[Task], str, bool]:
     return cards, label, count > len(cards)
 
 
+# what names a document in a list (its __str__ and link): never its text or machine JSON
+DOCUMENT_NAME = ("id", "type", "number", "original_name")
+
+
 def task_page(request, pk: int):
     task = get_object_or_404(
-        Task.objects.select_related("unit", "document", "parent", "assignee"), pk=pk
+        # the page names the document (type, number, subject): not its text or machine JSON
+        Task.objects.select_related("unit", "document", "parent", "assignee").defer(
+            "document__text", "document__machine"
+        ),
+        pk=pk,
     )
     answering = Document.objects.none()
     if task.document_id:  # documents that cite the task's document may be its answer
-        answering = Document.objects.filter(citations__target=task.document_id).exclude(
-            pk__in=task.answers.values("pk")
+        answering = (
+            Document.objects.filter(citations__target=task.document_id)
+            .exclude(pk__in=task.answers.values("pk"))
+            .only(*DOCUMENT_NAME, "subject")
         )
     user = request.user
     can_assign = can_reassign(user, task)
@@ -156,7 +166,7 @@ def task_page(request, pk: int):
             "history": services.history(task),
             "evidence": task.evidence.all(),
             "children": task.children.select_related("unit"),
-            "answers": task.answers.all(),
+            "answers": task.answers.only(*DOCUMENT_NAME),
             "suggested": answering[:10],
         },
     )
