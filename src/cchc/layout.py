@@ -390,7 +390,7 @@ def doubtful_words(words: list[Word], below: float = DOUBT_BELOW) -> list[str]:
 
 def unsure_words(words: list[Word], below: float) -> list[str]:
     """The letters of the words Tesseract read with confidence below `below` (lower case, no
-    punctuation): the only ones whose marks the n-grams may change (`repair.restore_ocr`)."""
+    punctuation): those whose marks the n-grams may readily change (`repair.restore_ocr`)."""
     out = []
     for w in words:
         if w.conf < below:

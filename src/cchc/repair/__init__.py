@@ -44,8 +44,9 @@ def repair(
     text: str, ocr: bool = False, garbled: bool | None = None, unsure: list[str] | None = None
 ) -> str:
     """Garbled OCR or unmarked text → Vietnamese with its marks. Other text is returned as is,
-    except Vietnamese OCR output (`ocr`), whose doubtful marks the n-grams may correct: those of
-    the `unsure` words (what OCR read with low confidence), or of any word when it is None.
+    except Vietnamese OCR output (`ocr`), whose doubtful marks the n-grams may correct: the
+    marks of the `unsure` words (what OCR read with low confidence) readily, of the others only
+    on overwhelming evidence; when `unsure` is None (no word confidences), of any word readily.
     `garbled` is `needs_repair(text)` when the caller has decided it already."""
     if needs_repair(text) if garbled is None else garbled:
         return repair_garbled(text)

@@ -247,8 +247,8 @@ class DiacriticModel:
         self, word: str, unsure: frozenset[str] | None = None
     ) -> list[tuple[str, int, float]]:
         """For Vietnamese OCR output: the printed form is likely, other marks of the same letters
-        possible (`PHÓ` for `PHỐ`, `đảo tạo` for `đào tạo`), unless OCR was sure of the word
-        (not in `unsure`)."""
+        possible (`PHÓ` for `PHỐ`, `đảo tạo` for `đào tạo`); much less so when OCR was sure of
+        the word (not in `unsure`)."""
         lower = word.lower()
         forms = self.candidates.get(fold(lower))
         printed = (lower, self.ids.get(lower, _UNKNOWN), 0.0)
@@ -259,8 +259,8 @@ class DiacriticModel:
         return [printed, *others]
 
     def restore_ocr(self, text: str, unsure: list[str] | None = None) -> str:
-        """Fix the marks Tesseract's Vietnamese model got wrong, where the n-grams are sure: of
-        the `unsure` words only when OCR's word confidences are known."""
+        """Fix the marks Tesseract's Vietnamese model got wrong, where the n-grams are sure; when
+        OCR's word confidences are known, a word not in `unsure` only on overwhelming evidence."""
         if unsure is None:
             return self._rewrite(nfc(text), self._ocr_options)
         doubted = frozenset(nfc(w).lower() for w in unsure)
