@@ -83,4 +83,28 @@ def sample_path():
     return path
 
 
+def plan_with_tasks(text: str, count: int, number: str, name: str = "ke-hoach.txt"):
+    """A stored Kế hoạch of 5/1/2026 with this (long) text, and `count` confirmed tasks of Sở
+    Nội vụ due 10/2/2026 made from it: what pages and reports must list without the text."""
+    import hashlib
+    from datetime import date
+
+    from cchc.web.accounts.models import Unit
+    from cchc.web.documents.models import Document
+    from cchc.web.work.models import Task
+
+    sha = hashlib.sha256(name.encode()).hexdigest()
+    document = Document.objects.create(
+        sha256=sha, original=f"originals/{sha[:2]}", original_name=name,
+        content_type="text/plain", size=len(text), type="Kế hoạch", number=number,
+        date=date(2026, 1, 5), text=text, machine={"text": text},
+    )  # fmt: skip
+    unit = Unit.objects.get(name="Sở Nội vụ")
+    tasks = Task.objects.bulk_create(
+        Task(unit=unit, document=document, action=f"Việc {n}", deadline=date(2026, 2, 10))
+        for n in range(count)
+    )
+    return document, tasks
+
+
 pytest_plugins = ["tests.browser_fixtures"]

@@ -5,15 +5,12 @@ snippets). Every list page and the task page are walked here with a long documen
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cchc.web.accounts.models import Unit
-from cchc.web.documents.models import Document, IngestJob
-from cchc.web.work.models import Task
+from cchc.web.documents.models import IngestJob
+from tests.conftest import plan_with_tasks
 
 LONG = "Giao Sở Nội vụ rà soát thủ tục hành chính. " * 20_000
 
@@ -33,16 +30,7 @@ PAGES = [
 
 @pytest.fixture
 def long_document(deployment):
-    document = Document.objects.create(
-        sha256="e" * 64, original="originals/ee", original_name="ke-hoach-dai.txt",
-        content_type="text/plain", size=len(LONG), type="Kế hoạch", number="99/KH-UBND",
-        date=date(2026, 1, 5), text=LONG, machine={"text": LONG},
-    )  # fmt: skip
-    unit = Unit.objects.get(name="Sở Nội vụ")
-    tasks = Task.objects.bulk_create(
-        Task(unit=unit, document=document, action=f"Việc {n}", deadline=date(2026, 2, 10))
-        for n in range(20)
-    )
+    document, tasks = plan_with_tasks(LONG, 20, "99/KH-UBND", "ke-hoach-dai.txt")
     IngestJob.objects.create(
         original_name="ke-hoach-dai.txt", stored_path="x", sha256="e" * 64, document=document,
         status="done",

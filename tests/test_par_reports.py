@@ -3,32 +3,19 @@ recipients (from data, not code)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cchc.knowledge import report_recipients
-from cchc.web.accounts.models import Unit
 from cchc.web.documents.models import Document
 from cchc.web.par import reports
-from cchc.web.work.models import Task
+from tests.conftest import plan_with_tasks
 
 BIG_TEXT = "Giao Phòng Nội vụ rà soát thủ tục hành chính. " * 50_000  # ~2.4 MB
 
 
 def _plan_with_tasks(count: int) -> Document:
-    document = Document.objects.create(
-        sha256="f" * 64, original="originals/ff", original_name="ke-hoach.txt",
-        content_type="text/plain", size=len(BIG_TEXT), type="Kế hoạch", number="18/KH-UBND",
-        date=date(2026, 1, 5), text=BIG_TEXT, machine={"text": BIG_TEXT},
-    )  # fmt: skip
-    unit = Unit.objects.get(name="Sở Nội vụ")
-    Task.objects.bulk_create(
-        Task(unit=unit, document=document, action=f"Việc {i}", deadline=date(2026, 2, 10))
-        for i in range(count)
-    )
-    return document
+    return plan_with_tasks(BIG_TEXT, count, "18/KH-UBND")[0]
 
 
 def test_the_periodic_report_never_loads_a_documents_text_or_machine_json(deployment):
