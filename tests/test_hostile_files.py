@@ -365,7 +365,8 @@ def test_a_docx_named_pdf_is_read_as_the_docx_it_is(tmp_path):
 
 
 def _upload_and_run(path: Path, name: str):
-    from cchc.web.documents.ingest import UploadRejected, accept_upload, run_job
+    from cchc.web.documents.ingest import accept_upload, run_job
+    from cchc.web.documents.store import UploadRejected
 
     def chunks():
         with path.open("rb") as fh:
@@ -433,7 +434,7 @@ def test_html_uploaded_as_pdf_is_refused_at_upload(deployment, tmp_path, media):
     ],
 )
 def test_display_names_cannot_spoof_a_path_or_an_extension(given, shown):
-    from cchc.web.documents.ingest import safe_name
+    from cchc.web.documents.store import safe_name
 
     assert safe_name(given) == shown
 

@@ -26,8 +26,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cchc.par.framework import shipped
 from cchc.web.accounts.models import AuditEntry, Unit
-from cchc.web.documents.ingest import ingest_file, store_file
+from cchc.web.documents.ingest import ingest_file
 from cchc.web.documents.models import Correction, Document, IngestJob
+from cchc.web.documents.store import store_file
 from cchc.web.par import services
 from cchc.web.par.models import Assessment, Commitment, Framework, Score, ScoreEvidence
 from cchc.web.work.flow import direction_state

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from cchc.web.documents.ingest import UploadRejected, accept_upload, ingest_file, safe_name
+from cchc.web.documents.ingest import accept_upload, ingest_file
 from cchc.web.documents.models import Citation, Document, IngestJob
+from cchc.web.documents.store import UploadRejected, safe_name
 from cchc.web.work.models import Task
 from tests.documents import EXPECTED, write_docx
 

@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cchc.web.accounts.models import Unit
-from cchc.web.documents.ingest import UploadRejected, ingest_file
+from cchc.web.documents.ingest import ingest_file
+from cchc.web.documents.store import UploadRejected
 from cchc.web.work.models import Task
 from cchc.web.work.services import add_evidence
 

@@ -28,9 +28,9 @@ from cchc.web.accounts.roles import (
     works_on_tasks,
 )
 from cchc.web.documents import search, services
-from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, IngestJob
 from cchc.web.documents.services import REGISTRY_FIELDS, registry_filters
+from cchc.web.documents.store import UploadRejected
 from cchc.web.error_pages import api_exception_handler
 from cchc.web.params import MAX_ID, id_param
 from cchc.web.work import assign, flow

@@ -19,7 +19,7 @@ from cchc.errors import CchcError
 from cchc.web.accounts.models import audit
 from cchc.web.accounts.roles import reads_all_documents, unit_of
 from cchc.web.documents import queue, search
-from cchc.web.documents.ingest import UploadRejected, accept_upload, safe_name
+from cchc.web.documents.ingest import accept_upload
 from cchc.web.documents.models import (
     EDITABLE_FIELDS,
     Correction,
@@ -28,6 +28,7 @@ from cchc.web.documents.models import (
     Register,
 )
 from cchc.web.documents.signals import document_corrected
+from cchc.web.documents.store import UploadRejected, safe_name
 from cchc.web.params import InvalidRequest, as_id, id_param, year_param
 
 # What a registry row shows (the API's list gives the same fields and `place`).

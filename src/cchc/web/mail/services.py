@@ -30,8 +30,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc import edxml
-from cchc.web.documents.ingest import UploadRejected, accept_upload, run_jobs
+from cchc.web.documents.ingest import accept_upload, run_jobs
 from cchc.web.documents.models import IngestJob
+from cchc.web.documents.store import UploadRejected
 from cchc.web.mail.models import (
     MailAccount,
     MailAttachment,

@@ -23,9 +23,10 @@ from cchc.knowledge import doc_types
 from cchc.text import running_name
 from cchc.web.accounts import roles
 from cchc.web.accounts.models import Profile, Unit, audit
-from cchc.web.documents.ingest import accept_path, next_number, run_job, safe_name, store_file
+from cchc.web.documents.ingest import accept_path, next_number, run_job
 from cchc.web.documents.models import Document, IngestJob, Register, number_key
 from cchc.web.documents.services import apply_corrections
+from cchc.web.documents.store import safe_name, store_file
 from cchc.web.params import InvalidRequest
 from cchc.web.work import assign
 from cchc.web.work import services as work_services

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from cchc.web.accounts import roles
 from cchc.web.accounts.models import Unit
 from cchc.web.documents import register_files
-from cchc.web.documents.ingest import UploadRejected
 from cchc.web.documents.models import Document, Register
 from cchc.web.documents.services import readable
+from cchc.web.documents.store import UploadRejected
 from cchc.web.forms import DayField
 from cchc.web.params import InvalidRequest, as_id, id_param, int_param
 from cchc.web.work.services import attachment

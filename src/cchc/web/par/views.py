@@ -23,8 +23,8 @@ from cchc.errors import CchcError
 from cchc.par import framework as core
 from cchc.web.accounts.models import Unit
 from cchc.web.accounts.roles import can_make_reports, can_self_assess, is_council
-from cchc.web.documents.ingest import UploadRejected, safe_name, store_file
 from cchc.web.documents.models import Document, number_key
+from cchc.web.documents.store import UploadRejected, safe_name, store_file
 from cchc.web.forms import DayField
 from cchc.web.par import charts, reports, services
 from cchc.web.par.forms import (

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cchc.web.accounts import roles
 from cchc.web.accounts.models import audit
-from cchc.web.documents.ingest import safe_name, store_file
+from cchc.web.documents.store import safe_name, store_file
 from cchc.web.params import InvalidRequest
 from cchc.web.work import assign, notify
 from cchc.web.work.assign import Conflict

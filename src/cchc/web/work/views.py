@@ -31,8 +31,8 @@ from cchc.web.accounts.roles import (
     sees_everything,
     unit_of,
 )
-from cchc.web.documents.ingest import UploadRejected, safe_name
 from cchc.web.documents.models import Document
+from cchc.web.documents.store import UploadRejected, safe_name
 from cchc.web.forms import DayField
 from cchc.web.params import MAX_ID, InvalidRequest, id_param, int_param
 from cchc.web.work import assign, notify, services, stats
