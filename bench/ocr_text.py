@@ -9,9 +9,10 @@ pages at 300 dpi (`tools/build_ocr_channel.render`): its first 40 lines (the hea
 speckles). The pages are read by `tesseract -l eng` (the OCR without the Vietnamese model that
 produced the garbled seeds) and the text goes through `cchc.parse_source`, the route of a garbled
 text file: repair, then parsing. Per split and print kind it prints:
-- number (the full `595/UBND-NC`), type, date and signer: right / documents that have the field,
-  the truth from `../shared/corpus/metadata.tsv`, or, where it is blank there, what cchc reads
-  from the clean text (both compared after `cchc.text.canonical`, case-insensitive for names);
+- number (the full `595/UBND-NC`), type, date and signer: right / documents that have the field
+  printed on the pages, the truth from `../shared/corpus/metadata.tsv`, or, where it is blank
+  there, what cchc reads from the clean text (both compared after `cchc.text.canonical`,
+  case-insensitive for names); fields the pages do not show are counted apart;
 - how many of the fields read wrong, and of those read right, `quality.uncertain` lists;
 - syllables of the repaired text right, aligned with the printed lines (case-insensitive, either
   tone placement), as `bench/ocr.py` counts them.
@@ -25,6 +26,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import sys
 import tempfile
 import threading
@@ -36,7 +38,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from build_diacritics_model import corpus_texts  # noqa: E402
-from build_ocr_channel import ocr_eng, render  # noqa: E402
+from build_ocr_channel import ocr_eng, render, wrap  # noqa: E402
 
 from cchc import parse_source  # noqa: E402
 from cchc.parse import parse_text  # noqa: E402
@@ -58,9 +60,10 @@ def split_names() -> dict[str, list[str]]:
 
 
 def pages_of(text: str, signer: str | None = None) -> list[str]:
-    """The printed pages: the first 40 lines and, for a longer document, the 30 lines that end
-    with the signature block (the signer's name, when it is printed; else the last 30)."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    """The printed pages: the first 40 printed lines (the header) and, for a longer document,
+    the 30 that end with the signature block (the signer's name, when it is printed; else the
+    last 30). Lines are counted as `render` wraps them, so what is chosen is what is drawn."""
+    lines = wrap(text)
     if len(lines) <= 40:
         return ["\n".join(lines)]
     end = len(lines)
@@ -69,6 +72,24 @@ def pages_of(text: str, signer: str | None = None) -> list[str]:
         if at and at[-1] >= 40:
             end = at[-1] + 1
     return ["\n".join(lines[:40]), "\n".join(lines[max(40, end - 30) : end])]
+
+
+def shown(field: str, want: str, pages: str) -> bool:
+    """`want` is on the printed pages: a field the corpus's metadata has but the crawled text
+    lacks (a công văn crawled from its "Kính gửi"), or that falls outside the two pages, cannot
+    be read and is not counted."""
+    flat = canonical(squash(pages)).lower()
+    if field == "number":
+        return canonical(want).replace(" ", "").lower() in flat.replace(" ", "")
+    if field == "signer":
+        return canonical(squash(want)).lower() in flat
+    if field == "date":
+        y, m, d = (int(part) for part in want.split("-"))
+        return bool(
+            re.search(rf"ngày\s*0?{d}\s*tháng\s*0?{m}\s*năm\s*{y}", flat)
+            or re.search(rf"(?<!\d)0?{d}\s*[/.-]\s*0?{m}\s*[/.-]\s*{y}", flat)
+        )
+    return True
 
 
 def read_page(text: str, kind: str, tmp: Path) -> tuple[str, str]:
@@ -166,6 +187,7 @@ def main() -> int:
         for kind in ("clean", "degraded"):
             right = dict.fromkeys(FIELDS, 0)
             have = dict.fromkeys(FIELDS, 0)
+            unprinted = dict.fromkeys(FIELDS, 0)
             # quality.uncertain against the truth: wrong fields flagged, right fields flagged.
             flagged = {"wrong": [0, 0], "right": [0, 0]}
             syl_right = syl_total = 0
@@ -177,9 +199,13 @@ def main() -> int:
                     r, t = accuracy(doc.text, printed)
                     syl_right, syl_total = syl_right + r, syl_total + t
                 got = got_fields(doc)
+                on_pages = "\n".join(lines for _ocr, lines in found)
                 for field in FIELDS:
                     want = truths[name][field]
                     if not want:
+                        continue
+                    if not shown(field, want, on_pages):
+                        unprinted[field] += 1
                         continue
                     have[field] += 1
                     ok = same(field, want, got[field])
@@ -195,6 +221,9 @@ def main() -> int:
                 for field in FIELDS
             )
             print(f"{split:4} {kind:8} -l eng metadata: {figures}")
+            if any(unprinted.values()):
+                left = ", ".join(f"{f} {n}" for f, n in unprinted.items() if n)
+                print(f"{split:4} {kind:8} not on the printed pages, not counted: {left}")
             (wf, wn), (rf, rn) = flagged["wrong"], flagged["right"]
             print(
                 f"{split:4} {kind:8} quality.uncertain: {wf}/{wn} wrong fields flagged, "

@@ -170,3 +170,15 @@ def test_yearly_duty_with_a_day_is_due_on_its_first_occurrence_after_the_documen
     assert (found.date, found.recurrence) == ("2026-01-25", "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=25")
     later = find_deadline("Định kỳ hằng năm (trước ngày 30/11) báo cáo kết quả", date(2025, 12, 8))
     assert later.date == "2026-11-30" and later.next_dates[1] == "2027-11-30"
+
+
+def test_a_time_columns_bare_month_quarter_or_year_is_its_end():
+    from cchc.extract.deadlines import time_limit
+
+    anchor = date(2025, 11, 21)
+    assert time_limit("Tháng 11 - 12/2025.", anchor).date == "2025-12-31"
+    assert time_limit("Quý III, IV/2026", anchor).date == "2026-12-31"
+    assert time_limit("Năm 2026", anchor).date == "2026-12-31"
+    assert time_limit("Trước ngày 31/5/2026.", anchor).date == "2026-05-31"
+    assert time_limit("Từ tháng 11/2025 đến khi kết thúc", anchor).date is None
+    assert time_limit("Thường xuyên", anchor).date is None

@@ -288,3 +288,50 @@ def test_closing_sentences_go_on_with_whoever_was_asked_or_name_their_own_lead()
         ["các phòng, ban"],
     ]
     assert tasks[1]["recurrence"].startswith("FREQ=YEARLY")
+
+
+def test_a_bullet_mark_alone_on_its_line_opens_the_duty_on_the_next_line():
+    tasks = _tasks(
+        "1. Phòng Văn hóa - Thông tin:\n\n-\nTuyên truyền về kế hoạch trên trang thông tin.\n\n"
+        "-\nPhối hợp tổ chức hội thi tìm hiểu pháp luật.\n"
+    )
+    assert [t["action"][:12] for t in tasks] == ["Tuyên truyền", "Phối hợp tổ "]
+    assert [_leads(t) for t in tasks] == [["Phòng Văn hóa - Thông tin"]] * 2
+
+
+def test_a_time_label_after_a_duty_gives_its_deadline_a_period_from_a_start_does_not():
+    tasks = _tasks(
+        "1.2. Phòng Tài chính - Kế hoạch - Cơ quan thường trực Ban Chỉ đạo\n\n"
+        "- Hướng dẫn biểu mẫu kiểm kê cho các cơ quan, đơn vị.\n\n"
+        "Thời gian hoàn thành: Tháng 11 - 12/2026.\n\n"
+        "- Tham mưu đôn đốc, kiểm tra việc kiểm kê.\n\n"
+        "Thời gian thực hiện: Từ tháng 11/2026 đến khi kết thúc kiểm kê.\n\n"
+        "- Tổng hợp kết quả kiểm kê, báo cáo UBND thị xã. Thời gian hoàn thành: Quý I/2027.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Tài chính - Kế hoạch"]] * 3
+    assert [t["deadline"] for t in tasks] == ["2026-12-31", None, "2027-03-31"]
+    assert tasks[0]["deadline_text"] == "Tháng 11 - 12/2026"
+
+
+def test_an_ask_after_a_clause_ending_in_a_comma_names_its_lead():
+    (task,) = _tasks(
+        "Về việc hồ sơ của Công ty đã đủ điều kiện hay chưa, đề nghị Phòng Tài chính - Kế "
+        "hoạch trao đổi với cơ quan đăng ký đầu tư để xác định thời điểm góp vốn.\n"
+    )
+    assert _leads(task) == ["Phòng Tài chính - Kế hoạch"]
+    assert task["action"].startswith("trao đổi với cơ quan đăng ký")
+
+
+def test_a_difficulties_paragraph_under_a_numbered_ask_goes_on_with_its_lead():
+    tasks = _tasks(
+        "1. Giao Phòng Nội vụ tổ chức triển khai thực hiện Kế hoạch.\n"
+        "Trong quá trình tổ chức thực hiện, nếu có khó khăn, vướng mắc, kịp thời tổng hợp, "
+        "báo cáo Ủy ban nhân dân thị xã xem xét, giải quyết.\n"
+        "2. Đề nghị Ủy ban Mặt trận Tổ quốc thị xã phối hợp tuyên truyền, vận động.\n"
+    )
+    assert [_leads(t) for t in tasks] == [
+        ["Phòng Nội vụ"],
+        ["Phòng Nội vụ"],
+        ["Ủy ban Mặt trận Tổ quốc thị xã"],
+    ]
+    assert "báo cáo Ủy ban nhân dân thị xã" in tasks[1]["action"]

@@ -11,10 +11,12 @@ n-gram model (`Pham Thuy Luan` → Phạm Thụy Luân, `huyén Pirc Co` → huy
   Places count too (weight 0.5 against 3 for persons): their syllables are the same Sino-Vietnamese
   stock, a place's last syllable counting as a given name and the others as middle names;
   family names come from persons and the common ones listed below. So do the runs of two to
-  four capitalised words inside a sentence of the corpus (after a lowercase word or a comma),
-  weight 1: their last word as a given name, their middle words as middle names when the run
-  starts with a family name (a person named in the text; the middle words of all runs, names of
-  bodies such as `Trung ương Đảng Cộng sản`, made `Hoàng Đăng Quang` read `Hoàng Đảng Quang`).
+  four capitalised words inside a sentence of the corpus (after a lowercase word or a comma;
+  not one a lowercase word continues unless it starts with a family name: `Bộ Tư pháp` made
+  `Tú` read `Tư`), weight 1: their last word as a given name, their middle words as middle
+  names when the run starts with a family name (a person named in the text; the middle words
+  of all runs, names of bodies such as `Trung ương Đảng Cộng sản`, made `Hoàng Đăng Quang`
+  read `Hoàng Đảng Quang`).
 - `symbols`: the parts of ký hiệu (`QĐ`, `UBND`, `SNV`, `CCHC` …) seen at least twice in the
   numbers of the corpus (metadata and text), with their counts, the type codes of Nghị định 30
   (`data/doc_types.yaml`) and the abbreviations of the unit registry (`data/units.yaml`): the
@@ -76,6 +78,7 @@ _PLACE_KIND = {
 _PLACE = re.compile(rf"\b({'|'.join(sorted(_PLACE_KIND, key=len, reverse=True))}) ({_CAP_RUN})")
 _DATE_PLACE = re.compile(rf"^\s*\*?({_CAP_RUN}), ngày\b", re.MULTILINE)
 _PROPER_RUN = re.compile(rf"(?<=[{_LOWER},] )({_CAP}(?: {_CAP}){{1,3}})")
+_GOES_ON = re.compile(rf" [{_LOWER}]")
 _NUMBER = re.compile(r"\b\d{1,5}/(?:\d{4}/)?([A-ZĐ][\wĐđ&.]*(?:[-/][\wĐđ&.]+)*)")
 _DIVISION_PREFIX = re.compile(r"^(?:Thành phố|Tỉnh|Quận|Huyện|Thị xã|Phường|Xã|Thị trấn) ")
 # Capitalised words after a place word that are not part of its name.
@@ -138,7 +141,10 @@ def main() -> int:
         for m in _NUMBER.finditer(text):
             symbols.update(part.rstrip(".") for part in re.split(r"[-/]", m.group(1)))
         for m in _PROPER_RUN.finditer(text):
-            proper[canonical(m.group(1))] += 1
+            run = m.group(1)
+            if run.split()[0] not in FAMILY and _GOES_ON.match(text, m.end()):
+                continue  # the head of a body's name: `Bộ Tư` of `Bộ Tư pháp`, not a name
+            proper[canonical(run)] += 1
         for m in _PLACE.finditer(text):
             place = _clean_place(m.group(2))
             if place:

@@ -35,10 +35,8 @@ OUT = ROOT / "src" / "cchc" / "data" / "ocr_channel.json"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def render(text: str, out: Path, dpi: int = 300, max_lines: int = 40) -> list[str]:
-    """Draw the first lines of `text`, wrapped at ~75 characters, on one A4 page."""
-    from PIL import Image, ImageDraw, ImageFont
-
+def wrap(text: str) -> list[str]:
+    """The printed lines of `text`: its non-blank lines wrapped at ~75 characters."""
     lines: list[str] = []
     for para in text.splitlines():
         while len(para) > 75:
@@ -48,7 +46,14 @@ def render(text: str, out: Path, dpi: int = 300, max_lines: int = 40) -> list[st
             para = para[cut:].lstrip()
         if para.strip():
             lines.append(para)
-    lines = lines[:max_lines]
+    return lines
+
+
+def render(text: str, out: Path, dpi: int = 300, max_lines: int = 40) -> list[str]:
+    """Draw the first lines of `text`, wrapped at ~75 characters, on one A4 page."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    lines = wrap(text)[:max_lines]
     page = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 255)
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, int(12 / 72 * dpi))

@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cchc.dates import DATE_NUM, DATE_WORDS, QUARTER, end_of_month, iso_date, quarter_number
+from cchc.dates import (
+    DATE_NUM,
+    DATE_WORDS,
+    QUARTER,
+    QUARTER_NUMERAL,
+    end_of_month,
+    iso_date,
+    quarter_number,
+)
 from cchc.text import fold
 
 _BEFORE = r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den het)"
@@ -123,6 +131,48 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
         if vague:
             found.text = text[vague.start() : vague.end()]
             found.note = "thời hạn không có ngày cụ thể"
+    return found
+
+
+# The value of a time label or column standing for a time limit: `Tháng 12/2025`,
+# `Tháng 11 - 12/2025`, `Quý I/2026`, `Quý III, IV/2026`, `Năm 2026`, `2026`.
+_BARE_MONTH = re.compile(r"thang\s+(?:\d{1,2}\s*[-,–]\s*)*(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})")
+_BARE_QUARTER = re.compile(
+    rf"quy\s+(?:(?:{QUARTER_NUMERAL})\s*[-,–]\s*)*{QUARTER}\s*(?:nam\s+|/\s*)(\d{{4}})"
+)
+_BARE_YEAR = re.compile(r"(?:nam\s+)?(\d{4})")
+_TIME_LABEL = re.compile(r"^thoi\s+(?:gian|han)(?:\s+(?:thuc\s+hien|hoan\s+thanh))?\s*:\s*")
+
+
+def time_label(folded: str) -> re.Match | None:
+    """`Thời gian hoàn thành: …`, `Thời hạn: …` opening a paragraph or sentence."""
+    return _TIME_LABEL.match(folded)
+
+
+def time_limit(value: str, anchor: date | None = None) -> Deadline:
+    """The deadline a time label's value or a plan's time column gives: the phrases of
+    `find_deadline`, and also a bare month, quarter or year, which there means its end
+    (`Tháng 11 - 12/2025` → 31/12/2025). A period from a start (`Từ tháng 11/2025 đến khi kết
+    thúc …`) is no time limit."""
+    found = find_deadline(value, anchor)
+    if found.date or found.recurrence:
+        return found
+    folded = fold(value).strip(" .;")
+    if folded.startswith("tu "):
+        return found
+    for pattern in (_BARE_MONTH, _BARE_QUARTER, _BARE_YEAR):
+        m = pattern.fullmatch(folded)
+        if not m:
+            continue
+        if pattern is _BARE_MONTH:
+            found.date = end_of_month(int(m.group(2)), int(m.group(1)))
+        elif pattern is _BARE_QUARTER:
+            found.date = end_of_month(int(m.group(2)), quarter_number(m.group(1)) * 3)
+        else:
+            found.date = date(int(m.group(1)), 12, 31).isoformat()
+        found.text = value.strip(" .;")
+        found.note = None
+        break
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 _LONE_WORD = re.compile(r"^\s*[A-ZĐÀ-Ỹ][^\W\d_]{0,6}\s*$")
+_BULLET_MARKS = frozenset("-–+•")
 _GLUED_SPANS = re.compile(r"\*\*\*\*(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
 # Runs of rule characters inside a line separate header parts (`CHÍNH PHỦ_____ Số: 170/…`).
 _RULE_RUN = re.compile(r"[_\-–=]{4,}")
@@ -77,10 +78,13 @@ def to_lines(text: str) -> list[str]:
 
 
 def _join_lone_words(lines: list[str]) -> list[str]:
-    """`Căn` alone on a line before `cứ Luật …`: a wrap right after the first word."""
+    """`Căn` alone on a line before `cứ Luật …`: a wrap right after the first word; a bullet
+    mark alone before its text (`-` then `Tuyên truyền, phổ biến …`): a wrap right after it."""
     out: list[str] = []
     for line in lines:
-        if out and len(out[-1]) < 12 and line[:1].islower() and _LONE_WORD.match(out[-1]):
+        joins_word = line[:1].islower() and _LONE_WORD.match(out[-1]) if out else False
+        joins_mark = out and out[-1].strip() in _BULLET_MARKS and line.strip()
+        if out and len(out[-1]) < 12 and (joins_word or joins_mark):
             out[-1] = out[-1].strip() + " " + line.lstrip()
         else:
             out.append(line)

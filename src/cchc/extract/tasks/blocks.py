@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from cchc.extract.deadlines import find_deadline
+from cchc.extract.deadlines import find_deadline, time_limit
 from cchc.extract.tasks.model import Paragraph, Task, new_task
 from cchc.extract.tasks.sentences import names_only, span_of, task_from_sentence
 from cchc.extract.units import Unit, split_units
@@ -87,7 +87,7 @@ class TaskBlock:
 
     def close(self) -> list[Task]:
         out: list[Task] = []
-        when = find_deadline(self.when, self.anchor) if self.when else None
+        when = time_limit(self.when, self.anchor) if self.when else None
         for para, value in self.written:
             names = names_only(value)
             if names and not self.lead:

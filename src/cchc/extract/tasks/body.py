@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from cchc.budget import UNLIMITED, Budget
-from cchc.extract.deadlines import Deadline, find_deadline
+from cchc.extract.deadlines import Deadline, find_deadline, time_label, time_limit
 from cchc.extract.tasks.blocks import TaskBlock
 from cchc.extract.tasks.calendars import report_calendar
 from cchc.extract.tasks.model import Task, rate, spelled_head
@@ -213,6 +213,26 @@ def _short_tail(para, duty_at: int) -> bool:
     return duty_at > 0 and len(para.text) - duty_at < 60
 
 
+# `Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo`: the unit, then its role in the plan.
+_ROLE = re.compile(
+    r"\s*(?:[-–(]|,\s*là)\s*(?:cơ quan|đơn vị)\s+(?:thường trực|chủ trì|đầu mối)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _dates_duties(text: str, folded: str, duties: list[Task], anchor: date | None) -> bool:
+    """`text` is a time label (`Thời gian hoàn thành: Tháng 11 - 12/2025.`) right after
+    `duties`: it gives those without a deadline theirs. True when `text` is such a label."""
+    label = time_label(folded)
+    if label is None or not duties:
+        return False
+    when = time_limit(text[label.end() :], anchor)
+    for task in duties:
+        if task.deadline is None and when.date:
+            task.deadline, task.deadline_text = when.date, when.text
+    return True
+
+
 def _walk(
     text: str,
     start_line: int,
@@ -234,9 +254,11 @@ def _walk(
     paras = paragraphs(text, start_line, end_line, folded_text)
     open_heading: str | None = None  # a heading's name that may go on in the next paragraph
     part = ""  # the folded title of the part of the body (`iii. to chuc thuc hien`)
+    mark = 0  # where the tasks of the paragraph before begin
     for k, para in enumerate(paras):
         if budget.spent():
             break
+        before, mark = tasks[mark:], len(tasks)
         # Provisions quoted from other documents (“…”) assign nothing here.
         opens, closes = para.text.count("“") + para.text.startswith('"'), para.text.count("”")
         if quoting or para.text.startswith(("“", '"')):
@@ -257,6 +279,12 @@ def _walk(
             and (not para.marker.startswith("Điều") or _titled(para))
         ):
             part = para.folded[:80]  # `III. TỔ CHỨC THỰC HIỆN`, `Điều 5. Trách nhiệm thi hành`
+        if (
+            block.open_level is None
+            and not para.marker
+            and _dates_duties(para.text, para.folded, before, anchor)
+        ):
+            continue  # `Thời gian hoàn thành: Tháng 12/2025.` under the duty it times
         if block.feed(para, section):
             continue  # part of a task table (`Nhiệm vụ:`, `Cơ quan chủ trì:` …)
         body_f = para.folded
@@ -308,7 +336,7 @@ def _walk(
             if phrase is None and names_unit and len(para.text) < 150:
                 phrase = para.text[unit_at:].rstrip(" :")
             if phrase and not SPEAKER.search(body_f):
-                units = split_units(phrase)
+                units = split_units(_ROLE.sub("", phrase))
                 if units and not is_issuer(units[0], issuer_key):
                     # An unnumbered heading (`… các cơ quan, đơn vị cần phải thực hiện:`)
                     # governs the numbered items after it; its time limit is theirs.
@@ -323,9 +351,13 @@ def _walk(
         previous: list[Unit] | None = None  # the last task's lead, for `Đồng thời …`
         if para.marker:
             item_lead = None
-        elif item_lead and opens_with_duty(para.folded) and not _THIS_DOCUMENT.match(para.folded):
-            # `2. Các tỉnh ủy … cụ thể hóa …` then a paragraph `Chỉ đạo các cấp ủy …` with no
-            # marker of its own: the item's unit goes on.
+        elif item_lead and (
+            (opens_with_duty(para.folded) and not _THIS_DOCUMENT.match(para.folded))
+            or _SNAG.search(para.folded, 0, 160)
+        ):
+            # `2. Các tỉnh ủy … cụ thể hóa …` then a paragraph `Chỉ đạo các cấp ủy …` (or
+            # `Trong quá trình thực hiện, nếu có khó khăn, … báo cáo …`) with no marker of its
+            # own: the item's unit goes on.
             previous = item_lead
         item_task: Task | None = None  # the duty of this item under a unit heading
         for n, (sentence, s_start) in enumerate(split_sentences(para)):
@@ -352,6 +384,8 @@ def _walk(
                 )
                 for task in found:
                     task.evidence = "snag"
+            if not found and _dates_duties(sentence, sentence_f, tasks[mark:], anchor):
+                continue  # `…, báo cáo Bộ Tài chính. Thời gian hoàn thành: Trước ngày …`
             if not found:
                 continue
             previous = [Unit(u["name"], u["canonical"], u["collective"]) for u in found[0].lead]

@@ -90,6 +90,8 @@ _SCOPE = re.compile(
 # A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
 _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
+    # `Về việc góp vốn điều lệ …, đề nghị Thuế tỉnh Quảng Trị trao đổi …`: the ask after a clause
+    r"(?:[^;.:]{3,160}?,\s*(?=(?:de nghi|yeu cau)\s(?!cua\b)))?"
     r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
     r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
     r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac"

@@ -4,9 +4,8 @@ whose cells reach us as blocks of lines once the Markdown pipes are gone."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from cchc.extract.deadlines import find_deadline
+from cchc.extract.deadlines import time_limit
 from cchc.extract.tasks.model import Task, new_task
 from cchc.extract.units import split_units
 from cchc.text import fold, squash
@@ -114,10 +113,7 @@ def _row_task(row, columns, anchor) -> Task | None:
         return None
     support = split_units(row[columns["support"]][0].rstrip(". ")) if "support" in columns else []
     when_text = row[columns["when"]][0] if "when" in columns else ""
-    when = find_deadline(when_text, anchor)
-    if when.date is None and re.fullmatch(r"\s*(?:năm\s+)?(\d{4})\s*", when_text, re.I):
-        when.date = date(int(re.findall(r"\d{4}", when_text)[0]), 12, 31).isoformat()
-        when.text = when_text
+    when = time_limit(when_text, anchor)
     when.text = when.text or when_text or None  # the printed time cell, dated or not
     start = row[columns["action"]][2]
     return new_task(
