@@ -335,3 +335,22 @@ def test_a_difficulties_paragraph_under_a_numbered_ask_goes_on_with_its_lead():
         ["Ủy ban Mặt trận Tổ quốc thị xã"],
     ]
     assert "báo cáo Ủy ban nhân dân thị xã" in tasks[1]["action"]
+
+
+def test_a_straight_quote_closes_the_quotation_so_the_ask_after_it_counts():
+    tasks = _tasks(
+        '"Điều 18. Miễn tiền sử dụng đất\n\nMiễn tiền sử dụng đất đối với người có công '
+        'với cách mạng, do Ủy ban nhân dân cấp tỉnh quyết định."\n\n'
+        "Đề nghị Phòng Tài chính - Kế hoạch phối hợp với các cơ quan chức năng để thực "
+        "hiện cho phù hợp.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Tài chính - Kế hoạch"]]
+
+
+def test_a_place_abbreviation_or_a_closing_quote_does_not_cut_the_sentence_wrongly():
+    tasks = _tasks(
+        "Theo điều khoản của Công ty thì: “khách hàng đã nhận mã thẻ.” Đề nghị Thuế TP. "
+        "Hà Nội căn cứ quy định, hướng dẫn đối chiếu với hồ sơ để xử lý.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Thuế TP. Hà Nội"]]
+    assert tasks[0]["action"].startswith("căn cứ quy định")

@@ -220,6 +220,19 @@ _ROLE = re.compile(
 )
 
 
+def _still_quoting(text: str, quoting: bool) -> bool:
+    """Whether a quotation is open after `text`: `“` opens, `”` closes and a straight `"`
+    does whichever the quotation's state calls for (`"Điều 106. …` … `… phân cấp."`)."""
+    for char in text:
+        if char == "“":
+            quoting = True
+        elif char == "”":
+            quoting = False
+        elif char == '"':
+            quoting = not quoting
+    return quoting
+
+
 def _dates_duties(text: str, folded: str, duties: list[Task], anchor: date | None) -> bool:
     """`text` is a time label (`Thời gian hoàn thành: Tháng 11 - 12/2025.`) right after
     `duties`: it gives those without a deadline theirs. True when `text` is such a label."""
@@ -260,11 +273,10 @@ def _walk(
             break
         before, mark = tasks[mark:], len(tasks)
         # Provisions quoted from other documents (“…”) assign nothing here.
-        opens, closes = para.text.count("“") + para.text.startswith('"'), para.text.count("”")
-        if quoting or para.text.startswith(("“", '"')):
-            quoting = opens > closes or (quoting and closes == 0)
+        inside = quoting or para.text.startswith(("“", '"'))
+        quoting = _still_quoting(para.text, quoting)
+        if inside:
             continue
-        quoting = opens > closes
         while headings and headings[-1][0] >= para.level:
             headings.pop()
         if not para.marker and para.folded.startswith("tren day"):

@@ -133,8 +133,14 @@ _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no
 _REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
 
 
-# A sentence ends at `.;!?` before a capitalised word (any Vietnamese capital: `Ủy ban …`).
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[^\W\d_][^\s]*\s)")
+# A line ending so ends its paragraph (`… quyết định."` closes a quoted provision too).
+_PARAGRAPH_ENDS = (".", ":", ";", '."', ".”", ';"', ";”")
+# A sentence ends at `.;!?` (or `.”`) before a capitalised word (any Vietnamese capital:
+# `Ủy ban …`), not after the abbreviation of a place's kind (`Thuế TP. Hà Nội`, `TX. An Phú`).
+_SENTENCE = re.compile(
+    r"(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)(?<![\s(]Tx\.)(?<![\s(]TT\.)"
+    r"(?:(?<=[.;!?])|(?<=[.;!?][”\"]))\s+(?=[^\W\d_][^\s]*\s)"
+)
 
 
 @cache
@@ -207,7 +213,7 @@ def paragraphs(
                     for m in duty_pattern().finditer(current.folded)
                 )
             )
-            if current and (current.text.rstrip().endswith((".", ":", ";")) or heading):
+            if current and (current.text.rstrip().endswith(_PARAGRAPH_ENDS) or heading):
                 out.append(current)
                 current = None
             continue
@@ -221,7 +227,7 @@ def paragraphs(
             current.end = offsets[i] + len(line)
             continue
         m = _MARKER.match(line)
-        starts_new = bool(m) or current is None or current.text.rstrip().endswith((".", ":", ";"))
+        starts_new = bool(m) or current is None or current.text.rstrip().endswith(_PARAGRAPH_ENDS)
         if current and not m and stripped[:1].islower():
             starts_new = False
         if current and current.marker and len(current.text) < 100 and _REQUEST.match(stripped):
