@@ -354,3 +354,13 @@ def test_a_place_abbreviation_or_a_closing_quote_does_not_cut_the_sentence_wrong
     )
     assert [_leads(t) for t in tasks] == [["Thuế TP. Hà Nội"]]
     assert tasks[0]["action"].startswith("căn cứ quy định")
+
+
+def test_a_legal_basis_names_no_lead_even_when_its_issuer_guides_something():
+    doc = parse_text(
+        HEAD + "QUYẾT ĐỊNH\n\nVề việc công bố thủ tục hành chính\n\n"
+        "Căn cứ Thông tư số 02/2017/TT-VPCP ngày 31/10/2017 của Bộ trưởng, Chủ nhiệm Văn phòng "
+        "Chính phủ hướng dẫn về nghiệp vụ kiểm soát thủ tục hành chính;\n"
+        "Căn cứ tình hình thực tế, Phòng Nội vụ tổ chức rà soát thủ tục hành chính;\n"
+    )
+    assert [_leads(t) for t in doc.tasks] == [["Phòng Nội vụ"]]

@@ -88,11 +88,18 @@ _SCOPE = re.compile(
 
 
 # A circumstance before the lead: `Căn cứ …,`, `Trong quá trình …,`, `nếu có khó khăn, vướng mắc,`.
+# `Căn cứ Thông tư số 02/2017/TT-VPCP … của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ hướng dẫn
+# …`: a legal basis, whose issuer is no lead.
+_BASIS = (
+    r"(?:(?:bo )?luat|nghi dinh|nghi quyet|thong tu|quyet dinh|chi thi|ke hoach|cong van|van ban"
+    r"|thong bao|huong dan|phap lenh|hien phap|ket luan|cong dien)\b"
+)
 _LEAD_IN = re.compile(
     r"^(?:ve [^:;.]{0,140}:\s*)?"
     # `Về việc góp vốn điều lệ …, đề nghị Thuế tỉnh Quảng Trị trao đổi …`: the ask after a clause
     r"(?:[^;.:]{3,160}?,\s*(?=(?:de nghi|yeu cau)\s(?!cua\b)))?"
-    r"(?:(?:trong qua trinh|can cu|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))[^,;.]{0,90},\s*)?"
+    rf"(?:(?:trong qua trinh|can cu(?! {_BASIS})|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))"
+    r"[^,;.]{0,90},\s*)?"
     r"(?:(?:truoc|cham nhat|(?:hang|dinh ky) (?:nam|quy|thang))[^,;.]{0,50},\s*)?"
     r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac"
     r"|thay can (?:thiet )?(?:sua doi|bo sung|dieu chinh)(?:,? (?:bo sung|dieu chinh))?)"
