@@ -364,3 +364,12 @@ def test_a_legal_basis_names_no_lead_even_when_its_issuer_guides_something():
         "Căn cứ tình hình thực tế, Phòng Nội vụ tổ chức rà soát thủ tục hành chính;\n"
     )
     assert [_leads(t) for t in doc.tasks] == [["Phòng Nội vụ"]]
+
+
+def test_an_article_on_the_duties_of_units_named_collectively_leads_its_items():
+    doc = parse_text(
+        HEAD + "QUY CHẾ\n\nĐiều 13. Trách nhiệm của các cơ quan, đơn vị\n\n"
+        "1. Thường xuyên kiểm tra công tác quản trị Trang thông tin điện tử.\n\n"
+        "2. Cung cấp các thông tin theo yêu cầu của Ban biên tập.\n"
+    )
+    assert [_leads(t) for t in doc.tasks] == [["các cơ quan, đơn vị"]] * 2

@@ -162,8 +162,8 @@ def _titled_unit(para) -> str | None:
     if not m or para.text.rstrip().endswith((".", ";")):
         return None
     rest, rest_f = para.text[m.end() :].rstrip(" :"), para.folded[m.end() :].rstrip(" :")
-    if not starts_with_head(rest_f) or not rest[:1].isupper():
-        return None
+    if not starts_with_head(rest_f) or not (rest[:1].isupper() or rest_f.startswith("cac ")):
+        return None  # `Trách nhiệm của các cơ quan, đơn vị` names them collectively
     tail = _TITLE_TAIL.search(rest_f)
     return rest[: tail.start()] if tail else rest
 
