@@ -373,3 +373,14 @@ def test_an_article_on_the_duties_of_units_named_collectively_leads_its_items():
         "2. Cung cấp các thông tin theo yêu cầu của Ban biên tập.\n"
     )
     assert [_leads(t) for t in doc.tasks] == [["các cơ quan, đơn vị"]] * 2
+
+
+def test_a_long_about_clause_with_a_colon_inside_still_leads_to_the_ask():
+    tasks = _tasks(
+        "8. Về hoạt động của mô hình chính quyền địa phương 02 cấp: tăng số lượng cấp phó tại "
+        "các phòng chuyên môn (khoảng 1.500 người): giao Phòng Nội vụ chủ trì, phối hợp với "
+        "các cơ quan liên quan nghiên cứu, báo cáo Ủy ban nhân dân thị xã trước ngày 30 "
+        "tháng 11 năm 2026.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Nội vụ"]]
+    assert tasks[0]["deadline"] == "2026-11-30"

@@ -95,7 +95,10 @@ _BASIS = (
     r"|thong bao|huong dan|phap lenh|hien phap|ket luan|cong dien)\b"
 )
 _LEAD_IN = re.compile(
-    r"^(?:ve [^:;.]{0,140}:\s*)?"
+    # `5. Về điều chuyển số vốn dư (khoảng 1.500 tỷ đồng) …: Ủy ban nhân dân tỉnh rà soát …`
+    # (or `8. Về …: tăng số lượng cấp phó …: giao Bộ Nội vụ chủ trì …`: up to the colon of the ask)
+    r"^(?:ve (?:[^;]{0,450}?:\s*(?=(?:giao|de nghi|yeu cau)\s)"
+    r"|(?:[^:;.]|(?<=\d)\.(?=\d)){0,300}:\s*))?"
     # `Về việc góp vốn điều lệ …, đề nghị Thuế tỉnh Quảng Trị trao đổi …`: the ask after a clause
     r"(?:[^;.:]{3,160}?,\s*(?=(?:de nghi|yeu cau)\s(?!cua\b)))?"
     rf"(?:(?:trong qua trinh|can cu(?! {_BASIS})|tren co so|sau khi|nhan duoc|de (?!nghi|xuat))"
