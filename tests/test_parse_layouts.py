@@ -25,8 +25,16 @@ Nội dung văn bản./.
         ("4085/UBND-ĐT", "4085/UBND-ĐT", "UBND-ĐT"),
         ("52/2025/QĐ-CTUBND", "52/2025/QĐ-CTUBND", "QĐ-CTUBND"),
         ("        /UBND-NC", None, "UBND-NC"),
+        ("\n—-127/2025/TT-UBND", "127/2025/TT-UBND", "TT-UBND"),
     ],
-    ids=["space-before-slash", "leading-zero", "d-bar", "with-year", "blank-draft"],
+    ids=[
+        "space-before-slash",
+        "leading-zero",
+        "d-bar",
+        "with-year",
+        "blank-draft",
+        "next-line-after-scan-dashes",
+    ],
 )
 def test_number_and_symbol_as_printed(printed, number, symbol):
     doc = parse_text(HEADER.format(number=printed, date="ngày 26 tháng 11 năm 2025"))

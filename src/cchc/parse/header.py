@@ -29,6 +29,7 @@ _NUMBER_LINE = re.compile(
     r"(?:^|(?<!\s)\s{2,}|^\W{0,2}\w?\W{1,3})"  # line start, a column gap, a little scan noise
     r"(?P<word>(?:(?:luat|lenh|phap lenh)\s+)?s[o6])\s*[:.]?\s*(?=[\d/]|$)"
 )
+_NOISE_BEFORE_NUMBER = " \t—–-_~'\"|:.,"
 # A doubled slash (`991 //SGDĐT-VP`) is a scan's speck beside the slash, never a ký hiệu's.
 _NUMBER_TOKEN = re.compile(
     r"[\w.&()]+(?:[-–][\w.&()]+)*(?:\s*/{1,2}\s*[\w.&-]+)*|\s*/{1,2}\s*[\w.&-]+"
@@ -58,7 +59,8 @@ def find_number(
         elif rest.rstrip().endswith(("-", "/")) and i + 1 < len(lines) and lines[i + 1].strip():
             # `Số: 3783/QĐ-` wrapped before `UBND`.
             rest = rest.rstrip() + lines[i + 1].split()[0]
-        token_match = _NUMBER_TOKEN.match(rest.lstrip())
+        # `Số:` / `—-127/2025/TT-BQP`: a scan's dashes or specks before the number.
+        token_match = _NUMBER_TOKEN.match(rest.lstrip(_NOISE_BEFORE_NUMBER))
         if not token_match:
             continue
         token = re.sub(r"\s*/{1,2}\s*", "/", token_match.group(0).strip()).rstrip(".,;:")
