@@ -384,3 +384,16 @@ def test_a_long_about_clause_with_a_colon_inside_still_leads_to_the_ask():
     )
     assert [_leads(t) for t in tasks] == [["Phòng Nội vụ"]]
     assert tasks[0]["deadline"] == "2026-11-30"
+
+
+def test_definitions_titles_in_capitals_and_leads_cut_inside_a_clause_assign_nothing():
+    tasks = _tasks(
+        "1. Thủ trưởng các phòng, ban, UBND xã, phường trên địa bàn thị xã (sau đây viết tắt "
+        "là các cơ quan, đơn vị) thực hiện theo Quy chế này.\n\n"
+        "2. Các cơ quan, đơn vị, cá nhân liên quan đến việc quản lý và sử dụng nguồn vốn ủy "
+        "thác qua Ngân hàng Chính sách xã hội.\n\n"
+        "3. Giao Phòng Văn hóa - Thông tin TỔ CHỨC QUẢN LÝ VÀ BẢO ĐẢM HOẠT ĐỘNG TRANG THÔNG "
+        "TIN ĐIỆN TỬ\n\n"
+        "4. Phòng Nội vụ tổng hợp kết quả, báo cáo Ủy ban nhân dân thị xã.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Phòng Nội vụ"]]

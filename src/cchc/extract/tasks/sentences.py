@@ -415,6 +415,22 @@ def is_issuer(unit: Unit, issuer_key: str | None) -> bool:
     return key == issuer_key or issuer_key in key or (len(key) > 12 and issuer_key.startswith(key))
 
 
+# `UBND xã, phường (sau đây viết tắt là các cơ quan, đơn vị)`: a definition, not a duty.
+_DEFINITION = re.compile(r"\((?:sau|dưới) đây|^(?:viết|gọi) tắt là|^gọi là", re.IGNORECASE)
+
+
+def _not_an_assignment(phrase: str | None, action: str) -> bool:
+    """A definition (`… (sau đây viết tắt là …)`), a title in capitals read as a duty (`TỔ CHỨC
+    QUẢN LÝ VÀ BẢO ĐẢM HOẠT ĐỘNG …`), or a lead cut inside a clause (`Các cơ quan, cá nhân liên
+    quan đến việc` / `quản lý …`)."""
+    if _DEFINITION.search(action) or (phrase and _DEFINITION.search(phrase)):
+        return True
+    letters = [c for c in action if c.isalpha()]
+    if len(letters) >= 10 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        return True
+    return bool(phrase and phrase.rstrip(" ,").lower().endswith((" việc", " là")))
+
+
 def task_from_sentence(
     sentence, context, anchor, issuer_key, warnings, in_item=True, sentence_f=None
 ) -> list[Task]:
@@ -456,7 +472,7 @@ def task_from_sentence(
     if how == "named" and _ASKED.search(sentence_f[: max(sentence.find(phrase), 0) + 1]):
         how = "asked"  # `Giao Sở X …`, `Đề nghị Công ty …`: an assignment in so many words
     action = squash(action).strip(" ;,.")
-    if len(action) < 8 or _only_names(action):
+    if len(action) < 8 or _only_names(action) or _not_an_assignment(phrase, action):
         return []
     out = []
     first_lead = lead
