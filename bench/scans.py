@@ -13,7 +13,9 @@
    pages.
 2. With `--cpu`: CPU seconds per page, measured as whole processes (this process's children):
    `cchc ocr FILE` against plain `pdftoppm -r DPI -gray` + `tesseract -l vie` on the same pages,
-   and where cchc's time goes (rendering, ink/deskew cleaning, Tesseract, the rest).
+   once as one-page documents (a Python start per page) and once as one document of those
+   pages (`pdfunite`), and where cchc's time goes (rendering, ink/deskew cleaning, Tesseract,
+   the rest).
 3. The real scans of ../shared/scans (when present): the fields read, for a look by eye (no
    reference transcription exists, so no syllable figure is printed for them).
 """
@@ -108,10 +110,24 @@ def cpu(pdfs: list[Path], dpi: int, tmp: Path) -> None:
         plain += run_cpu(["tesseract", str(tmp / "plain.png"), "stdout", "-l", "vie", "--psm", "3"])
     startup = run_cpu([sys.executable, "-c", "import cchc.cli"])
     n = len(pdfs)
-    print(f"CPU per page, whole processes, {n} pages at {dpi} dpi:")
+    print(f"CPU per page, whole processes, {n} one-page documents at {dpi} dpi:")
     print(f"  cchc ocr                 {ours / n:6.2f} s")
     print(f"  pdftoppm + tesseract     {plain / n:6.2f} s   (ratio {ours / plain:.2f}x)")
     print(f"  of which Python start and imports of cchc: {startup:.2f} s per process")
+    # The issue's measure: one document of n pages, one process for cchc.
+    document = tmp / "document.pdf"
+    subprocess.run(["pdfunite", *map(str, pdfs), str(document)], check=True)
+    ours_doc = run_cpu([*cchc, str(document)])
+    plain_doc = run_cpu(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(document), str(tmp / "p")]
+    )
+    for page in sorted(tmp.glob("p-*.png")):
+        plain_doc += run_cpu(["tesseract", str(page), "stdout", "-l", "vie", "--psm", "3"])
+    print(f"CPU per page, whole processes, one document of {n} pages:")
+    print(f"  cchc ocr                 {ours_doc / n:6.2f} s")
+    print(
+        f"  pdftoppm + tesseract     {plain_doc / n:6.2f} s   (ratio {ours_doc / plain_doc:.2f}x)"
+    )
     # Where the time goes, in this process: the cleaning step alone.
     from PIL import Image
 
