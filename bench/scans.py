@@ -99,6 +99,11 @@ def run_cpu(args: list[str]) -> float:
     return children_cpu() - before
 
 
+def plain_tesseract(image: Path) -> list[str]:
+    """Plain Tesseract with its Vietnamese model, as one would run it by hand."""
+    return ["tesseract", str(image), "stdout", "-l", "vie", "--psm", "3"]
+
+
 def cpu(pdfs: list[Path], dpi: int, tmp: Path) -> None:
     cchc = [sys.executable, "-m", "cchc.cli", "ocr"]
     ours = sum(run_cpu([*cchc, str(p)]) for p in pdfs)
@@ -107,7 +112,7 @@ def cpu(pdfs: list[Path], dpi: int, tmp: Path) -> None:
         plain += run_cpu(
             ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(p), str(tmp / "plain")]
         )
-        plain += run_cpu(["tesseract", str(tmp / "plain.png"), "stdout", "-l", "vie", "--psm", "3"])
+        plain += run_cpu(plain_tesseract(tmp / "plain.png"))
     startup = run_cpu([sys.executable, "-c", "import cchc.cli"])
     n = len(pdfs)
     print(f"CPU per page, whole processes, {n} one-page documents at {dpi} dpi:")
@@ -122,7 +127,7 @@ def cpu(pdfs: list[Path], dpi: int, tmp: Path) -> None:
         ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(document), str(tmp / "p")]
     )
     for page in sorted(tmp.glob("p-*.png")):
-        plain_doc += run_cpu(["tesseract", str(page), "stdout", "-l", "vie", "--psm", "3"])
+        plain_doc += run_cpu(plain_tesseract(page))
     print(f"CPU per page, whole processes, one document of {n} pages:")
     print(f"  cchc ocr                 {ours_doc / n:6.2f} s")
     print(

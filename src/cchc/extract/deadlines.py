@@ -160,19 +160,16 @@ def time_limit(value: str, anchor: date | None = None) -> Deadline:
     folded = fold(value).strip(" .;")
     if folded.startswith("tu "):
         return found
-    for pattern in (_BARE_MONTH, _BARE_QUARTER, _BARE_YEAR):
-        m = pattern.fullmatch(folded)
-        if not m:
-            continue
-        if pattern is _BARE_MONTH:
-            found.date = end_of_month(int(m.group(2)), int(m.group(1)))
-        elif pattern is _BARE_QUARTER:
-            found.date = end_of_month(int(m.group(2)), quarter_number(m.group(1)) * 3)
-        else:
-            found.date = date(int(m.group(1)), 12, 31).isoformat()
-        found.text = value.strip(" .;")
-        found.note = None
-        break
+    if m := _BARE_MONTH.fullmatch(folded):
+        found.date = end_of_month(int(m.group(2)), int(m.group(1)))
+    elif m := _BARE_QUARTER.fullmatch(folded):
+        found.date = end_of_month(int(m.group(2)), quarter_number(m.group(1)) * 3)
+    elif m := _BARE_YEAR.fullmatch(folded):
+        found.date = date(int(m.group(1)), 12, 31).isoformat()
+    else:
+        return found
+    found.text = value.strip(" .;")
+    found.note = None
     return found
 
 

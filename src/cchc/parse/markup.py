@@ -82,9 +82,14 @@ def _join_lone_words(lines: list[str]) -> list[str]:
     mark alone before its text (`-` then `Tuyên truyền, phổ biến …`): a wrap right after it."""
     out: list[str] = []
     for line in lines:
-        joins_word = line[:1].islower() and _LONE_WORD.match(out[-1]) if out else False
-        joins_mark = out and out[-1].strip() in _BULLET_MARKS and line.strip()
-        if out and len(out[-1]) < 12 and (joins_word or joins_mark):
+        if (
+            out
+            and len(out[-1]) < 12
+            and (
+                (line[:1].islower() and _LONE_WORD.match(out[-1]))
+                or (out[-1].strip() in _BULLET_MARKS and line.strip())
+            )
+        ):
             out[-1] = out[-1].strip() + " " + line.lstrip()
         else:
             out.append(line)

@@ -220,16 +220,14 @@ _ROLE = re.compile(
 )
 
 
+_QUOTE = re.compile('[“”"]')
+
+
 def _still_quoting(text: str, quoting: bool) -> bool:
     """Whether a quotation is open after `text`: `“` opens, `”` closes and a straight `"`
     does whichever the quotation's state calls for (`"Điều 106. …` … `… phân cấp."`)."""
-    for char in text:
-        if char == "“":
-            quoting = True
-        elif char == "”":
-            quoting = False
-        elif char == '"':
-            quoting = not quoting
+    for m in _QUOTE.finditer(text):
+        quoting = m.group() == "“" or (m.group() == '"' and not quoting)
     return quoting
 
 

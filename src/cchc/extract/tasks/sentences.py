@@ -148,7 +148,7 @@ _PARAGRAPH_ENDS = (".", ":", ";", '."', ".”", ';"', ";”")
 # A sentence ends at `.;!?` (or `.”`) before a capitalised word (any Vietnamese capital:
 # `Ủy ban …`), not after the abbreviation of a place's kind (`Thuế TP. Hà Nội`, `TX. An Phú`).
 _SENTENCE = re.compile(
-    r"(?<![\s(]TP\.)(?<![\s(]Tp\.)(?<![\s(]TX\.)(?<![\s(]Tx\.)(?<![\s(]TT\.)"
+    r"(?<![\s(](?:TP|Tp|TX|Tx|TT)\.)"
     r"(?:(?<=[.;!?])|(?<=[.;!?][”\"]))\s+(?=[^\W\d_][^\s]*\s)"
 )
 
