@@ -89,9 +89,9 @@ TEST (the one run, 2026-12-03 21:49 UTC, after the design above was frozen and c
 Outcome: NEGATIVE, nothing ships. Proposing from the CRF costs 0.015 F1 on test (recall +0.032,
 precision -0.066), as the TUNE reading by today's rules foretold and the UNSEEN reading did not;
 P(TASK) in the re-scorer makes 9% more tasks sure (85 vs 78) but they are right less often
-(0.941 vs 0.962), which fails the rule. The sentence CRF sees what the rules see (the same cues:
-a unit head, a duty verb, the heading above) and adds no evidence they lack; what the rules miss
-on new documents is mostly the lead or the cut of the action, not the sentence. python-crfsuite
+(0.941 vs 0.962), which fails the rule. A likely reading (not measured): the sentence CRF
+learns the cues the rules already use (a unit head, a duty verb, the heading above) and adds
+little evidence they lack. python-crfsuite
 is therefore not a dependency of the package (`pip install python-crfsuite` to run this script).
 """
 
