@@ -170,9 +170,8 @@ def _titled_unit(para) -> str | None:
 
 # `nếu có vướng mắc … phản ánh về …`: whoever meets a difficulty reports it.
 _SNAG = re.compile(
-    r"(?:\bneu |\bkhi |(?<=thuc hien ))(?:co )?(?:gi )?(?:phat sinh )?(?:kho khan|vuong mac)"
-    r"[^.;]{0,60}?"
-    r"(?:phan anh|phan hoi|bao cao|gui|de xuat|trao doi)"
+    r"\bneu (?:co )?(?:phat sinh )?(?:kho khan|vuong mac)[^.;]{0,60}?"
+    r"(?:phan anh|bao cao|gui|de xuat)"
 )
 
 
@@ -193,19 +192,6 @@ def _has_sub_items(para, following) -> bool:
     """The next paragraph is numbered under this one: `9.` then `9.1.`."""
     number = para.marker.rstrip(".) ")
     return bool(number.isdigit() and following and re.match(rf"{number}\.\d", following[0].marker))
-
-
-def _topic_title(para, following) -> bool:
-    """`1. Tập trung hoàn thiện thể chế, … tự chủ đại học` with no full stop and items below
-    it: the title of the duties that follow, not one more duty."""
-    return bool(
-        para.marker
-        and following
-        and following[0].marker
-        and following[0].level > para.level
-        and len(para.text) < 200
-        and not para.text.rstrip().endswith((".", ";", ":", "./"))
-    )
 
 
 def _name_goes_on(para) -> bool:
@@ -256,17 +242,6 @@ def _dates_duties(text: str, folded: str, duties: list[Task], anchor: date | Non
         if task.deadline is None and when.date:
             task.deadline, task.deadline_text = when.date, when.text
     return True
-
-
-_HEREAFTER = re.compile(r"\s*\((?:sau|dưới) đây[^)]*\)", re.IGNORECASE)
-
-
-def _asked_last(para) -> str | None:
-    """The units asked in the last sentence of an opening paragraph that ends with a colon:
-    `Thực hiện Thông báo số 460/TB-VPCP …. Bộ Văn hóa, Thể thao và Du lịch đề nghị các cơ sở
-    đào tạo trực thuộc Bộ (sau đây gọi là cơ sở đào tạo) thực hiện … như sau:`."""
-    *earlier, (sentence, _start) = split_sentences(para)
-    return lead_phrase(_HEREAFTER.sub("", sentence))[0] if earlier else None
 
 
 def _walk(
@@ -368,8 +343,6 @@ def _walk(
                 phrase = tail.group("u")
             elif titled:
                 phrase = titled
-            elif phrase is None and not para.marker:
-                phrase = _asked_last(para)
             if phrase is None and names_unit and len(para.text) < 150:
                 phrase = para.text[unit_at:].rstrip(" :")
             if phrase and not SPEAKER.search(body_f):
@@ -383,8 +356,6 @@ def _walk(
                     if not para.text.rstrip().endswith((":", ".", ";")):
                         open_heading = phrase
             continue  # a heading names who acts; its duties follow it
-        if phrase is None and _topic_title(para, paras[k + 1 : k + 2]):
-            continue
         context = headings[-1][1] if headings else None
         inherited = headings[-1][2] if headings else None
         previous: list[Unit] | None = None  # the last task's lead, for `Đồng thời …`

@@ -108,12 +108,8 @@ _LEAD_IN = re.compile(
     r"(?:neu (?:co )?(?:phat sinh )?(?:kho khan(?:, vuong mac| vuong mac)?|vuong mac"
     r"|thay can (?:thiet )?(?:sua doi|bo sung|dieu chinh)(?:,? (?:bo sung|dieu chinh))?)"
     r"(?:(?:(?!de nghi|yeu cau|cac )[^,;.]){0,40},)?\s*)?"
-    # `Ủy ban nhân dân tỉnh đề nghị …`, `UBND Thành phố yêu cầu …`, `Bộ Văn hóa, Thể thao và
-    # Du lịch (VHTTDL) đề nghị …`: the body that asks
-    r"(?:(?:uy ban nhan dan|ubnd) [^,;.:]{0,40}? (?=(?:de nghi|yeu cau|giao) )"
-    # (not `lập danh sách đề nghị …`, a proposal)
-    r"|(?:bo|so|cuc|tong cuc|ban|van phong|phong) [^;.:]{0,60}?"
-    r"(?<!sach)(?<!ho so)(?<!van ban)(?<!trinh) (?=(?:de nghi|yeu cau) ))?"
+    # `Ủy ban nhân dân tỉnh đề nghị …`, `UBND Thành phố yêu cầu …`: the body that asks
+    r"(?:(?:uy ban nhan dan|ubnd) [^,;.:]{0,40}? (?=(?:de nghi|yeu cau|giao) ))?"
     r"(?=\S)"
 )
 
