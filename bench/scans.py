@@ -5,7 +5,7 @@
 1. Generates `--count` scans with `tools/make_scans.py` (fictional công văn in the ND30 layout,
    red seal, blue signature, a handwritten number on about half, margin notes, tint, skew,
    speckles, JPEG) into a temporary folder, with a seed that was never used while tuning
-   (tuning used the three real scans in ../shared/scans and seeds 1–8; 777 is the test seed
+   (tuning used the three real scans in ../shared/scans and seeds 1–9; 777 is the test seed
    the figures are reported on), and prints per field
    (number, date, subject, signer) how often `cchc.parse_file` is right, how often it is wrong
    but flags the field in `quality.uncertain`, and how often it is wrong and sure; then the same

@@ -258,6 +258,13 @@ def test_a_section_sign_in_the_symbol_is_an_eight_and_a_guess():
     assert "Số: 1415 /CV-PA83" in page.text and page.guessed == ["PA83"]
 
 
+def test_a_dollar_sign_in_the_symbol_is_an_s_and_a_guess():
+    header = [list(line) for line in HEADER]
+    header[2] = (160, [(100, "Số:", 95), (150, "1415", 90), (230, "/$TC-NS", 60)])
+    page = layout.read_layout(_words(header), 1400)
+    assert "Số: 1415 /STC-NS" in page.text and page.guessed == ["STC"]
+
+
 def test_a_printed_slash_number_is_left_alone():
     header = [list(line) for line in HEADER]
     header[2] = (160, [(100, "Số:", 95), (150, "/672/UBND-VP", 93)])

@@ -141,6 +141,7 @@ def _centred_across(line: list[Word], split: int, indent: float) -> bool:
 
 
 _SECTION_EIGHT = re.compile(r"(?<=[A-Z0-9])§|§(?=[0-9])")
+_DOLLAR_S = re.compile(r"\$(?=[A-ZĐ])")  # `/$TC-NS`: the S of a symbol read as `$`
 _SLASH_ONE = re.compile(r"^/(\d{2,5})/(?=[A-ZĐ])")
 
 
@@ -171,6 +172,13 @@ def _without_unread_number(line: list[Word], page: Page) -> list[Word]:
             read = _SECTION_EIGHT.sub("8", word.text)
             if read != word.text:
                 page.guessed += [p for p in re.split(r"[/-]", read) if "8" in p]
+                word = Word(read, *astuple(word)[1:])
+        if "$" in word.text:
+            # `/$TC-NS`: an S of the symbol read as `$` (never in a ký hiệu); a guess.
+            read = _DOLLAR_S.sub("S", word.text)
+            if read != word.text:
+                parts = zip(re.split(r"[/-]", read), re.split(r"[/-]", word.text), strict=True)
+                page.guessed += [new for new, old in parts if "$" in old]
                 word = Word(read, *astuple(word)[1:])
         head, slash, tail = word.text.partition("/")
         if head and not head.isdigit() and word.conf < DOUBT_BELOW and len(kept) < 3:
