@@ -103,6 +103,15 @@ def test_close_counts_make_a_name_unsure():
     assert even.sure < 0.6 < clear.sure
 
 
+def test_a_common_family_name_outweighs_a_rare_one_in_the_shipped_lexicon():
+    # `Ng Bong Hai` (a degraded print of Ngô Đông Hải): `Ngô` and the rare `Ông` are each one
+    # edit away; how common each is decides.
+    found = Lexicon.load().person(
+        ["Ng", "Bong", "Hai"], ["ng", "bong", "hai"], ["", "Đông", "Hải"], _channel
+    )
+    assert found is not None and found.forms[0] == "Ngô"
+
+
 def test_no_family_name_no_personal_name():
     found = _lexicon({"Thụy": 1}).person(["Kinh", "Gui"], ["kinh", "gui"], ["", ""], _channel)
     assert found is None

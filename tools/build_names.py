@@ -10,11 +10,12 @@ n-gram model (`Pham Thuy Luan` → Phạm Thụy Luân, `huyén Pirc Co` → huy
   `../shared/corpus/metadata.tsv` and the names after `ông`/`bà`/`đồng chí` in the corpus text.
   Places count too (weight 0.5 against 3 for persons): their syllables are the same Sino-Vietnamese
   stock, a place's last syllable counting as a given name and the others as middle names;
-  family names come from persons and the common ones listed below. So do the runs of two to
-  four capitalised words inside a sentence of the corpus (after a lowercase word or a comma;
-  not one a lowercase word continues unless it starts with a family name: `Bộ Tư pháp` made
-  `Tú` read `Tư`), weight 1: their last word as a given name, their middle words as middle
-  names when the run starts with a family name (a person named in the text; the middle words
+  family names come from persons and the common ones listed below (weighted by how common
+  they are). So do the runs of two to four capitalised words inside a sentence of the corpus
+  (after a lowercase word or a comma; not one a lowercase word continues unless it starts
+  with a family name: `Bộ Tư pháp` made `Tú` read `Tư`), weight 1: their last word as a given
+  name, their middle words as middle names when the run starts with a family name (a person
+  named in the text; the middle words
   of all runs, names of bodies such as `Trung ương Đảng Cộng sản`, made `Hoàng Đăng Quang`
   read `Hoàng Đảng Quang`).
 - `symbols`: the parts of ký hiệu (`QĐ`, `UBND`, `SNV`, `CCHC` …) seen at least twice in the
@@ -56,6 +57,25 @@ _FAMILY = (
     "Văn Khổng Đàm Lục Tống Nông Mạc Hầu Thân Giáp Từ Doãn Ông La Lò Lã Diệp Khúc Viên Mạnh"
 )
 FAMILY = _FAMILY.split()
+# How common the most common ones are (share of the population, %, rounded; the rest of the
+# list counts 0.5): a prior, so that an OCR `Ng` reads the common `Ngô`, not the rare `Ông`.
+FAMILY_SHARE = {
+    "Nguyễn": 38,
+    "Trần": 12,
+    "Lê": 9.5,
+    "Phạm": 7,
+    "Hoàng": 3,
+    "Huỳnh": 2,
+    "Phan": 4.5,
+    "Vũ": 2,
+    "Võ": 2,
+    "Đặng": 2,
+    "Bùi": 2,
+    "Đỗ": 1.4,
+    "Hồ": 1.3,
+    "Ngô": 1.3,
+    "Dương": 1,
+}
 PERSON_WEIGHT = 3
 # A place counts less than a person: thousands of communes would outweigh the persons seen
 # (`Hoằng` of Thanh Hóa's communes over `Hoàng`); chosen on the tune split (0.5 and 1 tried).
@@ -166,11 +186,11 @@ def main() -> int:
         "given": defaultdict(Counter),
     }
 
-    def count(position: str, syllable: str, n: int) -> None:
+    def count(position: str, syllable: str, n: float) -> None:
         positions[position][fold(syllable).lower()][syllable] += n
 
     for family in FAMILY:
-        count("family", canonical(family), 1)
+        count("family", canonical(family), FAMILY_SHARE.get(family, 0.5))
     for name, n in persons.items():
         words = name.split()
         if len(words) < 2:
