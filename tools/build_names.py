@@ -15,9 +15,8 @@ n-gram model (`Pham Thuy Luan` → Phạm Thụy Luân, `huyén Pirc Co` → huy
   (after a lowercase word or a comma; not one a lowercase word continues unless it starts
   with a family name: `Bộ Tư pháp` made `Tú` read `Tư`), weight 1: their last word as a given
   name, their middle words as middle names when the run starts with a family name (a person
-  named in the text; the middle words
-  of all runs, names of bodies such as `Trung ương Đảng Cộng sản`, made `Hoàng Đăng Quang`
-  read `Hoàng Đảng Quang`).
+  named in the text; the middle words of all runs, names of bodies such as `Trung ương Đảng
+  Cộng sản`, made `Hoàng Đăng Quang` read `Hoàng Đảng Quang`).
 - `symbols`: the parts of ký hiệu (`QĐ`, `UBND`, `SNV`, `CCHC` …) seen at least twice in the
   numbers of the corpus (metadata and text), with their counts, the type codes of Nghị định 30
   (`data/doc_types.yaml`) and the abbreviations of the unit registry (`data/units.yaml`): the
