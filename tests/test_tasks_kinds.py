@@ -411,3 +411,42 @@ def test_the_closing_courtesy_under_an_ask_is_no_duty():
         (["các trường học"], None),
         (["các trường học"], "2025-12-20"),
     ]
+
+
+PROCEDURES = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\nSố: 19/QĐ-UBND\nAn Giang, ngày 05 tháng 11 năm 2025\n"
+    "QUYẾT ĐỊNH\nCông bố danh mục thủ tục hành chính lĩnh vực đầu tư\n"
+    "Điều 1. Công bố kèm theo Quyết định này danh mục thủ tục hành chính lĩnh vực đầu tư.\n"
+    "Điều 2. Giao Sở Tài chính xây dựng quy trình nội bộ, trình Chủ tịch UBND tỉnh phê duyệt "
+    "chậm nhất ngày 21/11/2025.\n"
+    "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n"
+    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An\n\n"
+    "PHỤ LỤC\nDANH MỤC THỦ TỤC\nHÀNH CHÍNH LĨNH VỰC ĐẦU TƯ\n"
+    "(Ban hành kèm theo Quyết định số 19/QĐ-UBND ngày 05 tháng 11 năm 2025)\n"
+    # A table as crawled: one cell per block, `|` between them.
+    "|\n**STT**\n|\n**Tên thủ tục\nhành chính**\n|\n**Thời hạn giải\nquyết**\n|\n"
+    "**Địa điểm thực\nhiện**\n|\n**Phí, lệ phí**\n|\n**Căn cứ pháp lý**\n|\n|\n1\n|\n"
+    "Cấp Giấy chứng nhận đăng ký đầu tư\n|\n"
+    "- Trường hợp tại mục a1: 10 ngày kể từ ngày nhận được hồ sơ hợp lệ.\n|\n"
+    "Bộ phận một cửa bất kỳ trong phạm vi tỉnh An\nGiang\n|\nKhông\n|\n"
+    "- Luật Đầu tư số 61/2020/QH14 ngày 17/6/2020;\n"
+    "- Kiểm tra hồ sơ, trả kết quả cho nhà đầu tư qua dịch vụ bưu chính công ích;\n|\n"
+)
+
+
+def test_an_appendix_listing_procedures_assigns_nothing():
+    tasks = parse_text(PROCEDURES).tasks
+    assert [_leads(t) for t in tasks] == [["Sở Tài chính"]]
+    assert tasks[0]["deadline"] == "2025-11-21"
+
+
+def test_a_cited_document_under_a_unit_heading_is_no_duty():
+    tasks = _tasks(
+        "1. Sở Tài chính:\n\n"
+        "- Luật Đầu tư số 61/2020/QH14 ngày 17/6/2020;\n\n"
+        "- Nghị định số 31/2021/NĐ-CP ngày 26/3/2021 của Chính phủ quy định chi tiết và "
+        "hướng dẫn thi hành một số điều của Luật Đầu tư;\n\n"
+        "- Hướng dẫn các nhà đầu tư thực hiện thủ tục đăng ký đầu tư.\n"
+    )
+    assert [t["action"][:18] for t in tasks] == ["Hướng dẫn các nhà "]

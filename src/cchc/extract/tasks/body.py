@@ -50,6 +50,8 @@ def extract_tasks(
     issuer_key = canonical_name(issuer) if issuer else None
     _walk(text, start_line, end_line, anchor, issuer_key, tasks, warnings, folded_text, budget)
     attached = appendix_start(text, end_line, appendix_end or end_line, folded_text)
+    if attached is not None and _lists_procedures(text, attached, folded_text):
+        attached = None  # `DANH MỤC THỦ TỤC HÀNH CHÍNH …`: procedures described, no duty
     if attached is not None and not budget.spent():
         # `(Ban hành kèm theo Quyết định số …)`: the plan or rules a decision issues assign
         # the duties, after the decision's own signature.
@@ -95,6 +97,23 @@ def body_span(text: str, start_line: int, end_line: int) -> tuple[int, int]:
             break
         offset += len(line) + 1
     return min(start, end), end
+
+
+# The title of an appendix that lists or describes administrative procedures (a decision
+# announcing them): their steps, time limits and places say how a procedure runs, not who must
+# do what. A plan about reforming procedures (`Kế hoạch rà soát thủ tục hành chính`) is no list.
+_PROCEDURES = re.compile(
+    r"danh muc (?:cac )?thu tuc hanh chinh|noi dung cu the cua (?:tung|cac) thu tuc hanh chinh"
+    r"|quy trinh noi bo"
+)
+
+
+def _lists_procedures(text: str, attached: int, folded_text: str | None) -> bool:
+    """The appendix starting at line `attached` is titled as a list of procedures (its title
+    is in the few lines above `(Ban hành kèm theo …)`)."""
+    folded = (fold(text) if folded_text is None else folded_text).split("\n")
+    title = " ".join(folded[max(0, attached - 8) : attached])
+    return bool(_PROCEDURES.search(title))
 
 
 _ATTACHED = re.compile(r"^[\s*_(]*(?:ban hanh )?kem theo (?:quyet dinh|ke hoach)")

@@ -480,6 +480,8 @@ def task_from_sentence(
     for n, duty in enumerate(_split_duties(action, split=how != "heading")):
         if _FORMULA.fullmatch(fold(duty)) and duty.rstrip().endswith("/"):
             continue  # `nghiêm túc triển khai thực hiện./`: the closing formula assigns nothing
+        if _CITATION.match(fold(duty)):
+            continue  # `Nghị định số 31/2021/NĐ-CP ngày …`: a document cited, no duty
         lead = first_lead
         if n:
             # `…, các cơ quan phối hợp có trách nhiệm phối hợp …`: a clause with its own lead.
@@ -538,6 +540,14 @@ _FORMULA = re.compile(
     r"(?:\s*(?:,|va|thuc hien|trien khai|dong bo|hieu qua|nghiem tuc|kip thoi|tot))*"
     r"(?:\s*(?:cong dien|cong van|chi thi|ke hoach|quyet dinh|thong bao|van ban|nghi quyet) nay)?"
     r"[\s./]*"
+)
+
+
+# A legal document cited by its number (a line of a list of bases): `Luật Đầu tư số 61/2020/QH14`,
+# `Nghị định số 31/2021/NĐ-CP ngày …`, `Thông tư 03/2021/TT-BKHĐT`.
+_CITATION = re.compile(
+    r"(?:luat|bo luat|nghi dinh|thong tu(?: lien tich)?|quyet dinh|nghi quyet|chi thi|phap lenh)"
+    r"\b[^;:]{0,40}?\b(?:so\s+)?\d{1,5}/(?:\d{4}/)?[a-z]"
 )
 
 
