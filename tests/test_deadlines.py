@@ -182,3 +182,6 @@ def test_a_time_columns_bare_month_quarter_or_year_is_its_end():
     assert time_limit("Trước ngày 31/5/2026.", anchor).date == "2026-05-31"
     assert time_limit("Từ tháng 11/2025 đến khi kết thúc", anchor).date is None
     assert time_limit("Thường xuyên", anchor).date is None
+    # A span of years: its last year's end.
+    assert time_limit("2025 - 2030", anchor).date == "2030-12-31"
+    assert time_limit("Giai đoạn 2026-2030", anchor).date == "2030-12-31"

@@ -450,3 +450,12 @@ def test_a_cited_document_under_a_unit_heading_is_no_duty():
         "- Hướng dẫn các nhà đầu tư thực hiện thủ tục đăng ký đầu tư.\n"
     )
     assert [t["action"][:18] for t in tasks] == ["Hướng dẫn các nhà "]
+
+
+def test_a_passive_with_its_agent_is_part_of_the_lead():
+    (task,) = _tasks(
+        "Ban Thường vụ các hội được Ủy ban nhân dân thị xã giao nhiệm vụ tổ chức kiểm điểm, "
+        "đánh giá chất lượng năm 2025.\n"
+    )
+    assert _leads(task) == ["Ban Thường vụ các hội được Ủy ban nhân dân thị xã giao nhiệm vụ"]
+    assert task["action"].startswith("tổ chức kiểm điểm")

@@ -140,7 +140,8 @@ _BARE_MONTH = re.compile(r"thang\s+(?:\d{1,2}\s*[-,–]\s*)*(\d{1,2})\s*(?:nam\s
 _BARE_QUARTER = re.compile(
     rf"quy\s+(?:(?:{QUARTER_NUMERAL})\s*[-,–]\s*)*{QUARTER}\s*(?:nam\s+|/\s*)(\d{{4}})"
 )
-_BARE_YEAR = re.compile(r"(?:nam\s+)?(\d{4})")
+# `2025 - 2030`, `Giai đoạn 2026 - 2030`: the span's last year (a plan's time column).
+_BARE_YEAR = re.compile(r"(?:nam\s+|giai\s+doan\s+)?(?:\d{4}\s*[-–]\s*)?(\d{4})")
 _TIME_LABEL = re.compile(r"^thoi\s+(?:gian|han)(?:\s+(?:thuc\s+hien|hoan\s+thanh))?\s*:\s*")
 
 
@@ -152,8 +153,8 @@ def time_label(folded: str) -> re.Match | None:
 def time_limit(value: str, anchor: date | None = None) -> Deadline:
     """The deadline a time label's value or a plan's time column gives: the phrases of
     `find_deadline`, and also a bare month, quarter or year, which there means its end
-    (`Tháng 11 - 12/2025` → 31/12/2025). A period from a start (`Từ tháng 11/2025 đến khi kết
-    thúc …`) is no time limit."""
+    (`Tháng 11 - 12/2025` → 31/12/2025, `2025 - 2030` → 31/12/2030). A period from a start
+    (`Từ tháng 11/2025 đến khi kết thúc …`) is no time limit."""
     found = find_deadline(value, anchor)
     if found.date or found.recurrence:
         return found

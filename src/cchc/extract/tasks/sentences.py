@@ -139,6 +139,8 @@ _BOARD = re.compile(r"(?:\bBan|\bTổ|Hội đồng)\s+$")
 
 
 _PASSIVE = re.compile(r"(?:duoc|bi)\s+$")  # `các nội dung được giao`: no duty begins here
+# `được Ủy ban nhân dân tỉnh giao`, `do Đảng và Nhà nước giao`: a passive with its agent.
+_AGENT = re.compile(r"\b(?:duoc|do)\s+(\S+)(?:\s+[^\s,;.:]+){0,6}\s+$")
 
 
 _REQUEST = re.compile(r"(?:Đề nghị|Yêu cầu)\s")
@@ -315,6 +317,9 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue  # `Tôn giáo` is no `giao`
         if _PASSIVE.search(rest_f, 0, m.start()):
             continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
+        agent = _AGENT.search(rest_f, 0, m.start())
+        if agent and rest[agent.start(1) : agent.start(1) + 1].isupper():
+            continue  # `các hội được Đảng và Nhà nước giao nhiệm vụ`: who gave it, in the name
         if in_compound(rest_f, m):
             continue  # `Các đơn vị sự nghiệp công lập`, `Bộ Ngoại giao`
         if _BOARD.search(rest, 0, m.start()):
