@@ -459,3 +459,41 @@ def test_a_passive_with_its_agent_is_part_of_the_lead():
     )
     assert _leads(task) == ["Ban Thường vụ các hội được Ủy ban nhân dân thị xã giao nhiệm vụ"]
     assert task["action"].startswith("tổ chức kiểm điểm")
+
+
+RESOLUTION = (
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI\nSố: 1/NQ-UBTVQH15\nHà Nội, ngày 16 tháng 6 năm 2025\n"
+    "NGHỊ QUYẾT\nVề việc sắp xếp các đơn vị hành chính cấp xã của tỉnh An Giang\n"
+    "Điều 1. Sắp xếp các đơn vị hành chính cấp xã của tỉnh An Giang như sau.\n\n"
+    "Điều 2. Tổ chức thực hiện\n\n"
+    "1. Chính phủ, Hội đồng nhân dân, Ủy ban nhân dân tỉnh An Giang và các cơ quan, tổ chức "
+    "khác có liên quan có trách nhiệm tổ chức thi hành Nghị quyết này; ổn định đời sống của "
+    "Nhân dân địa phương.\n\n"
+    "2. Giao Chính phủ, căn cứ vào Nghị quyết này, tổ chức việc xác định chính xác diện tích "
+    "tự nhiên của các đơn vị hành chính cấp xã và công bố công khai trước ngày 30 tháng 9 "
+    "năm 2025.\n"
+)
+
+
+def test_the_government_leads_and_executes_a_resolution():
+    tasks = parse_text(RESOLUTION).tasks
+    assert [(_leads(t)[0], t["deadline"]) for t in tasks] == [
+        ("Chính phủ", None),
+        ("Chính phủ", "2025-09-30"),
+    ]
+    assert tasks[0]["action"].startswith("tổ chức thi hành Nghị quyết này")
+
+
+def test_enacting_words_chapter_titles_and_procedure_steps_assign_nothing():
+    tasks = _tasks(
+        "1. Bộ trưởng Bộ Giáo dục và Đào tạo ban hành Thông tư sửa đổi, bổ sung một số điều "
+        "của Quy chế thi.\n\n"
+        "2. Ủy ban nhân dân cấp xã:\n\n"
+        "Chương IV ĐIỀU KHOẢN THI HÀNH\n\n"
+        "a) Trường hợp hồ sơ đầy đủ theo quy định: cơ quan có thẩm quyền cấp Giấy chứng nhận "
+        "trong ngày.\n\n"
+        "b) Trong thời hạn 03 ngày làm việc kể từ ngày nhận được hồ sơ, cơ quan tiếp nhận "
+        "gửi thông báo cho người nộp.\n\n"
+        "c) Tổ chức tuyên truyền về thủ tục đăng ký hộ kinh doanh.\n"
+    )
+    assert [t["action"][:18] for t in tasks] == ["Tổ chức tuyên truy"]

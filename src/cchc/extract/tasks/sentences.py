@@ -434,7 +434,27 @@ def _not_an_assignment(phrase: str | None, action: str) -> bool:
     letters = [c for c in action if c.isalpha()]
     if len(letters) >= 10 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         return True
+    if _ENACTS.match(fold(action)) or _CHAPTER.match(action):
+        return True  # `Chính phủ ban hành Nghị định …`, `Chương IV ĐIỀU KHOẢN THI HÀNH`
     return bool(phrase and phrase.rstrip(" ,").lower().endswith((" việc", " là")))
+
+
+# A step of an administrative procedure as a legal text or a list of procedures states it:
+# `Trường hợp hồ sơ chưa đầy đủ: …`, `Trong thời hạn 03 ngày làm việc kể từ ngày nhận được hồ
+# sơ, …` — the rule of how a file is handled, not a duty given to someone.
+_PROCEDURE_STEP = re.compile(
+    r"[\s\-+*]*(?:truong hop ho so\b|trong (?:thoi han )?\d{1,3} ngay(?: lam viec)? ke tu "
+    r"(?:ngay|khi) (?:nhan|co ket qua|thanh lap|tiep nhan))"
+)
+
+
+_CHAPTER = re.compile(r"Chương [IVXLC\d]+\b")
+# The enacting words under a legal text's bases: `Chính phủ ban hành Nghị định quy định …`,
+# `Bộ trưởng Bộ Giáo dục và Đào tạo ban hành Thông tư sửa đổi …` (the document itself).
+_ENACTS = re.compile(
+    r"ban hanh (?:nghi dinh|thong tu|nghi quyet|quyet dinh|chi thi)"
+    r"(?: (?:quy dinh|sua doi|ve|huong dan|bai bo|ban hanh|thay the)\b|\s*[.:]?\s*$)"
+)
 
 
 def task_from_sentence(
@@ -443,6 +463,8 @@ def task_from_sentence(
     sentence_f = fold(sentence) if sentence_f is None else sentence_f
     if PERIOD.match(sentence_f.lstrip("- ")):
         return []  # a line of a report calendar: see `report_calendar`
+    if _PROCEDURE_STEP.match(sentence_f):
+        return []  # `Trường hợp hồ sơ đầy đủ: cơ quan … cấp …`: how a procedure runs
     execution = _EXECUTION.search(sentence_f)
     if execution and starts_with_head(sentence_f):
         # `Chánh Văn phòng …, Giám đốc các sở … chịu trách nhiệm thi hành Quyết định này`: one
@@ -561,8 +583,9 @@ _ASKED = re.compile(r"(?:^|\s)(?:giao|de nghi|yeu cau|chi dao|phan cong)\s")
 
 # The article that names who executes a decision, a resolution or rules.
 _EXECUTION = re.compile(
-    r"\s+(?:chiu|co) trach nhiem\s+(?P<verb>)(?:thi hanh|to chuc thuc hien|thuc hien)\s+"
-    r"(?:quyet dinh|nghi quyet|chi thi|quy dinh|quy che) nay[\s./]*$"
+    r"\s+(?:chiu|co) trach nhiem\s+(?P<verb>)(?:to chuc )?(?:thi hanh|thuc hien)\s+"
+    r"(?:quyet dinh|nghi quyet|nghi dinh|thong tu|chi thi|quy dinh|quy che) nay"
+    r"(?:\s*;[^.]*)?[\s./]*$"
 )
 
 
