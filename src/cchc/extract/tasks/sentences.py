@@ -317,7 +317,7 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
             continue  # `Tôn giáo` is no `giao`
         if _PASSIVE.search(rest_f, 0, m.start()):
             continue  # `các đơn vị được giao làm Bên mời thầu`: part of the name
-        agent = _AGENT.search(rest_f, 0, m.start())
+        agent = rest_f.startswith(" nhiem vu", m.end()) and _AGENT.search(rest_f, 0, m.start())
         if agent and rest[agent.start(1) : agent.start(1) + 1].isupper():
             continue  # `các hội được Đảng và Nhà nước giao nhiệm vụ`: who gave it, in the name
         if in_compound(rest_f, m):
@@ -448,7 +448,7 @@ _PROCEDURE_STEP = re.compile(
 )
 
 
-_CHAPTER = re.compile(r"Chương [IVXLC\d]+\b")
+_CHAPTER = re.compile(r"Chương [IVXLC\d]+\b")  # a chapter's title, read as an item
 # The enacting words under a legal text's bases: `Chính phủ ban hành Nghị định quy định …`,
 # `Bộ trưởng Bộ Giáo dục và Đào tạo ban hành Thông tư sửa đổi …` (the document itself).
 _ENACTS = re.compile(
