@@ -101,11 +101,9 @@ import argparse
 import copy
 import dataclasses
 import json
-import os
 import pickle
 import random
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -322,9 +320,6 @@ def seg_labels(segs: list[dict], gold: list[dict]) -> list[str]:
 # ---------------------------------------------------------------- data
 
 
-_DUMP = ttm._DUMP
-
-
 def collect(shared: Path) -> dict:
     """TUNE documents read by today's rules and the blind tune documents of MODEL_GOLD read by
     the rules of UNSEEN_RULES: candidates, text, body span, segments, features and labels."""
@@ -349,33 +344,9 @@ def collect(shared: Path) -> dict:
                 "date": doc.date,
             }
         )
-    first, then = ttm.gold_stems(ttm.FIRST_GOLD), ttm.gold_stems(ttm.MODEL_GOLD)
-    stems = [
-        p
-        for p in sorted(GOLD.glob("*.json"))
-        if split_of(p.stem) == "tune"
-        and p.stem.removesuffix("-garbled") not in first
-        and p.stem in then
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            ["git", "archive", ttm.UNSEEN_RULES, "src", "bench"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        dumped = subprocess.run(
-            [sys.executable, "-c", _DUMP, str(shared)],
-            input="".join(f"{p.stem} {p}\n" for p in stems),
-            env={**os.environ, "PYTHONPATH": f"{tmp}/src:{tmp}"},
-            cwd=tmp,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    stems = ttm.unseen_stems()
+    data = ttm.read_by_unseen_rules(stems, shared)
     fields = {f.name for f in dataclasses.fields(Task)}
-    data = json.loads(dumped)
     dates = {d["stem"]: d["date"] for d in today}
     unseen = []
     for path in stems:

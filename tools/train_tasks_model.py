@@ -131,17 +131,21 @@ def gold_stems(rev: str) -> set[str]:
     return {Path(p).stem for p in listed}
 
 
-def unseen_candidates(shared: Path) -> list[dict]:
-    """The blind tune documents (of MODEL_GOLD) read by the rules of UNSEEN_RULES, as
-    `candidates` gives them."""
+def unseen_stems() -> list[Path]:
+    """The gold files of the blind tune documents of MODEL_GOLD (and their twins)."""
     first, then = gold_stems(FIRST_GOLD), gold_stems(MODEL_GOLD)
-    stems = [
+    return [
         p
         for p in sorted(GOLD.glob("*.json"))
         if split_of(p.stem) == "tune"
         and p.stem.removesuffix("-garbled") not in first
         and p.stem in then
     ]
+
+
+def read_by_unseen_rules(stems: list[Path], shared: Path) -> dict:
+    """For each gold file of `stems`, what the rules of UNSEEN_RULES read (`_DUMP`): the text,
+    the body lines and the candidates, by stem."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
             ["git", "archive", UNSEEN_RULES, "src", "bench"],
@@ -159,8 +163,15 @@ def unseen_candidates(shared: Path) -> list[dict]:
             text=True,
             check=True,
         ).stdout
+    return json.loads(dumped)
+
+
+def unseen_candidates(shared: Path) -> list[dict]:
+    """The blind tune documents (of MODEL_GOLD) read by the rules of UNSEEN_RULES, as
+    `candidates` gives them."""
+    stems = unseen_stems()
+    data = read_by_unseen_rules(stems, shared)
     fields = {f.name for f in dataclasses.fields(Task)}
-    data = json.loads(dumped)
     out = []
     for path in stems:
         gold = json.loads(path.read_text(encoding="utf-8"))
