@@ -99,7 +99,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import dataclasses
 import json
 import pickle
 import random
@@ -118,8 +117,6 @@ from rapidfuzz import fuzz  # noqa: E402
 
 from cchc.extract.deadlines import find_deadline  # noqa: E402
 from cchc.extract.tasks import rescore  # noqa: E402
-from cchc.extract.tasks.body import body_span  # noqa: E402
-from cchc.extract.tasks.model import Task, rate  # noqa: E402
 from cchc.extract.tasks.sentences import (  # noqa: E402
     opens_with_duty,
     paragraphs,
@@ -344,29 +341,19 @@ def collect(shared: Path) -> dict:
                 "date": doc.date,
             }
         )
-    stems = ttm.unseen_stems()
-    data = ttm.read_by_unseen_rules(stems, shared)
-    fields = {f.name for f in dataclasses.fields(Task)}
     dates = {d["stem"]: d["date"] for d in today}
-    unseen = []
-    for path in stems:
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        entry = data[path.stem]
-        tasks = [Task(**{k: v for k, v in t.items() if k in fields}) for t in entry["tasks"]]
-        for task in tasks:
-            task.confidence = rate(task)
-        span = body_span(entry["text"], *entry["lines"])
-        unseen.append(
-            {
-                "stem": path.stem,
-                "gold": gold["tasks"],
-                "predicted": [t.to_dict() for t in tasks],
-                "rfeatures": rescore.candidate_features(tasks, entry["text"], span),
-                "text": entry["text"],
-                "span": span,
-                "date": dates.get(path.stem),
-            }
-        )
+    unseen = [
+        {
+            "stem": stem,
+            "gold": gold,
+            "predicted": [t.to_dict() for t in tasks],
+            "rfeatures": rescore.candidate_features(tasks, text, span),
+            "text": text,
+            "span": span,
+            "date": dates.get(stem),
+        }
+        for stem, gold, text, tasks, span in ttm.unseen_reads(shared)
+    ]
     for d in today + unseen:
         d["segs"] = segments(d["text"], d["span"]) if d["text"] else []
         d["x"] = seg_features(d["segs"], d["text"])

@@ -143,9 +143,11 @@ def unseen_stems() -> list[Path]:
     ]
 
 
-def read_by_unseen_rules(stems: list[Path], shared: Path) -> dict:
-    """For each gold file of `stems`, what the rules of UNSEEN_RULES read (`_DUMP`): the text,
-    the body lines and the candidates, by stem."""
+def unseen_reads(shared: Path):
+    """For each blind tune document of MODEL_GOLD (`unseen_stems`), what the rules of
+    UNSEEN_RULES read (`_DUMP`, in a subprocess on a `git archive` of them): (stem, gold tasks,
+    text, candidates rated as `model.rate` rates them, body span)."""
+    stems = unseen_stems()
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
             ["git", "archive", UNSEEN_RULES, "src", "bench"],
@@ -163,16 +165,8 @@ def read_by_unseen_rules(stems: list[Path], shared: Path) -> dict:
             text=True,
             check=True,
         ).stdout
-    return json.loads(dumped)
-
-
-def unseen_candidates(shared: Path) -> list[dict]:
-    """The blind tune documents (of MODEL_GOLD) read by the rules of UNSEEN_RULES, as
-    `candidates` gives them."""
-    stems = unseen_stems()
-    data = read_by_unseen_rules(stems, shared)
+    data = json.loads(dumped)
     fields = {f.name for f in dataclasses.fields(Task)}
-    out = []
     for path in stems:
         gold = json.loads(path.read_text(encoding="utf-8"))
         entry = data[path.stem]
@@ -180,14 +174,22 @@ def unseen_candidates(shared: Path) -> list[dict]:
         for task in tasks:
             task.confidence = rate(task)
         span = body_span(entry["text"], *entry["lines"])
+        yield path.stem, gold["tasks"], entry["text"], tasks, span
+
+
+def unseen_candidates(shared: Path) -> list[dict]:
+    """The blind tune documents (of MODEL_GOLD) read by the rules of UNSEEN_RULES, as
+    `candidates` gives them."""
+    out = []
+    for stem, gold, text, tasks, span in unseen_reads(shared):
         predicted = [t.to_dict() for t in tasks]
-        right = score(gold["tasks"], predicted)[5]
+        right = score(gold, predicted)[5]
         out.append(
             {
-                "stem": path.stem,
-                "gold": gold["tasks"],
+                "stem": stem,
+                "gold": gold,
                 "predicted": predicted,
-                "features": rescore.candidate_features(tasks, entry["text"], span),
+                "features": rescore.candidate_features(tasks, text, span),
                 "labels": [i in right for i in range(len(predicted))],
             }
         )
