@@ -50,6 +50,7 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
+@lru_cache(maxsize=65536)  # a document repeats its syllables
 def _place_tone(syllable: str) -> str:
     """Move the tone mark of one syllable to its traditional place (hòa, ủy, thúy, quý, già)."""
     decomposed = unicodedata.normalize("NFD", syllable)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -45,6 +45,7 @@ class Unit:
     collective: bool = False
 
 
+@lru_cache(maxsize=8192)  # a document names the same units again and again
 def canonical_name(name: str) -> str:
     """Folded, abbreviations expanded, punctuation and spacing normalised."""
     text = squash(fold(canonical_marks(name)))
@@ -68,8 +69,10 @@ def _head_pattern() -> re.Pattern:
 
 
 @cache
-def _not_heads() -> tuple[str, ...]:
-    return tuple(fold(h) for h in registry()["not_heads"])
+def _not_head_pattern() -> re.Pattern:
+    """Words that begin like a head but are a topic or an act, ending where their word ends."""
+    words = sorted((fold(h) for h in registry()["not_heads"]), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(re.escape(w) for w in words) + r")(?![^\W_])")
 
 
 def starts_with_head(text_f: str) -> bool:
@@ -83,9 +86,16 @@ def starts_with_head(text_f: str) -> bool:
 def _begins_with_head(text_f: str) -> bool:
     if _head_pattern().match(text_f) is None:
         return False
-    return not any(
-        text_f.startswith(n) and not text_f[len(n) : len(n) + 1].isalnum() for n in _not_heads()
-    )
+    return _not_head_pattern().match(text_f) is None
+
+
+@cache
+def _one_unit_patterns() -> list[tuple[re.Pattern, str]]:
+    """Names with `và` inside one unit, and the same with that `và` made unsplittable."""
+    return [
+        (re.compile(re.escape(joined), re.I), joined.replace(" và ", "\u2063và\u2063"))
+        for joined in registry()["one_unit"]
+    ]
 
 
 def split_units(text: str) -> list[Unit]:
@@ -93,8 +103,8 @@ def split_units(text: str) -> list[Unit]:
     `và` starts a new unit when it begins with a capitalised unit head (`Phòng`, `UBND`,
     `Chủ tịch`), or with `các …` after `và`; `các sở, ban, ngành` stays one name."""
     units: list[Unit] = []
-    for joined in registry()["one_unit"]:
-        text = re.sub(re.escape(joined), joined.replace(" và ", "\u2063và\u2063"), text, flags=re.I)
+    for pattern, kept in _one_unit_patterns():
+        text = pattern.sub(kept, text)
     for part in re.split(r"\s*;\s*", text):
         pieces = re.split(r"(,\s*|\s+và\s+)", part)
         current = pieces[0]

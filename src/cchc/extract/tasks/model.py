@@ -281,8 +281,10 @@ def rate(task: Task) -> float:
 
 
 @cache
-def _raw_heads() -> tuple[str, ...]:
-    return tuple(sorted((h.lower() for h in registry()["heads"]), key=len, reverse=True))
+def _raw_head_pattern() -> re.Pattern:
+    """A head word as printed, lower-cased, ending where its word ends (not before a letter)."""
+    heads = sorted((h.lower() for h in registry()["heads"]), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(re.escape(h) for h in heads) + r")(?![^\W_])")
 
 
 def spelled_head(name: str, folded: str | None = None) -> bool:
@@ -294,11 +296,7 @@ def spelled_head(name: str, folded: str | None = None) -> bool:
     names = [low]
     if low.startswith(("các ", "những ")):
         names.append(low.split(" ", 1)[1])  # `các Phó Thủ tướng`: many of one kind
-    return any(
-        n.startswith(h) and not n[len(h) : len(h) + 1].isalnum()
-        for n in names
-        for h in _raw_heads()
-    )
+    return any(_raw_head_pattern().match(n) for n in names)
 
 
 @cache
