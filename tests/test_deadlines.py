@@ -29,6 +29,9 @@ ANCHOR = date(2021, 1, 5)
         ("xong trước ngày 20 tháng 5 năm 2021", "2021-05-20"),
         ("trả lời trong 10 ngày", "2021-01-15"),
         ("trả lời trong 5 ngày làm việc", "2021-01-12"),
+        ("chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định", "2021-01-12"),
+        ("gửi báo cáo không quá 10 ngày kể từ ngày ký văn bản", "2021-01-15"),
+        ("chậm nhất 05 ngày làm việc kể từ ngày nhận được hồ sơ", None),
     ],
 )
 def test_deadline_phrases(phrase, expected):

@@ -497,3 +497,29 @@ def test_enacting_words_chapter_titles_and_procedure_steps_assign_nothing():
         "c) Tổ chức tuyên truyền về thủ tục đăng ký hộ kinh doanh.\n"
     )
     assert [t["action"][:18] for t in tasks] == ["Tổ chức tuyên truy"]
+
+
+def test_a_time_limit_sentence_without_colon_times_the_duty_before_it():
+    tasks = _tasks(
+        "1. Sở Văn hóa có trách nhiệm đăng tải Quyết định này trên Cổng thông tin điện tử. "
+        "Thời hạn hoàn thành chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định.\n"
+    )
+    assert [(_leads(t), t["deadline"]) for t in tasks] == [(["Sở Văn hóa"], "2026-01-12")]
+
+
+def test_enacting_any_decree_and_addressing_a_superior_assign_nothing():
+    tasks = _tasks(
+        "Chính phủ ban hành Nghị định phân loại đơn vị hành chính.\n\n"
+        "Bộ trưởng Bộ Xây dựng ban hành Thông tư quy định giá dịch vụ kiểm định thiết bị.\n\n"
+        "Sở Nội vụ kính trình Ủy ban nhân dân tỉnh xem xét, quyết định.\n\n"
+        "Giao Sở Tư pháp ban hành Quyết định công bố thủ tục hành chính trước ngày 15/01/2026.\n"
+    )
+    assert [(_leads(t), t["deadline"]) for t in tasks] == [(["Sở Tư pháp"], "2026-01-15")]
+
+
+def test_giao_thong_before_a_comma_is_no_assignment():
+    tasks = _tasks(
+        "b) Ủy ban nhân dân xã được xác định là trung tâm về kinh tế, y tế, đầu mối giao thông, "
+        "có vai trò thúc đẩy sự phát triển của cụm liên xã được cộng 3 điểm;\n"
+    )
+    assert not any(t["action"].startswith("giao thông") for t in tasks)

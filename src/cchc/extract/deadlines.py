@@ -35,7 +35,12 @@ _QUARTER = re.compile(
     rf"(?:trong|truoc het|den het|cuoi)\s+quy\s+{QUARTER}\s*(?:nam\s+|/\s*)(\d{{4}})"
 )
 _YEAR = re.compile(r"(?:trong|truoc het|den het|cuoi)\s+nam\s+(\d{4})")
-_RELATIVE = re.compile(r"trong\s+(?:thoi han\s+)?(\d{1,3})\s+ngay(?:\s+lam viec)?")
+_RELATIVE = re.compile(
+    r"trong\s+(?:thoi han\s+)?(\d{1,3})\s+ngay(?:\s+lam viec)?"
+    # `chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định`: from the document's own date
+    r"|(?:cham nhat|khong qua|toi da)\s+(\d{1,3})\s+ngay(?:\s+lam viec)?"
+    r"(?=\s+(?:ke tu|tinh tu)\s+ngay\s+(?:ban hanh|ky))"
+)
 _URGENT = re.compile(
     r"(?<![a-z])(?:ngay lap tuc|khan truong|khan cap|ngay(?=\s*(?:[,;.]|$))|kip thoi)"
 )
@@ -109,9 +114,9 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
             if anchor is None:
                 found.note = "thời hạn tính từ ngày ban hành, nhưng văn bản không ghi ngày"
             elif "lam viec" in m.group(0):
-                found.date = _add_working_days(anchor, int(m.group(1))).isoformat()
+                found.date = _add_working_days(anchor, int(m.group(1) or m.group(2))).isoformat()
             else:
-                found.date = (anchor + timedelta(days=int(m.group(1)))).isoformat()
+                found.date = (anchor + timedelta(days=int(m.group(1) or m.group(2)))).isoformat()
     found.recurrence = find_recurrence(folded)
     day_of_year = _DAY_OF_YEAR.search(folded) if found.recurrence == "FREQ=YEARLY" else None
     if day_of_year and found.text is None and iso_date(2000, *map(int, day_of_year.groups()[::-1])):
@@ -142,7 +147,11 @@ _BARE_QUARTER = re.compile(
 )
 # `2025 - 2030`, `Giai đoạn 2026 - 2030`: the span's last year (a plan's time column).
 _BARE_YEAR = re.compile(r"(?:nam\s+|giai\s+doan\s+)?(?:\d{4}\s*[-–]\s*)?(\d{4})")
-_TIME_LABEL = re.compile(r"^thoi\s+(?:gian|han)(?:\s+(?:thuc\s+hien|hoan\s+thanh))?\s*:\s*")
+# Also without a colon before the limit: `Thời hạn hoàn thành chậm nhất 05 ngày làm việc …`.
+_TIME_LABEL = re.compile(
+    r"^thoi\s+(?:gian|han)(?:\s+(?:thuc\s+hien|hoan\s+thanh))?"
+    r"(?:\s*:\s*|\s+(?=(?:cham nhat|truoc ngay|khong qua)\s))"
+)
 
 
 def time_label(folded: str) -> re.Match | None:

@@ -53,8 +53,9 @@ def in_compound(folded: str, m: re.Match) -> bool:
     """The one-word duty start matched at `m` in `folded` is a syllable of a longer word."""
     if " " in m.group():
         return False
-    before = folded[: m.start()].split()[-1:]
-    after = folded[m.end() :].split()[:1]
+    # `đầu mối giao thông, có vai trò`: the word next to it without its punctuation.
+    before = [w.strip(",;:.()") for w in folded[: m.start()].split()[-1:]]
+    after = [w.strip(",;:.()") for w in folded[m.end() :].split()[:1]]
     pairs = {" ".join([*before, m.group()]), " ".join([m.group(), *after])}
     return bool(pairs & words()["compounds_set"])
 

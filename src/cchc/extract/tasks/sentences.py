@@ -436,7 +436,10 @@ def _not_an_assignment(phrase: str | None, action: str) -> bool:
         return True
     if _ENACTS.match(fold(action)) or _CHAPTER.match(action):
         return True  # `Chính phủ ban hành Nghị định …`, `Chương IV ĐIỀU KHOẢN THI HÀNH`
-    return bool(phrase and phrase.rstrip(" ,").lower().endswith((" việc", " là")))
+    if phrase and _ENACTING_BODY.match(fold(phrase)) and _ENACTS_ANY.match(fold(action)):
+        return True  # `Chính phủ ban hành Nghị định phân loại đơn vị hành chính.`
+    # `Bộ Tài chính kính báo cáo Thủ tướng Chính phủ`: the writer addressing its superior.
+    return bool(phrase and phrase.rstrip(" ,").lower().endswith((" việc", " là", " kính")))
 
 
 # A step of an administrative procedure as a legal text or a list of procedures states it:
@@ -455,6 +458,11 @@ _ENACTS = re.compile(
     r"ban hanh (?:nghi dinh|thong tu|nghi quyet|quyet dinh|chi thi)"
     r"(?: (?:quy dinh|sua doi|ve|huong dan|bai bo|ban hanh|thay the)\b|\s*[.:]?\s*$)"
 )
+
+# Any title after the words that enact a decree or a circular, when its issuer says them with no
+# time limit: what the document is, not a duty.
+_ENACTS_ANY = re.compile(r"ban hanh (?:nghi dinh|thong tu)\b[^\d;]*$")
+_ENACTING_BODY = re.compile(r"(?:chinh phu|bo truong [^,;]{3,80})$")
 
 
 def task_from_sentence(
