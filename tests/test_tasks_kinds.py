@@ -523,3 +523,51 @@ def test_giao_thong_before_a_comma_is_no_assignment():
         "có vai trò thúc đẩy sự phát triển của cụm liên xã được cộng 3 điểm;\n"
     )
     assert not any(t["action"].startswith("giao thông") for t in tasks)
+
+
+def test_dong_thoi_opens_a_second_duty_with_its_own_time():
+    tasks = _tasks(
+        "2. Giao Sở Tài nguyên và Môi trường, căn cứ vào Kế hoạch này, xác định diện tích đất "
+        "công và công bố công khai trước ngày 30 tháng 9 năm 2026; đồng thời, khẩn trương "
+        "triển khai đo đạc ranh giới trên thực địa để lập hồ sơ theo quy định.\n"
+    )
+    assert [(_leads(t), t["action"][:14], t["deadline"]) for t in tasks] == [
+        (["Sở Tài nguyên và Môi trường"], "căn cứ vào Kế ", "2026-09-30"),
+        (["Sở Tài nguyên và Môi trường"], "khẩn trương tr", None),
+    ]
+
+
+def test_the_lead_after_a_long_clause_of_grounds():
+    tasks = _tasks(
+        "Trên cơ sở Báo cáo số 15/BC-UBND ngày 12/11/2025 của Ủy ban nhân dân thị xã và Kết "
+        "luận của Thường trực Thị ủy tại Thông báo số 87-TB/TU ngày 14/11/2025, Phòng Kinh tế "
+        "làm việc với các xã để bổ sung hồ sơ dự án trước ngày 20/01/2026.\n\n"
+        "Trên cơ sở Đề án số 4/ĐA-UBND ngày 09 tháng 5 năm 2025 của Ủy ban nhân dân thị xã về "
+        "sắp xếp các thôn, Hội đồng nhân dân thị xã quyết định sắp xếp các thôn như sau:\n\n"
+        "1. Sắp xếp toàn bộ diện tích tự nhiên của thôn 1 và thôn 2 thành thôn An Lạc.\n"
+    )
+    assert [(_leads(t), t["deadline"]) for t in tasks] == [(["Phòng Kinh tế"], "2026-01-20")]
+
+
+def test_a_part_granting_powers_and_a_law_that_applies_assign_nothing():
+    tasks = parse_text(
+        HEAD + "Điều 3. Phân cấp thẩm quyền ban hành tiêu chuẩn, định mức máy móc\n\n"
+        "a) Các sở, ban, ngành ban hành tiêu chuẩn, định mức sử dụng máy móc thuộc phạm vi "
+        "quản lý.\n\n"
+        "b) Ủy ban nhân dân cấp xã ban hành tiêu chuẩn, định mức sử dụng máy móc của các cơ "
+        "quan thuộc phạm vi quản lý.\n\n"
+        "Điều 4. Tổ chức thực hiện\n\n"
+        "1. Thanh tra tỉnh thực hiện theo quy định tại Luật Thanh tra và các văn bản có liên "
+        "quan.\n\n"
+        "2. Sở Tài chính hướng dẫn, kiểm tra việc thực hiện Quyết định này.\n"
+    ).tasks
+    assert [_leads(t) for t in tasks] == [["Sở Tài chính"]]
+
+
+def test_a_unit_of_measure_is_no_unit():
+    tasks = _tasks(
+        "3. Đơn vị tính giá dịch vụ kiểm định theo thời gian thực hiện công việc\n\n"
+        "a) Ngày công là đơn vị tính giá dịch vụ kiểm định theo thời gian thực hiện.\n\n"
+        "b) Ngày công được tính theo từng lần kiểm định viên thực hiện dịch vụ tại hiện trường.\n"
+    )
+    assert tasks == []

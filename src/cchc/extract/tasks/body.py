@@ -116,6 +116,18 @@ def _lists_procedures(text: str, attached: int, folded_text: str | None) -> bool
     return bool(_PROCEDURES.search(title))
 
 
+# A part that grants powers (`Điều 3. Phân cấp thẩm quyền ban hành tiêu chuẩn …`, `Ủy quyền …`):
+# its items say who may act, not who must; unless its title also speaks of duties.
+_GRANTS_POWERS = re.compile(
+    r"(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*(?:phan cap|phan quyen|uy quyen|tham quyen)\b"
+)
+_ASSIGNS = re.compile(r"trach nhiem|nhiem vu|to chuc thuc hien")
+
+
+def _grants_powers(title_f: str) -> bool:
+    return bool(_GRANTS_POWERS.match(title_f)) and not _ASSIGNS.search(title_f)
+
+
 _ATTACHED = re.compile(r"^[\s*_(]*(?:ban hanh )?kem theo (?:quyet dinh|ke hoach)")
 
 
@@ -436,6 +448,8 @@ def _walk(
                 task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
                 task.section = section
                 task.part = part
+                if _grants_powers(part) or _grants_powers(fold(section or "")):
+                    continue  # `Điều 3. Phân cấp thẩm quyền ban hành …`: who may, not who must
                 tasks.append(task)
                 if para.marker and task.evidence == "heading":
                     item_task = task

@@ -273,6 +273,23 @@ def paragraphs(
     return out
 
 
+_GROUNDS = re.compile(rf"(?:tren co so|can cu(?! {_BASIS}))\s")
+
+
+def _after_grounds(text: str, folded: str) -> int:
+    """Where the unit begins after a long clause of grounds (`Trên cơ sở Báo cáo số … của Chính
+    phủ và Kết luận …, Bộ Xây dựng làm việc …`): at the first comma followed by a capitalised
+    unit head, before any `;`; 0 when the text does not open so."""
+    if not _GROUNDS.match(folded) or folded.rstrip().endswith(":"):
+        return 0  # `Trên cơ sở Đề án …, Ủy ban Thường vụ Quốc hội quyết định … như sau:`
+    end = folded.find(";")
+    for comma in re.finditer(r",\s*", folded[: 400 if end < 0 else min(end, 400)]):
+        at = comma.end()
+        if text[at : at + 1].isupper() and starts_with_head(folded[at:]):
+            return at
+    return 0
+
+
 def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, int]:
     """(unit phrase, where the duty begins) for a sentence that opens with a trigger or a unit."""
     text = sentence
@@ -282,6 +299,7 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
     if lead_in:
         # `Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các sở … kịp thời phản ánh`
         offset = lead_in.end()
+    offset += _after_grounds(text[offset:], folded[offset:])
     trig = trigger_pattern().match(folded, offset)
     if trig:
         offset = trig.end()
@@ -436,6 +454,8 @@ def _not_an_assignment(phrase: str | None, action: str) -> bool:
         return True
     if _ENACTS.match(fold(action)) or _CHAPTER.match(action):
         return True  # `Chính phủ ban hành Nghị định …`, `Chương IV ĐIỀU KHOẢN THI HÀNH`
+    if _APPLIES_LAW.match(fold(action)):
+        return True  # `Thanh tra Ngân hàng Nhà nước thực hiện theo quy định tại Luật Thanh tra`
     if phrase and _ENACTING_BODY.match(fold(phrase)) and _ENACTS_ANY.match(fold(action)):
         return True  # `Chính phủ ban hành Nghị định phân loại đơn vị hành chính.`
     # `Bộ Tài chính kính báo cáo Thủ tướng Chính phủ`: the writer addressing its superior.
@@ -462,6 +482,11 @@ _ENACTS = re.compile(
 # Any title after the words that enact a decree or a circular, when its issuer says them with no
 # time limit: what the document is, not a duty.
 _ENACTS_ANY = re.compile(r"ban hanh (?:nghi dinh|thong tu)\b[^\d;]*$")
+# A body that acts as a law says: which rules apply to it, not a duty given.
+_APPLIES_LAW = re.compile(
+    r"thuc hien (?:chuc nang, )?(?:nhiem vu, quyen han )?theo quy dinh "
+    r"(?:cua phap luat|tai (?:bo )?luat|cua (?:bo )?luat)\b"
+)
 _ENACTING_BODY = re.compile(r"(?:chinh phu|bo truong [^,;]{3,80})$")
 
 
@@ -609,6 +634,9 @@ _REPORT_TAIL = re.compile(
 )
 
 
+_ALSO = re.compile(r"(?:dong thoi|ngoai ra|sau do),?\s+")
+
+
 def _split_duties(action: str, split: bool = True) -> list[str]:
     """One duty per clause: `kiểm tra …; tham mưu …` is two, and `… và báo cáo Chủ tịch UBND
     kết quả` is a report of its own. With `split` False (an item under a unit heading, one
@@ -617,6 +645,9 @@ def _split_duties(action: str, split: bool = True) -> list[str]:
     duties: list[str] = []
     for clause in re.split(r"\s*;\s*|,\s+(?=các [^,;]{3,80}? (?:có|chịu) trách nhiệm)", action):
         clause = clause.strip(" ,.")
+        also = _ALSO.match(fold(clause))
+        if duties and also:
+            clause = clause[also.end() :]  # `…; đồng thời, khẩn trương triển khai …`: one more
         clause_f = fold(clause)
         if duties and not opens_with_duty(clause_f) and not _OWN_LEAD.match(clause_f):
             duties[-1] += "; " + clause  # the same duty goes on
