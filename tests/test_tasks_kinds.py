@@ -571,3 +571,22 @@ def test_a_unit_of_measure_is_no_unit():
         "b) Ngày công được tính theo từng lần kiểm định viên thực hiện dịch vụ tại hiện trường.\n"
     )
     assert tasks == []
+
+
+def test_an_article_on_what_is_delegated_assigns_nothing():
+    tasks = parse_text(
+        HEAD + "Điều 2. Nội dung phân cấp\n\n1. Sở Tài chính\n\n"
+        "a) Giao tài sản bằng hiện vật cho cơ quan, tổ chức, đơn vị thuộc phạm vi quản lý.\n\n"
+        "b) Thu hồi tài sản công có nguyên giá từ 01 tỷ đồng trở lên.\n\n"
+        "Điều 3. Tổ chức thực hiện\n\n"
+        "Sở Tài chính hướng dẫn, kiểm tra việc thực hiện Quyết định này.\n"
+    ).tasks
+    assert [(_leads(t), t["action"][:8]) for t in tasks] == [(["Sở Tài chính"], "hướng dẫ")]
+
+
+def test_the_bodies_concerned_by_their_powers_lead():
+    tasks = _tasks(
+        "2. Các cơ quan theo thẩm quyền khẩn trương thực hiện các công tác chuẩn bị cần thiết "
+        "để chính quyền các xã mới chính thức hoạt động.\n"
+    )
+    assert [_leads(t) for t in tasks] == [["Các cơ quan theo thẩm quyền"]]

@@ -116,10 +116,11 @@ def _lists_procedures(text: str, attached: int, folded_text: str | None) -> bool
     return bool(_PROCEDURES.search(title))
 
 
-# A part that grants powers (`Điều 3. Phân cấp thẩm quyền ban hành tiêu chuẩn …`, `Ủy quyền …`):
+# A part that grants powers (`Điều 3. Phân cấp thẩm quyền ban hành …`, `Điều 2. Nội dung phân cấp`):
 # its items say who may act, not who must; unless its title also speaks of duties.
 _GRANTS_POWERS = re.compile(
-    r"(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*(?:phan cap|phan quyen|uy quyen|tham quyen)\b"
+    r"(?:(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*)?(?:noi dung )?"
+    r"(?:phan cap|phan quyen|uy quyen|tham quyen)\b"
 )
 _ASSIGNS = re.compile(r"trach nhiem|nhiem vu|to chuc thuc hien")
 

@@ -350,11 +350,17 @@ def lead_phrase(sentence: str, folded: str | None = None) -> tuple[str | None, i
         # `Bộ Y tế theo chức năng, nhiệm vụ …`: what follows the name is not the name.
         duty_at = offset + m.start()
         scope = _SCOPE.search(phrase)
+        which = False
         if scope:
             if scope.group().strip() == "trước ngày":
                 duty_at = offset + scope.start() + 1  # the time limit belongs to the duty
-            phrase = phrase[: scope.start()].strip(" ,")
-        if len(phrase) > 260 or fold(phrase) in _GENERIC or not _names_units(phrase):
+            cut = phrase[: scope.start()].strip(" ,")
+            # but `Các cơ quan theo thẩm quyền`: the scope says which ones
+            which = fold(cut) in _GENERIC and scope.group().startswith(" theo") and len(phrase) < 50
+            phrase = phrase if which else cut
+        if not which and (
+            len(phrase) > 260 or fold(phrase) in _GENERIC or not _names_units(phrase)
+        ):
             return None, 0
         if fold(phrase).startswith("truong hop"):
             return None, 0
