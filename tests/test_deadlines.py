@@ -32,6 +32,8 @@ ANCHOR = date(2021, 1, 5)
         ("chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định", "2021-01-12"),
         ("gửi báo cáo không quá 10 ngày kể từ ngày ký văn bản", "2021-01-15"),
         ("chậm nhất 05 ngày làm việc kể từ ngày nhận được hồ sơ", None),
+        ("chuẩn bị để chính quyền các xã mới chính thức hoạt động từ ngày 01/7/2021", "2021-07-01"),
+        ("Nghị quyết có hiệu lực thi hành từ ngày 01/7/2021", None),
     ],
 )
 def test_deadline_phrases(phrase, expected):

@@ -590,3 +590,31 @@ def test_the_bodies_concerned_by_their_powers_lead():
         "để chính quyền các xã mới chính thức hoạt động.\n"
     )
     assert [_leads(t) for t in tasks] == [["Các cơ quan theo thẩm quyền"]]
+
+
+def test_a_bodys_remit_and_structure_assign_nothing():
+    tasks = parse_text(
+        HEAD + "Điều 1. Vị trí và chức năng\n\n"
+        "Trung tâm có chức năng tham mưu thực hiện nhiệm vụ quản lý di sản văn hóa.\n\n"
+        "Điều 2. Nhiệm vụ, quyền hạn\n\n"
+        "1. Tham mưu và tổ chức giám sát định kỳ tình trạng bảo tồn di sản.\n\n"
+        "2. Tổ chức bán vé, thu phí tham quan tại khu di sản.\n\n"
+        "Điều 3. Cơ cấu tổ chức\n\n"
+        "Các phòng chuyên môn, nghiệp vụ gồm:\n\n- Phòng Hành chính - Tổng hợp;\n\n"
+        "Giám đốc là người đứng đầu Trung tâm, chịu trách nhiệm trước Giám đốc Sở Văn hóa về "
+        "việc thực hiện chức năng, nhiệm vụ được giao.\n\n"
+        "Điều 4. Tổ chức thực hiện\n\n"
+        "Sở Nội vụ hướng dẫn Trung tâm xây dựng đề án vị trí việc làm trước ngày 31/3/2026.\n"
+    ).tasks
+    assert [(_leads(t), t["deadline"]) for t in tasks] == [(["Sở Nội vụ"], "2026-03-31")]
+
+
+def test_accountability_and_a_procedures_time_limit_are_no_duties():
+    tasks = _tasks(
+        "1. Sở Công Thương, Ủy ban nhân dân các xã chịu trách nhiệm toàn diện trước Chủ tịch "
+        "Ủy ban nhân dân thị xã về tính chính xác của số liệu báo cáo.\n\n"
+        "2. Phòng Kinh tế:\n\n"
+        "- Thời hạn thẩm định hồ sơ tối đa là 45 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.\n\n"
+        "- Tổng hợp số liệu, báo cáo Ủy ban nhân dân thị xã.\n"
+    )
+    assert [t["action"][:9] for t in tasks] == ["Tổng hợp "]

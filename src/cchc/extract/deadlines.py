@@ -28,6 +28,13 @@ _BEFORE = r"(?:truoc|cham nhat(?: la)?|han chot|khong qua|truoc hoac trong|den h
 _HOUR = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{2})?(?:\s*phut)?\s*,?\s*)?"  # `17 giờ`, `17h00`
 _ABS = re.compile(rf"{_BEFORE}\s+{_HOUR}(?:ngay\s+)?(?:{DATE_NUM}|{DATE_WORDS})")
 _BY_DATE = re.compile(rf"(?:trong|den)\s+ngay\s+(?:{DATE_NUM}|{DATE_WORDS})")
+# Getting ready for a start: `chuẩn bị … để chính quyền … chính thức hoạt động từ ngày 01 tháng
+# 7 năm 2025` is due on that day (a start date alone is no deadline).
+_READY_BY = re.compile(
+    rf"chuan bi\b[^;.]{{0,250}}?"
+    rf"((?:hoat dong|van hanh|ap dung|trien khai)\s+(?:tu|ke tu)\s+"
+    rf"ngay\s+(?:{DATE_NUM}|{DATE_WORDS}))"
+)
 _MONTH = re.compile(
     r"(?:trong|truoc het|den het|cuoi)\s+thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)(\d{4})"
 )
@@ -82,11 +89,12 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
     """The deadline of one duty; the first explicit date wins over vaguer periods."""
     folded = fold(text)
     found = Deadline()
-    for pattern in (_ABS, _BY_DATE):
+    for pattern in (_ABS, _BY_DATE, _READY_BY):
         m = pattern.search(folded)
         if m:
-            day, month, year = _groups_date(m, 0)
-            found.text = text[m.start() : m.end()]
+            ready = pattern is _READY_BY  # its first group is the start phrase, then the date
+            day, month, year = _groups_date(m, 1 if ready else 0)
+            found.text = text[m.start(1) if ready else m.start() : m.end()]
             found.date = iso_date(year, month, day)
             if found.date is None:
                 found.warnings.append(f"ngày không hợp lệ trong thời hạn: {found.text}")

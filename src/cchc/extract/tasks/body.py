@@ -123,9 +123,18 @@ _GRANTS_POWERS = re.compile(
     r"(?:phan cap|phan quyen|uy quyen|tham quyen)\b"
 )
 _ASSIGNS = re.compile(r"trach nhiem|nhiem vu|to chuc thuc hien")
+# A part that describes a body (`Điều 1. Vị trí và chức năng`, `Điều 2. Nhiệm vụ, quyền hạn`,
+# `Điều 3. Cơ cấu tổ chức`): its standing remit and structure, not work given to it now.
+_REMIT = re.compile(
+    r"(?:(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*)?"
+    r"(?:vi tri|chuc nang|(?:nhiem vu,? (?:va )?)?quyen han|co cau to chuc|to chuc bo may)\b"
+)
 
 
-def _grants_powers(title_f: str) -> bool:
+def _not_assigning(title_f: str) -> bool:
+    """The part titled so grants powers or describes a body's remit: none of it is a task."""
+    if _REMIT.match(title_f):
+        return True
     return bool(_GRANTS_POWERS.match(title_f)) and not _ASSIGNS.search(title_f)
 
 
@@ -449,8 +458,8 @@ def _walk(
                 task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
                 task.section = section
                 task.part = part
-                if _grants_powers(part) or _grants_powers(fold(section or "")):
-                    continue  # `Điều 3. Phân cấp thẩm quyền ban hành …`: who may, not who must
+                if _not_assigning(part) or _not_assigning(fold(section or "")):
+                    continue  # `Điều 3. Phân cấp thẩm quyền …`, `Điều 2. Nhiệm vụ, quyền hạn`
                 tasks.append(task)
                 if para.marker and task.evidence == "heading":
                     item_task = task

@@ -460,20 +460,25 @@ def _not_an_assignment(phrase: str | None, action: str) -> bool:
         return True
     if _ENACTS.match(fold(action)) or _CHAPTER.match(action):
         return True  # `Chính phủ ban hành Nghị định …`, `Chương IV ĐIỀU KHOẢN THI HÀNH`
+    if _ANSWERS_TO.match(fold(action)):
+        return True  # `… chịu trách nhiệm toàn diện trước Thủ tướng Chính phủ về …`
     if _APPLIES_LAW.match(fold(action)):
         return True  # `Thanh tra Ngân hàng Nhà nước thực hiện theo quy định tại Luật Thanh tra`
     if phrase and _ENACTING_BODY.match(fold(phrase)) and _ENACTS_ANY.match(fold(action)):
         return True  # `Chính phủ ban hành Nghị định phân loại đơn vị hành chính.`
     # `Bộ Tài chính kính báo cáo Thủ tướng Chính phủ`: the writer addressing its superior.
-    return bool(phrase and phrase.rstrip(" ,").lower().endswith((" việc", " là", " kính")))
+    # `Trung tâm có chức năng tham mưu …`: what the body is for, not work given to it.
+    ends = (" việc", " là", " kính", " có chức năng")
+    return bool(phrase and phrase.rstrip(" ,").lower().endswith(ends))
 
 
 # A step of an administrative procedure as a legal text or a list of procedures states it:
 # `Trường hợp hồ sơ chưa đầy đủ: …`, `Trong thời hạn 03 ngày làm việc kể từ ngày nhận được hồ
-# sơ, …` — the rule of how a file is handled, not a duty given to someone.
+# sơ, …`, `Thời hạn thẩm định … tối đa là 60 ngày kể từ ngày nhận đủ hồ sơ` — the rule of how a
+# file is handled, not a duty given to someone.
 _PROCEDURE_STEP = re.compile(
-    r"[\s\-+*]*(?:truong hop ho so\b|trong (?:thoi han )?\d{1,3} ngay(?: lam viec)? ke tu "
-    r"(?:ngay|khi) (?:nhan|co ket qua|thanh lap|tiep nhan))"
+    r"[\s\-+*]*(?:truong hop ho so\b|(?:trong (?:thoi han )?|thoi han [^;.]{0,200}? la )"
+    r"\d{1,3} ngay(?: lam viec)? ke tu (?:ngay|khi) (?:nhan|co ket qua|thanh lap|tiep nhan))"
 )
 
 
@@ -488,6 +493,8 @@ _ENACTS = re.compile(
 # Any title after the words that enact a decree or a circular, when its issuer says them with no
 # time limit: what the document is, not a duty.
 _ENACTS_ANY = re.compile(r"ban hanh (?:nghi dinh|thong tu)\b[^\d;]*$")
+# Whom a body answers to (`chịu trách nhiệm (toàn diện) trước … về …`): accountability, not a duty.
+_ANSWERS_TO = re.compile(r"(?:toan dien )?truoc (?!ngay|thang|quy|nam|khi|het|mat|\d)\w")
 # A body that acts as a law says: which rules apply to it, not a duty given.
 _APPLIES_LAW = re.compile(
     r"thuc hien (?:chuc nang, )?(?:nhiem vu, quyen han )?theo quy dinh "
