@@ -121,10 +121,12 @@ def find_deadline(text: str, anchor: date | None = None) -> Deadline:
             found.text = text[m.start() : m.end()]
             if anchor is None:
                 found.note = "thời hạn tính từ ngày ban hành, nhưng văn bản không ghi ngày"
-            elif "lam viec" in m.group(0):
-                found.date = _add_working_days(anchor, int(m.group(1) or m.group(2))).isoformat()
             else:
-                found.date = (anchor + timedelta(days=int(m.group(1) or m.group(2)))).isoformat()
+                days = int(m.group(1) or m.group(2))  # `trong N ngày` or `chậm nhất N ngày …`
+                if "lam viec" in m.group(0):
+                    found.date = _add_working_days(anchor, days).isoformat()
+                else:
+                    found.date = (anchor + timedelta(days=days)).isoformat()
     found.recurrence = find_recurrence(folded)
     day_of_year = _DAY_OF_YEAR.search(folded) if found.recurrence == "FREQ=YEARLY" else None
     if day_of_year and found.text is None and iso_date(2000, *map(int, day_of_year.groups()[::-1])):

@@ -118,16 +118,16 @@ def _lists_procedures(text: str, attached: int, folded_text: str | None) -> bool
 
 # A part that grants powers (`Điều 3. Phân cấp thẩm quyền ban hành …`, `Điều 2. Nội dung phân cấp`):
 # its items say who may act, not who must; unless its title also speaks of duties.
+_PART_MARKER = r"(?:(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*)?"  # `Điều 3.`, `II.`, `1.`, or none
 _GRANTS_POWERS = re.compile(
-    r"(?:(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*)?(?:noi dung )?"
-    r"(?:phan cap|phan quyen|uy quyen|tham quyen)\b"
+    _PART_MARKER + r"(?:noi dung )?(?:phan cap|phan quyen|uy quyen|tham quyen)\b"
 )
 _ASSIGNS = re.compile(r"trach nhiem|nhiem vu|to chuc thuc hien")
 # A part that describes a body (`Điều 1. Vị trí và chức năng`, `Điều 2. Nhiệm vụ, quyền hạn`,
 # `Điều 3. Cơ cấu tổ chức`): its standing remit and structure, not work given to it now.
 _REMIT = re.compile(
-    r"(?:(?:dieu \d+|[ivxlc]+|\d+)\s*[.:]?\s*)?"
-    r"(?:vi tri|chuc nang|(?:nhiem vu,? (?:va )?)?quyen han|co cau to chuc|to chuc bo may)\b"
+    _PART_MARKER
+    + r"(?:vi tri|chuc nang|(?:nhiem vu,? (?:va )?)?quyen han|co cau to chuc|to chuc bo may)\b"
 )
 
 
@@ -330,6 +330,8 @@ def _walk(
             and (not para.marker.startswith("Điều") or _titled(para))
         ):
             part = para.folded[:80]  # `III. TỔ CHỨC THỰC HIỆN`, `Điều 5. Trách nhiệm thi hành`
+        # `Điều 3. Phân cấp thẩm quyền …`, `Điều 2. Nhiệm vụ, quyền hạn`: nothing here is a task.
+        assigns_nothing = _not_assigning(part) or _not_assigning(fold(section or ""))
         if (
             block.open_level is None
             and not para.marker
@@ -458,8 +460,8 @@ def _walk(
                 task.source_span = span_of(para, s_start, sentence, task.action, len(found) == 1)
                 task.section = section
                 task.part = part
-                if _not_assigning(part) or _not_assigning(fold(section or "")):
-                    continue  # `Điều 3. Phân cấp thẩm quyền …`, `Điều 2. Nhiệm vụ, quyền hạn`
+                if assigns_nothing:
+                    continue
                 tasks.append(task)
                 if para.marker and task.evidence == "heading":
                     item_task = task
